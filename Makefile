@@ -1,0 +1,67 @@
+# SAVE IT — every task a developer or CI needs. Only Python >= 3.11 is required.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test test-pg lint typecheck migrations-check deploy-check schemathesis e2e bench demo messages ci clean
+
+$(VENV)/.installed-runtime: requirements.lock
+	@scripts/bootstrap_venv.sh "$(PYTHON)" "$(VENV)" requirements.lock
+	@touch $@
+
+$(VENV)/.installed-dev: requirements-dev.lock
+	@scripts/bootstrap_venv.sh "$(PYTHON)" "$(VENV)" requirements-dev.lock
+	@touch $@ $(VENV)/.installed-runtime
+
+catalogues: $(VENV)/.installed-runtime
+	@$(PY) scripts/compile_messages.py >/dev/null
+
+## make run — install, migrate the SQLite database under var/, load the demo, serve with the worker
+run: $(VENV)/.installed-runtime catalogues
+	@mkdir -p var
+	@$(PY) manage.py migrate --noinput -v 0
+	@$(PY) manage.py collectstatic --noinput -v 0
+	@$(PY) manage.py demo
+	@scripts/serve.sh "$(PY)" "$(HOST)" "$(PORT)"
+
+## make test — the whole suite on SQLite (DATABASE_URL=postgres://… runs it on PostgreSQL)
+test: $(VENV)/.installed-dev catalogues
+	@$(PY) -m pytest -n $(PYTEST_WORKERS) saveit
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.installed-dev
+	$(VENV)/bin/mypy saveit config
+
+migrations-check: $(VENV)/.installed-dev
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+deploy-check: $(VENV)/.installed-dev
+	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	  ALLOWED_HOSTS=saveit.example.fr $(PY) manage.py check --deploy --fail-level WARNING
+
+schemathesis: $(VENV)/.installed-dev catalogues
+	scripts/schemathesis.sh
+
+e2e: $(VENV)/.installed-dev catalogues
+	scripts/e2e.sh
+
+demo: $(VENV)/.installed-runtime catalogues
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py demo
+
+## make messages — refresh the French catalogues from the code (needs GNU gettext)
+messages: $(VENV)/.installed-dev
+	$(PY) scripts/make_messages.py
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) var

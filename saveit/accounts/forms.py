@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organization
+from .roles import ROLES_BY_KIND, OrganizationKind, Role
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+
+def role_choices(organization: Organization) -> list[tuple[str, str]]:
+    allowed = ROLES_BY_KIND[organization.kind]
+    return [(value, label) for value, label in Role.choices if value in allowed]
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"))
+
+    def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["role"].choices = role_choices(organization)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"))
+
+    def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["role"].choices = role_choices(organization)
+
+
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["name", "siren", "vat_number", "address"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "siren": _("9 digits, e.g. 552 100 554."),
+            "vat_number": _("e.g. FR40 552100554."),
+        }
+
+    def clean_siren(self) -> str:
+        value = self.cleaned_data["siren"].replace(" ", "")
+        return value
+
+    def clean_vat_number(self) -> str:
+        return self.cleaned_data["vat_number"].replace(" ", "").upper()
+
+    def _post_clean(self) -> None:
+        # Normalise before the model validators run on the values.
+        for name in ("siren", "vat_number"):
+            if name in self.cleaned_data:
+                setattr(self.instance, name, self.cleaned_data[name])
+        super()._post_clean()
+
+
+class NewOrganizationForm(OrganizationForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=OrganizationKind.choices)
+
+    class Meta(OrganizationForm.Meta):
+        fields = ["kind", "name", "siren", "vat_number", "address"]
+
+
+class AcceptInvitationForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters, not too common, not only digits."),
+    )
+    password_again = forms.CharField(
+        label=_("Password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Token name"), max_length=100)
+
+
+class OtpForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

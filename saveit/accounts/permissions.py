@@ -1,0 +1,68 @@
+"""Who may do what with organisations and members; access_* fetch and check in one call."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from .models import ApiToken, Invitation, Membership, Organization
+from .roles import MEMBER_MANAGER_ROLES
+from .selectors import is_provider_admin, organizations_visible_to
+
+
+def can_manage_members(member: Membership | None, organization: Organization) -> bool:
+    if member is None:
+        return False
+    if is_provider_admin(member):
+        return True
+    return member.organization_id == organization.pk and member.role in MEMBER_MANAGER_ROLES
+
+
+def can_manage_organizations(member: Membership | None) -> bool:
+    return is_provider_admin(member)
+
+
+def require_member(member: Membership | None) -> Membership:
+    if member is None:
+        raise PermissionDenied
+    return member
+
+
+def access_organization(
+    member: Membership | None, organization_id: int, *, manage: bool = False
+) -> Organization:
+    """Same 404 for 'does not exist' and 'not yours', so ids reveal nothing."""
+    organization = get_object_or_404(organizations_visible_to(member), pk=organization_id)
+    if manage and not can_manage_members(member, organization):
+        raise PermissionDenied
+    return organization
+
+
+def access_membership(member: Membership | None, membership_id: int) -> Membership:
+    target = get_object_or_404(
+        Membership.objects.select_related("organization", "user").filter(
+            organization__in=organizations_visible_to(member)
+        ),
+        pk=membership_id,
+    )
+    if not can_manage_members(member, target.organization):
+        raise PermissionDenied
+    return target
+
+
+def access_invitation(member: Membership | None, invitation_id: int) -> Invitation:
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("organization").filter(
+            organization__in=organizations_visible_to(member)
+        ),
+        pk=invitation_id,
+    )
+    if not can_manage_members(member, invitation.organization):
+        raise PermissionDenied
+    return invitation
+
+
+def access_own_token(member: Membership | None, token_id: int) -> ApiToken:
+    if member is None:
+        raise PermissionDenied
+    return get_object_or_404(ApiToken.objects.filter(membership__user_id=member.user_id), pk=token_id)

@@ -1,0 +1,56 @@
+"""Roles of SPEC §1 and what each may do. The one place that knows role names."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganizationKind(models.TextChoices):
+    PROVIDER = "provider", _("Provider")
+    CLIENT = "client", _("Client")
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    PROJECT_MANAGER = "project_manager", _("Project manager")
+    DESIGNER = "designer", _("Instructional designer")
+    SUPPORT_AGENT = "support_agent", _("Support agent")
+    QUALITY_MANAGER = "quality_manager", _("Quality manager")
+    CLIENT_OWNER = "client_owner", _("Business content owner")
+    CLIENT_MANAGER = "client_manager", _("Client manager")
+    LEARNER = "learner", _("Learner")
+    AUDITOR = "auditor", _("Auditor")
+
+
+PROVIDER_ROLES: frozenset[str] = frozenset(
+    {Role.ADMIN, Role.PROJECT_MANAGER, Role.DESIGNER, Role.SUPPORT_AGENT, Role.QUALITY_MANAGER}
+)
+CLIENT_ROLES: frozenset[str] = frozenset({Role.CLIENT_OWNER, Role.CLIENT_MANAGER, Role.LEARNER})
+# Auditors may be given time-boxed access to either kind of organisation.
+ROLES_BY_KIND: dict[str, frozenset[str]] = {
+    OrganizationKind.PROVIDER: PROVIDER_ROLES | {Role.AUDITOR},
+    OrganizationKind.CLIENT: CLIENT_ROLES | {Role.AUDITOR},
+}
+
+# Who manages the members of an organisation (besides provider admins, who manage all).
+MEMBER_MANAGER_ROLES: frozenset[str] = frozenset({Role.ADMIN, Role.CLIENT_OWNER})
+# Who may read an organisation's audit trail.
+AUDIT_READER_ROLES: frozenset[str] = frozenset(
+    {Role.ADMIN, Role.QUALITY_MANAGER, Role.CLIENT_OWNER, Role.AUDITOR}
+)
+# Who may upload organisation-level documents for signature.
+DOCUMENT_EDITOR_ROLES: frozenset[str] = frozenset(
+    {Role.ADMIN, Role.PROJECT_MANAGER, Role.QUALITY_MANAGER, Role.CLIENT_OWNER}
+)
+# Who may read organisation-level documents and their evidence.
+DOCUMENT_READER_ROLES: frozenset[str] = DOCUMENT_EDITOR_ROLES | {
+    Role.DESIGNER,
+    Role.CLIENT_MANAGER,
+    Role.AUDITOR,
+}
+# Roles that may be asked to sign an organisation-level document.
+SIGNER_ROLES: frozenset[str] = frozenset(
+    {Role.ADMIN, Role.PROJECT_MANAGER, Role.QUALITY_MANAGER, Role.CLIENT_OWNER,
+     Role.CLIENT_MANAGER, Role.LEARNER}
+)

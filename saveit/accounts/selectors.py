@@ -1,0 +1,54 @@
+"""Reads of accounts data, always scoped to what the asking membership may see."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .models import ApiToken, Invitation, Membership, Organization, User
+from .roles import Role
+
+
+def current_memberships(user: User) -> list[Membership]:
+    now = timezone.now()
+    return list(
+        Membership.objects.filter(
+            user=user, is_active=True, organization__is_active=True, user__is_active=True
+        )
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .select_related("organization", "user")
+        .order_by("organization__kind", "organization__name", "role")
+    )
+
+
+def is_provider_admin(member: Membership | None) -> bool:
+    return bool(member and member.role == Role.ADMIN and member.organization.is_provider)
+
+
+def organizations_visible_to(member: Membership | None) -> QuerySet[Organization]:
+    """Provider admins see every organisation; anyone else only their own."""
+    if member is None:
+        return Organization.objects.none()
+    if is_provider_admin(member):
+        return Organization.objects.all()
+    return Organization.objects.filter(pk=member.organization_id)
+
+
+def members_of(organization: Organization) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(organization=organization)
+        .select_related("user")
+        .order_by("-is_active", "user__last_name", "user__first_name", "role")
+    )
+
+
+def invitations_of(organization: Organization) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(organization=organization).select_related(
+        "invited_by__user"
+    )
+
+
+def tokens_of(user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(membership__user=user).select_related(
+        "membership__organization"
+    )

@@ -1,0 +1,359 @@
+"""Every write on users, organisations, memberships, invitations and API tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from saveit.audit.chain import record_event
+from saveit.core.errors import Refusal
+from saveit.core.tasks import send_email_after_commit
+from saveit.core.tokens import digest, new_secret
+
+from .models import ApiToken, Invitation, Membership, Organization, User
+from .roles import ROLES_BY_KIND, OrganizationKind, Role
+
+
+def _check_role_fits(organization: Organization, role: str) -> None:
+    if role not in ROLES_BY_KIND[organization.kind]:
+        raise Refusal(
+            _("The role “%(role)s” does not exist in a %(kind)s organisation.")
+            % {"role": role, "kind": organization.get_kind_display()},
+            code="role_not_allowed",
+        )
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:70] or "organisation"
+    slug, n = base, 2
+    while Organization.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _org_fields(org: Organization) -> dict[str, object]:
+    return {
+        "kind": org.kind,
+        "name": org.name,
+        "slug": org.slug,
+        "siren": org.siren,
+        "vat_number": org.vat_number,
+        "is_active": org.is_active,
+    }
+
+
+@transaction.atomic
+def create_organization(
+    *,
+    name: str,
+    kind: str,
+    by: Membership | None = None,
+    siren: str = "",
+    vat_number: str = "",
+    address: str = "",
+) -> Organization:
+    name = name.strip()
+    if not name:
+        raise Refusal(_("An organisation needs a name."), code="name_required")
+    if kind not in OrganizationKind.values:
+        raise Refusal(_("The kind must be “provider” or “client”."), code="bad_kind")
+    org = Organization(
+        name=name,
+        kind=kind,
+        slug=_unique_slug(name),
+        siren=siren.replace(" ", ""),
+        vat_number=vat_number.replace(" ", "").upper(),
+        address=address.strip(),
+    )
+    try:
+        org.full_clean()
+    except ValidationError as error:
+        raise Refusal(" ".join(error.messages), code="invalid") from error
+    org.save()
+    record_event(
+        organization=org, action="organization.created", actor=by, target=org,
+        after=_org_fields(org),
+    )
+    return org
+
+
+@transaction.atomic
+def update_organization(*, organization: Organization, by: Membership, **fields: str) -> Organization:
+    before = _org_fields(organization)
+    for name in ("name", "siren", "vat_number", "address"):
+        if name in fields:
+            value = fields[name].strip()
+            if name in ("siren", "vat_number"):
+                value = value.replace(" ", "").upper()
+            setattr(organization, name, value)
+    if not organization.name:
+        raise Refusal(_("An organisation needs a name."), code="name_required")
+    try:
+        organization.full_clean(exclude=["slug"])
+    except ValidationError as error:
+        raise Refusal("; ".join(error.messages), code="invalid") from error
+    organization.save()
+    record_event(
+        organization=organization, action="organization.updated", actor=by,
+        target=organization, before=before, after=_org_fields(organization),
+    )
+    return organization
+
+
+@transaction.atomic
+def add_member(
+    *,
+    organization: Organization,
+    email: str,
+    role: str,
+    password: str | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    by: Membership | None = None,
+) -> Membership:
+    """Create the user if needed and give them the role; idempotent for an existing role."""
+    _check_role_fits(organization, role)
+    email = email.strip().lower()
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email, password, first_name=first_name.strip(), last_name=last_name.strip()
+        )
+        record_event(organization=organization, action="user.created", actor=by, target=user)
+    elif password:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    membership, created = Membership.objects.get_or_create(
+        user=user, organization=organization, role=role
+    )
+    if created or not membership.is_active:
+        membership.is_active = True
+        membership.save(update_fields=["is_active"])
+        record_event(
+            organization=organization, action="membership.granted", actor=by,
+            target=membership, after={"user": user.pk, "role": role},
+        )
+    return membership
+
+
+@dataclass(frozen=True)
+class SentInvitation:
+    invitation: Invitation
+    token: str
+
+
+@transaction.atomic
+def invite_member(*, organization: Organization, email: str, role: str, by: Membership) -> SentInvitation:
+    _check_role_fits(organization, role)
+    email = email.strip().lower()
+    if Membership.objects.filter(
+        organization=organization, user__email=email, role=role, is_active=True
+    ).exists():
+        raise Refusal(_("This person already has this role here."), code="already_member")
+    token = new_secret()
+    invitation = Invitation.objects.create(
+        organization=organization,
+        email=email,
+        role=role,
+        token_hash=digest(token),
+        invited_by=by,
+        expires_at=timezone.now() + timedelta(hours=settings.INVITATION_VALIDITY_HOURS),
+    )
+    record_event(
+        organization=organization, action="invitation.sent", actor=by, target=invitation,
+        after={"role": role, "expires_at": invitation.expires_at.isoformat()},
+    )
+    _mail_invitation(invitation, token)
+    return SentInvitation(invitation, token)
+
+
+def _mail_invitation(invitation: Invitation, token: str) -> None:
+    url = settings.SITE_URL + reverse("accounts:invitation_accept", args=[token])
+    with translation.override("fr"):
+        subject = _("Invitation to join %(org)s on SAVE IT") % {"org": invitation.organization.name}
+        body = render_to_string(
+            "accounts/email/invitation.txt",
+            {"invitation": invitation, "url": url, "hours": settings.INVITATION_VALIDITY_HOURS},
+        )
+    send_email_after_commit(to=[invitation.email], subject=subject, body=body)
+
+
+def find_pending_invitation(token: str) -> Invitation:
+    invitation = (
+        Invitation.objects.select_related("organization").filter(token_hash=digest(token)).first()
+    )
+    if invitation is None:
+        raise Refusal(_("This invitation link is not valid."), code="invalid_invitation")
+    if invitation.status == "accepted":
+        raise Refusal(_("This invitation has already been used."), code="invitation_used")
+    if invitation.status == "revoked":
+        raise Refusal(_("This invitation was withdrawn."), code="invitation_revoked")
+    if invitation.status == "expired":
+        raise Refusal(
+            _("This invitation has expired: ask for a new one."), code="invitation_expired"
+        )
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(
+    *,
+    token: str,
+    user: User | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    password: str = "",
+) -> Membership:
+    """Join with an existing signed-in account, or create one with a password."""
+    invitation = find_pending_invitation(token)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at:
+        raise Refusal(_("This invitation has already been used."), code="invitation_used")
+    if user is None:
+        if User.objects.filter(email=invitation.email).exists():
+            raise Refusal(
+                _("An account already exists for this address: sign in to accept."),
+                code="sign_in_first",
+            )
+        candidate = User(email=invitation.email, first_name=first_name, last_name=last_name)
+        try:
+            validate_password(password, candidate)
+        except ValidationError as error:
+            raise Refusal(" ".join(error.messages), code="weak_password") from error
+        user = User.objects.create_user(
+            invitation.email, password, first_name=first_name.strip(), last_name=last_name.strip()
+        )
+    elif user.email.lower() != invitation.email:
+        raise Refusal(
+            _("This invitation was sent to another e-mail address."), code="wrong_account"
+        )
+    try:
+        membership, _created = Membership.objects.get_or_create(
+            user=user, organization=invitation.organization, role=invitation.role
+        )
+    except IntegrityError as error:  # pragma: no cover - guarded by the lock above
+        raise Refusal(_("This invitation has already been used."), code="invitation_used") from error
+    membership.is_active = True
+    membership.save(update_fields=["is_active"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    record_event(
+        organization=invitation.organization, action="invitation.accepted", target=invitation,
+        actor=membership, after={"user": user.pk, "membership": membership.pk},
+    )
+    return membership
+
+
+@transaction.atomic
+def revoke_invitation(*, invitation: Invitation, by: Membership) -> Invitation:
+    if invitation.status != "pending":
+        raise Refusal(_("Only a pending invitation can be withdrawn."), code="not_pending")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    record_event(
+        organization=invitation.organization, action="invitation.revoked", actor=by,
+        target=invitation,
+    )
+    return invitation
+
+
+def _last_manager_guard(membership: Membership) -> None:
+    """An organisation must keep at least one active member able to manage it."""
+    manager_role = Role.ADMIN if membership.organization.is_provider else Role.CLIENT_OWNER
+    if membership.role != manager_role:
+        return
+    others = Membership.objects.filter(
+        organization=membership.organization, role=manager_role, is_active=True
+    ).exclude(pk=membership.pk)
+    if not others.exists():
+        raise Refusal(
+            _("The organisation must keep at least one active %(role)s.")
+            % {"role": Role(manager_role).label},
+            code="last_manager",
+        )
+
+
+@transaction.atomic
+def change_member_role(*, membership: Membership, role: str, by: Membership) -> Membership:
+    membership = Membership.objects.select_for_update().select_related("organization").get(
+        pk=membership.pk
+    )
+    _check_role_fits(membership.organization, role)
+    if role == membership.role:
+        return membership
+    if Membership.objects.filter(
+        user_id=membership.user_id, organization=membership.organization, role=role
+    ).exists():
+        raise Refusal(_("This person already has this role here."), code="already_member")
+    _last_manager_guard(membership)
+    before = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    record_event(
+        organization=membership.organization, action="membership.role_changed", actor=by,
+        target=membership, before={"role": before}, after={"role": role},
+    )
+    return membership
+
+
+@transaction.atomic
+def set_membership_active(*, membership: Membership, active: bool, by: Membership) -> Membership:
+    membership = Membership.objects.select_for_update().select_related("organization").get(
+        pk=membership.pk
+    )
+    if membership.is_active == active:
+        return membership
+    if not active:
+        if membership.pk == by.pk:
+            raise Refusal(_("You cannot deactivate your own access."), code="self_deactivation")
+        _last_manager_guard(membership)
+    membership.is_active = active
+    membership.save(update_fields=["is_active"])
+    record_event(
+        organization=membership.organization,
+        action="membership.reactivated" if active else "membership.deactivated",
+        actor=by, target=membership, before={"is_active": not active}, after={"is_active": active},
+    )
+    return membership
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str
+
+
+@transaction.atomic
+def issue_api_token(*, membership: Membership, name: str) -> IssuedToken:
+    name = name.strip() or _("API token")
+    secret = new_secret("sit_")
+    token = ApiToken.objects.create(
+        membership=membership, name=name[:100], prefix=secret[:12], token_hash=digest(secret)
+    )
+    record_event(
+        organization=membership.organization, action="api_token.issued", actor=membership,
+        target=token, after={"membership": membership.pk, "prefix": token.prefix},
+    )
+    return IssuedToken(token, secret)
+
+
+@transaction.atomic
+def revoke_api_token(*, token: ApiToken, by: Membership) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record_event(
+            organization=token.membership.organization, action="api_token.revoked", actor=by,
+            target=token,
+        )
+    return token

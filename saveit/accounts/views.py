@@ -1,0 +1,247 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from saveit.core.errors import Refusal
+
+from . import services
+from .forms import (
+    AcceptInvitationForm,
+    InviteForm,
+    LoginForm,
+    NewOrganizationForm,
+    OrganizationForm,
+    RoleForm,
+)
+from .middleware import SESSION_KEY
+from .permissions import (
+    access_invitation,
+    access_membership,
+    access_organization,
+    can_manage_members,
+    can_manage_organizations,
+)
+from .selectors import invitations_of, members_of, organizations_visible_to
+
+
+class SaveitLoginView(LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.success(request, _("You are signed out."))
+    return redirect("accounts:login")
+
+
+@login_required
+@require_POST
+def switch_membership(request: HttpRequest) -> HttpResponse:
+    wanted = request.POST.get("membership", "")
+    chosen = next((m for m in request.memberships if str(m.pk) == wanted), None)  # type: ignore[attr-defined]
+    if chosen is None:
+        messages.error(request, _("You do not hold this role."))
+    else:
+        request.session[SESSION_KEY] = chosen.pk
+        messages.success(
+            request,
+            _("You now act for %(org)s as %(role)s.")
+            % {"org": chosen.organization.name, "role": chosen.get_role_display()},
+        )
+    return redirect("core:home")
+
+
+def _member(request: HttpRequest):  # type: ignore[no-untyped-def]
+    member = getattr(request, "member", None)
+    if member is None:
+        raise PermissionDenied
+    return member
+
+
+@login_required
+def organization_list(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    if not can_manage_organizations(member):
+        raise PermissionDenied
+    organizations = organizations_visible_to(member).order_by("kind", "name")
+    return render(request, "accounts/organization_list.html", {"organizations": organizations})
+
+
+@login_required
+def organization_create(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    if not can_manage_organizations(member):
+        raise PermissionDenied
+    form = NewOrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.create_organization(by=member, **form.cleaned_data)
+        except Refusal as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("Organisation created."))
+            return redirect("accounts:organization_detail", org.pk)
+    return render(request, "accounts/organization_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def organization_detail(request: HttpRequest, org_id: int) -> HttpResponse:
+    member = _member(request)
+    organization = access_organization(member, org_id)
+    manage = can_manage_members(member, organization)
+    context = {
+        "organization": organization,
+        "members": members_of(organization),
+        "invitations": invitations_of(organization)[:50] if manage else [],
+        "can_manage": manage,
+        "invite_form": InviteForm(organization=organization) if manage else None,
+        "role_form_factory": lambda m: RoleForm(organization=organization, initial={"role": m.role}),
+    }
+    return render(request, "accounts/organization_detail.html", context)
+
+
+@login_required
+def organization_edit(request: HttpRequest, org_id: int) -> HttpResponse:
+    member = _member(request)
+    organization = access_organization(member, org_id, manage=True)
+    form = OrganizationForm(request.POST or None, instance=organization)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: form.cleaned_data[k] for k in ("name", "siren", "vat_number", "address")}
+        organization.refresh_from_db()
+        try:
+            services.update_organization(organization=organization, by=member, **fields)
+        except Refusal as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("Organisation updated."))
+            return redirect("accounts:organization_detail", organization.pk)
+    return render(
+        request, "accounts/organization_form.html", {"form": form, "organization": organization}
+    )
+
+
+@login_required
+@require_POST
+def member_invite(request: HttpRequest, org_id: int) -> HttpResponse:
+    member = _member(request)
+    organization = access_organization(member, org_id, manage=True)
+    form = InviteForm(request.POST, organization=organization)
+    if form.is_valid():
+        try:
+            services.invite_member(
+                organization=organization,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                by=member,
+            )
+        except Refusal as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+            )
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("accounts:organization_detail", organization.pk)
+
+
+@login_required
+@require_POST
+def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
+    member = _member(request)
+    target = access_membership(member, membership_id)
+    form = RoleForm(request.POST, organization=target.organization)
+    if not form.is_valid():
+        messages.error(request, _("Choose a role from the list."))
+    else:
+        try:
+            services.change_member_role(membership=target, role=form.cleaned_data["role"], by=member)
+        except Refusal as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("Role changed."))
+    return redirect("accounts:organization_detail", target.organization_id)
+
+
+@login_required
+@require_POST
+def member_active(request: HttpRequest, membership_id: int) -> HttpResponse:
+    member = _member(request)
+    target = access_membership(member, membership_id)
+    active = request.POST.get("active") == "1"
+    try:
+        services.set_membership_active(membership=target, active=active, by=member)
+    except Refusal as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("Access restored.") if active else _("Access removed."))
+    return redirect("accounts:organization_detail", target.organization_id)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    member = _member(request)
+    invitation = access_invitation(member, invitation_id)
+    try:
+        services.revoke_invitation(invitation=invitation, by=member)
+    except Refusal as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("Invitation withdrawn."))
+    return redirect("accounts:organization_detail", invitation.organization_id)
+
+
+def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = services.find_pending_invitation(token)
+    except Refusal as refusal:
+        return render(request, "accounts/invitation_invalid.html", {"reason": refusal.message}, status=404)
+    signed_in = request.user if request.user.is_authenticated else None
+    form = AcceptInvitationForm(request.POST or None) if signed_in is None else None
+    if request.method == "POST":
+        try:
+            if signed_in is not None:
+                membership = services.accept_invitation(token=token, user=signed_in)  # type: ignore[arg-type]
+            elif form is not None and form.is_valid():
+                membership = services.accept_invitation(
+                    token=token,
+                    first_name=form.cleaned_data["first_name"],
+                    last_name=form.cleaned_data["last_name"],
+                    password=form.cleaned_data["password"],
+                )
+                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            else:
+                membership = None
+        except Refusal as refusal:
+            if form is not None and refusal.code == "weak_password":
+                form.add_error("password", refusal.message)
+            else:
+                messages.error(request, refusal.message)
+            membership = None
+        if membership is not None:
+            request.session[SESSION_KEY] = membership.pk
+            messages.success(
+                request,
+                _("Welcome to %(org)s.") % {"org": membership.organization.name},
+            )
+            return redirect("core:home")
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {"invitation": invitation, "form": form, "signed_in": signed_in},
+    )

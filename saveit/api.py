@@ -1,0 +1,27 @@
+"""Assembles each app's ninja router under /api/v1/ (OpenAPI at /api/v1/openapi.json)."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from saveit.accounts.api import router as accounts_router
+from saveit.audit.api_documents import router as documents_router
+from saveit.audit.api_trail import router as trail_router
+from saveit.core.api_support import MemberSessionAuth, TokenAuth, install_error_handlers
+
+api = NinjaAPI(
+    title="SAVE IT API",
+    version="1",
+    description=(
+        "Authenticate with the browser session (CSRF token required for writes) or with a "
+        "personal token: `Authorization: Bearer sit_…`. A token acts for one organisation "
+        "with one role. Errors are JSON: `{\"detail\": \"…\", \"code\": \"…\"}`; validation "
+        "errors answer 422 with the list of invalid fields."
+    ),
+    urls_namespace="api",
+    auth=[TokenAuth(), MemberSessionAuth()],
+)
+install_error_handlers(api)
+api.add_router("/", accounts_router)
+api.add_router("/audit/", trail_router)
+api.add_router("/documents/", documents_router)

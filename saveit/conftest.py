@@ -1,0 +1,54 @@
+"""Named personas per organisation, shared by every app's tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from saveit.accounts.roles import OrganizationKind, Role
+from saveit.testing.factories import make_member, make_organization
+
+
+@pytest.fixture
+def provider(db):  # type: ignore[no-untyped-def]
+    return make_organization("SAVE IT", OrganizationKind.PROVIDER)
+
+
+@pytest.fixture
+def client_org(db):  # type: ignore[no-untyped-def]
+    return make_organization("Laboratoires Alpha")
+
+
+@pytest.fixture
+def other_org(db):  # type: ignore[no-untyped-def]
+    return make_organization("Transports Beta")
+
+
+@pytest.fixture
+def staff_admin(provider):  # type: ignore[no-untyped-def]
+    return make_member(provider, Role.ADMIN)
+
+
+@pytest.fixture
+def designer(provider):  # type: ignore[no-untyped-def]
+    return make_member(provider, Role.DESIGNER)
+
+
+@pytest.fixture
+def owner(client_org):  # type: ignore[no-untyped-def]
+    return make_member(client_org, Role.CLIENT_OWNER)
+
+
+@pytest.fixture
+def manager(client_org):  # type: ignore[no-untyped-def]
+    return make_member(client_org, Role.CLIENT_MANAGER)
+
+
+@pytest.fixture
+def learner(client_org):  # type: ignore[no-untyped-def]
+    return make_member(client_org, Role.LEARNER)
+
+
+@pytest.fixture
+def outsider(other_org):  # type: ignore[no-untyped-def]
+    """The owner of another client organisation: must never see client_org's data."""
+    return make_member(other_org, Role.CLIENT_OWNER)

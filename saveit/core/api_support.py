@@ -1,0 +1,110 @@
+"""What every API router shares: authentication, the acting membership, JSON errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from saveit.accounts.models import ApiToken, Membership
+from saveit.core.errors import Refusal
+from saveit.core.tokens import digest
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str = "error"
+
+
+class ValidationItem(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrorOut(Schema):
+    detail: list[ValidationItem]
+
+
+# The error answers every operation may give; added to each operation's documented responses.
+COMMON_ERRORS: dict[int, Any] = {
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ValidationErrorOut,
+}
+
+
+class TokenAuth(HttpBearer):
+    """Authorization: Bearer sit_… — a personal token bound to one membership."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Membership | None:
+        record = (
+            ApiToken.objects.select_related("membership__organization", "membership__user")
+            .filter(token_hash=digest(token), revoked_at__isnull=True)
+            .first()
+        )
+        if record is None or not record.membership.is_current():
+            return None
+        ApiToken.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
+        request.user = record.membership.user
+        request.member = record.membership  # type: ignore[attr-defined]
+        request.api_token = record  # type: ignore[attr-defined]
+        return record.membership
+
+
+class MemberSessionAuth(SessionAuth):
+    """The browser session, acting as the membership chosen with the switcher (CSRF checked)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Membership | None:
+        if not request.user.is_authenticated:
+            return None
+        return getattr(request, "member", None)
+
+
+def acting_member(request: HttpRequest) -> Membership:
+    member = getattr(request, "member", None)
+    if member is None:
+        raise PermissionDenied
+    return member
+
+
+def _error(api: NinjaAPI, request: HttpRequest, status: int, detail: str, code: str) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "code": code}, status=status)
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return _error(api, request, 404, "Not found.", "not_found")
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return _error(api, request, 403, "Your role does not allow this.", "forbidden")
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return _error(
+            api, request, 401, "Authentication required: session or Bearer token.", "unauthenticated"
+        )
+
+    @api.exception_handler(Refusal)
+    def refused(request: HttpRequest, exc: Refusal) -> HttpResponse:
+        return _error(api, request, 409, exc.message, exc.code)
+
+    @api.exception_handler(ValidationError)
+    def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        items = [
+            {
+                "loc": [str(part) for part in error.get("loc", [])],
+                "msg": str(error.get("msg", "")),
+                "type": str(error.get("type", "")),
+            }
+            for error in exc.errors
+        ]
+        return api.create_response(request, {"detail": items}, status=422)

@@ -1,0 +1,51 @@
+"""The left navigation: each entry shows only to the roles that may use it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from saveit.accounts.models import Membership
+from saveit.accounts.roles import AUDIT_READER_ROLES, DOCUMENT_READER_ROLES
+from saveit.accounts.selectors import is_provider_admin
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str | Promise
+    url_name: str
+    visible: Callable[[Membership], bool]
+    with_org: bool = False
+
+
+NAVIGATION: list[NavEntry] = [
+    NavEntry(_("Home"), "core:home", lambda m: True),
+    NavEntry(_("My organisation"), "accounts:organization_detail", lambda m: True, with_org=True),
+    NavEntry(_("Organisations"), "accounts:organization_list", is_provider_admin),
+    NavEntry(
+        _("Documents and signatures"),
+        "audit:document_list",
+        lambda m: m.role in DOCUMENT_READER_ROLES,
+    ),
+    NavEntry(_("Audit trail"), "audit:trail", lambda m: m.role in AUDIT_READER_ROLES),
+    NavEntry(_("Security"), "accounts:security", lambda m: True),
+    NavEntry(_("API tokens"), "accounts:token_list", lambda m: True),
+]
+
+
+def entries_for(member: Membership | None, current_path: str) -> list[dict[str, object]]:
+    if member is None:
+        return []
+    items = []
+    for entry in NAVIGATION:
+        if not entry.visible(member):
+            continue
+        args = [member.organization_id] if entry.with_org else []
+        url = reverse(entry.url_name, args=args)
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"label": entry.label, "url": url, "active": active})
+    return items

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from saveit.accounts.selectors import members_of
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    member = request.member  # type: ignore[attr-defined]
+    context: dict[str, object] = {}
+    if member is not None:
+        context["member_count"] = members_of(member.organization).filter(is_active=True).count()
+    return render(request, "core/home.html", context)
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers: answers 200 when the database answers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

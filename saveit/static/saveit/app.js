@@ -1,0 +1,14 @@
+// Small progressive enhancements; every page works without JavaScript.
+document.addEventListener("change", (event) => {
+  const target = event.target;
+  if (target instanceof HTMLSelectElement && target.hasAttribute("data-autosubmit")) {
+    target.form?.submit();
+  }
+});
+document.addEventListener("click", (event) => {
+  const button = event.target instanceof Element ? event.target.closest("[data-copy]") : null;
+  if (button) {
+    const source = document.getElementById(button.getAttribute("data-copy"));
+    if (source && navigator.clipboard) navigator.clipboard.writeText(source.textContent.trim());
+  }
+});

@@ -1,0 +1,51 @@
+"""Test data: organisations, members with a role, and signed-in clients."""
+
+from __future__ import annotations
+
+import itertools
+
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from saveit.accounts import services
+from saveit.accounts.models import Membership, Organization
+from saveit.accounts.roles import OrganizationKind, Role
+
+PASSWORD = "correct-horse-battery-staple"
+_counter = itertools.count(1)
+
+
+def make_organization(name: str | None = None, kind: str = OrganizationKind.CLIENT) -> Organization:
+    return services.create_organization(name=name or f"Organisation {next(_counter)}", kind=kind)
+
+
+def make_member(
+    organization: Organization, role: str = Role.CLIENT_OWNER, email: str | None = None
+) -> Membership:
+    email = email or f"{role}-{next(_counter)}@{organization.slug}.test"
+    return services.add_member(
+        organization=organization, email=email, role=role, password=PASSWORD,
+        first_name=role.replace("_", " ").title(), last_name=organization.name,
+    )
+
+
+def signed_in(membership: Membership) -> Client:
+    """A browser-like client signed in as this membership (TOTP passed for provider staff)."""
+    client = Client()
+    client.force_login(membership.user)
+    session = client.session
+    session["active_membership_id"] = membership.pk
+    if membership.is_provider_staff:
+        device = TOTPDevice.objects.filter(user=membership.user, confirmed=True).first()
+        device = device or TOTPDevice.objects.create(
+            user=membership.user, name="authenticator", confirmed=True
+        )
+        session["otp_device_id"] = device.persistent_id
+    session.save()
+    return client
+
+
+def bearer(membership: Membership) -> dict[str, str]:
+    """Headers for an API call with a fresh personal token of this membership."""
+    issued = services.issue_api_token(membership=membership, name="test")
+    return {"Authorization": f"Bearer {issued.secret}"}
