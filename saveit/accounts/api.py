@@ -206,17 +206,8 @@ def list_tokens(request: HttpRequest):  # type: ignore[no-untyped-def]
 @router.post("/tokens", response={201: IssuedTokenOut, **WRITE_ERRORS})
 def create_token(request: HttpRequest, payload: TokenIn):  # type: ignore[no-untyped-def]
     issued = services.issue_api_token(membership=acting_member(request), name=payload.name)
-    token = issued.token
-    return 201, {
-        "id": token.pk,
-        "name": token.name,
-        "prefix": token.prefix,
-        "membership": token.membership,
-        "created_at": token.created_at,
-        "last_used_at": token.last_used_at,
-        "revoked_at": token.revoked_at,
-        "token": issued.secret,
-    }
+    issued.token.token = issued.secret  # type: ignore[attr-defined]
+    return 201, issued.token
 
 
 @router.delete("/tokens/{token_id}", response={200: TokenOut, **WRITE_ERRORS})

@@ -38,14 +38,20 @@ class RoleForm(forms.Form):
 
 
 class OrganizationForm(forms.ModelForm):
+    # Wider than the model fields: people type spaces, which are removed before validation.
+    siren = forms.CharField(
+        label=_("SIREN"), max_length=11, required=False,
+        help_text=_("9 digits, e.g. 552 100 554."),
+    )
+    vat_number = forms.CharField(
+        label=_("VAT number"), max_length=24, required=False,
+        help_text=_("e.g. FR96 552100554."),
+    )
+
     class Meta:
         model = Organization
         fields = ["name", "siren", "vat_number", "address"]
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {
-            "siren": _("9 digits, e.g. 552 100 554."),
-            "vat_number": _("e.g. FR40 552100554."),
-        }
 
     def clean_siren(self) -> str:
         value = self.cleaned_data["siren"].replace(" ", "")

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.validators import validate_email
+
+from saveit.accounts.models import Organization
+from saveit.accounts.roles import Role
+from saveit.accounts.services import add_member
+from saveit.core.errors import Refusal
+
+
+class Command(BaseCommand):
+    help = "Give a person a role in an organisation, creating the account if needed (idempotent)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--org", required=True, help="organisation slug")
+        parser.add_argument("--email", required=True)
+        parser.add_argument("--role", required=True, choices=Role.values)
+        parser.add_argument("--password", default=None)
+        parser.add_argument("--first-name", default="")
+        parser.add_argument("--last-name", default="")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        org = Organization.objects.filter(slug=options["org"]).first()
+        if org is None:
+            raise CommandError(f"No organisation with the slug {options['org']!r}.")
+        try:
+            validate_email(options["email"])
+            if options["password"]:
+                validate_password(options["password"])
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        try:
+            membership = add_member(
+                organization=org, email=options["email"], role=options["role"],
+                password=options["password"], first_name=options["first_name"],
+                last_name=options["last_name"],
+            )
+        except Refusal as refusal:
+            raise CommandError(refusal.message) from refusal
+        self.stdout.write(f"{membership.user.email} is {membership.role} in {org.slug}")
