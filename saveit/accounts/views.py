@@ -5,7 +5,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -51,14 +51,13 @@ def switch_membership(request: HttpRequest) -> HttpResponse:
     wanted = request.POST.get("membership", "")
     chosen = next((m for m in request.memberships if str(m.pk) == wanted), None)  # type: ignore[attr-defined]
     if chosen is None:
-        messages.error(request, _("You do not hold this role."))
-    else:
-        request.session[SESSION_KEY] = chosen.pk
-        messages.success(
-            request,
-            _("You now act for %(org)s as %(role)s.")
-            % {"org": chosen.organization.name, "role": chosen.get_role_display()},
-        )
+        raise Http404
+    request.session[SESSION_KEY] = chosen.pk
+    messages.success(
+        request,
+        _("You now act for %(org)s as %(role)s.")
+        % {"org": chosen.organization.name, "role": chosen.get_role_display()},
+    )
     return redirect("core:home")
 
 
