@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from saveit.api import api
 
-urlpatterns = [
+urlpatterns: list = [
     path("", include("saveit.core.urls")),
     path("comptes/", include("saveit.accounts.urls")),
     path("audit/", include("saveit.audit.urls")),

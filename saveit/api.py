@@ -15,7 +15,7 @@ api = NinjaAPI(
     description=(
         "Authenticate with the browser session (CSRF token required for writes) or with a "
         "personal token: `Authorization: Bearer sit_…`. A token acts for one organisation "
-        "with one role. Errors are JSON: `{\"detail\": \"…\", \"code\": \"…\"}`; validation "
+        'with one role. Errors are JSON: `{"detail": "…", "code": "…"}`; validation '
         "errors answer 422 with the list of invalid fields."
     ),
     urls_namespace="api",

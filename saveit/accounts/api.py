@@ -179,9 +179,7 @@ def list_invitations(request: HttpRequest, org_id: int):  # type: ignore[no-unty
     return invitations_of(organization)
 
 
-@router.post(
-    "/organizations/{org_id}/invitations", response={201: InvitationOut, **WRITE_ERRORS}
-)
+@router.post("/organizations/{org_id}/invitations", response={201: InvitationOut, **WRITE_ERRORS})
 def invite(request: HttpRequest, org_id: int, payload: InvitationIn):  # type: ignore[no-untyped-def]
     member = acting_member(request)
     organization = access_organization(member, org_id, manage=True)

@@ -12,7 +12,7 @@ from .models import Membership, Organization
 from .roles import OrganizationKind, Role
 from .services import add_member, create_organization
 
-DEMO_PASSWORD = "saveit-demo-2026"
+DEMO_PASSWORD = "saveit-demo-2026"  # noqa: S105 - published demo login
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,10 @@ class DemoOrg:
 
 DEMO_ORGS = (
     DemoOrg(
-        "SAVE IT Studio", OrganizationKind.PROVIDER, "732829320", "FR44732829320",
+        "SAVE IT Studio",
+        OrganizationKind.PROVIDER,
+        "732829320",
+        "FR44732829320",
         "12 rue des Ateliers\n69002 Lyon",
         (
             ("admin@saveit.demo", Role.ADMIN, "Camille", "Roux"),
@@ -38,7 +41,10 @@ DEMO_ORGS = (
         ),
     ),
     DemoOrg(
-        "Laboratoires Hélios", OrganizationKind.CLIENT, "552100554", "FR96552100554",
+        "Laboratoires Hélios",
+        OrganizationKind.CLIENT,
+        "552100554",
+        "FR96552100554",
         "8 avenue Pasteur\n31000 Toulouse",
         (
             ("responsable@helios.demo", Role.CLIENT_OWNER, "Sophie", "Martin"),
@@ -48,7 +54,10 @@ DEMO_ORGS = (
         ),
     ),
     DemoOrg(
-        "Transports Ardent", OrganizationKind.CLIENT, "356000000", "FR39356000000",
+        "Transports Ardent",
+        OrganizationKind.CLIENT,
+        "356000000",
+        "FR39356000000",
         "3 quai de la Loire\n44000 Nantes",
         (
             ("responsable@ardent.demo", Role.CLIENT_OWNER, "Thomas", "Girard"),
@@ -65,7 +74,10 @@ def load_demo() -> list[Membership]:
     memberships = []
     for spec in DEMO_ORGS:
         org = Organization.objects.filter(name=spec.name).first() or create_organization(
-            name=spec.name, kind=spec.kind, siren=spec.siren, vat_number=spec.vat_number,
+            name=spec.name,
+            kind=spec.kind,
+            siren=spec.siren,
+            vat_number=spec.vat_number,
             address=spec.address,
         )
         for email, role, first, last in spec.people:
@@ -73,8 +85,12 @@ def load_demo() -> list[Membership]:
                 organization=org, user__email=email, role=role
             ).first()
             membership = existing or add_member(
-                organization=org, email=email, role=role, password=DEMO_PASSWORD,
-                first_name=first, last_name=last,
+                organization=org,
+                email=email,
+                role=role,
+                password=DEMO_PASSWORD,
+                first_name=first,
+                last_name=last,
             )
             if role == Role.AUDITOR and membership.expires_at is None:
                 # Auditors get time-boxed access; the demo one ends in 30 days.

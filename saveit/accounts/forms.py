@@ -15,7 +15,7 @@ class LoginForm(AuthenticationForm):
     )
 
 
-def role_choices(organization: Organization) -> list[tuple[str, str]]:
+def role_choices(organization: Organization) -> list[tuple[str, object]]:
     allowed = ROLES_BY_KIND[organization.kind]
     return [(value, label) for value, label in Role.choices if value in allowed]
 
@@ -26,7 +26,7 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["role"].choices = role_choices(organization)
+        self.fields["role"].choices = role_choices(organization)  # type: ignore[attr-defined]
 
 
 class RoleForm(forms.Form):
@@ -34,17 +34,21 @@ class RoleForm(forms.Form):
 
     def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["role"].choices = role_choices(organization)
+        self.fields["role"].choices = role_choices(organization)  # type: ignore[attr-defined]
 
 
 class OrganizationForm(forms.ModelForm):
     # Wider than the model fields: people type spaces, which are removed before validation.
     siren = forms.CharField(
-        label=_("SIREN"), max_length=11, required=False,
+        label=_("SIREN"),
+        max_length=11,
+        required=False,
         help_text=_("9 digits, e.g. 552 100 554."),
     )
     vat_number = forms.CharField(
-        label=_("VAT number"), max_length=24, required=False,
+        label=_("VAT number"),
+        max_length=24,
+        required=False,
         help_text=_("e.g. FR96 552100554."),
     )
 
@@ -65,7 +69,7 @@ class OrganizationForm(forms.ModelForm):
         for name in ("siren", "vat_number"):
             if name in self.cleaned_data:
                 setattr(self.instance, name, self.cleaned_data[name])
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]
 
 
 class NewOrganizationForm(OrganizationForm):
@@ -84,7 +88,8 @@ class AcceptInvitationForm(forms.Form):
         help_text=_("At least 10 characters, not too common, not only digits."),
     )
     password_again = forms.CharField(
-        label=_("Password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def clean(self) -> dict[str, object]:

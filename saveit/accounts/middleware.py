@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from .second_factor import is_verified
 from .selectors import current_memberships
 
 SESSION_KEY = "active_membership_id"
@@ -50,7 +51,7 @@ class StaffSecondFactorMiddleware:
         if (
             request.user.is_authenticated
             and needs_second_factor(request)
-            and not request.user.is_verified()  # type: ignore[union-attr]
+            and not is_verified(request.user)
             and not request.path.startswith(_OTP_EXEMPT_PREFIXES)
         ):
             if request.path.startswith("/api/"):

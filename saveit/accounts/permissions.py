@@ -65,4 +65,6 @@ def access_invitation(member: Membership | None, invitation_id: int) -> Invitati
 def access_own_token(member: Membership | None, token_id: int) -> ApiToken:
     if member is None:
         raise PermissionDenied
-    return get_object_or_404(ApiToken.objects.filter(membership__user_id=member.user_id), pk=token_id)
+    return get_object_or_404(
+        ApiToken.objects.filter(membership__user_id=member.user_id), pk=token_id
+    )

@@ -51,6 +51,12 @@ DOCUMENT_READER_ROLES: frozenset[str] = DOCUMENT_EDITOR_ROLES | {
 }
 # Roles that may be asked to sign an organisation-level document.
 SIGNER_ROLES: frozenset[str] = frozenset(
-    {Role.ADMIN, Role.PROJECT_MANAGER, Role.QUALITY_MANAGER, Role.CLIENT_OWNER,
-     Role.CLIENT_MANAGER, Role.LEARNER}
+    {
+        Role.ADMIN,
+        Role.PROJECT_MANAGER,
+        Role.QUALITY_MANAGER,
+        Role.CLIENT_OWNER,
+        Role.CLIENT_MANAGER,
+        Role.LEARNER,
+    }
 )

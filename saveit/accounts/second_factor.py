@@ -45,7 +45,9 @@ def confirm_totp(*, user: User, code: str, member: Membership | None) -> list[st
     device.save(update_fields=["confirmed"])
     if member is not None:
         record_event(
-            organization=member.organization, action="user.totp_enrolled", actor=member,
+            organization=member.organization,
+            action="user.totp_enrolled",
+            actor=member,
             target=user,
         )
     return _new_recovery_codes(user)
@@ -56,8 +58,10 @@ def regenerate_recovery_codes(*, user: User, member: Membership | None) -> list[
     codes = _new_recovery_codes(user)
     if member is not None:
         record_event(
-            organization=member.organization, action="user.recovery_codes_regenerated",
-            actor=member, target=user,
+            organization=member.organization,
+            action="user.recovery_codes_regenerated",
+            actor=member,
+            target=user,
         )
     return codes
 
@@ -78,3 +82,9 @@ def check_code(user: User, code: str):  # type: ignore[no-untyped-def]
 
 def remaining_recovery_codes(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__name="recovery").count()
+
+
+def is_verified(user: object) -> bool:
+    """Whether this request's user passed the second factor (set by django-otp's middleware)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check()) if callable(check) else False

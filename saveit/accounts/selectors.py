@@ -43,12 +43,8 @@ def members_of(organization: Organization) -> QuerySet[Membership]:
 
 
 def invitations_of(organization: Organization) -> QuerySet[Invitation]:
-    return Invitation.objects.filter(organization=organization).select_related(
-        "invited_by__user"
-    )
+    return Invitation.objects.filter(organization=organization).select_related("invited_by__user")
 
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(membership__user=user).select_related(
-        "membership__organization"
-    )
+    return ApiToken.objects.filter(membership__user=user).select_related("membership__organization")

@@ -81,14 +81,19 @@ def create_organization(
         raise Refusal(" ".join(error.messages), code="invalid") from error
     org.save()
     record_event(
-        organization=org, action="organization.created", actor=by, target=org,
+        organization=org,
+        action="organization.created",
+        actor=by,
+        target=org,
         after=_org_fields(org),
     )
     return org
 
 
 @transaction.atomic
-def update_organization(*, organization: Organization, by: Membership, **fields: str) -> Organization:
+def update_organization(
+    *, organization: Organization, by: Membership, **fields: str
+) -> Organization:
     before = _org_fields(organization)
     for name in ("name", "siren", "vat_number", "address"):
         if name in fields:
@@ -104,8 +109,12 @@ def update_organization(*, organization: Organization, by: Membership, **fields:
         raise Refusal("; ".join(error.messages), code="invalid") from error
     organization.save()
     record_event(
-        organization=organization, action="organization.updated", actor=by,
-        target=organization, before=before, after=_org_fields(organization),
+        organization=organization,
+        action="organization.updated",
+        actor=by,
+        target=organization,
+        before=before,
+        after=_org_fields(organization),
     )
     return organization
 
@@ -140,8 +149,11 @@ def add_member(
         membership.is_active = True
         membership.save(update_fields=["is_active"])
         record_event(
-            organization=organization, action="membership.granted", actor=by,
-            target=membership, after={"user": user.pk, "role": role},
+            organization=organization,
+            action="membership.granted",
+            actor=by,
+            target=membership,
+            after={"user": user.pk, "role": role},
         )
     return membership
 
@@ -153,7 +165,9 @@ class SentInvitation:
 
 
 @transaction.atomic
-def invite_member(*, organization: Organization, email: str, role: str, by: Membership) -> SentInvitation:
+def invite_member(
+    *, organization: Organization, email: str, role: str, by: Membership
+) -> SentInvitation:
     _check_role_fits(organization, role)
     email = email.strip().lower()
     if Membership.objects.filter(
@@ -170,7 +184,10 @@ def invite_member(*, organization: Organization, email: str, role: str, by: Memb
         expires_at=timezone.now() + timedelta(hours=settings.INVITATION_VALIDITY_HOURS),
     )
     record_event(
-        organization=organization, action="invitation.sent", actor=by, target=invitation,
+        organization=organization,
+        action="invitation.sent",
+        actor=by,
+        target=invitation,
         after={"role": role, "expires_at": invitation.expires_at.isoformat()},
     )
     _mail_invitation(invitation, token)
@@ -242,14 +259,19 @@ def accept_invitation(
             user=user, organization=invitation.organization, role=invitation.role
         )
     except IntegrityError as error:  # pragma: no cover - guarded by the lock above
-        raise Refusal(_("This invitation has already been used."), code="invitation_used") from error
+        raise Refusal(
+            _("This invitation has already been used."), code="invitation_used"
+        ) from error
     membership.is_active = True
     membership.save(update_fields=["is_active"])
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     record_event(
-        organization=invitation.organization, action="invitation.accepted", target=invitation,
-        actor=membership, after={"user": user.pk, "membership": membership.pk},
+        organization=invitation.organization,
+        action="invitation.accepted",
+        target=invitation,
+        actor=membership,
+        after={"user": user.pk, "membership": membership.pk},
     )
     return membership
 
@@ -261,7 +283,9 @@ def revoke_invitation(*, invitation: Invitation, by: Membership) -> Invitation:
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     record_event(
-        organization=invitation.organization, action="invitation.revoked", actor=by,
+        organization=invitation.organization,
+        action="invitation.revoked",
+        actor=by,
         target=invitation,
     )
     return invitation
@@ -285,8 +309,8 @@ def _last_manager_guard(membership: Membership) -> None:
 
 @transaction.atomic
 def change_member_role(*, membership: Membership, role: str, by: Membership) -> Membership:
-    membership = Membership.objects.select_for_update().select_related("organization").get(
-        pk=membership.pk
+    membership = (
+        Membership.objects.select_for_update().select_related("organization").get(pk=membership.pk)
     )
     _check_role_fits(membership.organization, role)
     if role == membership.role:
@@ -300,16 +324,20 @@ def change_member_role(*, membership: Membership, role: str, by: Membership) -> 
     membership.role = role
     membership.save(update_fields=["role"])
     record_event(
-        organization=membership.organization, action="membership.role_changed", actor=by,
-        target=membership, before={"role": before}, after={"role": role},
+        organization=membership.organization,
+        action="membership.role_changed",
+        actor=by,
+        target=membership,
+        before={"role": before},
+        after={"role": role},
     )
     return membership
 
 
 @transaction.atomic
 def set_membership_active(*, membership: Membership, active: bool, by: Membership) -> Membership:
-    membership = Membership.objects.select_for_update().select_related("organization").get(
-        pk=membership.pk
+    membership = (
+        Membership.objects.select_for_update().select_related("organization").get(pk=membership.pk)
     )
     if membership.is_active == active:
         return membership
@@ -322,7 +350,10 @@ def set_membership_active(*, membership: Membership, active: bool, by: Membershi
     record_event(
         organization=membership.organization,
         action="membership.reactivated" if active else "membership.deactivated",
-        actor=by, target=membership, before={"is_active": not active}, after={"is_active": active},
+        actor=by,
+        target=membership,
+        before={"is_active": not active},
+        after={"is_active": active},
     )
     return membership
 
@@ -341,8 +372,11 @@ def issue_api_token(*, membership: Membership, name: str) -> IssuedToken:
         membership=membership, name=name[:100], prefix=secret[:12], token_hash=digest(secret)
     )
     record_event(
-        organization=membership.organization, action="api_token.issued", actor=membership,
-        target=token, after={"membership": membership.pk, "prefix": token.prefix},
+        organization=membership.organization,
+        action="api_token.issued",
+        actor=membership,
+        target=token,
+        after={"membership": membership.pk, "prefix": token.prefix},
     )
     return IssuedToken(token, secret)
 
@@ -353,7 +387,9 @@ def revoke_api_token(*, token: ApiToken, by: Membership) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         record_event(
-            organization=token.membership.organization, action="api_token.revoked", actor=by,
+            organization=token.membership.organization,
+            action="api_token.revoked",
+            actor=by,
             target=token,
         )
     return token

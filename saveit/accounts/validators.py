@@ -22,7 +22,9 @@ def luhn_ok(digits: str) -> bool:
 
 def validate_siren(value: str) -> None:
     if not re.fullmatch(r"\d{9}", value or "") or not luhn_ok(value):
-        raise ValidationError(_("A SIREN number has 9 digits with a valid check key."), code="siren")
+        raise ValidationError(
+            _("A SIREN number has 9 digits with a valid check key."), code="siren"
+        )
 
 
 _EU_VAT = re.compile(r"[A-Z]{2}[0-9A-Z]{2,13}")

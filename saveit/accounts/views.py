@@ -105,7 +105,9 @@ def organization_detail(request: HttpRequest, org_id: int) -> HttpResponse:
         "invitations": invitations_of(organization)[:50] if manage else [],
         "can_manage": manage,
         "invite_form": InviteForm(organization=organization) if manage else None,
-        "role_form_factory": lambda m: RoleForm(organization=organization, initial={"role": m.role}),
+        "role_form_factory": lambda m: RoleForm(
+            organization=organization, initial={"role": m.role}
+        ),
     }
     return render(request, "accounts/organization_detail.html", context)
 
@@ -154,7 +156,7 @@ def member_invite(request: HttpRequest, org_id: int) -> HttpResponse:
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     return redirect("accounts:organization_detail", organization.pk)
 
 
@@ -168,7 +170,9 @@ def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
         messages.error(request, _("Choose a role from the list."))
     else:
         try:
-            services.change_member_role(membership=target, role=form.cleaned_data["role"], by=member)
+            services.change_member_role(
+                membership=target, role=form.cleaned_data["role"], by=member
+            )
         except Refusal as refusal:
             messages.error(request, refusal.message)
         else:
@@ -209,7 +213,9 @@ def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = services.find_pending_invitation(token)
     except Refusal as refusal:
-        return render(request, "accounts/invitation_invalid.html", {"reason": refusal.message}, status=404)
+        return render(
+            request, "accounts/invitation_invalid.html", {"reason": refusal.message}, status=404
+        )
     signed_in = request.user if request.user.is_authenticated else None
     form = AcceptInvitationForm(request.POST or None) if signed_in is None else None
     if request.method == "POST":

@@ -1,16 +1,18 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from . import second_factor
 from .forms import OtpForm
+from .models import User
 
 _RECOVERY_SESSION_KEY = "fresh_recovery_codes"
 
@@ -25,18 +27,22 @@ def _safe_next(request: HttpRequest) -> str:
 @login_required
 def otp_verify(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator on first use, then ask for a code at every sign-in."""
-    user = request.user
-    if user.is_verified():  # type: ignore[union-attr]
+    user = cast(User, request.user)
+    if second_factor.is_verified(user):  # type: ignore[union-attr]
         return redirect(_safe_next(request))
-    device = second_factor.confirmed_totp(user)  # type: ignore[arg-type]
+    device = second_factor.confirmed_totp(user)
     form = OtpForm(request.POST or None)
     member = getattr(request, "member", None)
     if device is None:
-        pending = second_factor.pending_totp(user)  # type: ignore[arg-type]
+        pending = second_factor.pending_totp(user)
         if request.method == "POST" and form.is_valid():
-            codes = second_factor.confirm_totp(user=user, code=form.cleaned_data["code"], member=member)  # type: ignore[arg-type]
+            codes = second_factor.confirm_totp(
+                user=user, code=form.cleaned_data["code"], member=member
+            )
             if codes is None:
-                form.add_error("code", _("This code is not valid. Check your device's clock and try again."))
+                form.add_error(
+                    "code", _("This code is not valid. Check your device's clock and try again.")
+                )
             else:
                 otp_login(request, pending)
                 request.session[_RECOVERY_SESSION_KEY] = codes
@@ -52,7 +58,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             },
         )
     if request.method == "POST" and form.is_valid():
-        matched = second_factor.check_code(user, form.cleaned_data["code"])  # type: ignore[arg-type]
+        matched = second_factor.check_code(user, form.cleaned_data["code"])
         if matched is None:
             form.add_error("code", _("This code is not valid."))
         else:
@@ -61,7 +67,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
                 messages.warning(
                     request,
                     _("You used a recovery code; %(n)s remain.")
-                    % {"n": second_factor.remaining_recovery_codes(user)},  # type: ignore[arg-type]
+                    % {"n": second_factor.remaining_recovery_codes(user)},
                 )
             return redirect(_safe_next(request))
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _safe_next(request)})
@@ -78,18 +84,18 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def security(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = cast(User, request.user)
     if request.method == "POST" and request.POST.get("action") == "regenerate":
-        if not user.is_verified():  # type: ignore[union-attr]
+        if not second_factor.is_verified(user):  # type: ignore[union-attr]
             return redirect("accounts:otp_verify")
-        codes = second_factor.regenerate_recovery_codes(user=user, member=getattr(request, "member", None))  # type: ignore[arg-type]
+        codes = second_factor.regenerate_recovery_codes(
+            user=user, member=getattr(request, "member", None)
+        )
         request.session[_RECOVERY_SESSION_KEY] = codes
         return redirect("accounts:otp_recovery_codes")
     context = {
-        "totp": second_factor.confirmed_totp(user),  # type: ignore[arg-type]
-        "remaining_codes": second_factor.remaining_recovery_codes(user),  # type: ignore[arg-type]
-        "verified": user.is_verified(),  # type: ignore[union-attr]
+        "totp": second_factor.confirmed_totp(user),
+        "remaining_codes": second_factor.remaining_recovery_codes(user),
+        "verified": second_factor.is_verified(user),  # type: ignore[union-attr]
     }
     return render(request, "accounts/security.html", context)
-
-

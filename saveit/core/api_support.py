@@ -74,7 +74,9 @@ def acting_member(request: HttpRequest) -> Membership:
     return member
 
 
-def _error(api: NinjaAPI, request: HttpRequest, status: int, detail: str, code: str) -> HttpResponse:
+def _error(
+    api: NinjaAPI, request: HttpRequest, status: int, detail: str, code: str
+) -> HttpResponse:
     return api.create_response(request, {"detail": detail, "code": code}, status=status)
 
 
@@ -90,7 +92,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
         return _error(
-            api, request, 401, "Authentication required: session or Bearer token.", "unauthenticated"
+            api,
+            request,
+            401,
+            "Authentication required: session or Bearer token.",
+            "unauthenticated",
         )
 
     @api.exception_handler(Refusal)

@@ -40,7 +40,7 @@ NAVIGATION: list[NavEntry] = [
 def entries_for(member: Membership | None, current_path: str) -> list[dict[str, object]]:
     if member is None:
         return []
-    items = []
+    items: list[dict[str, object]] = []
     for entry in NAVIGATION:
         if not entry.visible(member):
             continue

@@ -13,7 +13,8 @@ class Origin:
     user_agent: str = ""
 
 
-_current: contextvars.ContextVar[Origin] = contextvars.ContextVar("origin", default=Origin())
+_NO_ORIGIN = Origin()
+_current: contextvars.ContextVar[Origin] = contextvars.ContextVar("origin", default=_NO_ORIGIN)
 
 
 def current_origin() -> Origin:

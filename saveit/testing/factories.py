@@ -11,7 +11,7 @@ from saveit.accounts import services
 from saveit.accounts.models import Membership, Organization
 from saveit.accounts.roles import OrganizationKind, Role
 
-PASSWORD = "correct-horse-battery-staple"
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test-only
 _counter = itertools.count(1)
 
 
@@ -24,8 +24,12 @@ def make_member(
 ) -> Membership:
     email = email or f"{role}-{next(_counter)}@{organization.slug}.test"
     return services.add_member(
-        organization=organization, email=email, role=role, password=PASSWORD,
-        first_name=role.replace("_", " ").title(), last_name=organization.name,
+        organization=organization,
+        email=email,
+        role=role,
+        password=PASSWORD,
+        first_name=role.replace("_", " ").title(),
+        last_name=organization.name,
     )
 
 

@@ -55,7 +55,9 @@ def test_a_token_cannot_read_another_organisation(owner, other_org):
 def test_session_writes_need_the_csrf_token(owner):
     client = signed_in(owner)
     client.handler.enforce_csrf_checks = True
-    response = client.post("/api/v1/tokens", json.dumps({"name": "x"}), content_type="application/json")
+    response = client.post(
+        "/api/v1/tokens", json.dumps({"name": "x"}), content_type="application/json"
+    )
     assert response.status_code in (401, 403)
     assert not ApiToken.objects.exists()
 
@@ -74,7 +76,8 @@ def test_token_creation_shows_the_secret_once(owner):
 def test_validation_errors_are_json_422(owner):
     response = Client(headers=bearer(owner)).post(
         f"/api/v1/organizations/{owner.organization_id}/invitations",
-        {"email": "not-an-email", "role": "learner"}, content_type="application/json",
+        {"email": "not-an-email", "role": "learner"},
+        content_type="application/json",
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"]
@@ -83,7 +86,8 @@ def test_validation_errors_are_json_422(owner):
 def test_refusals_are_json_409(owner):
     response = Client(headers=bearer(owner)).post(
         f"/api/v1/organizations/{owner.organization_id}/invitations",
-        {"email": "a@b.fr", "role": "admin"}, content_type="application/json",
+        {"email": "a@b.fr", "role": "admin"},
+        content_type="application/json",
     )
     assert response.status_code == 409
     assert response.json()["code"] == "role_not_allowed"

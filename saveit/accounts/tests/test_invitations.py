@@ -36,10 +36,15 @@ def test_owner_invites_and_the_invitee_joins_with_a_new_account(owner):
     assert Invitation.objects.get().token_hash != token  # only the digest is stored
     guest = Client()
     url = reverse("accounts:invitation_accept", args=[token])
-    response = guest.post(url, {
-        "first_name": "Zoé", "last_name": "Durand",
-        "password": "un-mot-de-passe-solide", "password_again": "un-mot-de-passe-solide",
-    })
+    response = guest.post(
+        url,
+        {
+            "first_name": "Zoé",
+            "last_name": "Durand",
+            "password": "un-mot-de-passe-solide",
+            "password_again": "un-mot-de-passe-solide",
+        },
+    )
     assert response.status_code == 302
     membership = Membership.objects.get(user__email="nouvelle@alpha.test")
     assert membership.organization == owner.organization
@@ -51,8 +56,12 @@ def test_owner_invites_and_the_invitee_joins_with_a_new_account(owner):
 def test_a_used_invitation_cannot_be_replayed(owner):
     token = _invite(owner)
     url = reverse("accounts:invitation_accept", args=[token])
-    data = {"first_name": "A", "last_name": "B", "password": "un-mot-de-passe-solide",
-            "password_again": "un-mot-de-passe-solide"}
+    data = {
+        "first_name": "A",
+        "last_name": "B",
+        "password": "un-mot-de-passe-solide",
+        "password_again": "un-mot-de-passe-solide",
+    }
     Client().post(url, data)
     replay = Client().post(url, data)
     assert replay.status_code == 404
@@ -62,10 +71,15 @@ def test_a_used_invitation_cannot_be_replayed(owner):
 def test_an_expired_invitation_is_refused_and_creates_nothing(owner):
     token = _invite(owner)
     Invitation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
-    response = Client().post(reverse("accounts:invitation_accept", args=[token]), {
-        "first_name": "A", "last_name": "B", "password": "un-mot-de-passe-solide",
-        "password_again": "un-mot-de-passe-solide",
-    })
+    response = Client().post(
+        reverse("accounts:invitation_accept", args=[token]),
+        {
+            "first_name": "A",
+            "last_name": "B",
+            "password": "un-mot-de-passe-solide",
+            "password_again": "un-mot-de-passe-solide",
+        },
+    )
     assert response.status_code == 404
     assert not User.objects.filter(email="nouvelle@alpha.test").exists()
 
@@ -77,9 +91,15 @@ def test_a_forged_token_is_refused(db):
 
 def test_a_weak_password_is_refused_and_creates_nothing(owner):
     token = _invite(owner)
-    response = Client().post(reverse("accounts:invitation_accept", args=[token]), {
-        "first_name": "A", "last_name": "B", "password": "12345678", "password_again": "12345678",
-    })
+    response = Client().post(
+        reverse("accounts:invitation_accept", args=[token]),
+        {
+            "first_name": "A",
+            "last_name": "B",
+            "password": "12345678",
+            "password_again": "12345678",
+        },
+    )
     assert response.status_code == 200
     assert not User.objects.filter(email="nouvelle@alpha.test").exists()
     assert Invitation.objects.get().accepted_at is None

@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_owner_sees_the_organisation_and_its_members(owner, manager, learner):
-    response = signed_in(owner).get(reverse("accounts:organization_detail", args=[owner.organization_id]))
+    response = signed_in(owner).get(
+        reverse("accounts:organization_detail", args=[owner.organization_id])
+    )
     assert response.status_code == 200
     for member in (owner, manager, learner):
         assert member.user.email.encode() in response.content

@@ -15,10 +15,16 @@ pytestmark = pytest.mark.django_db
 
 
 def test_provider_admin_creates_a_client_organisation(staff_admin):
-    response = signed_in(staff_admin).post(reverse("accounts:organization_create"), {
-        "kind": "client", "name": "Clinique du Parc", "siren": "552 100 554",
-        "vat_number": "FR96 552100554", "address": "1 rue du Parc",
-    })
+    response = signed_in(staff_admin).post(
+        reverse("accounts:organization_create"),
+        {
+            "kind": "client",
+            "name": "Clinique du Parc",
+            "siren": "552 100 554",
+            "vat_number": "FR96 552100554",
+            "address": "1 rue du Parc",
+        },
+    )
     assert response.status_code == 302
     org = Organization.objects.get(name="Clinique du Parc")
     assert (org.siren, org.vat_number) == ("552100554", "FR96552100554")
@@ -50,7 +56,9 @@ def test_luhn_accepts_a_known_siren():
 
 def test_owner_edits_the_organisation_details(owner):
     url = reverse("accounts:organization_edit", args=[owner.organization_id])
-    response = signed_in(owner).post(url, {"name": "Alpha SA", "siren": "", "vat_number": "", "address": "Lyon"})
+    response = signed_in(owner).post(
+        url, {"name": "Alpha SA", "siren": "", "vat_number": "", "address": "Lyon"}
+    )
     assert response.status_code == 302
     owner.organization.refresh_from_db()
     assert owner.organization.name == "Alpha SA"
@@ -62,8 +70,13 @@ def test_ops_commands_are_idempotent_and_print_the_slug(db, capsys):
     slugs = capsys.readouterr().out.split()
     assert slugs == ["mairie-de-brest", "mairie-de-brest"]
     for _ in range(2):
-        call_command("add_member", org="mairie-de-brest", email="elu@brest.test",
-                     role="client_owner", password="un-mot-de-passe-solide")
+        call_command(
+            "add_member",
+            org="mairie-de-brest",
+            email="elu@brest.test",
+            role="client_owner",
+            password="un-mot-de-passe-solide",
+        )
     assert Membership.objects.filter(user__email="elu@brest.test").count() == 1
 
 

@@ -13,11 +13,19 @@ pytestmark = pytest.mark.django_db
 def test_a_reset_link_by_e_mail_sets_a_new_password(owner):
     client = Client()
     client.post(reverse("accounts:password_reset"), {"email": owner.user.email})
-    link = re.search(r"https?://\S+(/comptes/mot-de-passe/nouveau/\S+/)", mail.outbox[-1].body).group(1)
+    link = re.search(
+        r"https?://\S+(/comptes/mot-de-passe/nouveau/\S+/)", mail.outbox[-1].body
+    ).group(1)
     form = client.get(link, follow=True)
     assert form.status_code == 200
     target = form.redirect_chain[-1][0] if form.redirect_chain else link
-    client.post(target, {"new_password1": "nouveau-mot-de-passe-2026", "new_password2": "nouveau-mot-de-passe-2026"})
+    client.post(
+        target,
+        {
+            "new_password1": "nouveau-mot-de-passe-2026",
+            "new_password2": "nouveau-mot-de-passe-2026",
+        },
+    )
     owner.user.refresh_from_db()
     assert owner.user.check_password("nouveau-mot-de-passe-2026")
 

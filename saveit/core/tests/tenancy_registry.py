@@ -94,7 +94,9 @@ HTML_ROUTES: dict[str, Call] = {
     "accounts:organization_detail": Call(kwargs=org),
     "accounts:organization_edit": Call(kwargs=org, method="post", body=lambda w: {"name": "x"}),
     "accounts:member_invite": Call(
-        kwargs=org, method="post", body=lambda w: {"email": "someone@beta-transports.fr", "role": "learner"}
+        kwargs=org,
+        method="post",
+        body=lambda w: {"email": "someone@beta-transports.fr", "role": "learner"},
     ),
     "accounts:member_role": Call(
         kwargs=owner_membership, method="post", body=lambda w: {"role": "learner"}
@@ -114,13 +116,15 @@ HTML_ROUTES: dict[str, Call] = {
     ),
     "audit:trail_csv": Call(query=lambda w: {"org": w.org.pk}),
     "audit:trail_json": Call(query=lambda w: {"org": w.org.pk}),
-    "audit:trail_verify": Call(method="post", query=lambda w: {"org": w.org.pk},
-                               body=lambda w: {"org": w.org.pk}),
+    "audit:trail_verify": Call(
+        method="post", query=lambda w: {"org": w.org.pk}, body=lambda w: {"org": w.org.pk}
+    ),
     "audit:document_list": OWN,
     "audit:document_detail": Call(kwargs=document),
     "audit:document_file": Call(kwargs=document),
     "audit:document_sign": Call(
-        kwargs=document, method="post",
+        kwargs=document,
+        method="post",
         body=lambda w: {"intent": "ok", "password": "correct-horse-battery-staple"},
     ),
 }
@@ -141,13 +145,17 @@ API_ROUTES: dict[str, Call] = {
     ),
     "saveit_accounts_api_list_invitations": Call(kwargs=org),
     "saveit_accounts_api_invite": Call(
-        kwargs=org, method="post", body=lambda w: {"email": "someone@beta-transports.fr", "role": "learner"}
+        kwargs=org,
+        method="post",
+        body=lambda w: {"email": "someone@beta-transports.fr", "role": "learner"},
     ),
     "saveit_accounts_api_revoke_invitation": Call(
         kwargs=lambda w: {"invitation_id": w.invitation.pk}, method="delete"
     ),
     "saveit_accounts_api_list_tokens": OWN,
-    "saveit_accounts_api_create_token": Call(kind="own", method="post", body=lambda w: {"name": "t"}),
+    "saveit_accounts_api_create_token": Call(
+        kind="own", method="post", body=lambda w: {"name": "t"}
+    ),
     "saveit_accounts_api_revoke_token": Call(
         kwargs=lambda w: {"token_id": w.token.pk}, method="delete"
     ),
@@ -157,7 +165,8 @@ API_ROUTES: dict[str, Call] = {
     "saveit_audit_api_documents_upload_document": OWN_POST,
     "saveit_audit_api_documents_get_document": Call(kwargs=document),
     "saveit_audit_api_documents_sign_document": Call(
-        kwargs=document, method="post",
+        kwargs=document,
+        method="post",
         body=lambda w: {"intent": "ok", "password": "correct-horse-battery-staple"},
     ),
     "saveit_audit_api_documents_verify_document": Call(kwargs=document),

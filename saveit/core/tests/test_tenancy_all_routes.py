@@ -66,7 +66,9 @@ def _build_world(org: Organization) -> World:
     ).invitation
     token = account_services.issue_api_token(membership=owner, name="alpha").token
     document = audit_services.upload_document(
-        organization=org, by=owner, title=org.name + " charter",
+        organization=org,
+        by=owner,
+        title=org.name + " charter",
         uploaded_file=SimpleUploadedFile("charter.pdf", make_pdf("Charte"), "application/pdf"),
         signer_roles=[manager_role],
     )
@@ -110,8 +112,10 @@ def _leak(response: Any, call: Call, world: World) -> str | None:
 
 
 def _b_members(org: Organization) -> list[Membership]:
-    return [make_member(org, role) for role in (Role.CLIENT_OWNER, Role.CLIENT_MANAGER,
-                                                Role.LEARNER, Role.AUDITOR)]
+    return [
+        make_member(org, role)
+        for role in (Role.CLIENT_OWNER, Role.CLIENT_MANAGER, Role.LEARNER, Role.AUDITOR)
+    ]
 
 
 @pytest.mark.parametrize("a_kind", [OrganizationKind.CLIENT, OrganizationKind.PROVIDER])
@@ -126,7 +130,9 @@ def test_no_role_of_another_client_reaches_anything_of_organisation_a(db, a_kind
         for name, call in HTML_ROUTES.items():
             if call.kind == "public":
                 continue
-            problem = _leak(_send(client, _url(name, call, world), call, world, as_json=False), call, world)
+            problem = _leak(
+                _send(client, _url(name, call, world), call, world, as_json=False), call, world
+            )
             if problem:
                 failures.append(f"{member.role} → {name}: {problem}")
             client = signed_in(member)  # a route may have signed the user out

@@ -36,8 +36,11 @@ class Command(BaseCommand):
             raise CommandError(" ".join(error.messages)) from error
         try:
             membership = add_member(
-                organization=org, email=options["email"], role=options["role"],
-                password=options["password"], first_name=options["first_name"],
+                organization=org,
+                email=options["email"],
+                role=options["role"],
+                password=options["password"],
+                first_name=options["first_name"],
                 last_name=options["last_name"],
             )
         except Refusal as refusal:

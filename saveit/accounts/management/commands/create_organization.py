@@ -30,7 +30,9 @@ class Command(BaseCommand):
             return
         try:
             org = create_organization(
-                name=options["name"], kind=options["kind"], siren=options["siren"],
+                name=options["name"],
+                kind=options["kind"],
+                siren=options["siren"],
                 vat_number=options["vat_number"],
             )
         except Refusal as refusal:

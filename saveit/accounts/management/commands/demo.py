@@ -11,9 +11,7 @@ class Command(BaseCommand):
     help = "Load the demo organisations and one login per role (idempotent)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--logins", action="store_true", help="only print the demo logins"
-        )
+        parser.add_argument("--logins", action="store_true", help="only print the demo logins")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["logins"]:
@@ -24,6 +22,4 @@ class Command(BaseCommand):
             self.stdout.write(f"  {spec.name} ({spec.kind})")
             for email, role, _first, _last in spec.people:
                 self.stdout.write(f"    {role:<16} {email}")
-        self.stdout.write(
-            "  Provider staff set up an authenticator app (TOTP) at first sign-in."
-        )
+        self.stdout.write("  Provider staff set up an authenticator app (TOTP) at first sign-in.")
