@@ -1,3 +1,93 @@
-from ninja import Router
+"""The audit trail over the API: list an organisation's events, verify its chain."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from saveit.core.api_support import COMMON_ERRORS, acting_member
+
+from .chain import verify_chain
+from .permissions import access_trail
+from .trail import TrailFilters, events_of
 
 router = Router(tags=["audit trail"])
+MAX_LIMIT = 500
+
+
+class EventQuery(Schema):
+    org_id: int | None = Field(None, description="Organisation; the acting one when omitted.")
+    action: str = Field("", max_length=80, description="Part of the action name.")
+    object_type: str = Field("", max_length=80, description="Exact object type.")
+    object_id: str = Field("", max_length=64, description="Exact object id.")
+    limit: int = Field(100, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0)
+
+
+class EventOut(Schema):
+    seq: int
+    created_at: datetime
+    actor_user_id: int | None
+    actor_membership_id: int | None
+    actor_role: str
+    action: str
+    object_type: str
+    object_id: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+    ip: str | None
+    user_agent: str
+    prev_hash: str
+    hash: str
+
+
+class EventPageOut(Schema):
+    organization: str
+    count: int
+    limit: int
+    offset: int
+    events: list[EventOut]
+
+
+class ChainReportOut(Schema):
+    organization: str
+    events: int
+    ok: bool
+    broken_seq: int | None
+    reason: str
+
+
+@router.get("/events", response={200: EventPageOut, **COMMON_ERRORS})
+def list_events(request: HttpRequest, query: Query[EventQuery]) -> dict[str, Any]:
+    """The organisation's events in chain order (seq ascending), one page at a time."""
+    organization = access_trail(acting_member(request), query.org_id)
+    filters = TrailFilters(
+        action=query.action.strip(),
+        object_type=query.object_type.strip(),
+        object_id=query.object_id.strip(),
+    )
+    events = events_of(organization, filters)
+    return {
+        "organization": organization.slug,
+        "count": events.count(),
+        "limit": query.limit,
+        "offset": query.offset,
+        "events": list(events[query.offset : query.offset + query.limit]),
+    }
+
+
+@router.get("/verify", response={200: ChainReportOut, **COMMON_ERRORS})
+def verify(request: HttpRequest, org_id: int | None = None) -> dict[str, Any]:
+    """Recompute the organisation's chain; broken_seq names the first broken link."""
+    organization = access_trail(acting_member(request), org_id)
+    report = verify_chain(organization)
+    return {
+        "organization": report.organization_slug,
+        "events": report.events,
+        "ok": report.ok,
+        "broken_seq": report.broken_seq,
+        "reason": report.reason,
+    }

@@ -165,7 +165,9 @@ def _rows(organization_id: int) -> Iterator[tuple[Any, ...]]:
     )
 
 
-def check_rows(rows: Iterable[tuple[Any, ...]], head: tuple[int, str] | None) -> tuple[int, int | None, str]:
+def check_rows(
+    rows: Iterable[tuple[Any, ...]], head: tuple[int, str] | None
+) -> tuple[int, int | None, str]:
     """Walk one chain's rows in seq order. Returns (count, first broken seq, reason)."""
     expected_prev, expected_seq, count = GENESIS, 1, 0
     for row in rows:
@@ -186,6 +188,8 @@ def check_rows(rows: Iterable[tuple[Any, ...]], head: tuple[int, str] | None) ->
 
 
 def verify_chain(organization: Organization) -> ChainReport:
-    head_row = ChainHead.objects.filter(organization=organization).values_list("seq", "hash").first()
+    head_row = (
+        ChainHead.objects.filter(organization=organization).values_list("seq", "hash").first()
+    )
     count, broken, reason = check_rows(_rows(organization.pk), head_row)
     return ChainReport(organization.slug, count, broken, reason)

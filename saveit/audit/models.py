@@ -16,6 +16,9 @@ class ChainHead(models.Model):
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
 
+    def __str__(self) -> str:
+        return f"{self.organization_id}@{self.seq}"
+
 
 class AuditEvent(models.Model):
     """One append-only link of an organisation's hash chain.

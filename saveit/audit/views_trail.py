@@ -1,5 +1,155 @@
-from django.http import HttpRequest, HttpResponse
+"""The audit trail pages: an organisation's trail, one object's trail, exports, verification."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from saveit.accounts.models import Organization
+
+from .chain import verify_chain
+from .permissions import access_trail, reads_every_trail, trail_organizations
+from .trail import (
+    TrailFilters,
+    csv_lines,
+    events_of,
+    export_records,
+    json_chunks,
+    object_events,
+    object_types_of,
+    trail_page,
+)
 
 
-def trail(request: HttpRequest) -> HttpResponse:  # placeholder until the trail page lands
-    return HttpResponse(status=501)
+class TrailFilterForm(forms.Form):
+    action = forms.CharField(label=_("Action"), max_length=80, required=False)
+    object_type = forms.CharField(label=_("Object type"), max_length=80, required=False)
+    date_from = forms.DateField(label=_("From"), required=False)
+    date_to = forms.DateField(label=_("To"), required=False)
+
+    def filters(self) -> TrailFilters:
+        """The valid filters; an invalid field is ignored and its error shown."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return TrailFilters(
+            action=(data.get("action") or "").strip(),
+            object_type=(data.get("object_type") or "").strip(),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )
+
+
+def _organization(request: HttpRequest, raw: str | None) -> Organization:
+    """The organisation asked for with ?org= (or the member's own); 404 when not visible."""
+    if raw in (None, ""):
+        return access_trail(getattr(request, "member", None))
+    try:
+        organization_id = int(raw)
+    except ValueError as error:
+        raise Http404 from error
+    return access_trail(getattr(request, "member", None), organization_id)
+
+
+def _query(organization: Organization, filters: TrailFilters) -> str:
+    return urlencode({"org": organization.pk, **filters.as_query()})
+
+
+def _trail_context(
+    request: HttpRequest, organization: Organization, form: TrailFilterForm
+) -> dict[str, Any]:
+    filters = form.filters()
+    member = request.member  # type: ignore[attr-defined]
+    return {
+        "organization": organization,
+        "form": form,
+        "filters": filters,
+        "query": _query(organization, filters),
+        "page": trail_page(events_of(organization, filters), request.GET.get("page")),
+        "object_types": object_types_of(organization),
+        "organizations": trail_organizations(member) if reads_every_trail(member) else [],
+    }
+
+
+@login_required
+@require_GET
+def trail(request: HttpRequest) -> HttpResponse:
+    organization = _organization(request, request.GET.get("org"))
+    form = TrailFilterForm(request.GET or None)
+    return render(request, "audit/trail.html", _trail_context(request, organization, form))
+
+
+@login_required
+@require_GET
+def object_trail(request: HttpRequest, object_type: str, object_id: str) -> HttpResponse:
+    organization = _organization(request, request.GET.get("org"))
+    filters = TrailFilters(object_type=object_type, object_id=object_id)
+    context = {
+        "organization": organization,
+        "object_type": object_type,
+        "object_id": object_id,
+        "query": _query(organization, filters),
+        "page": trail_page(
+            object_events(organization, object_type, object_id), request.GET.get("page")
+        ),
+    }
+    return render(request, "audit/trail_object.html", context)
+
+
+@login_required
+@require_POST
+def trail_verify(request: HttpRequest) -> HttpResponse:
+    organization = _organization(request, request.POST.get("org"))
+    report = verify_chain(organization)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(
+            request,
+            "audit/trail.html#verification",
+            {"organization": organization, "report": report},
+        )
+    context = _trail_context(request, organization, TrailFilterForm(None))
+    context["report"] = report
+    return render(request, "audit/trail.html", context)
+
+
+def _export_filters(request: HttpRequest) -> tuple[Organization, TrailFilters]:
+    organization = _organization(request, request.GET.get("org"))
+    filters = TrailFilterForm(request.GET).filters()
+    object_id = request.GET.get("object_id", "").strip()[:64]
+    if object_id:
+        filters = TrailFilters(**{**filters.__dict__, "object_id": object_id})
+    return organization, filters
+
+
+def _filename(organization: Organization, extension: str) -> str:
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return f"audit-{organization.slug}-{stamp}.{extension}"
+
+
+@login_required
+@require_GET
+def trail_csv(request: HttpRequest) -> StreamingHttpResponse:
+    organization, filters = _export_filters(request)
+    records = export_records(organization, events_of(organization, filters))
+    response = StreamingHttpResponse(csv_lines(records), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(organization, "csv")}"'
+    return response
+
+
+@login_required
+@require_GET
+def trail_json(request: HttpRequest) -> StreamingHttpResponse:
+    organization, filters = _export_filters(request)
+    records = export_records(organization, events_of(organization, filters))
+    response = StreamingHttpResponse(
+        json_chunks(organization, records), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(organization, "json")}"'
+    return response

@@ -10,7 +10,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from saveit.accounts.models import Membership
-from saveit.accounts.roles import AUDIT_READER_ROLES, DOCUMENT_READER_ROLES
+from saveit.accounts.roles import AUDIT_READER_ROLES, DOCUMENT_READER_ROLES, SIGNER_ROLES
 from saveit.accounts.selectors import is_provider_admin
 
 
@@ -29,7 +29,8 @@ NAVIGATION: list[NavEntry] = [
     NavEntry(
         _("Documents and signatures"),
         "audit:document_list",
-        lambda m: m.role in DOCUMENT_READER_ROLES,
+        # Signers see the documents they are asked to sign, even without reading rights.
+        lambda m: m.role in DOCUMENT_READER_ROLES | SIGNER_ROLES,
     ),
     NavEntry(_("Audit trail"), "audit:trail", lambda m: m.role in AUDIT_READER_ROLES),
     NavEntry(_("Security"), "accounts:security", lambda m: True),

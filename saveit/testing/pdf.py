@@ -15,7 +15,9 @@ DEFAULT_LINES = (
 )
 
 
-def make_pdf(title: str = "Note de cadrage", lines: tuple[str, ...] = DEFAULT_LINES, pages: int = 1) -> bytes:
+def make_pdf(
+    title: str = "Note de cadrage", lines: tuple[str, ...] = DEFAULT_LINES, pages: int = 1
+) -> bytes:
     """A small valid PDF whose text carries accented French characters."""
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=A4, invariant=True)

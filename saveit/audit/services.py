@@ -1,0 +1,345 @@
+"""Evidence documents and their simple electronic signatures (SPEC §2).
+
+A document is content-addressed: its bytes are stored under their SHA-256 and no service ever
+replaces them. A signature binds a re-authenticated membership, its role and a statement of
+intent to the exact hash of those bytes, and is appended to the audit chain in the same
+transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from pypdf import PdfReader
+
+from saveit.accounts.models import Membership, Organization
+from saveit.accounts.roles import DOCUMENT_EDITOR_ROLES, ROLES_BY_KIND, SIGNER_ROLES
+from saveit.accounts.selectors import is_provider_admin
+from saveit.core.errors import Refusal
+from saveit.core.request_context import current_origin
+
+from .chain import record_event
+from .models import Document, Signature
+
+PDF_MEDIA_TYPE = "application/pdf"
+_CHUNK = 1024 * 1024
+# pypdf reports every oddity of real-world files as a warning; the refusal message is ours.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+
+# ---------------------------------------------------------------- upload
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    content: bytes
+    name: str
+    sha256: str
+    media_type: str
+
+
+def upload_document(
+    *,
+    organization: Organization,
+    by: Membership,
+    uploaded_file: UploadedFile | tuple[bytes, str],
+    title: str,
+    signer_roles: list[str],
+) -> Document:
+    """Check everything first (who, roles, bytes), then store the file and the row."""
+    _check_may_upload(organization, by)
+    title = (title or "").strip()
+    if not title or len(title) > 200:
+        raise Refusal(_("Give the document a title (200 characters at most)."), code="title")
+    roles = _checked_signer_roles(organization, signer_roles)
+    checked = check_pdf(*_read_upload(uploaded_file))
+    return _store_document(
+        organization=organization, by=by, title=title, signer_roles=roles, checked=checked
+    )
+
+
+def _check_may_upload(organization: Organization, by: Membership) -> None:
+    if not by.is_current():
+        raise Refusal(_("Your access to this organisation has ended."), code="not_current")
+    if is_provider_admin(by):
+        return
+    if by.organization_id != organization.pk or by.role not in DOCUMENT_EDITOR_ROLES:
+        raise Refusal(_("Your role does not allow adding documents here."), code="forbidden")
+
+
+def _checked_signer_roles(organization: Organization, signer_roles: list[str]) -> list[str]:
+    allowed = ROLES_BY_KIND[organization.kind] & SIGNER_ROLES
+    roles = sorted({str(role) for role in signer_roles})
+    if not roles:
+        raise Refusal(_("Choose at least one role that must sign."), code="signer_roles")
+    if unknown := [role for role in roles if role not in allowed]:
+        raise Refusal(
+            _("These roles cannot sign a document of this organisation: %(roles)s.")
+            % {"roles": ", ".join(unknown)},
+            code="signer_roles",
+        )
+    return roles
+
+
+def _read_upload(uploaded_file: UploadedFile | tuple[bytes, str]) -> tuple[bytes, str]:
+    """The bytes and the original name, reading no more than the size limit allows."""
+    limit = settings.UPLOAD_MAX_BYTES
+    if isinstance(uploaded_file, tuple):
+        content, name = uploaded_file
+    else:
+        if uploaded_file.size is not None and uploaded_file.size > limit:
+            raise _too_big(limit)
+        uploaded_file.seek(0)
+        content, name = uploaded_file.read(limit + 1), uploaded_file.name or ""
+    if len(content) > limit:
+        raise _too_big(limit)
+    return content, os.path.basename(name.replace("\\", "/")).strip()[:255] or "document.pdf"
+
+
+def _too_big(limit: int) -> Refusal:
+    return Refusal(
+        _("The file is too large: %(mb)s MB at most.") % {"mb": round(limit / 1024 / 1024, 1)},
+        code="too_large",
+    )
+
+
+def check_pdf(content: bytes, name: str) -> CheckedFile:
+    """Judge the type on the content, never on the name: a real, complete PDF with pages."""
+    refusal = Refusal(
+        _("This file is not a valid PDF document (it may be damaged or of another type)."),
+        code="bad_file",
+    )
+    if not content.startswith(b"%PDF-") or b"%%EOF" not in content[-1024:]:
+        raise refusal
+    try:
+        reader = PdfReader(io.BytesIO(content), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise Refusal(_("Password-protected PDF files cannot be kept."), code="encrypted")
+        if len(reader.pages) < 1 or any(page.mediabox is None for page in reader.pages):
+            raise refusal
+    except Refusal:
+        raise
+    except Exception as error:  # pypdf raises many kinds of errors on damaged files
+        raise refusal from error
+    digest = hashlib.sha256(content).hexdigest()
+    return CheckedFile(content=content, name=name, sha256=digest, media_type=PDF_MEDIA_TYPE)
+
+
+def storage_name(organization: Organization, checked: CheckedFile) -> str:
+    return f"documents/{organization.pk}/{checked.sha256}.pdf"
+
+
+def _store_file(name: str, checked: CheckedFile) -> tuple[str, bool]:
+    """Save the bytes under their hash; an identical file already there is reused."""
+    if default_storage.exists(name) and stored_sha256(name) == checked.sha256:
+        return name, False
+    return default_storage.save(name, ContentFile(checked.content)), True
+
+
+def _store_document(
+    *,
+    organization: Organization,
+    by: Membership,
+    title: str,
+    signer_roles: list[str],
+    checked: CheckedFile,
+) -> Document:
+    name, created = _store_file(storage_name(organization, checked), checked)
+    try:
+        with transaction.atomic():
+            document = Document.objects.create(
+                organization=organization,
+                title=title,
+                file=name,
+                original_name=checked.name,
+                media_type=checked.media_type,
+                size=len(checked.content),
+                sha256=checked.sha256,
+                signer_roles=signer_roles,
+                created_by=by,
+            )
+            record_event(
+                organization=organization,
+                action="document.uploaded",
+                actor=by,
+                target=document,
+                after={
+                    "sha256": checked.sha256,
+                    "size": document.size,
+                    "signer_roles": signer_roles,
+                },
+            )
+    except BaseException:
+        if created:  # nothing stays behind when the row could not be written
+            default_storage.delete(name)
+        raise
+    return document
+
+
+# ---------------------------------------------------------------- integrity
+
+
+def stored_sha256(name: str | None) -> str | None:
+    """SHA-256 of the stored bytes, or None when the file is gone."""
+    if not name:
+        return None
+    digest = hashlib.sha256()
+    try:
+        with default_storage.open(name, "rb") as handle:
+            for chunk in iter(lambda: handle.read(_CHUNK), b""):
+                digest.update(chunk)
+    except (FileNotFoundError, OSError):
+        return None
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    signature: Signature
+    ok: bool
+
+
+@dataclass(frozen=True)
+class Verification:
+    stored_sha256: str
+    actual_sha256: str | None
+    ok: bool
+    signatures: list[SignatureCheck]
+
+
+def verify_document(document: Document) -> Verification:
+    actual = stored_sha256(document.file.name)
+    checks = [
+        SignatureCheck(signature=s, ok=actual is not None and s.document_sha256 == actual)
+        for s in document.signatures.select_related("membership").order_by("signed_at")
+    ]
+    return Verification(
+        stored_sha256=document.sha256,
+        actual_sha256=actual,
+        ok=actual == document.sha256,
+        signatures=checks,
+    )
+
+
+# ---------------------------------------------------------------- signature
+
+
+def signing_refusal(document: Document, member: Membership | None) -> Refusal | None:
+    """Why this membership may not sign this document now, or None if it may."""
+    if member is None or not member.is_current():
+        return Refusal(_("Your access to this organisation has ended."), code="not_current")
+    if member.organization_id != document.organization_id:
+        return Refusal(
+            _("Only members of the document's organisation may sign it."), code="not_member"
+        )
+    if member.role not in document.signer_roles:
+        return Refusal(_("Your role is not asked to sign this document."), code="role_not_signer")
+    if Signature.objects.filter(document=document, membership=member).exists():
+        return Refusal(_("You have already signed this document."), code="already_signed")
+    return None
+
+
+def reauth_method_for(member: Membership) -> str:
+    return Signature.Method.TOTP if member.is_provider_staff else Signature.Method.PASSWORD
+
+
+def sign_document(
+    *, document: Document, by: Membership, intent: str, password: str = "", otp_code: str = ""
+) -> Signature:
+    """Re-authenticate, then record the signature over the exact bytes stored now.
+
+    Re-authentication runs before the write transaction so that the second-factor throttling
+    of a wrong code is kept, while a refused attempt writes no signature and no event.
+    """
+    intent = (intent or "").strip()
+    if not intent:
+        raise Refusal(_("Write your statement of intent before signing."), code="intent_required")
+    if refusal := signing_refusal(document, by):
+        raise refusal
+    method = _reauthenticate(by, password=password, otp_code=otp_code)
+    return _record_signature(document=document, by=by, intent=intent[:2000], method=method)
+
+
+def _reauthenticate(member: Membership, *, password: str, otp_code: str) -> str:
+    method = reauth_method_for(member)
+    if method == Signature.Method.TOTP:
+        if not _totp_accepts(member, otp_code):
+            raise Refusal(
+                _("The authenticator code is not valid. Recovery codes cannot sign."),
+                code="reauth_failed",
+            )
+    elif not password or not member.user.check_password(password):
+        raise Refusal(_("The password is not correct."), code="reauth_failed")
+    return method
+
+
+def _totp_accepts(member: Membership, code: str) -> bool:
+    # Only a confirmed TOTP device may sign: a one-use recovery code proves less, and trying
+    # it here must not burn it (so not second_factor.check_code, which also matches those).
+    cleaned = (code or "").strip().replace(" ", "")
+    if not cleaned.isdigit():
+        return False
+    devices = TOTPDevice.objects.filter(user=member.user, confirmed=True)
+    return any(device.verify_token(cleaned) for device in devices)
+
+
+@transaction.atomic
+def _record_signature(*, document: Document, by: Membership, intent: str, method: str) -> Signature:
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if refusal := signing_refusal(document, by):
+        raise refusal
+    if stored_sha256(document.file.name) != document.sha256:
+        raise Refusal(
+            _("The stored file no longer matches its fingerprint: it cannot be signed."),
+            code="document_modified",
+        )
+    event = record_event(
+        organization=document.organization,
+        action="document.signed",
+        actor=by,
+        target=document,
+        after={
+            "membership": by.pk,
+            "role": by.role,
+            "document_sha256": document.sha256,
+            "intent_sha256": hashlib.sha256(intent.encode()).hexdigest(),
+            "reauth_method": method,
+        },
+    )
+    return _create_signature(document=document, by=by, intent=intent, method=method, event=event)
+
+
+def _create_signature(
+    *, document: Document, by: Membership, intent: str, method: str, event
+) -> Signature:  # type: ignore[no-untyped-def]
+    origin = current_origin()
+    try:
+        with transaction.atomic():
+            return Signature.objects.create(
+                document=document,
+                organization=document.organization,
+                signer=by.user,
+                membership=by,
+                role=by.role,
+                signer_name=by.user.full_name or by.user.email,
+                intent=intent,
+                document_sha256=document.sha256,
+                signed_at=event.created_at,
+                reauth_method=method,
+                ip=origin.ip,
+                user_agent=origin.user_agent,
+                audit_event=event,
+            )
+    except IntegrityError as error:
+        raise Refusal(_("You have already signed this document."), code="already_signed") from error
