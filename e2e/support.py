@@ -1,0 +1,79 @@
+"""What the journeys share: signing in and out, TOTP codes, reading the e-mails the server wrote."""
+
+from __future__ import annotations
+
+import base64
+import email
+import hashlib
+import hmac
+import re
+import struct
+import time
+from email.message import Message
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+DEMO_PASSWORD = "saveit-demo-2026"
+
+
+def url_path_re(path: str) -> re.Pattern[str]:
+    """Matches an absolute URL whose path is exactly `path` (any query string)."""
+    return re.compile(r"^https?://[^/]+" + re.escape(path) + r"(\?.*)?$")
+
+
+def sign_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto("/comptes/connexion/")
+    form = page.locator("main form").filter(has=page.locator("input[name='password']"))
+    form.locator("input[name='username']").fill(username)
+    form.locator("input[name='password']").fill(password)
+    form.locator("button[type='submit']").click()
+    page.wait_for_load_state()
+
+
+def sign_out(page: Page) -> None:
+    page.locator("header form[action$='/comptes/deconnexion/'] button[type='submit']").click()
+    page.wait_for_load_state()
+
+
+def totp_code(secret_b32: str, *, at: float | None = None, step: int = 30, digits: int = 6) -> str:
+    """RFC 6238 TOTP (HMAC-SHA1), as django-otp's TOTPDevice computes it."""
+    secret = secret_b32.strip().replace(" ", "").upper()
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    counter = int((time.time() if at is None else at) // step)
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return str(value % 10**digits).zfill(digits)
+
+
+def read_mails(mail_dir: Path) -> list[Message]:
+    """Every message the file-based backend wrote (one file per connection, 79-dash separated)."""
+    messages: list[Message] = []
+    for path in sorted(mail_dir.glob("*.log")):
+        for chunk in re.split(rb"\n-{79}\n", path.read_bytes()):
+            if chunk.strip():
+                messages.append(email.message_from_bytes(chunk.strip()))
+    return messages
+
+
+def message_text(message: Message) -> str:
+    parts = message.walk() if message.is_multipart() else [message]
+    texts = []
+    for part in parts:
+        if part.get_content_type() == "text/plain":
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes):
+                texts.append(payload.decode(part.get_content_charset() or "utf-8"))
+    return "\n".join(texts)
+
+
+def wait_for_mail(mail_dir: Path, to: str, timeout: float = 15.0) -> Message:
+    deadline = time.monotonic() + timeout
+    while True:
+        for message in read_mails(mail_dir):
+            if to.lower() in (message.get("To") or "").lower():
+                return message
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no e-mail to {to} in {mail_dir} after {timeout} s")
+        time.sleep(0.25)
