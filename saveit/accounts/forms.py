@@ -20,6 +20,11 @@ def role_choices(organization: Organization) -> list[tuple[str, object]]:
     return [(value, label) for value, label in Role.choices if value in allowed]
 
 
+def default_invite_role(organization: Organization) -> str:
+    """The least powerful role is offered first."""
+    return Role.DESIGNER if organization.is_provider else Role.LEARNER
+
+
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"))

@@ -14,6 +14,7 @@ from saveit.core.errors import Refusal
 
 from . import services
 from .forms import (
+    default_invite_role,
     AcceptInvitationForm,
     InviteForm,
     LoginForm,
@@ -104,7 +105,11 @@ def organization_detail(request: HttpRequest, org_id: int) -> HttpResponse:
         "members": members_of(organization),
         "invitations": invitations_of(organization)[:50] if manage else [],
         "can_manage": manage,
-        "invite_form": InviteForm(organization=organization) if manage else None,
+        "invite_form": InviteForm(
+            organization=organization, initial={"role": default_invite_role(organization)}
+        )
+        if manage
+        else None,
         "role_form_factory": lambda m: RoleForm(
             organization=organization, initial={"role": m.role}
         ),

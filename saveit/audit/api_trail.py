@@ -24,7 +24,7 @@ class EventQuery(Schema):
     object_type: str = Field("", max_length=80, description="Exact object type.")
     object_id: str = Field("", max_length=64, description="Exact object id.")
     limit: int = Field(100, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=10_000_000)
 
 
 class EventOut(Schema):

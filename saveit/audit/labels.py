@@ -40,3 +40,17 @@ def action_label(code: str) -> str:
 
 def object_label(code: str) -> str:
     return str(OBJECT_LABELS.get(code, code))
+
+
+# The reasons verify_chain gives (stable English for the command and the API), for the pages.
+CHAIN_REASONS = {
+    "missing or reordered event": _("missing or reordered event"),
+    "previous hash does not match": _("previous hash does not match"),
+    "event content was modified": _("event content was modified"),
+    "origin (IP or user agent) was modified": _("origin (IP or user agent) was modified"),
+    "events missing at the end of the chain": _("events missing at the end of the chain"),
+}
+
+
+def chain_reason(reason: str) -> str:
+    return str(CHAIN_REASONS.get(reason, reason))
