@@ -14,13 +14,13 @@ from saveit.core.errors import Refusal
 
 from . import services
 from .forms import (
-    default_invite_role,
     AcceptInvitationForm,
     InviteForm,
     LoginForm,
     NewOrganizationForm,
     OrganizationForm,
     RoleForm,
+    default_invite_role,
 )
 from .middleware import SESSION_KEY
 from .permissions import (
