@@ -52,3 +52,15 @@ def learner(client_org):  # type: ignore[no-untyped-def]
 def outsider(other_org):  # type: ignore[no-untyped-def]
     """The owner of another client organisation: must never see client_org's data."""
     return make_member(other_org, Role.CLIENT_OWNER)
+
+
+@pytest.fixture(autouse=True)
+def english_messages_outside_requests():  # type: ignore[no-untyped-def]
+    """Services called directly speak English msgids, so tests match the code's own words.
+
+    Pages still go through LocaleMiddleware and render in French, as users see them.
+    """
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

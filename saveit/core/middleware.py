@@ -19,3 +19,18 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             reset_origin(token)
+
+
+class FrenchFirstMiddleware:
+    """French unless the person chose English with the switcher (cookie), whatever the browser.
+
+    Placed before LocaleMiddleware: the browser's Accept-Language is ignored, so a French
+    company's staff on an English-configured computer still get the French interface.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

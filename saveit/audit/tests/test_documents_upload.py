@@ -192,5 +192,5 @@ def test_a_renamed_executable_through_the_page_shows_an_error_and_stores_nothing
         },
     )
     assert response.status_code == 400
-    assert "not a valid PDF" in response.content.decode()
+    assert "pas un document PDF valide" in response.content.decode()
     assert state(media) == before

@@ -114,7 +114,7 @@ def test_a_wrong_password_through_the_page_is_refused_and_nothing_changes(owner,
     before = counts()
     response = sign_through_page(owner, document, password="not-my-password")
     assert response.status_code == 409
-    assert "password is not correct" in response.content.decode()
+    assert "mot de passe est incorrect" in response.content.decode()
     assert counts() == before
 
 

@@ -19,5 +19,8 @@ def test_every_message_of_the_french_catalogue_is_translated():
 def test_pages_speak_french_by_default_and_english_on_request():
     french = Client().get(reverse("accounts:login"))
     assert "Se connecter" in french.content.decode() and "Sign in" not in french.content.decode()
-    english = Client(headers={"Accept-Language": "en"}).get(reverse("accounts:login"))
-    assert "Sign in" in english.content.decode()
+    browser_in_english = Client(headers={"Accept-Language": "en"}).get(reverse("accounts:login"))
+    assert "Se connecter" in browser_in_english.content.decode()
+    chooser = Client()
+    chooser.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Sign in" in chooser.get(reverse("accounts:login")).content.decode()
