@@ -154,23 +154,8 @@ EXPORT_COLUMNS = (
     "prev_hash",
     "hash",
 )
-_EXPORT_FIELDS = (
-    "seq",
-    "created_at",
-    "actor_user_id",
-    "actor_membership_id",
-    "actor_role",
-    "action",
-    "object_type",
-    "object_id",
-    "before",
-    "after",
-    "ip",
-    "user_agent",
-    "context_digest",
-    "prev_hash",
-    "hash",
-)
+# The stored columns behind EXPORT_COLUMNS ("organization" and "time_utc" are derived).
+_EXPORT_FIELDS = ("seq", "created_at", *EXPORT_COLUMNS[3:])
 
 
 def export_records(organization: Organization, events: QuerySet[AuditEvent]) -> Iterator[dict]:
