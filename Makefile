@@ -52,6 +52,10 @@ schemathesis: $(VENV)/.installed-dev catalogues
 e2e: $(VENV)/.installed-dev catalogues
 	scripts/e2e.sh
 
+## make bench — benchmarks next to their raw floors (DATABASE_URL=postgres://… for PostgreSQL)
+bench: $(VENV)/.installed-dev catalogues
+	$(PY) bench/audit_verify.py --events $${BENCH_EVENTS:-100000}
+
 demo: $(VENV)/.installed-runtime catalogues
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py demo
