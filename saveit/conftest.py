@@ -49,6 +49,23 @@ def learner(client_org):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def quality_manager(provider):  # type: ignore[no-untyped-def]
+    return make_member(provider, Role.QUALITY_MANAGER)
+
+
+@pytest.fixture
+def auditor(client_org):  # type: ignore[no-untyped-def]
+    return make_member(client_org, Role.AUDITOR)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Each test stores uploaded files in its own folder, removed afterwards."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
 def outsider(other_org):  # type: ignore[no-untyped-def]
     """The owner of another client organisation: must never see client_org's data."""
     return make_member(other_org, Role.CLIENT_OWNER)

@@ -10,6 +10,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from saveit.accounts import services
 from saveit.accounts.models import Membership, Organization
 from saveit.accounts.roles import OrganizationKind, Role
+from saveit.audit import services as audit_services
+from saveit.audit.models import Document
+
+from .pdf import make_pdf
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test-only
 _counter = itertools.count(1)
@@ -30,6 +34,21 @@ def make_member(
         password=PASSWORD,
         first_name=role.replace("_", " ").title(),
         last_name=organization.name,
+    )
+
+
+def make_document(
+    by: Membership,
+    roles: tuple[str, ...] = (Role.CLIENT_OWNER, Role.CLIENT_MANAGER),
+    title: str = "Note de cadrage",
+) -> Document:
+    """A real PDF uploaded by this member, to be signed by these roles of its organisation."""
+    return audit_services.upload_document(
+        organization=by.organization,
+        by=by,
+        uploaded_file=(make_pdf(title), "note.pdf"),
+        title=title,
+        signer_roles=list(roles),
     )
 
 

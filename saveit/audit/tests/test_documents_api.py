@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django_otp.oath import totp
@@ -17,12 +16,6 @@ from saveit.testing.pdf import make_pdf
 
 BASE = "/api/v1/documents/"
 INTENT = "I have read this document and I approve it."
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 def api_upload(headers, content: bytes, roles=(Role.CLIENT_OWNER,), name="note.pdf"):  # type: ignore[no-untyped-def]

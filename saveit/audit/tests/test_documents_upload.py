@@ -18,12 +18,6 @@ ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 400
 MZ = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 400
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 def stored_files(root) -> list[str]:  # type: ignore[no-untyped-def]
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 

@@ -11,27 +11,15 @@ from saveit.accounts.roles import Role
 from saveit.audit import services
 from saveit.audit.chain import verify_chain
 from saveit.audit.models import AuditEvent, Signature
-from saveit.testing.factories import PASSWORD, make_member, signed_in
+from saveit.testing.factories import PASSWORD, make_document, make_member, signed_in
 from saveit.testing.pdf import make_pdf
 
 UA = "Mozilla/5.0 (X11; Linux x86_64) Chromium/140 Témoin"
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 @pytest.fixture
 def document(owner):  # type: ignore[no-untyped-def]
-    return services.upload_document(
-        organization=owner.organization,
-        by=owner,
-        uploaded_file=(make_pdf(), "Note é.pdf"),
-        title="Note de cadrage",
-        signer_roles=[Role.CLIENT_OWNER, Role.LEARNER],
-    )
+    return make_document(owner, roles=(Role.CLIENT_OWNER, Role.LEARNER))
 
 
 def urls(document) -> dict[str, str]:  # type: ignore[no-untyped-def]

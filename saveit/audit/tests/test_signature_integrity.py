@@ -10,27 +10,15 @@ from saveit.audit import services
 from saveit.audit.chain import verify_chain
 from saveit.audit.models import AuditEvent, Signature
 from saveit.core.errors import Refusal
-from saveit.testing.factories import PASSWORD
+from saveit.testing.factories import PASSWORD, make_document
 from saveit.testing.pdf import make_pdf
 
 INTENT = "J'ai lu ce document et je l'approuve."
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 @pytest.fixture
 def signed(owner):  # type: ignore[no-untyped-def]
-    document = services.upload_document(
-        organization=owner.organization,
-        by=owner,
-        uploaded_file=(make_pdf(), "note.pdf"),
-        title="Note",
-        signer_roles=[Role.CLIENT_OWNER, Role.CLIENT_MANAGER],
-    )
+    document = make_document(owner)
     services.sign_document(document=document, by=owner, intent=INTENT, password=PASSWORD)
     return document
 

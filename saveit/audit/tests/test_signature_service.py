@@ -13,16 +13,10 @@ from saveit.audit.chain import verify_chain
 from saveit.audit.models import AuditEvent, Signature
 from saveit.core.errors import Refusal
 from saveit.core.request_context import Origin, reset_origin, set_origin
-from saveit.testing.factories import PASSWORD, make_member
+from saveit.testing.factories import PASSWORD, make_document, make_member
 from saveit.testing.pdf import make_pdf
 
 INTENT = "I have read this document and I approve it."
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.fixture
@@ -30,16 +24,6 @@ def origin():  # type: ignore[no-untyped-def]
     token = set_origin(Origin(ip="203.0.113.7", user_agent="Mozilla/5.0 (Test) Firefox/140"))
     yield
     reset_origin(token)
-
-
-def make_document(by, roles=(Role.CLIENT_OWNER, Role.CLIENT_MANAGER)):  # type: ignore[no-untyped-def]
-    return services.upload_document(
-        organization=by.organization,
-        by=by,
-        uploaded_file=(make_pdf(), "note.pdf"),
-        title="Note de cadrage",
-        signer_roles=list(roles),
-    )
 
 
 def counts():  # type: ignore[no-untyped-def]

@@ -24,16 +24,6 @@ def _events(organization) -> int:  # type: ignore[no-untyped-def]
     return AuditEvent.objects.filter(organization=organization).count()
 
 
-@pytest.fixture
-def quality_manager(provider):  # type: ignore[no-untyped-def]
-    return make_member(provider, Role.QUALITY_MANAGER)
-
-
-@pytest.fixture
-def auditor(client_org):  # type: ignore[no-untyped-def]
-    return make_member(client_org, Role.AUDITOR)
-
-
 def test_the_client_owner_reads_the_trail_of_their_own_organisation(owner, client_org):
     response = signed_in(owner).get(TRAIL)
     assert response.status_code == 200

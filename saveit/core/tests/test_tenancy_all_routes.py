@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -15,10 +14,8 @@ from saveit.accounts import services as account_services
 from saveit.accounts.models import Membership, Organization
 from saveit.accounts.roles import OrganizationKind, Role
 from saveit.api import api
-from saveit.audit import services as audit_services
 from saveit.audit.models import AuditEvent
-from saveit.testing.factories import make_member, make_organization, signed_in
-from saveit.testing.pdf import make_pdf
+from saveit.testing.factories import make_document, make_member, make_organization, signed_in
 
 from .tenancy_registry import API_ROUTES, HTML_ROUTES, Call, World
 
@@ -65,13 +62,7 @@ def _build_world(org: Organization) -> World:
         organization=org, email="invitee@alpha.test", role=learner_role, by=owner
     ).invitation
     token = account_services.issue_api_token(membership=owner, name="alpha").token
-    document = audit_services.upload_document(
-        organization=org,
-        by=owner,
-        title=org.name + " charter",
-        uploaded_file=SimpleUploadedFile("charter.pdf", make_pdf("Charte"), "application/pdf"),
-        signer_roles=[manager_role],
-    )
+    document = make_document(owner, roles=(manager_role,), title=org.name + " charter")
     return World(org, owner, learner, invitation, token, document, marker=org.name)
 
 
