@@ -132,6 +132,11 @@ def add_member(
 ) -> Membership:
     """Create the user if needed and give them the role; idempotent for an existing role."""
     _check_role_fits(organization, role)
+    if password:
+        try:
+            validate_password(password)
+        except ValidationError as error:
+            raise Refusal(" ".join(error.messages), code="weak_password") from error
     email = email.strip().lower()
     user = User.objects.filter(email=email).first()
     if user is None:

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 
 class Refusal(Exception):
     """A business rule refused the operation; the message is shown to the user as is."""
@@ -11,3 +14,17 @@ class Refusal(Exception):
 
     def __str__(self) -> str:
         return str(self.message)
+
+
+@contextmanager
+def refusals_as_command_errors() -> Iterator[None]:
+    """In a management command, a refusal or invalid value ends it with a clear message."""
+    from django.core.exceptions import ValidationError
+    from django.core.management.base import CommandError
+
+    try:
+        yield
+    except Refusal as refusal:
+        raise CommandError(refusal.message) from refusal
+    except ValidationError as error:
+        raise CommandError(" ".join(error.messages)) from error

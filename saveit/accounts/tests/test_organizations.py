@@ -97,3 +97,14 @@ def test_demo_loads_twice_without_duplicates(db):
     counts = (Organization.objects.count(), Membership.objects.count())
     call_command("demo")
     assert (Organization.objects.count(), Membership.objects.count()) == counts == (3, 12)
+
+
+def test_a_weak_password_is_refused_by_the_service_and_creates_nobody(client_org):
+    from saveit.accounts.models import User
+    from saveit.accounts.services import add_member
+
+    with pytest.raises(Refusal):
+        add_member(
+            organization=client_org, email="faible@alpha.test", role="learner", password="123456"
+        )
+    assert not User.objects.filter(email="faible@alpha.test").exists()

@@ -2,15 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import validate_email
 
 from saveit.accounts.models import Organization
 from saveit.accounts.roles import Role
 from saveit.accounts.services import add_member
-from saveit.core.errors import Refusal
+from saveit.core.errors import refusals_as_command_errors
 
 
 class Command(BaseCommand):
@@ -28,13 +26,8 @@ class Command(BaseCommand):
         org = Organization.objects.filter(slug=options["org"]).first()
         if org is None:
             raise CommandError(f"No organisation with the slug {options['org']!r}.")
-        try:
+        with refusals_as_command_errors():
             validate_email(options["email"])
-            if options["password"]:
-                validate_password(options["password"])
-        except ValidationError as error:
-            raise CommandError(" ".join(error.messages)) from error
-        try:
             membership = add_member(
                 organization=org,
                 email=options["email"],
@@ -43,6 +36,4 @@ class Command(BaseCommand):
                 first_name=options["first_name"],
                 last_name=options["last_name"],
             )
-        except Refusal as refusal:
-            raise CommandError(refusal.message) from refusal
         self.stdout.write(f"{membership.user.email} is {membership.role} in {org.slug}")

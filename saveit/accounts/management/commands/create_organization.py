@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from saveit.accounts.models import Organization
 from saveit.accounts.roles import OrganizationKind
 from saveit.accounts.services import create_organization
-from saveit.core.errors import Refusal
+from saveit.core.errors import refusals_as_command_errors
 
 
 class Command(BaseCommand):
@@ -28,13 +28,11 @@ class Command(BaseCommand):
                 )
             self.stdout.write(existing.slug)
             return
-        try:
+        with refusals_as_command_errors():
             org = create_organization(
                 name=options["name"],
                 kind=options["kind"],
                 siren=options["siren"],
                 vat_number=options["vat_number"],
             )
-        except Refusal as refusal:
-            raise CommandError(refusal.message) from refusal
         self.stdout.write(org.slug)
