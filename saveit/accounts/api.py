@@ -7,7 +7,8 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from pydantic import EmailStr
 
-from saveit.core.api_support import COMMON_ERRORS, ErrorOut, acting_member
+from saveit.accounts.permissions import acting_member
+from saveit.core.api_support import COMMON_ERRORS, ErrorOut
 
 from . import services
 from .permissions import (

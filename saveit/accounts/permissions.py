@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from .models import ApiToken, Invitation, Membership, Organization
@@ -22,7 +23,9 @@ def can_manage_organizations(member: Membership | None) -> bool:
     return is_provider_admin(member)
 
 
-def require_member(member: Membership | None) -> Membership:
+def acting_member(request: HttpRequest) -> Membership:
+    """The membership the request acts as (session switcher or API token); 403 without one."""
+    member = getattr(request, "member", None)
     if member is None:
         raise PermissionDenied
     return member

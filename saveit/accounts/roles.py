@@ -60,3 +60,8 @@ SIGNER_ROLES: frozenset[str] = frozenset(
         Role.LEARNER,
     }
 )
+
+
+def role_label(code: str) -> str:
+    """The readable name of a role code (the code itself when it is unknown)."""
+    return str(Role(code).label) if code in Role.values else code

@@ -27,6 +27,7 @@ from .permissions import (
     access_invitation,
     access_membership,
     access_organization,
+    acting_member,
     can_manage_members,
     can_manage_organizations,
 )
@@ -62,16 +63,9 @@ def switch_membership(request: HttpRequest) -> HttpResponse:
     return redirect("core:home")
 
 
-def _member(request: HttpRequest):  # type: ignore[no-untyped-def]
-    member = getattr(request, "member", None)
-    if member is None:
-        raise PermissionDenied
-    return member
-
-
 @login_required
 def organization_list(request: HttpRequest) -> HttpResponse:
-    member = _member(request)
+    member = acting_member(request)
     if not can_manage_organizations(member):
         raise PermissionDenied
     organizations = organizations_visible_to(member).order_by("kind", "name")
@@ -80,7 +74,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organization_create(request: HttpRequest) -> HttpResponse:
-    member = _member(request)
+    member = acting_member(request)
     if not can_manage_organizations(member):
         raise PermissionDenied
     form = NewOrganizationForm(request.POST or None)
@@ -97,7 +91,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organization_detail(request: HttpRequest, org_id: int) -> HttpResponse:
-    member = _member(request)
+    member = acting_member(request)
     organization = access_organization(member, org_id)
     manage = can_manage_members(member, organization)
     context = {
@@ -110,16 +104,13 @@ def organization_detail(request: HttpRequest, org_id: int) -> HttpResponse:
         )
         if manage
         else None,
-        "role_form_factory": lambda m: RoleForm(
-            organization=organization, initial={"role": m.role}
-        ),
     }
     return render(request, "accounts/organization_detail.html", context)
 
 
 @login_required
 def organization_edit(request: HttpRequest, org_id: int) -> HttpResponse:
-    member = _member(request)
+    member = acting_member(request)
     organization = access_organization(member, org_id, manage=True)
     form = OrganizationForm(request.POST or None, instance=organization)
     if request.method == "POST" and form.is_valid():
@@ -140,7 +131,7 @@ def organization_edit(request: HttpRequest, org_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def member_invite(request: HttpRequest, org_id: int) -> HttpResponse:
-    member = _member(request)
+    member = acting_member(request)
     organization = access_organization(member, org_id, manage=True)
     form = InviteForm(request.POST, organization=organization)
     if form.is_valid():
@@ -168,7 +159,7 @@ def member_invite(request: HttpRequest, org_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
-    member = _member(request)
+    member = acting_member(request)
     target = access_membership(member, membership_id)
     form = RoleForm(request.POST, organization=target.organization)
     if not form.is_valid():
@@ -188,7 +179,7 @@ def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def member_active(request: HttpRequest, membership_id: int) -> HttpResponse:
-    member = _member(request)
+    member = acting_member(request)
     target = access_membership(member, membership_id)
     active = request.POST.get("active") == "1"
     try:
@@ -203,7 +194,7 @@ def member_active(request: HttpRequest, membership_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    member = _member(request)
+    member = acting_member(request)
     invitation = access_invitation(member, invitation_id)
     try:
         services.revoke_invitation(invitation=invitation, by=member)

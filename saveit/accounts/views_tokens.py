@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,15 +9,13 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .forms import TokenForm
-from .permissions import access_own_token
+from .permissions import access_own_token, acting_member
 from .selectors import tokens_of
 
 
 @login_required
 def token_list(request: HttpRequest) -> HttpResponse:
-    member = getattr(request, "member", None)
-    if member is None:
-        raise PermissionDenied
+    member = acting_member(request)
     form = TokenForm(request.POST or None)
     secret = None
     if request.method == "POST" and form.is_valid():
@@ -35,8 +32,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    member = getattr(request, "member", None)
-    token = access_own_token(member, token_id)
+    token = access_own_token(acting_member(request), token_id)
     services.revoke_api_token(token=token, by=token.membership)
     messages.success(request, _("Token revoked."))
     return redirect("accounts:token_list")

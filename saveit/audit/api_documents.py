@@ -8,7 +8,8 @@ from django.http import HttpRequest
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 
-from saveit.core.api_support import COMMON_ERRORS, ErrorOut, acting_member
+from saveit.accounts.permissions import acting_member
+from saveit.core.api_support import COMMON_ERRORS, ErrorOut
 
 from . import services
 from .document_access import access_document, readable_documents, require_upload_right

@@ -8,7 +8,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from saveit.core.api_support import COMMON_ERRORS, acting_member
+from saveit.accounts.permissions import acting_member
+from saveit.core.api_support import COMMON_ERRORS
 
 from .chain import verify_chain
 from .permissions import access_trail

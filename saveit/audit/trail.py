@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from saveit.accounts.models import Organization
-from saveit.accounts.roles import Role
+from saveit.accounts.roles import role_label
 
 from .chain import canonical_json, format_time
 from .models import AuditEvent
@@ -118,10 +118,6 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
         if old != new:
             found.append(Change(key, _shown(old) if key in before else "", _shown(new)))
     return found[:_SHOWN_CHANGES]
-
-
-def role_label(code: str) -> str:
-    return str(Role(code).label) if code in Role.values else code
 
 
 def trail_page(events: QuerySet[AuditEvent], number: Any) -> Page:

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from saveit.accounts.models import Membership
-from saveit.accounts.roles import Role
+from saveit.accounts.permissions import acting_member
+from saveit.accounts.roles import role_label
 from saveit.core.errors import Refusal
 
 from . import services
@@ -31,17 +32,10 @@ from .models import Document
 from .selectors import events_of, signing_status
 
 
-def _member(request: HttpRequest) -> Membership:
-    member = getattr(request, "member", None)
-    if member is None:
-        raise PermissionDenied
-    return member
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_list(request: HttpRequest) -> HttpResponse:
-    member = _member(request)
+    member = acting_member(request)
     if not can_list_documents(member):
         raise PermissionDenied
     organization = member.organization
@@ -78,10 +72,6 @@ def _upload(form: UploadForm, member: Membership) -> Document | None:
         return None
 
 
-def role_label(role: str) -> str:
-    return str(dict(Role.choices).get(role, role))
-
-
 def _detail_context(
     member: Membership, document: Document, sign_form: SignForm | None
 ) -> dict[str, Any]:
@@ -106,7 +96,7 @@ def _detail_context(
 @login_required
 @require_GET
 def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
-    member = _member(request)
+    member = acting_member(request)
     document = access_document(member, document_id)
     template = (
         "audit/document_print.html" if request.GET.get("print") else "audit/document_detail.html"
@@ -117,7 +107,7 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def document_file(request: HttpRequest, document_id: int) -> FileResponse:
-    document = access_document(_member(request), document_id)
+    document = access_document(acting_member(request), document_id)
     try:
         handle = default_storage.open(document.file.name or "", "rb")
     except FileNotFoundError as missing:  # the evidence page reports it as modified
@@ -133,7 +123,7 @@ def document_file(request: HttpRequest, document_id: int) -> FileResponse:
 @login_required
 @require_POST
 def document_sign(request: HttpRequest, document_id: int) -> HttpResponse:
-    member = _member(request)
+    member = acting_member(request)
     document = access_document(member, document_id)
     form = SignForm(request.POST, with_totp=member.is_provider_staff)
     if form.is_valid():

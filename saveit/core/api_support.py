@@ -67,13 +67,6 @@ class MemberSessionAuth(SessionAuth):
         return getattr(request, "member", None)
 
 
-def acting_member(request: HttpRequest) -> Membership:
-    member = getattr(request, "member", None)
-    if member is None:
-        raise PermissionDenied
-    return member
-
-
 def _error(
     api: NinjaAPI, request: HttpRequest, status: int, detail: str, code: str
 ) -> HttpResponse:
