@@ -6,13 +6,16 @@ import base64
 import email
 import hashlib
 import hmac
+import os
 import re
+import sqlite3
 import struct
 import time
+from contextlib import closing
 from email.message import Message
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page, expect
 
 DEMO_PASSWORD = "saveit-demo-2026"
 
@@ -77,3 +80,63 @@ def wait_for_mail(mail_dir: Path, to: str, timeout: float = 15.0) -> Message:
         if time.monotonic() > deadline:
             raise AssertionError(f"no e-mail to {to} in {mail_dir} after {timeout} s")
         time.sleep(0.25)
+
+
+def submit(page: Page, button: Locator) -> None:
+    """Clicks a submit button and waits for the page the server answers with."""
+    with page.expect_navigation():
+        button.click()
+    page.wait_for_load_state()
+
+
+def sign_in_staff_enrolling_totp(page: Page, username: str) -> None:
+    """First sign-in of a provider member: password, then the authenticator enrolment."""
+    sign_in(page, username)
+    expect(page).to_have_url(url_path_re("/comptes/2fa/"))
+    secret = page.locator("#totp-secret").inner_text().strip()
+    assert len(secret) >= 16, secret
+    page.locator("main form input[name='code']").fill(totp_code(secret))
+    submit(page, page.locator("main form button[type='submit']"))
+    expect(page).to_have_url(url_path_re("/comptes/2fa/codes-de-secours/"))
+
+
+TOTP_STEP = 30
+
+
+def enrolled_totp(email: str) -> tuple[str, int] | None:
+    """(base32 secret, last used step) of a staff member's confirmed authenticator, if any.
+
+    A staff member enrols once per installation: when another journey of the same run enrolled
+    this person first, the secret (which their phone would hold) is only in the server's
+    database, that scripts/e2e.sh keeps under SAVEIT_VAR_DIR.
+    """
+    var_dir = os.environ.get("SAVEIT_VAR_DIR")
+    if not var_dir:
+        return None
+    database = Path(var_dir) / "e2e.sqlite3"
+    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=20)) as db:
+        row = db.execute(
+            "SELECT d.key, d.last_t FROM otp_totp_totpdevice d JOIN accounts_user u"
+            " ON u.id = d.user_id WHERE lower(u.email) = lower(?) AND d.confirmed",
+            (email,),
+        ).fetchone()
+    if row is None:
+        return None
+    return base64.b32encode(bytes.fromhex(row[0])).decode(), int(row[1])
+
+
+def sign_in_staff(page: Page, email: str) -> None:
+    """Provider staff: enrol an authenticator at first sign-in, or give its current code."""
+    enrolled = enrolled_totp(email)
+    if enrolled is None:
+        sign_in_staff_enrolling_totp(page, email)
+        return
+    secret, last_step = enrolled
+    sign_in(page, email)
+    expect(page).to_have_url(url_path_re("/comptes/2fa/"))
+    step = max(int(time.time()) // TOTP_STEP, last_step + 1)  # a used step is refused
+    while step > int(time.time()) // TOTP_STEP + 1:  # beyond the server's tolerance of one step
+        time.sleep(1)
+    page.locator("main form input[name='code']").fill(totp_code(secret, at=step * TOTP_STEP))
+    submit(page, page.locator("main form button[type='submit']"))
+    expect(page).not_to_have_url(url_path_re("/comptes/2fa/"))

@@ -92,7 +92,8 @@ def test_owner_invites_a_member_who_joins(
     form.locator("button[type='submit']").click()
     guest.wait_for_load_state()
 
-    expect(guest).to_have_url(url_path_re("/"))
+    # A learner's home is their trainings.
+    expect(guest).to_have_url(url_path_re("/mes-formations/"))
     expect(guest.locator(".toasts .toast-success")).to_contain_text(HELIOS)
     expect(guest.locator("header .org-pill")).to_contain_text(HELIOS)
     expect(guest.locator("header .user-name")).to_contain_text("Zoé Lemaître")

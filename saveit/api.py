@@ -7,7 +7,12 @@ from ninja import NinjaAPI
 from saveit.accounts.api import router as accounts_router
 from saveit.audit.api_documents import router as documents_router
 from saveit.audit.api_trail import router as trail_router
+from saveit.catalog.api import router as modules_router
+from saveit.certificates.api import router as attestations_router
 from saveit.core.api_support import MemberSessionAuth, TokenAuth, install_error_handlers
+from saveit.documents.api import router as sources_router
+from saveit.engagements.api import router as engagements_router
+from saveit.learning.api import router as learning_router
 
 api = NinjaAPI(
     title="SAVE IT API",
@@ -25,3 +30,8 @@ install_error_handlers(api)
 api.add_router("/", accounts_router)
 api.add_router("/audit/", trail_router)
 api.add_router("/documents/", documents_router)
+api.add_router("/engagements/", engagements_router)
+api.add_router("/engagements/", sources_router)
+api.add_router("/", modules_router)
+api.add_router("/", learning_router)
+api.add_router("/", attestations_router)

@@ -53,6 +53,11 @@ INSTALLED_APPS = [
     "saveit.core",
     "saveit.accounts",
     "saveit.audit",
+    "saveit.engagements",
+    "saveit.documents",
+    "saveit.catalog",
+    "saveit.learning",
+    "saveit.certificates",
 ]
 
 MIDDLEWARE = [
@@ -214,3 +219,14 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# The installation's Ed25519 key signs the Open Badges credentials; created on first use. Every
+# app server of one installation must read the same file (shared volume or secret mount).
+SAVEIT_SIGNING_KEY_PATH = Path(
+    os.environ.get("SAVEIT_SIGNING_KEY_PATH", str(VAR_DIR / "keys" / "installation-ed25519.pem"))
+)
+SIGN_IN_LINK_VALIDITY_HOURS = int(os.environ.get("SIGN_IN_LINK_VALIDITY_HOURS", "168"))
+# Invitation e-mails are sent by background tasks, this many per task.
+INVITATION_BATCH_SIZE = 500
+# A re-certification campaign launched by a new activation gives people this long.
+RECERTIFICATION_DUE_DAYS = int(os.environ.get("RECERTIFICATION_DUE_DAYS", "30"))

@@ -65,3 +65,16 @@ SIGNER_ROLES: frozenset[str] = frozenset(
 def role_label(code: str) -> str:
     """The readable name of a role code (the code itself when it is unknown)."""
     return str(Role(code).label) if code in Role.values else code
+
+
+# Engagements: provider staff follow all of them; the client's readers follow their own.
+ENGAGEMENT_MANAGER_ROLES: frozenset[str] = frozenset({Role.ADMIN, Role.PROJECT_MANAGER})
+ENGAGEMENT_CLIENT_READER_ROLES: frozenset[str] = frozenset(
+    {Role.CLIENT_OWNER, Role.CLIENT_MANAGER, Role.AUDITOR}
+)
+# Who may build certifying modules (phase 3) for an engagement.
+MODULE_DESIGNER_ROLES: frozenset[str] = frozenset({Role.ADMIN, Role.PROJECT_MANAGER, Role.DESIGNER})
+# Who may add the client's source documents to an engagement.
+SOURCE_UPLOADER_ROLES: frozenset[str] = frozenset(
+    {Role.ADMIN, Role.PROJECT_MANAGER, Role.DESIGNER, Role.CLIENT_OWNER}
+)

@@ -21,6 +21,53 @@ ACTION_LABELS = {
     "api_token.revoked": _("API token revoked"),
     "document.uploaded": _("Document added"),
     "document.signed": _("Document signed"),
+    "engagement.created": _("Engagement created"),
+    "engagement.phase_advanced": _("Moved to the next phase"),
+    "engagement.phase_reopened": _("Earlier phase reopened"),
+    "engagement.interview_recorded": _("Scoping interview recorded"),
+    "engagement.scoping_note_saved": _("Scoping note draft saved"),
+    "engagement.artefact_issued": _("Issued for signature"),
+    "engagement.proposal_saved": _("Proposal draft saved"),
+    "engagement.proforma_issued": _("Proforma invoice issued"),
+    "engagement.purchase_order_received": _("Purchase order received"),
+    "engagement.contract_terms_updated": _("Contract terms changed"),
+    "source.version_uploaded": _("Source document version uploaded"),
+    "module.created": _("Module created"),
+    "module.version_created": _("New module version started"),
+    "module.settings_saved": _("Module settings saved"),
+    "module.lesson_saved": _("Lesson saved"),
+    "module.lesson_deleted": _("Lesson deleted"),
+    "module.block_saved": _("Lesson content saved"),
+    "module.block_deleted": _("Lesson content deleted"),
+    "module.item_saved": _("Question saved"),
+    "module.item_deleted": _("Question deleted"),
+    "module.proposals_accepted": _("Proposed content accepted"),
+    "module.version_submitted": _("Module version submitted to the client"),
+    "module.comment_added": _("Client comment on a module"),
+    "module.changes_requested": _("Changes requested by the client"),
+    "module.version_approved": _("Module version approved by the client"),
+    "module.versions_activated": _("Module versions activated"),
+    "population.created": _("Population created"),
+    "population.imported": _("Learners imported into a population"),
+    "population.learner_added": _("Learner added to a population"),
+    "population.learner_removed": _("Learner removed from a population"),
+    "assignment.population": _("Module assigned to a population"),
+    "assignment.learners": _("Module assigned to learners"),
+    "learner.signed_in_by_link": _("Learner signed in with an e-mailed link"),
+    "user.password_set": _("Password chosen"),
+    "attempt.submitted": _("Assessment attempt submitted"),
+    "attestation.issued": _("Attestation issued"),
+    "attestation.revoked": _("Attestation revoked"),
+    "recertification.launched": _("Re-certification campaign launched"),
+    "module.version_outdated": _("Module version outdated by a procedure change"),
+}
+
+ARTEFACT_LABELS = {
+    "scoping_note": _("Scoping note"),
+    "mapping_report": _("Mapping report"),
+    "proposal": _("Technical proposal"),
+    "purchase_order": _("Purchase order"),
+    "acceptance_record": _("Validation and activation record"),
 }
 
 OBJECT_LABELS = {
@@ -31,11 +78,23 @@ OBJECT_LABELS = {
     "accounts.apitoken": _("API token"),
     "audit.document": _("Document"),
     "audit.signature": _("Signature"),
+    "engagements.engagement": _("Engagement"),
+    "engagements.contractterms": _("Contract terms"),
+    "catalog.moduleversion": _("Module version"),
+    "learning.population": _("Population"),
+    "learning.learner": _("Learner"),
+    "learning.attempt": _("Attempt"),
+    "learning.recertificationcampaign": _("Re-certification campaign"),
+    "certificates.attestation": _("Attestation"),
 }
 
 
 def action_label(code: str) -> str:
     return str(ACTION_LABELS.get(code, code))
+
+
+def artefact_label(code: str) -> str:
+    return str(ARTEFACT_LABELS.get(code, code))
 
 
 def object_label(code: str) -> str:

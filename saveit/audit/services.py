@@ -12,6 +12,7 @@ import hashlib
 import io
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -63,9 +64,30 @@ def upload_document(
     if not title or len(title) > 200:
         raise Refusal(_("Give the document a title (200 characters at most)."), code="title")
     roles = _checked_signer_roles(organization, signer_roles)
-    checked = check_pdf(*_read_upload(uploaded_file))
+    checked = check_pdf(*read_upload(uploaded_file))
     return _store_document(
         organization=organization, by=by, title=title, signer_roles=roles, checked=checked
+    )
+
+
+def store_generated_pdf(
+    *,
+    organization: Organization,
+    by: Membership,
+    content: bytes,
+    name: str,
+    title: str,
+    signer_roles: list[str],
+) -> Document:
+    """Keep a PDF the platform rendered itself as evidence of `organization`.
+
+    The calling service has already decided who may issue it; the bytes are still checked as
+    any upload is, and the roles asked to sign must exist in that organisation.
+    """
+    roles = _checked_signer_roles(organization, signer_roles) if signer_roles else []
+    checked = check_pdf(content, name)
+    return _store_document(
+        organization=organization, by=by, title=title[:200], signer_roles=roles, checked=checked
     )
 
 
@@ -92,7 +114,7 @@ def _checked_signer_roles(organization: Organization, signer_roles: list[str]) -
     return roles
 
 
-def _read_upload(uploaded_file: UploadedFile | tuple[bytes, str]) -> tuple[bytes, str]:
+def read_upload(uploaded_file: UploadedFile | tuple[bytes, str]) -> tuple[bytes, str]:
     """The bytes and the original name, reading no more than the size limit allows."""
     limit = settings.UPLOAD_MAX_BYTES
     if isinstance(uploaded_file, tuple):
@@ -294,6 +316,11 @@ def _totp_accepts(member: Membership, code: str) -> bool:
     return any(device.verify_token(cleaned) for device in devices)
 
 
+# Called inside the signature's transaction with (document, signature): a domain whose artefact
+# takes effect when signed (the acceptance record activates module versions) registers here.
+SIGNATURE_HANDLERS: list[Callable[[Document, Signature], None]] = []
+
+
 @transaction.atomic
 def _record_signature(*, document: Document, by: Membership, intent: str, method: str) -> Signature:
     document = Document.objects.select_for_update().get(pk=document.pk)
@@ -317,7 +344,12 @@ def _record_signature(*, document: Document, by: Membership, intent: str, method
             "reauth_method": method,
         },
     )
-    return _create_signature(document=document, by=by, intent=intent, method=method, event=event)
+    signature = _create_signature(
+        document=document, by=by, intent=intent, method=method, event=event
+    )
+    for handler in SIGNATURE_HANDLERS:
+        handler(document, signature)
+    return signature
 
 
 def _create_signature(

@@ -94,7 +94,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Refusal)
     def refused(request: HttpRequest, exc: Refusal) -> HttpResponse:
-        return _error(api, request, 409, exc.message, exc.code)
+        body: dict[str, object] = {"detail": exc.message, "code": exc.code, **exc.details()}
+        return api.create_response(request, body, status=409)
 
     @api.exception_handler(ValidationError)
     def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:

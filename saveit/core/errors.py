@@ -15,6 +15,10 @@ class Refusal(Exception):
     def __str__(self) -> str:
         return str(self.message)
 
+    def details(self) -> dict[str, object]:
+        """Structured facts a client program can act on, added to the API's 409 body."""
+        return {}
+
 
 @contextmanager
 def refusals_as_command_errors() -> Iterator[None]:

@@ -10,8 +10,14 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from saveit.accounts.models import Membership
-from saveit.accounts.roles import AUDIT_READER_ROLES, DOCUMENT_READER_ROLES, SIGNER_ROLES
+from saveit.accounts.roles import AUDIT_READER_ROLES, DOCUMENT_READER_ROLES, SIGNER_ROLES, Role
 from saveit.accounts.selectors import is_provider_admin
+
+
+def _engagement_reader(member: Membership) -> bool:
+    from saveit.engagements.permissions import can_list_engagements
+
+    return can_list_engagements(member)
 
 
 @dataclass(frozen=True)
@@ -24,6 +30,9 @@ class NavEntry:
 
 NAVIGATION: list[NavEntry] = [
     NavEntry(_("Home"), "core:home", lambda m: True),
+    NavEntry(_("Engagements"), "engagements:list", lambda m: _engagement_reader(m)),
+    NavEntry(_("My trainings"), "learning:my_trainings", lambda m: m.role == Role.LEARNER),
+    NavEntry(_("To sign"), "engagements:to_sign", lambda m: m.role == Role.CLIENT_OWNER),
     NavEntry(_("My organisation"), "accounts:organization_detail", lambda m: True, with_org=True),
     NavEntry(_("Organisations"), "accounts:organization_list", is_provider_admin),
     NavEntry(
@@ -38,6 +47,10 @@ NAVIGATION: list[NavEntry] = [
 ]
 
 
+def _under(path: str, url: str) -> bool:
+    return path == url if url == "/" else path.startswith(url)
+
+
 def entries_for(member: Membership | None, current_path: str) -> list[dict[str, object]]:
     if member is None:
         return []
@@ -46,7 +59,10 @@ def entries_for(member: Membership | None, current_path: str) -> list[dict[str, 
         if not entry.visible(member):
             continue
         args = [member.organization_id] if entry.with_org else []
-        url = reverse(entry.url_name, args=args)
-        active = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"label": entry.label, "url": url, "active": active})
+        items.append({"label": entry.label, "url": reverse(entry.url_name, args=args)})
+    # Only the most specific entry is current: /missions/a-signer/ is "To sign", not "Engagements".
+    matching = [str(item["url"]) for item in items if _under(current_path, str(item["url"]))]
+    current = max(matching, key=len, default=None)
+    for item in items:
+        item["active"] = item["url"] == current
     return items

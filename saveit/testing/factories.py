@@ -72,3 +72,18 @@ def bearer(membership: Membership) -> dict[str, str]:
     """Headers for an API call with a fresh personal token of this membership."""
     issued = services.issue_api_token(membership=membership, name="test")
     return {"Authorization": f"Bearer {issued.secret}"}
+
+
+def make_engagement(
+    client: Organization, project_manager: Membership | None = None, title: str = ""
+):  # type: ignore[no-untyped-def]
+    """An engagement of this client in phase 0, driven by a provider project manager."""
+    from saveit.engagements.services import create_engagement
+
+    if project_manager is None:
+        provider = Organization.objects.filter(kind=OrganizationKind.PROVIDER).first()
+        provider = provider or make_organization("Studio prestataire", OrganizationKind.PROVIDER)
+        project_manager = make_member(provider, Role.PROJECT_MANAGER)
+    return create_engagement(
+        client=client, by=project_manager, title=title or f"Mission {client.name}"
+    )

@@ -104,7 +104,8 @@ def test_a_recovery_code_works_exactly_once(enrolled_admin):
 def test_client_members_are_not_asked_for_a_second_factor(learner):
     client = Client()
     _login(client, learner.user.email)
-    assert client.get("/").status_code == 200
+    response = client.get("/", follow=True)  # a learner's home is "My trainings"
+    assert response.status_code == 200 and response.redirect_chain[-1][0] == "/mes-formations/"
 
 
 def test_logout_requires_post_and_ends_the_session(owner):

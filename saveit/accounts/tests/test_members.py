@@ -57,9 +57,9 @@ def test_nobody_removes_their_own_access(owner):
 
 def test_a_removed_member_loses_access_at_once(owner, learner):
     learner_client = signed_in(learner)
-    assert learner_client.get("/").context["member"] == learner
+    assert learner_client.get("/", follow=True).context["member"] == learner
     signed_in(owner).post(reverse("accounts:member_active", args=[learner.pk]), {"active": "0"})
-    assert learner_client.get("/").context["member"] is None
+    assert learner_client.get("/", follow=True).context["member"] is None
 
 
 def test_another_organisations_member_is_not_found(owner, outsider):

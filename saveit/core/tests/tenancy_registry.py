@@ -50,6 +50,7 @@ class Call:
     query: Args = _none
     body: Args = _none
     kind: str = "object"
+    upload: bool = False  # multipart with a file, as the route expects
 
 
 OWN = Call(kind="own")
@@ -67,6 +68,159 @@ def owner_membership(w: World) -> dict[str, Any]:
 
 def document(w: World) -> dict[str, Any]:
     return {"document_id": w.document.pk}
+
+
+def engagement(w: World) -> dict[str, Any]:
+    return {"engagement_id": w.extra["engagement"].pk}
+
+
+def version(w: World) -> dict[str, Any]:
+    return {"engagement_id": w.extra["engagement"].pk, "version_id": w.extra["version"].pk}
+
+
+def module_version(w: World) -> dict[str, Any]:
+    return {"version_id": w.extra["module_version"].pk}
+
+
+def mv_post(extra: Callable[[World], dict[str, Any]] = _none, body: Args = _none) -> Call:
+    return Call(kwargs=lambda w: {**module_version(w), **extra(w)}, method="post", body=body)
+
+
+def lesson_of(w: World) -> dict[str, Any]:
+    return {"lesson_id": w.extra["lesson"].pk}
+
+
+def item_of(w: World) -> dict[str, Any]:
+    return {"item_id": w.extra["item"].pk}
+
+
+def engagement_post(body: Args = _none) -> Call:
+    return Call(kwargs=engagement, method="post", body=body)
+
+
+ENGAGEMENT_HTML: dict[str, Call] = {
+    "engagements:list": OWN,
+    "engagements:create": Call(kind="own", method="post", body=lambda w: {"title": "x"}),
+    "engagements:to_sign": OWN,
+    "engagements:detail": Call(kwargs=engagement),
+    "engagements:advance": engagement_post(),
+    "engagements:reopen": engagement_post(lambda w: {"to_phase": 0, "reason": "a good reason"}),
+    "engagements:interview_add": engagement_post(
+        lambda w: {"held_on": "2026-01-05", "participants": "x", "notes": "y"}
+    ),
+    "engagements:note_edit": engagement_post(lambda w: {"objectives": "x"}),
+    "engagements:note_issue": engagement_post(),
+    "engagements:mapping_report": engagement_post(),
+    "engagements:proposal_edit": engagement_post(lambda w: {"need": "x"}),
+    "engagements:proposal_issue": engagement_post(),
+    "engagements:proforma": engagement_post(),
+    "engagements:purchase_order": engagement_post(),
+    "engagements:purchase_agreement": engagement_post(),
+    "engagements:pdf": Call(
+        kwargs=lambda w: {**engagement(w), "document_id": w.extra["note_document"].pk}
+    ),
+    "documents:sources": Call(kwargs=engagement),
+    "documents:version": Call(kwargs=version),
+    "documents:version_file": Call(kwargs=version),
+}
+
+ENGAGEMENT_API: dict[str, Call] = {
+    "saveit_engagements_api_list_engagements": OWN,
+    "saveit_engagements_api_list_to_sign": OWN,
+    "saveit_engagements_api_create_engagement": Call(
+        method="post", body=lambda w: {"client_id": w.extra["engagement"].client_id, "title": "x"}
+    ),
+    "saveit_engagements_api_get_engagement": Call(kwargs=engagement),
+    "saveit_engagements_api_advance_engagement": engagement_post(),
+    "saveit_engagements_api_reopen_engagement": engagement_post(
+        lambda w: {"to_phase": 0, "reason": "a good reason"}
+    ),
+    "saveit_engagements_api_engagement_timeline": Call(kwargs=engagement),
+    "saveit_engagements_api_record_interview": engagement_post(
+        lambda w: {"held_on": "2026-01-05", "participants": "x", "notes": "y"}
+    ),
+    "saveit_engagements_api_save_scoping_note": Call(
+        kwargs=engagement, method="put", body=lambda w: {"objectives": "x"}
+    ),
+    "saveit_engagements_api_issue_scoping_note": engagement_post(),
+    "saveit_engagements_api_generate_mapping_report": engagement_post(),
+    "saveit_engagements_api_save_proposal": Call(
+        kwargs=engagement,
+        method="put",
+        body=lambda w: {"need": "x", "lines": [], "deliverables": []},
+    ),
+    "saveit_engagements_api_issue_proposal": engagement_post(),
+    "saveit_engagements_api_issue_proforma": engagement_post(),
+    "saveit_engagements_api_upload_purchase_order": Call(
+        kwargs=engagement, method="post", upload=True
+    ),
+    "saveit_engagements_api_issue_purchase_agreement": engagement_post(),
+    "saveit_documents_api_list_sources": Call(kwargs=engagement),
+    "saveit_documents_api_upload_source": Call(
+        kwargs=engagement, method="post", upload=True, body=lambda w: {"version_label": "2"}
+    ),
+    "saveit_documents_api_get_source_version": Call(kwargs=version),
+}
+
+ITEM_BODY = {"kind": "true_false", "prompt": "x", "correct": [0], "source_anchors": ["1"]}
+
+CATALOG_HTML: dict[str, Call] = {
+    "catalog:modules": Call(kwargs=engagement),
+    "catalog:acceptance_record": engagement_post(),
+    "catalog:version": Call(kwargs=module_version),
+    "catalog:settings": mv_post(body=lambda w: {"title": "x"}),
+    "catalog:lesson_add": mv_post(body=lambda w: {"title": "x"}),
+    "catalog:lesson_edit": mv_post(lesson_of, body=lambda w: {"title": "x"}),
+    "catalog:lesson_delete": mv_post(lesson_of),
+    "catalog:block_add": mv_post(lesson_of, body=lambda w: {"kind": "text", "html": "x"}),
+    "catalog:block_delete": mv_post(lambda w: {"block_id": w.extra["block"].pk}),
+    "catalog:item_add": mv_post(body=lambda w: ITEM_BODY),
+    "catalog:item_edit": mv_post(item_of, body=lambda w: ITEM_BODY),
+    "catalog:item_delete": mv_post(item_of),
+    "catalog:accept": mv_post(body=lambda w: {"key": ["L-a"]}),
+    "catalog:submit": mv_post(),
+    "catalog:new_version": mv_post(),
+    "catalog:preview": Call(kwargs=module_version),
+    "catalog:comment": mv_post(body=lambda w: {"body": "x"}),
+    "catalog:approve": mv_post(),
+    "catalog:request_changes": mv_post(body=lambda w: {"reason": "x"}),
+    "catalog:diff": Call(
+        kwargs=lambda w: {**module_version(w), "other_id": module_version(w)["version_id"]}
+    ),
+    "catalog:scorm": Call(kwargs=module_version),
+    "catalog:block_file": Call(kwargs=lambda w: {**module_version(w), "sha256": "1" * 64}),
+}
+
+CATALOG_API: dict[str, Call] = {
+    "saveit_catalog_api_list_modules": Call(kwargs=engagement),
+    "saveit_catalog_api_create_module": Call(
+        kwargs=engagement,
+        method="post",
+        body=lambda w: {"source_version_ids": [w.extra["version"].pk]},
+    ),
+    "saveit_catalog_api_get_version": Call(kwargs=module_version),
+    "saveit_catalog_api_put_settings": Call(
+        kwargs=module_version, method="put", body=lambda w: {"title": "x"}
+    ),
+    "saveit_catalog_api_add_lesson": mv_post(body=lambda w: {"title": "x"}),
+    "saveit_catalog_api_put_lesson": Call(
+        kwargs=lambda w: {**module_version(w), **lesson_of(w)},
+        method="put",
+        body=lambda w: {"title": "x"},
+    ),
+    "saveit_catalog_api_add_item": mv_post(body=lambda w: ITEM_BODY),
+    "saveit_catalog_api_put_item": Call(
+        kwargs=lambda w: {**module_version(w), **item_of(w)}, method="put", body=lambda w: ITEM_BODY
+    ),
+    "saveit_catalog_api_accept": mv_post(body=lambda w: {"keys": ["L-a"]}),
+    "saveit_catalog_api_submit": mv_post(),
+    "saveit_catalog_api_new_version": mv_post(body=lambda w: {"major": False}),
+    "saveit_catalog_api_comment": mv_post(body=lambda w: {"body": "x"}),
+    "saveit_catalog_api_approve": mv_post(),
+    "saveit_catalog_api_changes": mv_post(body=lambda w: {"reason": "x"}),
+    "saveit_catalog_api_acceptance_record": engagement_post(),
+    "saveit_catalog_api_scorm": Call(kwargs=module_version),
+}
 
 
 HTML_ROUTES: dict[str, Call] = {
@@ -171,3 +325,85 @@ API_ROUTES: dict[str, Call] = {
     ),
     "saveit_audit_api_documents_verify_document": Call(kwargs=document),
 }
+
+
+def population(w: World) -> dict[str, Any]:
+    return {"population_id": w.extra["population"].pk}
+
+
+def batch(w: World) -> dict[str, Any]:
+    return {"import_id": w.extra["import"].pk}
+
+
+def assignment(w: World) -> dict[str, Any]:
+    return {"assignment_id": w.extra["assignment"].pk}
+
+
+def attestation(w: World) -> dict[str, Any]:
+    return {"attestation_id": w.extra["attestation"].pk}
+
+
+LEARNING_HTML: dict[str, Call] = {
+    "learning:deployment": Call(kwargs=engagement),
+    "learning:assign": engagement_post(lambda w: {"version": w.extra["module_version"].pk}),
+    "learning:population": Call(kwargs=population),
+    "learning:import_upload": Call(kwargs=population, method="post", upload=True),
+    "learning:member_remove": Call(
+        kwargs=lambda w: {**population(w), "learner_id": w.extra["learner_record"].pk},
+        method="post",
+    ),
+    "learning:import": Call(kwargs=batch),
+    "learning:import_commit": Call(kwargs=batch, method="post"),
+    "learning:import_discard": Call(kwargs=batch, method="post"),
+    # The link carries its own secret: whoever holds it may open it, by design.
+    "learning:sign_in_link": Call(kind="public", kwargs=lambda w: {"token": "forged"}),
+    "learning:link_request": PUBLIC,
+    "learning:my_trainings": OWN,
+    "learning:password": OWN,
+    "learning:training": Call(kwargs=assignment),
+    "learning:lesson": Call(kwargs=lambda w: {**assignment(w), "key": "L-a"}),
+    "learning:heartbeat": Call(kwargs=lambda w: {**assignment(w), "view_id": 1}, method="post"),
+    "learning:file": Call(kwargs=lambda w: {**assignment(w), "sha256": "1" * 64}),
+    "learning:assessment": Call(kwargs=assignment),
+    "learning:submit": Call(kwargs=lambda w: {**assignment(w), "number": 1}, method="post"),
+    "learning:result": Call(kwargs=lambda w: {**assignment(w), "number": 1}),
+    "certificates:detail": Call(kwargs=attestation),
+    "certificates:pdf": Call(kwargs=attestation),
+    "certificates:badge": Call(kwargs=attestation),
+    "certificates:revoke": Call(kwargs=attestation, method="post", body=lambda w: {"reason": "x"}),
+    # Public by design: verification shows a masked name, status JSON no personal data.
+    "certificates:verify_form": PUBLIC,
+    "certificates:verify": Call(kind="public", kwargs=lambda w: {"code": "forged"}),
+    "certificates:credential": Call(kind="public", kwargs=lambda w: {"code": "forged"}),
+    "certificates:issuer": PUBLIC,
+    "certificates:achievement": Call(kind="public", kwargs=lambda w: {"version_id": 1}),
+    "certificates:jwks": PUBLIC,
+}
+
+LEARNING_API: dict[str, Call] = {
+    "saveit_learning_api_list_populations": Call(kwargs=engagement),
+    "saveit_learning_api_create_population": engagement_post(lambda w: {"name": "x"}),
+    "saveit_learning_api_upload_import": Call(kwargs=population, method="post", upload=True),
+    "saveit_learning_api_commit_import": Call(kwargs=batch, method="post"),
+    "saveit_learning_api_assign": engagement_post(
+        lambda w: {"version_id": w.extra["module_version"].pk, "learner_ids": [1]}
+    ),
+    "saveit_learning_api_my_assignments": OWN,
+    "saveit_learning_api_start_attempt": Call(kwargs=assignment, method="post"),
+    "saveit_learning_api_submit_attempt": Call(
+        kwargs=lambda w: {**assignment(w), "number": 1},
+        method="post",
+        body=lambda w: {"answers": {}},
+    ),
+    "saveit_certificates_api_get_attestation": Call(kwargs=attestation),
+    "saveit_certificates_api_revoke": Call(
+        kwargs=attestation, method="post", body=lambda w: {"reason": "x"}
+    ),
+}
+
+HTML_ROUTES.update(ENGAGEMENT_HTML)
+HTML_ROUTES.update(LEARNING_HTML)
+API_ROUTES.update(LEARNING_API)
+API_ROUTES.update(ENGAGEMENT_API)
+HTML_ROUTES.update(CATALOG_HTML)
+API_ROUTES.update(CATALOG_API)

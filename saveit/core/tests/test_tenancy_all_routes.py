@@ -15,7 +15,17 @@ from saveit.accounts.models import Membership, Organization
 from saveit.accounts.roles import OrganizationKind, Role
 from saveit.api import api
 from saveit.audit.models import AuditEvent
-from saveit.testing.factories import make_document, make_member, make_organization, signed_in
+from saveit.catalog.models import Block, Item, Lesson, Module, ModuleVersion
+from saveit.documents.models import DocumentVersion, SourceDocument
+from saveit.engagements.models import ScopingNote
+from saveit.testing.factories import (
+    make_document,
+    make_engagement,
+    make_member,
+    make_organization,
+    signed_in,
+)
+from saveit.testing.pdf import make_pdf
 
 from .tenancy_registry import API_ROUTES, HTML_ROUTES, Call, World
 
@@ -63,7 +73,110 @@ def _build_world(org: Organization) -> World:
     ).invitation
     token = account_services.issue_api_token(membership=owner, name="alpha").token
     document = make_document(owner, roles=(manager_role,), title=org.name + " charter")
-    return World(org, owner, learner, invitation, token, document, marker=org.name)
+    world = World(org, owner, learner, invitation, token, document, marker=org.name)
+    world.extra.update(_engagement_of(world))
+    return world
+
+
+def _engagement_of(world: World) -> dict[str, Any]:
+    """An engagement whose data belongs to A: A's own when A is a client, else one A runs."""
+    org = world.org
+    client_org = make_organization(org.name + " client") if org.is_provider else org
+    provider = org if org.is_provider else make_organization("Studio", OrganizationKind.PROVIDER)
+    engagement = make_engagement(
+        client_org, make_member(provider, Role.PROJECT_MANAGER), title=org.name + " mission"
+    )
+    client_owner = world.owner if not org.is_provider else make_member(client_org)
+    note_document = make_document(
+        client_owner, roles=(Role.CLIENT_OWNER,), title=org.name + " note"
+    )
+    ScopingNote.objects.create(engagement=engagement, document=note_document, objectives="x")
+    source = SourceDocument.objects.create(
+        client=client_org, engagement=engagement, title=org.name + " procedure"
+    )
+    version = DocumentVersion.objects.create(
+        source=source,
+        client=client_org,
+        number=1,
+        version_label="1",
+        file="sources/x",
+        original_name="p.txt",
+        kind="text",
+        media_type="text/plain",
+        size=1,
+        sha256="0" * 64,
+        outline={"title": org.name, "sections": []},
+        uploaded_by=world.owner,
+    )
+    module = Module.objects.create(
+        organization=client_org,
+        engagement=engagement,
+        code="MOD-01",
+        title=org.name + " module",
+        created_by=world.owner,
+    )
+    module_version = ModuleVersion.objects.create(
+        module=module, title=module.title, created_by=world.owner, status="submitted"
+    )
+    lesson = Lesson.objects.create(version=module_version, key="L-a", title="x")
+    block = Block.objects.create(lesson=lesson, kind="text", html="<p>x</p>", sha256="1" * 64)
+    item = Item.objects.create(version=module_version, key="I-a", kind="true_false", prompt="x")
+    return {
+        **_deployment_of(world, engagement, module_version),
+        "engagement": engagement,
+        "version": version,
+        "note_document": note_document,
+        "module_version": module_version,
+        "lesson": lesson,
+        "block": block,
+        "item": item,
+    }
+
+
+def _deployment_of(world: World, engagement: Any, module_version: Any) -> dict[str, Any]:
+    """A's population, import, learner, assignment, attempt and attestation."""
+    from django.utils import timezone
+
+    from saveit.certificates.models import Attestation
+    from saveit.learning.models import Assignment, Attempt, Learner, Population, PopulationImport
+
+    client_org = engagement.client
+    population = Population.objects.create(
+        organization=client_org, engagement=engagement, name="Pop", created_by=world.owner
+    )
+    learner = Learner.objects.create(
+        organization=client_org,
+        email=world.owner.user.email,
+        last_name=world.marker,
+        first_name="A",
+        user=world.learner.user if not world.org.is_provider else None,
+    )
+    population.members.create(learner=learner)
+    batch = PopulationImport.objects.create(
+        organization=client_org, population=population, filename="x.csv", sha256="0" * 64,
+        file="imports/x", created_by=world.owner,
+    )  # fmt: skip
+    now = timezone.now()
+    assignment = Assignment.objects.create(
+        organization=client_org, engagement=engagement, module_version=module_version,
+        learner=learner, assigned_at=now,
+    )  # fmt: skip
+    attempt = Attempt.objects.create(
+        assignment=assignment, number=1, seed="s", drawn=[["I-a", [0, 1]]], started_at=now
+    )
+    attestation = Attestation.objects.create(
+        organization=client_org, learner=learner, assignment=assignment,
+        module_version=module_version, number=f"ATT-{world.org.pk}", code=f"c{world.org.pk}",
+        score=90, issued_at=now, facts={"holder_name": world.marker}, credential="x.y.z",
+    )  # fmt: skip
+    return {
+        "population": population,
+        "import": batch,
+        "learner_record": learner,
+        "assignment": assignment,
+        "attempt": attempt,
+        "attestation": attestation,
+    }
 
 
 def _url(name: str, call: Call, world: World) -> str:
@@ -83,6 +196,11 @@ def _send(client: Client, url: str, call: Call, world: World, *, as_json: bool) 
         url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
     body = call.body(world)
     sender = getattr(client, call.method)
+    if call.upload:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        upload = SimpleUploadedFile("file.pdf", make_pdf("x"), content_type="application/pdf")
+        return client.post(url, {**body, "file": upload})
     if as_json:
         import json
 

@@ -16,6 +16,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["logins"]:
             load_demo()
+            from saveit.engagements.demo_data import load_demo_engagements
+
+            load_demo_engagements()
+            from saveit.catalog.demo_data import load_demo_modules
+
+            load_demo_modules()
+            from saveit.learning.demo_data import load_demo_deployment
+
+            load_demo_deployment()
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(f"  Demo logins (password for all: {DEMO_PASSWORD})")
         for spec in DEMO_ORGS:

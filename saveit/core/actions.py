@@ -1,0 +1,23 @@
+"""One way for a page's button to run a service: the result as a toast, then back to a page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from .errors import Refusal
+
+
+def act(request: HttpRequest, action: Callable[[], Any], done: str, to: str) -> HttpResponse:
+    """Run the service call; a refusal becomes an error toast and nothing else happens."""
+    try:
+        action()
+    except Refusal as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, done)
+    return redirect(to)

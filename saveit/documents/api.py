@@ -1,0 +1,111 @@
+"""Source documents API, under /api/v1/engagements/{id}/sources."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+
+from saveit.accounts.permissions import acting_member
+from saveit.core.api_support import COMMON_ERRORS, ErrorOut
+from saveit.engagements.permissions import access_engagement
+
+from . import selectors
+from .models import DocumentVersion
+from .permissions import access_version
+from .services import VersionInput, upload_version
+
+router = Router(tags=["source documents"])
+
+
+class VersionOut(Schema):
+    id: int
+    source_id: int
+    number: int
+    version_label: str
+    status: str
+    scopes: list[str]
+    original_name: str
+    kind: str
+    media_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+    section_count: int
+
+
+class VersionDetailOut(VersionOut):
+    outline: dict[str, Any]
+
+
+class SourceOut(Schema):
+    id: int
+    title: str
+    owner_name: str
+    versions: list[VersionOut]
+
+
+def _version(version: DocumentVersion, *, detail: bool = False) -> dict[str, Any]:
+    data = {
+        name: getattr(version, name) for name in VersionOut.model_fields if hasattr(version, name)
+    }
+    data["section_count"] = len(version.outline.get("sections", []))
+    if detail:
+        data["outline"] = version.outline
+    return data
+
+
+@router.get("/{engagement_id}/sources", response={200: list[SourceOut], **COMMON_ERRORS})
+def list_sources(request: HttpRequest, engagement_id: int):  # type: ignore[no-untyped-def]
+    engagement = access_engagement(acting_member(request), engagement_id)
+    return [
+        {
+            "id": s.pk,
+            "title": s.title,
+            "owner_name": s.owner_name,
+            "versions": [_version(v) for v in s.versions.all()],
+        }
+        for s in selectors.sources_of(engagement)
+    ]
+
+
+@router.post("/{engagement_id}/sources", response={201: VersionOut, **COMMON_ERRORS, 409: ErrorOut})
+def upload_source(
+    request: HttpRequest,
+    engagement_id: int,
+    file: File[UploadedFile],
+    version_label: Form[str],
+    title: Form[str] = "",
+    source_id: Form[int | None] = None,
+    scopes: Form[list[str]] = [],  # noqa: B006 (ninja reads the default, never mutates it)
+    owner_name: Form[str] = "",
+    status: Form[str] = DocumentVersion.Status.IN_FORCE,
+):  # type: ignore[no-untyped-def]
+    """A procedure file (DOCX, ODT, PDF, MD, HTML, TXT, XLSX, CSV), checked on its content."""
+    member = acting_member(request)
+    engagement = access_engagement(member, engagement_id)
+    version = upload_version(
+        engagement=engagement,
+        by=member,
+        uploaded_file=file,
+        data=VersionInput(
+            title=title,
+            version_label=version_label,
+            scopes=list(scopes),
+            owner_name=owner_name,
+            status=status,
+            source_id=source_id,
+        ),
+    )
+    return 201, _version(version)
+
+
+@router.get(
+    "/{engagement_id}/sources/versions/{version_id}",
+    response={200: VersionDetailOut, **COMMON_ERRORS},
+)
+def get_source_version(request: HttpRequest, engagement_id: int, version_id: int):  # type: ignore[no-untyped-def]
+    return _version(access_version(acting_member(request), engagement_id, version_id), detail=True)

@@ -1,0 +1,28 @@
+from .artefacts import MappingReport, ScopingInterview, ScopingNote, SignedArtefact
+from .commercial import (
+    ContractTerms,
+    InvoiceSequence,
+    ProformaInvoice,
+    Proposal,
+    ProposalDeliverable,
+    ProposalLine,
+    PurchaseOrder,
+)
+from .engagement import Engagement, Phase, PhaseChange
+
+__all__ = [
+    "ContractTerms",
+    "Engagement",
+    "InvoiceSequence",
+    "MappingReport",
+    "Phase",
+    "PhaseChange",
+    "ProformaInvoice",
+    "Proposal",
+    "ProposalDeliverable",
+    "ProposalLine",
+    "PurchaseOrder",
+    "ScopingInterview",
+    "ScopingNote",
+    "SignedArtefact",
+]

@@ -1,0 +1,90 @@
+"""Who may see and act on engagements; access_* fetch and check in one call (same 404)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from saveit.accounts.models import Membership, Organization
+from saveit.accounts.roles import (
+    ENGAGEMENT_CLIENT_READER_ROLES,
+    ENGAGEMENT_MANAGER_ROLES,
+    PROVIDER_ROLES,
+    SOURCE_UPLOADER_ROLES,
+    OrganizationKind,
+    Role,
+)
+
+from .models import Engagement
+
+
+def is_provider_staff(member: Membership | None) -> bool:
+    return (
+        member is not None
+        and member.is_current()
+        and member.organization.is_provider
+        and member.role in PROVIDER_ROLES
+    )
+
+
+def can_list_engagements(member: Membership | None) -> bool:
+    return is_provider_staff(member) or (
+        member is not None and member.role in ENGAGEMENT_CLIENT_READER_ROLES
+    )
+
+
+def engagements_visible_to(member: Membership | None) -> QuerySet[Engagement]:
+    queryset = Engagement.objects.select_related(
+        "client", "project_manager__user", "client_owner__user"
+    )
+    if is_provider_staff(member):
+        return queryset
+    if member is not None and member.role in ENGAGEMENT_CLIENT_READER_ROLES:
+        return queryset.filter(client_id=member.organization_id)
+    return queryset.none()
+
+
+def can_manage_engagement(member: Membership | None, engagement: Engagement | None = None) -> bool:
+    """Provider admins and project managers drive engagements (create, edit, advance)."""
+    return (
+        is_provider_staff(member)
+        and member is not None
+        and (member.role in ENGAGEMENT_MANAGER_ROLES)
+    )
+
+
+def can_add_sources(member: Membership | None, engagement: Engagement) -> bool:
+    if member is None or member.role not in SOURCE_UPLOADER_ROLES:
+        return False
+    if is_provider_staff(member):
+        return True
+    return member.organization_id == engagement.client_id and member.role == Role.CLIENT_OWNER
+
+
+def is_client_owner_of(member: Membership | None, engagement: Engagement) -> bool:
+    return (
+        member is not None
+        and member.is_current()
+        and member.organization_id == engagement.client_id
+        and member.role == Role.CLIENT_OWNER
+    )
+
+
+def access_engagement(
+    member: Membership | None, engagement_id: int, *, manage: bool = False
+) -> Engagement:
+    """Same 404 for 'does not exist' and 'not yours', so ids reveal nothing."""
+    engagement = engagements_visible_to(member).filter(pk=engagement_id).first()
+    if engagement is None:
+        raise Http404
+    if manage and not can_manage_engagement(member, engagement):
+        raise PermissionDenied
+    return engagement
+
+
+def clients_open_to(member: Membership | None) -> QuerySet[Organization]:
+    """The client organisations this member may start an engagement for."""
+    if not can_manage_engagement(member):
+        return Organization.objects.none()
+    return Organization.objects.filter(kind=OrganizationKind.CLIENT, is_active=True)

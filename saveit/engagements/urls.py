@@ -1,0 +1,49 @@
+from django.urls import path
+
+from . import views, views_artefacts
+
+app_name = "engagements"
+urlpatterns = [
+    path("", views.engagement_list, name="list"),
+    path("nouvelle/", views.engagement_create, name="create"),
+    path("a-signer/", views.to_sign, name="to_sign"),
+    path("<int:engagement_id>/", views.engagement_detail, name="detail"),
+    path("<int:engagement_id>/avancer/", views.engagement_advance, name="advance"),
+    path("<int:engagement_id>/rouvrir/", views.engagement_reopen, name="reopen"),
+    path("<int:engagement_id>/entretien/", views_artefacts.interview_add, name="interview_add"),
+    path(
+        "<int:engagement_id>/note-de-cadrage/", views_artefacts.scoping_note_edit, name="note_edit"
+    ),
+    path(
+        "<int:engagement_id>/note-de-cadrage/emettre/",
+        views_artefacts.scoping_note_issue,
+        name="note_issue",
+    ),
+    path(
+        "<int:engagement_id>/cartographie/",
+        views_artefacts.mapping_report_generate,
+        name="mapping_report",
+    ),
+    path("<int:engagement_id>/proposition/", views_artefacts.proposal_edit, name="proposal_edit"),
+    path(
+        "<int:engagement_id>/proposition/emettre/",
+        views_artefacts.proposal_issue,
+        name="proposal_issue",
+    ),
+    path("<int:engagement_id>/proforma/", views_artefacts.proforma_issue, name="proforma"),
+    path(
+        "<int:engagement_id>/bon-de-commande/",
+        views_artefacts.purchase_order_upload,
+        name="purchase_order",
+    ),
+    path(
+        "<int:engagement_id>/accord/",
+        views_artefacts.purchase_agreement_create,
+        name="purchase_agreement",
+    ),
+    path(
+        "<int:engagement_id>/pdf/<int:document_id>/",
+        views_artefacts.engagement_pdf,
+        name="pdf",
+    ),
+]
