@@ -1,0 +1,317 @@
+"""Modules API, mounted at /api/v1/: modules of an engagement, versions, review, PV, SCORM."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Router, Schema
+
+from saveit.accounts.permissions import acting_member
+from saveit.core.api_support import COMMON_ERRORS, ErrorOut
+from saveit.engagements.permissions import access_engagement
+
+from . import selectors, services
+from .models import ModuleVersion
+from .permissions import access_version
+from .snapshot import snapshot_of
+
+router = Router(tags=["modules"])
+WRITE_ERRORS: dict[int, Any] = {**COMMON_ERRORS, 409: ErrorOut}
+
+
+class VersionOut(Schema):
+    id: int
+    module_id: int
+    module_code: str
+    label: str
+    status: str
+    title: str
+    content_sha256: str
+    submitted_at: datetime | None
+    activated_at: datetime | None
+    outdated: bool
+    unreviewed: int
+
+
+class VersionDetailOut(VersionOut):
+    snapshot: dict[str, Any]
+    outdated_changes: list[dict[str, Any]]
+
+
+class ModuleOut(Schema):
+    id: int
+    code: str
+    title: str
+    in_scope: bool
+    versions: list[VersionOut]
+
+
+class ModuleIn(Schema):
+    title: str = Field("", max_length=200)
+    source_version_ids: list[int] = Field(..., min_length=1, max_length=20)
+    propose: bool = True
+
+
+class SettingsIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    summary: str = Field("", max_length=10000)
+    objectives: list[str] = Field(default_factory=list, max_length=30)
+    prerequisites: str = Field("", max_length=5000)
+    duration_minutes: int = Field(30, ge=1, le=10000)
+    items_per_attempt: int = Field(10, ge=1, le=500)
+    randomise: bool = True
+    pass_mark: int = Field(80, ge=1, le=100)
+    max_attempts: int = Field(3, ge=1, le=100)
+    time_limit_minutes: int | None = Field(None, ge=1, le=10000)
+    validity_months: int = Field(24, ge=1, le=600)
+
+
+class LessonIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    source_anchor: str = Field("", max_length=120)
+
+
+class ItemIn(Schema):
+    kind: str = Field(..., max_length=12)
+    prompt: str = Field(..., min_length=1, max_length=5000)
+    choices: list[str] = Field(default_factory=list, max_length=20)
+    correct: list[int] = Field(default_factory=list, max_length=20)
+    answer: Decimal | None = Field(None, max_digits=14, decimal_places=4)
+    tolerance: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=4)
+    unit: str = Field("", max_length=40)
+    feedback: str = Field("", max_length=5000)
+    source_anchors: list[str] = Field(..., min_length=1, max_length=20)
+
+
+class KeysIn(Schema):
+    keys: list[str] = Field(..., min_length=1, max_length=500)
+
+
+class CommentIn(Schema):
+    body: str = Field(..., min_length=1, max_length=5000)
+    lesson_key: str = Field("", max_length=20)
+    item_key: str = Field("", max_length=20)
+
+
+class ReasonIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=5000)
+
+
+class NewVersionIn(Schema):
+    major: bool = False
+
+
+class RecordOut(Schema):
+    id: int
+    revision: int
+    document_id: int | None
+    state: str
+    modules: list[dict[str, Any]]
+
+
+def _version(v: ModuleVersion, detail: bool = False) -> dict[str, Any]:
+    out = {
+        "id": v.pk,
+        "module_id": v.module_id,
+        "module_code": v.module.code,
+        "label": v.label,
+        "status": v.status,
+        "title": v.title,
+        "content_sha256": v.content_sha256,
+        "submitted_at": v.submitted_at,
+        "activated_at": v.activated_at,
+        "outdated": v.is_outdated,
+        "unreviewed": v.lessons.filter(reviewed=False).count()
+        + v.items.filter(reviewed=False).count(),
+    }
+    if detail:
+        out |= {"snapshot": snapshot_of(v), "outdated_changes": v.outdated_changes}
+    return out
+
+
+def _detail(v: ModuleVersion) -> dict[str, Any]:
+    return _version(ModuleVersion.objects.select_related("module").get(pk=v.pk), detail=True)
+
+
+@router.get(
+    "/engagements/{engagement_id}/modules", response={200: list[ModuleOut], **COMMON_ERRORS}
+)
+def list_modules(request: HttpRequest, engagement_id: int):  # type: ignore[no-untyped-def]
+    member = acting_member(request)
+    engagement = access_engagement(member, engagement_id)
+    staff = member is not None and member.is_provider_staff
+    return [
+        {
+            "id": m.pk,
+            "code": m.code,
+            "title": m.title,
+            "in_scope": m.in_scope,
+            "versions": [
+                _version(v)
+                for v in m.versions.select_related("module").order_by("major", "minor")
+                if staff or v.status != ModuleVersion.Status.DRAFT
+            ],
+        }
+        for m in selectors.modules_of(engagement)
+    ]
+
+
+@router.post(
+    "/engagements/{engagement_id}/modules", response={201: VersionDetailOut, **WRITE_ERRORS}
+)
+def create_module(request: HttpRequest, engagement_id: int, payload: ModuleIn):  # type: ignore[no-untyped-def]
+    """Create a module and its draft 1.0, proposed from the procedures' outlines."""
+    member = acting_member(request)
+    engagement = access_engagement(member, engagement_id)
+    version = services.create_module(
+        engagement=engagement,
+        by=member,
+        title=payload.title,
+        source_version_ids=payload.source_version_ids,
+        propose=payload.propose,
+    )
+    return 201, _detail(version)
+
+
+@router.get("/module-versions/{version_id}", response={200: VersionDetailOut, **COMMON_ERRORS})
+def get_version(request: HttpRequest, version_id: int):  # type: ignore[no-untyped-def]
+    return _detail(access_version(acting_member(request), version_id))
+
+
+@router.put(
+    "/module-versions/{version_id}/settings", response={200: VersionDetailOut, **WRITE_ERRORS}
+)
+def put_settings(request: HttpRequest, version_id: int, payload: SettingsIn):  # type: ignore[no-untyped-def]
+    member = acting_member(request)
+    version = access_version(member, version_id)
+    data = services.VersionSettings(**payload.dict())
+    return _detail(services.update_settings(version=version, by=member, data=data))
+
+
+@router.post(
+    "/module-versions/{version_id}/lessons", response={201: dict[str, Any], **WRITE_ERRORS}
+)
+def add_lesson(request: HttpRequest, version_id: int, payload: LessonIn):  # type: ignore[no-untyped-def]
+    member = acting_member(request)
+    version = access_version(member, version_id)
+    lesson = services.save_lesson(
+        version=version, by=member, data=services.LessonInput(**payload.dict())
+    )
+    return 201, {"id": lesson.pk, "key": lesson.key}
+
+
+@router.put(
+    "/module-versions/{version_id}/lessons/{lesson_id}",
+    response={200: dict[str, Any], **WRITE_ERRORS},
+)
+def put_lesson(request: HttpRequest, version_id: int, lesson_id: int, payload: LessonIn):  # type: ignore[no-untyped-def]
+    member = acting_member(request)
+    version = access_version(member, version_id)
+    data = services.LessonInput(**payload.dict())
+    lesson = services.save_lesson(version=version, by=member, data=data, lesson_id=lesson_id)
+    return {"id": lesson.pk, "key": lesson.key}
+
+
+@router.post("/module-versions/{version_id}/items", response={201: dict[str, Any], **WRITE_ERRORS})
+def add_item(request: HttpRequest, version_id: int, payload: ItemIn):  # type: ignore[no-untyped-def]
+    member = acting_member(request)
+    version = access_version(member, version_id)
+    item = services.save_item(version=version, by=member, data=services.ItemInput(**payload.dict()))
+    return 201, {"id": item.pk, "key": item.key}
+
+
+@router.put(
+    "/module-versions/{version_id}/items/{item_id}", response={200: dict[str, Any], **WRITE_ERRORS}
+)
+def put_item(request: HttpRequest, version_id: int, item_id: int, payload: ItemIn):  # type: ignore[no-untyped-def]
+    member = acting_member(request)
+    version = access_version(member, version_id)
+    data = services.ItemInput(**payload.dict())
+    item = services.save_item(version=version, by=member, data=data, item_id=item_id)
+    return {"id": item.pk, "key": item.key}
+
+
+@router.post(
+    "/module-versions/{version_id}/accept", response={200: VersionDetailOut, **WRITE_ERRORS}
+)
+def accept(request: HttpRequest, version_id: int, payload: KeysIn):  # type: ignore[no-untyped-def]
+    """Accept generated lessons or items (by key) as they are."""
+    member = acting_member(request)
+    version = access_version(member, version_id)
+    services.accept_proposals(version=version, by=member, keys=payload.keys)
+    return _detail(version)
+
+
+@router.post(
+    "/module-versions/{version_id}/submit", response={200: VersionDetailOut, **WRITE_ERRORS}
+)
+def submit(request: HttpRequest, version_id: int):  # type: ignore[no-untyped-def]
+    member = acting_member(request)
+    return _detail(services.submit_version(version=access_version(member, version_id), by=member))
+
+
+@router.post(
+    "/module-versions/{version_id}/new-version", response={201: VersionDetailOut, **WRITE_ERRORS}
+)
+def new_version(request: HttpRequest, version_id: int, payload: NewVersionIn):  # type: ignore[no-untyped-def]
+    member = acting_member(request)
+    version = access_version(member, version_id)
+    return 201, _detail(services.create_version(version=version, by=member, major=payload.major))
+
+
+@router.post(
+    "/module-versions/{version_id}/comments", response={201: dict[str, int], **WRITE_ERRORS}
+)
+def comment(request: HttpRequest, version_id: int, payload: CommentIn):  # type: ignore[no-untyped-def]
+    member = acting_member(request)
+    version = access_version(member, version_id)
+    created = services.add_comment(version=version, by=member, **payload.dict())
+    return 201, {"id": created.pk}
+
+
+@router.post(
+    "/module-versions/{version_id}/approve", response={200: VersionDetailOut, **WRITE_ERRORS}
+)
+def approve(request: HttpRequest, version_id: int):  # type: ignore[no-untyped-def]
+    member = acting_member(request)
+    return _detail(services.approve_version(version=access_version(member, version_id), by=member))
+
+
+@router.post(
+    "/module-versions/{version_id}/request-changes",
+    response={200: VersionDetailOut, **WRITE_ERRORS},
+)
+def changes(request: HttpRequest, version_id: int, payload: ReasonIn):  # type: ignore[no-untyped-def]
+    member = acting_member(request)
+    version = access_version(member, version_id)
+    return _detail(services.request_changes(version=version, by=member, reason=payload.reason))
+
+
+@router.post(
+    "/engagements/{engagement_id}/acceptance-record", response={201: RecordOut, **WRITE_ERRORS}
+)
+def acceptance_record(request: HttpRequest, engagement_id: int):  # type: ignore[no-untyped-def]
+    """Generate the PV listing the approved versions; the client owner signs its document."""
+    from saveit.engagements.signing import state_of
+
+    member = acting_member(request)
+    engagement = access_engagement(member, engagement_id, manage=True)
+    record = services.generate_acceptance_record(engagement=engagement, by=member)
+    return 201, {
+        "id": record.pk,
+        "revision": record.revision,
+        "document_id": record.document_id,
+        "state": str(state_of(record)),
+        "modules": record.snapshot["modules"],
+    }
+
+
+@router.get("/module-versions/{version_id}/scorm", response={200: None, **COMMON_ERRORS})
+def scorm(request: HttpRequest, version_id: int) -> HttpResponse:
+    """The SCORM 1.2 package of an active version (404 for any other)."""
+    from .views_review import scorm_response
+
+    return scorm_response(access_version(acting_member(request), version_id))

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CatalogConfig(AppConfig):
+    name = "saveit.catalog"
+    label = "catalog"
+    verbose_name = _("Certifying modules")
+
+    def ready(self) -> None:
+        from saveit.audit.services import SIGNATURE_HANDLERS
+
+        from .services.acceptance import activate_on_signature
+
+        SIGNATURE_HANDLERS.append(activate_on_signature)

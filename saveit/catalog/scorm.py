@@ -1,0 +1,379 @@
+"""SCORM 1.2 export of a module version snapshot: one deterministic ZIP any LMS can import.
+
+The package holds `imsmanifest.xml` (ADL SCORM 1.2 content packaging), one SCO (`index.html`
+with `scorm.js`, `player.js` and `style.css` from `scorm_assets/`) and the files of image and
+attachment blocks under `files/<sha256>/<name>`. The SCO shows the lessons, then scores the
+assessment in the browser and reports score and status through the SCORM 1.2 run-time API.
+The same snapshot and files always give the same bytes (fixed timestamps, sorted entries).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import json
+import re
+import unicodedata
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from string import Template
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from .diff import html_to_text
+
+ASSETS = Path(__file__).resolve().parent / "scorm_assets"
+STATIC_FILES = ("player.js", "scorm.js", "style.css")
+
+IMSCP_NS = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
+ADLCP_NS = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+SCHEMA_LOCATION = (
+    "http://www.imsproject.org/xsd/imscp_rootv1p1p2 imscp_rootv1p1p2.xsd "
+    "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1 imsmd_rootv1p2p1.xsd "
+    "http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd"
+)
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+FILE_KINDS = ("image", "attachment")
+SHA256_RE = re.compile(r"[0-9a-f]{64}")
+
+ET.register_namespace("adlcp", ADLCP_NS)
+ET.register_namespace("xsi", XSI_NS)
+
+
+def _ascii(text: str, allowed: str = r"A-Za-z0-9._-") -> str:
+    """Accents dropped, anything outside `allowed` turned into '-', runs of '-' collapsed."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    plain = re.sub(rf"[^{allowed}]+", "-", plain)
+    return re.sub(r"-{2,}", "-", plain).strip("-.")
+
+
+def scorm_filename(snapshot: Mapping[str, Any]) -> str:
+    """`HYG-01-v1.1-scorm12.zip`: ASCII only, safe in a Content-Disposition header."""
+    code = _ascii(str(snapshot["module"]["code"]))[:60] or "module"
+    version = _ascii(str(snapshot["version"]))[:20] or "0"
+    return f"{code}-v{version}-scorm12.zip"
+
+
+def _identifier(prefix: str, snapshot: Mapping[str, Any]) -> str:
+    """An xs:ID (NCName): letters, digits, '.', '-', '_' only, starting with a letter."""
+    code = _ascii(str(snapshot["module"]["code"]), r"A-Za-z0-9_-") or "module"
+    version = _ascii(str(snapshot["version"]).replace(".", "-"), r"A-Za-z0-9_-") or "0"
+    return f"{prefix}-{code}-{version}"
+
+
+# ---------------------------------------------------------------- files of blocks
+
+
+def _file_path(block: Mapping[str, Any]) -> str:
+    sha256 = str(block.get("sha256") or "")
+    if not SHA256_RE.fullmatch(sha256):
+        raise ValueError(f"A file block has an invalid SHA-256: {sha256!r}.")
+    name = _ascii(str(block.get("name") or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1])
+    return f"files/{sha256}/{name[-120:] or 'fichier'}"
+
+
+def _file_blocks(snapshot: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return [
+        block
+        for lesson in snapshot.get("lessons", [])
+        for block in lesson.get("blocks", [])
+        if block.get("kind") in FILE_KINDS
+    ]
+
+
+def missing_files(snapshot: Mapping[str, Any], files: Mapping[str, bytes] | None) -> list[str]:
+    """SHA-256 of the files the package would lack (those blocks then show a plain mention)."""
+    files = files or {}
+    wanted = {str(block.get("sha256") or "") for block in _file_blocks(snapshot)}
+    return sorted(sha for sha in wanted if sha not in files)
+
+
+def _packaged_files(snapshot: Mapping[str, Any], files: Mapping[str, bytes]) -> dict[str, bytes]:
+    packaged: dict[str, bytes] = {}
+    for block in _file_blocks(snapshot):
+        sha256 = str(block.get("sha256") or "")
+        content = files.get(sha256)
+        if content is None:
+            continue
+        if hashlib.sha256(content).hexdigest() != sha256:
+            raise ValueError(f"The file given for {sha256} does not match its SHA-256.")
+        packaged[_file_path(block)] = bytes(content)
+    return packaged
+
+
+# ---------------------------------------------------------------- index.html
+
+
+def _e(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _plain(markup: str) -> str:
+    return " ".join(html_to_text(markup).split())
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} o"
+    if n < 1024 * 1024:
+        return f"{round(n / 1024)} Ko"
+    return f"{n / (1024 * 1024):.1f} Mo".replace(".", ",")
+
+
+def _type_label(block: Mapping[str, Any]) -> str:
+    media_type = str(block.get("media_type") or "")
+    suffix = str(block.get("name") or "").rsplit(".", 1)
+    if len(suffix) == 2 and 1 <= len(suffix[1]) <= 5:
+        return suffix[1].upper()
+    return media_type.rsplit("/", 1)[-1].upper() or "Fichier"
+
+
+def _block_html(block: Mapping[str, Any], packaged: Mapping[str, bytes]) -> str:
+    kind = block.get("kind")
+    markup = str(block.get("html") or "")
+    if kind == "text":
+        return f'<div class="block">{markup}</div>'
+    if kind == "callout":
+        return (
+            '<div class="block callout" role="note"><p class="callout-label">À retenir</p>'
+            f"{markup}</div>"
+        )
+    if kind == "video":
+        url = str(block.get("url") or "")
+        if urlsplit(url).scheme not in ("http", "https"):
+            return ""
+        host = urlsplit(url).hostname or url
+        return (
+            '<p class="block resource"><span class="tag">Vidéo</span>'
+            f'<a href="{_e(url)}" target="_blank" rel="noopener noreferrer">'
+            f"Regarder la vidéo sur {_e(host)}"
+            '<span class="sr-only"> (nouvelle fenêtre)</span></a></p>'
+        )
+    if kind not in FILE_KINDS:
+        return ""
+    name = str(block.get("name") or "fichier")
+    path = _file_path(block)
+    if path not in packaged:
+        return f'<p class="block resource">« {_e(name)} » (fichier non inclus dans ce paquet)</p>'
+    href = quote(path)
+    if kind == "image":
+        caption = _plain(markup)
+        alt = caption or re.sub(r"[-_]+", " ", name.rsplit(".", 1)[0]).strip()
+        figcaption = f"<figcaption>{_e(caption)}</figcaption>" if caption else ""
+        return f'<figure class="block"><img src="{href}" alt="{_e(alt)}">{figcaption}</figure>'
+    details = f"{_type_label(block)}, {_size(len(packaged[path]))}"
+    return (
+        f'<p class="block resource"><span class="tag">Document</span>'
+        f'<a href="{href}" download>Télécharger « {_e(name)} »</a> '
+        f'<span class="source-ref">({_e(details)})</span></p>'
+    )
+
+
+def _minutes(n: int) -> str:
+    hours, minutes = divmod(int(n), 60)
+    if not hours:
+        return f"{minutes} min"
+    return f"{hours} h {minutes:02d}" if minutes else f"{hours} h"
+
+
+def _overview(snapshot: Mapping[str, Any]) -> str:
+    parts: list[str] = []
+    objectives = [o for o in snapshot.get("objectives", []) if str(o).strip()]
+    if objectives:
+        items = "".join(f"<li>{_e(o)}</li>" for o in objectives)
+        parts.append(f"<h3>Objectifs</h3><ul>{items}</ul>")
+    if str(snapshot.get("prerequisites") or "").strip():
+        parts.append(f"<h3>Prérequis</h3><p>{_e(snapshot['prerequisites'])}</p>")
+    rules = snapshot["assessment"]
+    facts = [
+        ("Durée estimée", _minutes(snapshot.get("duration_minutes") or 0)),
+        ("Leçons", str(len(snapshot.get("lessons", [])))),
+        ("Seuil de réussite", f"{rules['pass_mark']} %"),
+        ("Validité", f"{rules['validity_months']} mois"),
+    ]
+    rows = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts)
+    parts.append(f'<dl class="facts">{rows}</dl>')
+    return "\n".join(parts)
+
+
+def _rules(snapshot: Mapping[str, Any]) -> str:
+    rules = snapshot["assessment"]
+    count = min(int(rules["items_per_attempt"]), len(snapshot.get("items", [])))
+    if not count:
+        return ""
+    drawn = "tirées au hasard" if rules["randomise"] else "dans l’ordre"
+    attempts = int(rules["max_attempts"])
+    limit = rules.get("time_limit_minutes")
+    sentences = [
+        f"L’évaluation comporte {count} question{'s' if count > 1 else ''} {drawn}.",
+        f"Il faut au moins {rules['pass_mark']} % de bonnes réponses pour la réussir.",
+        f"Vous disposez de {attempts} tentative{'s' if attempts > 1 else ''}.",
+    ]
+    if limit:
+        sentences.append(f"Chaque tentative est limitée à {_minutes(limit)}.")
+    return f"<p>{_e(' '.join(sentences))}</p>"
+
+
+def _lessons(snapshot: Mapping[str, Any], packaged: Mapping[str, bytes]) -> tuple[str, str]:
+    toc: list[str] = []
+    sections: list[str] = []
+    for number, lesson in enumerate(snapshot.get("lessons", []), start=1):
+        anchor = f"lecon-{number}"
+        title = _e(lesson.get("title") or f"Leçon {number}")
+        toc.append(f'<li><a href="#{anchor}">{title}</a></li>')
+        blocks = "\n".join(_block_html(b, packaged) for b in lesson.get("blocks", []))
+        source = lesson.get("source_anchor")
+        reference = (
+            f'<p class="source-ref">Section {_e(source)} de la procédure</p>' if source else ""
+        )
+        sections.append(
+            f'<section id="{anchor}" class="card lesson" aria-labelledby="{anchor}-titre">'
+            f'<h2 id="{anchor}-titre"><span class="lesson-number">Leçon {number}'
+            '<span class="sr-only"> : </span></span>'
+            f"{title}</h2>{reference}\n{blocks}</section>"
+        )
+    return "\n".join(toc), "\n".join(sections)
+
+
+def _footer(snapshot: Mapping[str, Any]) -> str:
+    sources = snapshot.get("sources", [])
+    if not sources:
+        return "<p>Module réalisé avec SAVE IT.</p>"
+    items = "".join(
+        f"<li>{_e(s['document'])}, version {_e(s['version_label'])}</li>" for s in sources
+    )
+    return f"<p>Module réalisé avec SAVE IT à partir de :</p><ul>{items}</ul>"
+
+
+def _player_data(snapshot: Mapping[str, Any]) -> str:
+    """The JSON the player reads, safe inside <script> (no '<', '>' or '&' left as such)."""
+    rules = snapshot["assessment"]
+    data = {
+        "assessment": {
+            name: rules.get(name)
+            for name in ("items_per_attempt", "randomise", "pass_mark", "max_attempts")
+        }
+        | {"time_limit_minutes": rules.get("time_limit_minutes")},
+        "items": [
+            {
+                name: item.get(name)
+                for name in ("key", "kind", "prompt", "choices", "correct", "answer")
+            }
+            | {
+                "tolerance": item.get("tolerance") or "0",
+                "unit": item.get("unit") or "",
+                "feedback": item.get("feedback") or "",
+            }
+            for item in snapshot.get("items", [])
+        ],
+    }
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for char, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e")):
+        text = text.replace(char, escaped)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _index_html(snapshot: Mapping[str, Any], packaged: Mapping[str, bytes]) -> str:
+    module = snapshot["module"]
+    title = str(snapshot.get("title") or module["title"])
+    summary = str(snapshot.get("summary") or "").strip()
+    toc, lessons = _lessons(snapshot, packaged)
+    template = Template((ASSETS / "index.html").read_text(encoding="utf-8"))
+    return template.substitute(
+        page_title=_e(f"{title} · {module['code']} v{snapshot['version']}"),
+        eyebrow=_e(f"Module {module['code']} · version {snapshot['version']}"),
+        title=_e(title),
+        summary=f'<p class="lead">{_e(summary)}</p>' if summary else "",
+        toc=toc,
+        overview=_overview(snapshot),
+        lessons=lessons,
+        rules=_rules(snapshot),
+        footer=_footer(snapshot),
+        data=_player_data(snapshot),
+    )
+
+
+# ---------------------------------------------------------------- imsmanifest.xml
+
+
+def _manifest(snapshot: Mapping[str, Any], hrefs: list[str]) -> bytes:
+    """imsmanifest.xml. IMS CP elements are written unprefixed under a literal default `xmlns`
+    (ElementTree's default_namespace refuses unprefixed attributes such as `identifier`)."""
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        node = ET.SubElement(parent, tag, attrs)
+        node.text = text
+        return node
+
+    adl = f"{{{ADLCP_NS}}}"
+    title = str(snapshot.get("title") or snapshot["module"]["title"])
+    org_id, res_id = _identifier("ORG", snapshot), _identifier("RES", snapshot)
+    manifest = ET.Element(
+        "manifest",
+        {
+            "identifier": _identifier("MANIFEST", snapshot),
+            "version": str(snapshot["version"]),
+            "xmlns": IMSCP_NS,
+            f"{{{XSI_NS}}}schemaLocation": SCHEMA_LOCATION,
+        },
+    )
+    metadata = sub(manifest, "metadata")
+    sub(metadata, "schema", "ADL SCORM")
+    sub(metadata, "schemaversion", "1.2")
+    organizations = sub(manifest, "organizations", default=org_id)
+    organization = sub(organizations, "organization", identifier=org_id)
+    sub(organization, "title", title)
+    item = sub(
+        organization,
+        "item",
+        identifier=_identifier("ITEM", snapshot),
+        identifierref=res_id,
+        isvisible="true",
+    )
+    sub(item, "title", title)
+    sub(item, f"{adl}masteryscore", str(int(snapshot["assessment"]["pass_mark"])))
+    resource = sub(
+        sub(manifest, "resources"),
+        "resource",
+        identifier=res_id,
+        type="webcontent",
+        href="index.html",
+        **{f"{adl}scormtype": "sco"},
+    )
+    for href in hrefs:
+        sub(resource, "file", href=quote(href))
+    ET.indent(manifest)
+    return ET.tostring(manifest, encoding="UTF-8", xml_declaration=True)
+
+
+# ---------------------------------------------------------------- the package
+
+
+def build_scorm_package(
+    snapshot: dict[str, Any], files: Mapping[str, bytes] | None = None
+) -> bytes:
+    """The SCORM 1.2 ZIP of a snapshot; `files` maps the SHA-256 of file blocks to their bytes.
+
+    Files missing from `files` are left out (their blocks say so, see `missing_files`); bytes that
+    do not hash to their key raise ValueError.
+    """
+    packaged = _packaged_files(snapshot, files or {})
+    entries: dict[str, bytes] = {
+        "index.html": _index_html(snapshot, packaged).encode("utf-8"),
+        **{name: (ASSETS / name).read_bytes() for name in STATIC_FILES},
+        **packaged,
+    }
+    entries["imsmanifest.xml"] = _manifest(snapshot, sorted(entries))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            archive.writestr(info, entries[name], compresslevel=6)
+    return buffer.getvalue()

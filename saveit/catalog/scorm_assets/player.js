@@ -1,0 +1,390 @@
+/* SAVE IT: the assessment player of an exported module (scored here, reported via SCORM 1.2). */
+(function () {
+  "use strict";
+
+  var data = JSON.parse(document.getElementById("saveit-data").textContent);
+  var rules = data.assessment;
+  var zone = document.getElementById("evaluation-zone");
+  var announcer = document.getElementById("annonce");
+  var startedAt = Date.now();
+  var lms = window.SaveitScorm.connect();
+  var state = { attempt: 0, drawn: [], passed: false, done: false, timer: null, deadline: 0 };
+  var alreadyPassed = false;
+
+  /* ---------- small helpers ---------- */
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      if (name === "text") node.textContent = attrs[name];
+      else if (name === "hidden" || name === "disabled") node[name] = Boolean(attrs[name]);
+      else node.setAttribute(name, attrs[name]);
+    });
+    (children || []).forEach(function (child) {
+      if (child) node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+  function shuffle(list) {
+    for (var i = list.length - 1; i > 0; i -= 1) {
+      var j = Math.floor(Math.random() * (i + 1));
+      var swap = list[i];
+      list[i] = list[j];
+      list[j] = swap;
+    }
+    return list;
+  }
+  function range(n) {
+    var out = [];
+    for (var i = 0; i < n; i += 1) out.push(i);
+    return out;
+  }
+  function sameList(a, b) {
+    return a.length === b.length && a.every(function (v, i) { return v === b[i]; });
+  }
+  function announce(text) {
+    announcer.textContent = "";
+    window.setTimeout(function () { announcer.textContent = text; }, 50);
+  }
+  function plural(n, one, many) {
+    return n + " " + (n > 1 ? many : one);
+  }
+  /* "12,5", "1 200", "-3.75" -> number; anything else -> null. */
+  function parseNumber(text) {
+    var clean = String(text).replace(/[\s\u00a0\u202f]/g, "").replace(",", ".");
+    return /^[-+]?(\d+\.?\d*|\.\d+)$/.test(clean) ? Number(clean) : null;
+  }
+
+  /* ---------- drawing and rendering questions ---------- */
+  function draw() {
+    var pool = data.items.slice();
+    if (rules.randomise) shuffle(pool);
+    var count = Math.min(Math.max(1, rules.items_per_attempt || pool.length), pool.length);
+    return pool.slice(0, count).map(function (item) {
+      var order = range(item.choices.length);
+      if (item.kind === "ordering") {
+        while (order.length > 1 && sameList(order, item.correct)) shuffle(order);
+      } else if (rules.randomise && (item.kind === "single" || item.kind === "multiple")) {
+        shuffle(order);
+      }
+      return { item: item, order: order };
+    });
+  }
+
+  function choiceQuestion(entry, id) {
+    var type = entry.item.kind === "multiple" ? "checkbox" : "radio";
+    var box = el("div", { class: "choices" });
+    entry.order.forEach(function (index) {
+      var inputId = id + "-c" + index;
+      box.appendChild(el("div", { class: "choice" }, [
+        el("input", { type: type, id: inputId, name: id, value: String(index) }),
+        el("label", { for: inputId, text: entry.item.choices[index] }),
+      ]));
+    });
+    return box;
+  }
+
+  function orderingQuestion(entry, id) {
+    var list = el("ol", { class: "ordering", role: "list", "aria-describedby": id + "-aide" });
+    entry.order.forEach(function (index) {
+      var text = entry.item.choices[index];
+      list.appendChild(el("li", { "data-index": String(index) }, [
+        el("span", { class: "step-text", text: text }),
+        el("span", { class: "step-actions" }, [
+          el("button", { type: "button", class: "move", "data-move": "-1", "aria-label": "Monter : " + text },
+            [el("span", { "aria-hidden": "true", text: "↑ " }), "Monter"]),
+          el("button", { type: "button", class: "move", "data-move": "1", "aria-label": "Descendre : " + text },
+            [el("span", { "aria-hidden": "true", text: "↓ " }), "Descendre"]),
+        ]),
+      ]));
+    });
+    list.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-move]");
+      if (button && !button.disabled) moveStep(list, button);
+    });
+    refreshMoves(list);
+    return el("div", {}, [
+      el("p", { class: "hint", id: id + "-aide", text: "Remettez les étapes dans le bon ordre avec les boutons « Monter » et « Descendre »." }),
+      list,
+    ]);
+  }
+
+  function refreshMoves(list) {
+    var rows = list.children;
+    for (var i = 0; i < rows.length; i += 1) {
+      rows[i].querySelector("[data-move='-1']").disabled = i === 0;
+      rows[i].querySelector("[data-move='1']").disabled = i === rows.length - 1;
+    }
+  }
+
+  function moveStep(list, button) {
+    var row = button.closest("li");
+    var up = button.getAttribute("data-move") === "-1";
+    var sibling = up ? row.previousElementSibling : row.nextElementSibling;
+    if (!sibling) return;
+    list.insertBefore(row, up ? sibling : sibling.nextElementSibling);
+    refreshMoves(list);
+    var focusTarget = button.disabled ? row.querySelector("[data-move='" + (up ? "1" : "-1") + "']") : button;
+    focusTarget.focus();
+    var position = Array.prototype.indexOf.call(list.children, row) + 1;
+    announce("« " + row.querySelector(".step-text").textContent + " » est maintenant en position " +
+      position + " sur " + list.children.length + ".");
+  }
+
+  function numericQuestion(entry, id) {
+    var label = "Votre réponse" + (entry.item.unit ? " (en " + entry.item.unit + ")" : "");
+    return el("div", { class: "numeric" }, [
+      el("label", { for: id + "-valeur", text: label }),
+      el("span", { class: "numeric-field" }, [
+        el("input", { type: "text", id: id + "-valeur", name: id, inputmode: "decimal", autocomplete: "off",
+          "aria-describedby": id + "-aide" }),
+        entry.item.unit ? el("span", { class: "unit", "aria-hidden": "true", text: entry.item.unit }) : null,
+      ]),
+      el("p", { class: "hint", id: id + "-aide", text: "Un nombre, par exemple 12 ou 12,5." }),
+    ]);
+  }
+
+  function renderQuestion(entry, position, total) {
+    var id = "q" + position;
+    var kind = entry.item.kind;
+    var body;
+    if (kind === "ordering") body = orderingQuestion(entry, id);
+    else if (kind === "numeric") body = numericQuestion(entry, id);
+    else body = choiceQuestion(entry, id);
+    var legend = el("legend", {}, [
+      el("span", { class: "q-number", text: "Question " + position + " sur " + total }),
+      el("span", { class: "q-prompt", text: entry.item.prompt }),
+    ]);
+    var hint = kind === "multiple" ? el("p", { class: "hint", text: "Plusieurs réponses sont possibles." }) : null;
+    return el("fieldset", { class: "question", id: id, "data-kind": kind }, [
+      legend, hint, body, el("p", { class: "q-error", id: id + "-erreur", hidden: true }),
+    ]);
+  }
+
+  /* ---------- reading and scoring answers ---------- */
+  function readAnswer(entry, fieldset) {
+    var kind = entry.item.kind;
+    if (kind === "ordering") {
+      return Array.prototype.map.call(fieldset.querySelectorAll(".ordering li"), function (li) {
+        return Number(li.getAttribute("data-index"));
+      });
+    }
+    if (kind === "numeric") {
+      var raw = fieldset.querySelector("input").value.trim();
+      return raw === "" ? null : parseNumber(raw);
+    }
+    var picked = Array.prototype.map.call(fieldset.querySelectorAll("input:checked"), function (input) {
+      return Number(input.value);
+    }).sort(function (a, b) { return a - b; });
+    return picked.length ? picked : null;
+  }
+
+  function isRight(item, answer) {
+    if (answer === null) return false;
+    if (item.kind === "numeric") {
+      var expected = Number(item.answer);
+      var tolerance = Math.abs(Number(item.tolerance || 0));
+      return Math.abs(answer - expected) <= tolerance + 1e-9 * Math.max(1, Math.abs(expected));
+    }
+    if (item.kind === "ordering") return sameList(answer, item.correct);
+    return sameList(answer, item.correct.slice().sort(function (a, b) { return a - b; }));
+  }
+
+  function missingMessage(entry, fieldset) {
+    if (entry.item.kind === "numeric" && fieldset.querySelector("input").value.trim() !== "") {
+      return "Saisissez un nombre, par exemple 12 ou 12,5.";
+    }
+    return entry.item.kind === "numeric" ? "Saisissez votre réponse." : "Choisissez une réponse.";
+  }
+
+  /* ---------- the assessment flow ---------- */
+  function rulesText() {
+    var parts = [plural(state.drawn.length, "question", "questions")];
+    parts.push("seuil de réussite " + rules.pass_mark + " %");
+    if (rules.time_limit_minutes) parts.push("durée limite " + rules.time_limit_minutes + " min");
+    return parts.join(" · ");
+  }
+  function attemptText() {
+    return "tentative " + state.attempt + " sur " + rules.max_attempts;
+  }
+
+  function showIntro() {
+    zone.textContent = "";
+    if (!data.items.length) {
+      zone.appendChild(el("p", { text: "Ce module ne comporte pas d’évaluation." }));
+      zone.appendChild(finishButton());
+      return;
+    }
+    if (alreadyPassed) {
+      zone.appendChild(el("p", { class: "notice notice-success", text: "Vous avez déjà réussi cette évaluation." }));
+    }
+    var start = el("button", { type: "button", class: "btn btn-primary", id: "commencer", text: "Commencer l’évaluation" });
+    start.addEventListener("click", startAttempt);
+    zone.appendChild(start);
+  }
+
+  function startAttempt() {
+    state.attempt += 1;
+    state.drawn = draw();
+    zone.textContent = "";
+    var form = el("form", { id: "questionnaire", novalidate: "novalidate", "aria-labelledby": "tentative-titre" });
+    form.appendChild(el("h3", { id: "tentative-titre", tabindex: "-1", text: "T" + attemptText().slice(1) }));
+    form.appendChild(el("p", { class: "meta", text: rulesText() }));
+    if (rules.time_limit_minutes) {
+      form.appendChild(el("p", { class: "timer", role: "timer", id: "minuteur" }));
+    }
+    form.appendChild(el("div", { id: "erreurs", class: "error-summary", role: "alert", tabindex: "-1", hidden: true }));
+    state.drawn.forEach(function (entry, i) {
+      form.appendChild(renderQuestion(entry, i + 1, state.drawn.length));
+    });
+    form.appendChild(el("div", { class: "actions" }, [
+      el("button", { type: "submit", class: "btn btn-primary", id: "valider", text: "Valider mes réponses" }),
+    ]));
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      submit(false);
+    });
+    zone.appendChild(form);
+    if (rules.time_limit_minutes) {
+      state.deadline = Date.now() + rules.time_limit_minutes * 60000;
+      state.timer = window.setInterval(tick, 1000);
+      tick();
+    }
+    form.querySelector("#tentative-titre").focus();
+  }
+
+  function tick() {
+    var left = Math.max(0, Math.round((state.deadline - Date.now()) / 1000));
+    var timer = document.getElementById("minuteur");
+    if (timer) {
+      timer.textContent = "Temps restant : " + Math.floor(left / 60) + " min " + String(left % 60).padStart(2, "0") + " s";
+    }
+    if (left === 60) announce("Il reste une minute.");
+    if (left === 0) submit(true);
+  }
+
+  function submit(timeUp) {
+    var form = document.getElementById("questionnaire");
+    var fieldsets = form.querySelectorAll("fieldset.question");
+    var answers = state.drawn.map(function (entry, i) { return readAnswer(entry, fieldsets[i]); });
+    var missing = [];
+    state.drawn.forEach(function (entry, i) {
+      var error = fieldsets[i].querySelector(".q-error");
+      error.hidden = answers[i] !== null || timeUp;
+      error.textContent = error.hidden ? "" : missingMessage(entry, fieldsets[i]);
+      fieldsets[i].classList.toggle("has-error", !error.hidden);
+      if (!error.hidden) missing.push(i + 1);
+    });
+    var summary = document.getElementById("erreurs");
+    if (missing.length) {
+      summary.textContent = "";
+      summary.appendChild(el("p", { text: "Il reste des questions sans réponse valide :" }));
+      summary.appendChild(el("ul", {}, missing.map(function (n) {
+        var link = el("a", { href: "#q" + n, text: "Question " + n });
+        link.addEventListener("click", function (event) {
+          event.preventDefault(); // go straight to the first field of the question
+          document.getElementById("q" + n).querySelector("input, button").focus();
+        });
+        return el("li", {}, [link]);
+      })));
+      summary.hidden = false;
+      summary.focus();
+      return;
+    }
+    window.clearInterval(state.timer);
+    var right = state.drawn.map(function (entry, i) { return isRight(entry.item, answers[i]); });
+    var correct = right.filter(Boolean).length;
+    var score = Math.floor((100 * correct) / state.drawn.length);
+    state.passed = score >= rules.pass_mark;
+    report(score);
+    showResult(form, right, score, timeUp);
+  }
+
+  function report(score) {
+    if (alreadyPassed && !state.passed) return; // never downgrade a success recorded earlier
+    lms.set("cmi.core.score.min", "0");
+    lms.set("cmi.core.score.max", "100");
+    lms.set("cmi.core.score.raw", String(score));
+    lms.set("cmi.core.lesson_status", state.passed ? "passed" : "failed");
+    lms.commit();
+  }
+
+  function showResult(form, right, score, timeUp) {
+    Array.prototype.forEach.call(form.querySelectorAll("input, button"), function (c) { c.disabled = true; });
+    form.querySelector("#tentative-titre").textContent = "Vos réponses, " + attemptText();
+    var timer = document.getElementById("minuteur");
+    if (timer) timer.remove();
+    Array.prototype.forEach.call(form.querySelectorAll("fieldset.question"), function (fieldset, i) {
+      var feedback = state.drawn[i].item.feedback;
+      fieldset.classList.add(right[i] ? "is-right" : "is-wrong");
+      fieldset.appendChild(el("div", { class: "q-verdict" }, [
+        el("strong", { text: right[i] ? "Bonne réponse" : "Réponse incorrecte" }),
+        feedback ? el("p", { text: feedback }) : null,
+      ]));
+    });
+    var result = el("section", { class: "result " + (state.passed ? "is-passed" : "is-failed"), id: "resultat",
+      "aria-labelledby": "resultat-titre" });
+    result.appendChild(el("h3", { id: "resultat-titre", tabindex: "-1", text: "Votre résultat : " + score + " %" }));
+    if (timeUp) result.appendChild(el("p", { text: "Temps écoulé : vos réponses ont été validées automatiquement." }));
+    result.appendChild(el("p", { class: "verdict", text: state.passed
+      ? "Évaluation réussie. Le seuil de réussite est de " + rules.pass_mark + " %."
+      : "Évaluation non réussie. Le seuil de réussite est de " + rules.pass_mark + " %." }));
+    var count = right.filter(Boolean).length;
+    result.appendChild(el("p", { text: plural(count, "bonne réponse", "bonnes réponses") + " sur " +
+      right.length + ". Le détail figure sous chaque question ci-dessous." }));
+    var actions = el("div", { class: "actions" });
+    if (!state.passed && state.attempt < rules.max_attempts) {
+      var retry = el("button", { type: "button", class: "btn btn-secondary", id: "recommencer",
+        text: "Nouvelle tentative (" + (state.attempt + 1) + " sur " + rules.max_attempts + ")" });
+      retry.addEventListener("click", startAttempt);
+      actions.appendChild(retry);
+    } else if (!state.passed) {
+      result.appendChild(el("p", { text: "Vous avez utilisé " + plural(rules.max_attempts, "tentative", "tentatives") +
+        " sur " + rules.max_attempts + " pour cette session." }));
+    }
+    actions.appendChild(finishButton());
+    result.appendChild(actions);
+    zone.insertBefore(result, form);
+    result.querySelector("h3").focus();
+  }
+
+  function finishButton() {
+    var button = el("button", { type: "button", class: "btn btn-primary", id: "terminer", text: "Terminer le module" });
+    button.addEventListener("click", function () {
+      if (!data.items.length) {
+        lms.set("cmi.core.lesson_status", "completed");
+      }
+      finish();
+      zone.textContent = "";
+      var text = lms.connected
+        ? "Module terminé : vos résultats sont enregistrés. Vous pouvez fermer cette fenêtre."
+        : "Module terminé. Vous pouvez fermer cette fenêtre.";
+      zone.appendChild(el("p", { class: "notice notice-success", id: "fin", role: "status", text: text }));
+    });
+    return button;
+  }
+
+  function finish() {
+    if (state.done) return;
+    state.done = true;
+    window.clearInterval(state.timer);
+    lms.set("cmi.core.session_time", window.SaveitScorm.formatSessionTime(Date.now() - startedAt));
+    lms.set("cmi.core.exit", "");
+    lms.commit();
+    lms.finish();
+  }
+
+  /* ---------- start-up ---------- */
+  if (lms.connected) {
+    var status = lms.get("cmi.core.lesson_status");
+    alreadyPassed = status === "passed";
+    if (status !== "passed" && status !== "completed") {
+      lms.set("cmi.core.lesson_status", "incomplete");
+      lms.commit();
+    }
+  } else {
+    document.getElementById("mode-autonome").hidden = false;
+  }
+  window.addEventListener("pagehide", finish);
+  window.addEventListener("beforeunload", finish);
+  showIntro();
+})();

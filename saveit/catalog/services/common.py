@@ -1,0 +1,75 @@
+"""Guards shared by the module services."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from saveit.accounts.models import Membership
+from saveit.core.errors import Refusal
+from saveit.engagements.models import Engagement, Phase
+from saveit.engagements.services.common import lock, require_open
+
+from ..models import Module, ModuleVersion
+from ..permissions import can_design, can_review
+
+DESIGN_PHASES = (Phase.PRODUCTION, Phase.VALIDATION)
+
+
+def require_designer(engagement: Engagement, by: Membership) -> None:
+    if not by.is_current() or not can_design(by, engagement):
+        raise Refusal(
+            _("Only the provider's designers, project managers and administrators can do this."),
+            code="forbidden",
+        )
+
+
+def require_reviewer(engagement: Engagement, by: Membership) -> None:
+    if not can_review(by, engagement):
+        raise Refusal(
+            _("Only the client's content owner can validate the modules of this engagement."),
+            code="forbidden",
+        )
+
+
+def require_design_phase(engagement: Engagement) -> None:
+    require_open(engagement)
+    if engagement.phase not in DESIGN_PHASES:
+        raise Refusal(
+            _(
+                "Modules are built in phases 3 and 4; the engagement is in phase %(phase)s. "
+                "Reopen phase 3 to change a module."
+            )
+            % {"phase": engagement.phase},
+            code="wrong_phase",
+        )
+
+
+def require_review_phase(engagement: Engagement) -> None:
+    require_open(engagement)
+    if engagement.phase != Phase.VALIDATION:
+        raise Refusal(
+            _("The client reviews modules in phase 4 (validation and activation)."),
+            code="wrong_phase",
+        )
+
+
+def locked_draft(version: ModuleVersion, by: Membership) -> ModuleVersion:
+    """The draft re-read under the engagement lock; a frozen version refuses any edit."""
+    engagement = lock(version.module.engagement)
+    require_designer(engagement, by)
+    require_design_phase(engagement)
+    version = ModuleVersion.objects.select_related("module__engagement").get(pk=version.pk)
+    if version.status != ModuleVersion.Status.DRAFT:
+        raise Refusal(
+            _(
+                "Version %(label)s was submitted to the client and can no longer change: "
+                "create a new version."
+            )
+            % {"label": version.label},
+            code="frozen",
+        )
+    return version
+
+
+def module_of(version: ModuleVersion) -> Module:
+    return version.module

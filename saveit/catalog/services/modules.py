@@ -1,0 +1,205 @@
+"""Creating modules from procedures, and every edit of a draft version (SPEC §4)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from saveit.accounts.models import Membership
+from saveit.audit.chain import record_event
+from saveit.core.errors import Refusal
+from saveit.documents.ingest.outline import Outline
+from saveit.documents.models import DocumentVersion
+from saveit.engagements.models import Engagement
+from saveit.engagements.services.common import lock
+
+from ..models import Block, Item, Lesson, Module, ModuleVersion, SourceLink, new_key
+from .common import require_design_phase, require_designer
+
+
+def _sources(engagement: Engagement, version_ids: list[int]) -> list[DocumentVersion]:
+    versions = list(
+        DocumentVersion.objects.filter(pk__in=version_ids, source__engagement=engagement)
+        .exclude(status=DocumentVersion.Status.SUPERSEDED)
+        .select_related("source")
+        .order_by("pk")
+    )
+    if not version_ids or len(versions) != len(set(version_ids)):
+        raise Refusal(
+            _("Choose source documents in force of this engagement."), code="source_versions"
+        )
+    return versions
+
+
+def _next_code(engagement: Engagement) -> str:
+    return f"MOD-{engagement.modules.count() + 1:02d}"
+
+
+@transaction.atomic
+def create_module(
+    *,
+    engagement: Engagement,
+    by: Membership,
+    title: str,
+    source_version_ids: list[int],
+    propose: bool = True,
+) -> ModuleVersion:
+    """A module and its draft 1.0, proposed from the procedures' outlines when asked."""
+    engagement = lock(engagement)
+    require_designer(engagement, by)
+    require_design_phase(engagement)
+    sources = _sources(engagement, source_version_ids)
+    title = (title or "").strip()[:200] or sources[0].source.title
+    module = Module.objects.create(
+        organization=engagement.client,
+        engagement=engagement,
+        code=_next_code(engagement),
+        title=title,
+        created_by=by,
+    )
+    version = ModuleVersion.objects.create(module=module, title=title, created_by=by)
+    counts = {"lessons": 0, "items": 0}
+    for source in sources:
+        anchors: list[str] = []
+        if propose:
+            counts = _propose_into(version, Outline.from_json(source.outline), counts)
+            anchors = sorted({lesson.source_anchor for lesson in version.lessons.all()} - {""})
+        SourceLink.objects.create(version=version, document_version=source, anchors=anchors)
+    record_event(
+        organization=engagement.client,
+        action="module.created",
+        actor=by,
+        target=engagement,
+        after={
+            "module": module.pk,
+            "code": module.code,
+            "version": version.pk,
+            "sources": [s.pk for s in sources],
+            "proposed": counts,
+        },
+    )
+    return version
+
+
+def _propose_into(
+    version: ModuleVersion, outline: Outline, counts: dict[str, int]
+) -> dict[str, int]:
+    """Generated lessons and items stay unreviewed: none can be submitted as is."""
+    from ..transform import propose_skeleton
+
+    skeleton = propose_skeleton(outline)
+    lesson_position = version.lessons.count()
+    for offset, proposed in enumerate(skeleton.lessons):
+        lesson = Lesson.objects.create(
+            version=version,
+            key=new_key("L"),
+            position=lesson_position + offset,
+            title=proposed.title[:200],
+            source_anchor=proposed.source_anchor,
+            reviewed=False,
+        )
+        Block.objects.bulk_create(
+            Block(
+                lesson=lesson,
+                position=i,
+                kind=block.kind,
+                html=block.html,
+                source_anchor=block.source_anchor,
+            )
+            for i, block in enumerate(proposed.blocks)
+        )
+    item_position = version.items.count()
+    Item.objects.bulk_create(
+        Item(
+            version=version,
+            key=new_key("I"),
+            position=item_position + i,
+            kind=item.kind,
+            prompt=item.prompt,
+            choices=list(item.choices),
+            correct=list(item.correct),
+            answer=item.answer,
+            tolerance=item.tolerance,
+            unit=item.unit[:40],
+            feedback=item.feedback,
+            source_anchors=list(item.source_anchors),
+            rule=item.rule,
+            reviewed=False,
+        )
+        for i, item in enumerate(skeleton.items)
+    )
+    if not version.objectives:
+        version.objectives = list(skeleton.objectives)
+        version.save(update_fields=["objectives"])
+    return {
+        "lessons": counts["lessons"] + len(skeleton.lessons),
+        "items": counts["items"] + len(skeleton.items),
+    }
+
+
+@transaction.atomic
+def create_version(*, version: ModuleVersion, by: Membership, major: bool = False) -> ModuleVersion:
+    """A new draft copied from a frozen version: minor (1.0 → 1.1) or major (1.1 → 2.0).
+
+    Sources move to the version in force of each procedure, so a revision after a procedure
+    change is built on the new text.
+    """
+    engagement = lock(version.module.engagement)
+    require_designer(engagement, by)
+    require_design_phase(engagement)
+    module = version.module
+    if module.versions.filter(status=ModuleVersion.Status.DRAFT).exists():
+        raise Refusal(_("This module already has a draft version."), code="draft_exists")
+    if version.status == ModuleVersion.Status.DRAFT:
+        raise Refusal(_("Submit this draft before starting another version."), code="draft")
+    latest = module.versions.order_by("-major", "-minor").first()
+    assert latest is not None
+    number = (latest.major + 1, 0) if major else (latest.major, latest.minor + 1)
+    copy = ModuleVersion.objects.create(
+        module=module,
+        major=number[0],
+        minor=number[1],
+        based_on=version,
+        created_by=by,
+        **{name: getattr(version, name) for name in SETTINGS_FIELDS},
+    )
+    _copy_content(version, copy)
+    record_event(
+        organization=engagement.client,
+        action="module.version_created",
+        actor=by,
+        target=engagement,
+        after={"module": module.pk, "version": copy.pk, "label": copy.label, "from": version.pk},
+    )
+    return copy
+
+
+SETTINGS_FIELDS = (
+    "title", "summary", "objectives", "prerequisites", "duration_minutes", "items_per_attempt",
+    "randomise", "pass_mark", "max_attempts", "time_limit_minutes", "validity_months",
+)  # fmt: skip
+
+
+def _copy_content(source: ModuleVersion, target: ModuleVersion) -> None:
+    for lesson in source.lessons.prefetch_related("blocks"):
+        blocks = list(lesson.blocks.all())
+        lesson.pk = None
+        lesson.version = target
+        lesson.save()
+        for block in blocks:
+            block.pk = None
+            block.lesson = lesson
+        Block.objects.bulk_create(blocks)
+    items = list(source.items.all())
+    for item in items:
+        item.pk = None
+        item.version = target
+    Item.objects.bulk_create(items)
+    for link in source.source_links.select_related("document_version__source"):
+        current = (
+            link.document_version.source.versions.filter(
+                status=DocumentVersion.Status.IN_FORCE
+            ).first()
+            or link.document_version
+        )
+        SourceLink.objects.create(version=target, document_version=current, anchors=link.anchors)

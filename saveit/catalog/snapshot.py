@@ -1,0 +1,101 @@
+"""The canonical content of a module version: what is hashed, diffed, previewed and exported."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from saveit.audit.chain import canonical_json
+
+from .models import ModuleVersion
+
+
+def _number(value: Any) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+def build_snapshot(version: ModuleVersion) -> dict[str, Any]:
+    module = version.module
+    lessons = version.lessons.prefetch_related("blocks").order_by("position", "pk")
+    items = version.items.order_by("position", "pk")
+    links = version.source_links.select_related("document_version__source").order_by("pk")
+    return {
+        "module": {"code": module.code, "title": module.title},
+        "version": version.label,
+        "title": version.title,
+        "summary": version.summary,
+        "objectives": list(version.objectives),
+        "prerequisites": version.prerequisites,
+        "duration_minutes": version.duration_minutes,
+        "assessment": {
+            "items_per_attempt": version.items_per_attempt,
+            "randomise": version.randomise,
+            "pass_mark": version.pass_mark,
+            "max_attempts": version.max_attempts,
+            "time_limit_minutes": version.time_limit_minutes,
+            "validity_months": version.validity_months,
+        },
+        "sources": [
+            {
+                "document": link.document_version.source.title,
+                "version_id": link.document_version.pk,
+                "version_label": link.document_version.version_label,
+                "sha256": link.document_version.sha256,
+                "anchors": list(link.anchors),
+            }
+            for link in links
+        ],
+        "lessons": [
+            {
+                "key": lesson.key,
+                "title": lesson.title,
+                "source_anchor": lesson.source_anchor,
+                "blocks": [
+                    {
+                        "kind": block.kind,
+                        "html": block.html,
+                        "url": block.url,
+                        "name": block.name,
+                        "sha256": block.sha256,
+                        "media_type": block.media_type,
+                    }
+                    for block in lesson.blocks.all()
+                ],
+            }
+            for lesson in lessons
+        ],
+        "items": [
+            {
+                "key": item.key,
+                "kind": item.kind,
+                "prompt": item.prompt,
+                "choices": list(item.choices),
+                "correct": list(item.correct),
+                "answer": _number(item.answer),
+                "tolerance": _number(item.tolerance) or "0",
+                "unit": item.unit,
+                "feedback": item.feedback,
+                "source_anchors": list(item.source_anchors),
+            }
+            for item in items
+        ],
+    }
+
+
+def snapshot_of(version: ModuleVersion) -> dict[str, Any]:
+    """The frozen snapshot once submitted, the live content of a draft."""
+    return version.snapshot if version.snapshot is not None else build_snapshot(version)
+
+
+def snapshot_sha256(snapshot: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(snapshot)).hexdigest()
+
+
+def is_intact(version: ModuleVersion) -> bool:
+    """A frozen version's snapshot still hashes to what was submitted, and rows agree with it."""
+    if version.snapshot is None:
+        return True
+    return (
+        snapshot_sha256(version.snapshot) == version.content_sha256
+        and snapshot_sha256(build_snapshot(version)) == version.content_sha256
+    )

@@ -1,0 +1,250 @@
+"""The version page: the designer edits a draft; everyone allowed reads a frozen version."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from saveit.accounts.permissions import acting_member
+from saveit.core.actions import act
+from saveit.core.errors import Refusal
+
+from . import selectors, services
+from .forms import BlockForm, ItemForm, LessonForm, SettingsForm
+from .models import ModuleVersion
+from .permissions import access_version, can_design, can_review
+from .services.modules import SETTINGS_FIELDS
+
+
+def _designer_version(request: HttpRequest, version_id: int) -> tuple[Any, ModuleVersion]:
+    member = acting_member(request)
+    version = access_version(member, version_id)
+    if not can_design(member, version.module.engagement):
+        raise Http404
+    return member, version
+
+
+def _done(
+    request: HttpRequest,
+    version: ModuleVersion,
+    action: Callable[[], Any],
+    ok: str,
+    anchor: str = "",
+) -> HttpResponse:
+    return act(request, action, ok, f"{_url(version)}{anchor}")
+
+
+def _url(version: ModuleVersion) -> str:
+    from django.urls import reverse
+
+    return reverse("catalog:version", args=[version.pk])
+
+
+@login_required
+def version_detail(request: HttpRequest, version_id: int) -> HttpResponse:
+    member = acting_member(request)
+    version = access_version(member, version_id)
+    engagement = version.module.engagement
+    designer = can_design(member, engagement)
+    editable = designer and version.status == ModuleVersion.Status.DRAFT
+    sections = selectors.source_sections(version)
+    lessons = list(version.lessons.prefetch_related("blocks"))
+    items = list(version.items.all())
+    context: dict[str, Any] = {
+        "version": version,
+        "module": version.module,
+        "engagement": engagement,
+        "lessons": lessons,
+        "items": items,
+        "editable": editable,
+        "designer": designer,
+        "reviewer": can_review(member, engagement),
+        "sections": dict(sections),
+        "links": version.source_links.select_related("document_version__source"),
+        "others": version.module.versions.exclude(pk=version.pk).exclude(status="draft"),
+        "unreviewed": selectors.proposal_keys(version),
+        "comments": version.comments.select_related("author__user"),
+    }
+    if editable:
+        context |= {
+            "settings_form": SettingsForm(
+                initial={name: getattr(version, name) for name in SETTINGS_FIELDS}
+                | {"objectives": "\n".join(version.objectives)}
+            ),
+            "lesson_form": LessonForm(sections=sections),
+            "block_form": BlockForm(),
+            "item_form": ItemForm(sections=sections),
+            "item_forms": {
+                item.pk: ItemForm(
+                    initial=ItemForm.initial_for(item), sections=sections, prefix=f"i{item.pk}"
+                )
+                for item in items
+            },
+        }
+    return render(request, "catalog/version_detail.html", context)
+
+
+@login_required
+@require_POST
+def settings_save(request: HttpRequest, version_id: int) -> HttpResponse:
+    member, version = _designer_version(request, version_id)
+    form = SettingsForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("Check the settings: %(errors)s") % {"errors": form.errors.as_text()}
+        )
+        return redirect(_url(version))
+    return _done(
+        request,
+        version,
+        lambda: services.update_settings(version=version, by=member, data=form.to_input()),
+        _("The settings are saved."),
+    )
+
+
+@login_required
+@require_POST
+def lesson_save(
+    request: HttpRequest, version_id: int, lesson_id: int | None = None
+) -> HttpResponse:
+    member, version = _designer_version(request, version_id)
+    form = LessonForm(request.POST, sections=selectors.source_sections(version))
+    if not form.is_valid():
+        messages.error(request, _("Give the lesson a title and a valid section."))
+        return redirect(_url(version))
+    return _done(
+        request,
+        version,
+        lambda: services.save_lesson(
+            version=version, by=member, data=form.to_input(), lesson_id=lesson_id
+        ),
+        _("The lesson is saved."),
+        f"#lesson-{lesson_id}" if lesson_id else "",
+    )
+
+
+@login_required
+@require_POST
+def lesson_delete(request: HttpRequest, version_id: int, lesson_id: int) -> HttpResponse:
+    member, version = _designer_version(request, version_id)
+    return _done(
+        request,
+        version,
+        lambda: services.delete_lesson(version=version, by=member, lesson_id=lesson_id),
+        _("The lesson is deleted."),
+    )
+
+
+@login_required
+@require_POST
+def block_save(request: HttpRequest, version_id: int, lesson_id: int) -> HttpResponse:
+    member, version = _designer_version(request, version_id)
+    form = BlockForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(
+            request, _("Check the content: %(errors)s") % {"errors": form.errors.as_text()}
+        )
+        return redirect(_url(version))
+    return _done(
+        request,
+        version,
+        lambda: services.save_block(
+            version=version, by=member, lesson_id=lesson_id, data=form.to_input()
+        ),
+        _("The content is added."),
+        f"#lesson-{lesson_id}",
+    )
+
+
+@login_required
+@require_POST
+def block_delete(request: HttpRequest, version_id: int, block_id: int) -> HttpResponse:
+    member, version = _designer_version(request, version_id)
+    return _done(
+        request,
+        version,
+        lambda: services.delete_block(version=version, by=member, block_id=block_id),
+        _("The content is deleted."),
+    )
+
+
+@login_required
+@require_POST
+def item_save(request: HttpRequest, version_id: int, item_id: int | None = None) -> HttpResponse:
+    member, version = _designer_version(request, version_id)
+    prefix = f"i{item_id}" if item_id else None
+    form = ItemForm(request.POST, sections=selectors.source_sections(version), prefix=prefix)
+    if not form.is_valid():
+        messages.error(
+            request, _("Check the question: %(errors)s") % {"errors": form.errors.as_text()}
+        )
+        return redirect(_url(version))
+    return _done(
+        request,
+        version,
+        lambda: services.save_item(
+            version=version, by=member, data=form.to_input(), item_id=item_id
+        ),
+        _("The question is saved."),
+        f"#item-{item_id}" if item_id else "#items",
+    )
+
+
+@login_required
+@require_POST
+def item_delete(request: HttpRequest, version_id: int, item_id: int) -> HttpResponse:
+    member, version = _designer_version(request, version_id)
+    return _done(
+        request,
+        version,
+        lambda: services.delete_item(version=version, by=member, item_id=item_id),
+        _("The question is deleted."),
+        "#items",
+    )
+
+
+@login_required
+@require_POST
+def proposals_accept(request: HttpRequest, version_id: int) -> HttpResponse:
+    member, version = _designer_version(request, version_id)
+    keys = request.POST.getlist("key")
+    return _done(
+        request,
+        version,
+        lambda: services.accept_proposals(version=version, by=member, keys=keys),
+        _("Accepted as proposed."),
+    )
+
+
+@login_required
+@require_POST
+def version_submit(request: HttpRequest, version_id: int) -> HttpResponse:
+    member, version = _designer_version(request, version_id)
+    return _done(
+        request,
+        version,
+        lambda: services.submit_version(version=version, by=member),
+        _("The version is submitted to the client: it can no longer change."),
+    )
+
+
+@login_required
+@require_POST
+def version_new(request: HttpRequest, version_id: int) -> HttpResponse:
+    member, version = _designer_version(request, version_id)
+    try:
+        copy = services.create_version(
+            version=version, by=member, major=request.POST.get("major") == "1"
+        )
+    except Refusal as refusal:
+        messages.error(request, refusal.message)
+        return redirect(_url(version))
+    messages.success(request, _("Version %(label)s is created as a draft.") % {"label": copy.label})
+    return redirect(_url(copy))
