@@ -1,0 +1,69 @@
+"""Attestations API, mounted at /api/v1/: read one, revoke it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from saveit.accounts.permissions import acting_member
+from saveit.core.api_support import COMMON_ERRORS, ErrorOut
+
+from .models import Attestation
+from .permissions import access_attestation
+from .services import revoke_attestation
+
+router = Router(tags=["attestations"])
+
+
+class AttestationOut(Schema):
+    id: int
+    number: str
+    state: str
+    holder: str
+    module_version_id: int
+    score: int
+    issued_at: datetime
+    valid_until: date | None
+    revoked_at: datetime | None
+    revoked_reason: str
+    verify_url: str
+    credential: str = Field(..., description="Open Badges 3.0 credential, compact JWS (VC-JWT)")
+
+
+class RevokeIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=2000)
+
+
+def _out(a: Attestation) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "number": a.number,
+        "state": a.state(),
+        "holder": a.facts.get("holder_name", ""),
+        "module_version_id": a.module_version_id,
+        "score": a.score,
+        "issued_at": a.issued_at,
+        "valid_until": a.valid_until,
+        "revoked_at": a.revoked_at,
+        "revoked_reason": a.revoked_reason,
+        "verify_url": a.facts.get("verify_url", ""),
+        "credential": a.credential,
+    }
+
+
+@router.get("/attestations/{attestation_id}", response={200: AttestationOut, **COMMON_ERRORS})
+def get_attestation(request: HttpRequest, attestation_id: int):  # type: ignore[no-untyped-def]
+    return _out(access_attestation(acting_member(request), attestation_id))
+
+
+@router.post(
+    "/attestations/{attestation_id}/revoke",
+    response={200: AttestationOut, **COMMON_ERRORS, 409: ErrorOut},
+)
+def revoke(request: HttpRequest, attestation_id: int, payload: RevokeIn):  # type: ignore[no-untyped-def]
+    member = acting_member(request)
+    attestation = access_attestation(member, attestation_id)
+    return _out(revoke_attestation(attestation=attestation, reason=payload.reason, by=member))

@@ -1,0 +1,145 @@
+"""The attestation PDF: one French page that states the facts and links to its verification."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from datetime import UTC, date, datetime
+
+import pypdf
+import pytest
+import segno
+
+from saveit.certificates.facts import SourceRef
+from saveit.certificates.pdf_data import attestation_data, qr_svg, render_attestation_pdf
+
+from . import make_facts
+
+NBSP = "\u00a0"
+
+
+def pdf_text(pdf: bytes) -> tuple[int, str]:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_the_attestation_states_every_fact_on_one_french_page():
+    pages, text = pdf_text(render_attestation_pdf(make_facts()))
+    assert pages == 1
+    for expected in (
+        "Attestation de réussite",
+        "Camille Lefèvre",
+        "Laboratoires Alpha",
+        "ATT-2026-000042",
+        "Consignation électrique des armoires de distribution",
+        "MOD-01",
+        "version 1.0",
+        "Procédure de consignation électrique",
+        "version 2.0",
+        "3f7a9c1e5b2d",  # the source's short fingerprint
+        f"87{NBSP}%",
+        f"80{NBSP}%",
+        "23 novembre 2025",  # issued
+        "VALABLE JUSQU'AU",  # labels are printed in small capitals
+        "23 novembre 2026",  # valid until
+        "SAVE IT Studio",
+        "https://saveit.example.fr/verify/Xk3pQ9vR2mT8wLsN/",
+        "Vérifiez l'authenticité de cette attestation",
+    ):
+        assert expected in text, expected
+    assert "RÉVOQUÉE" not in text
+
+
+def test_an_attestation_without_end_of_validity_says_so():
+    _pages, text = pdf_text(render_attestation_pdf(make_facts(valid_until=None)))
+    assert "sans limite" in text
+
+
+def test_a_revoked_attestation_is_stamped_revoked():
+    pages, text = pdf_text(render_attestation_pdf(make_facts(), status="revoked"))
+    assert pages == 1
+    assert "RÉVOQUÉE" in text
+    assert "Camille Lefèvre" in text  # still the same attestation underneath
+
+
+def test_an_expired_attestation_is_rendered_as_issued():
+    _pages, text = pdf_text(render_attestation_pdf(make_facts(), status="expired"))
+    assert "RÉVOQUÉE" not in text and "23 novembre 2026" in text
+
+
+def test_an_unknown_status_is_refused():
+    with pytest.raises(ValueError):
+        render_attestation_pdf(make_facts(), status="suspended")
+
+
+def test_long_names_and_many_sources_still_fit_on_one_page():
+    facts = make_facts(
+        holder_name="Marie-Christine de La Rochefoucauld-Montbel",
+        organization="Centre hospitalier universitaire de Clermont-Ferrand — Pôle logistique",
+        module_title=(
+            "Prévention du risque infectieux lors de la manipulation des dispositifs médicaux "
+            "réutilisables en bloc opératoire et en stérilisation centrale"
+        ),
+        sources=tuple(
+            SourceRef(
+                document=f"Procédure n°{n} de nettoyage et désinfection des endoscopes souples "
+                "thermosensibles en service d'endoscopie digestive",
+                version_label="3.1",
+                sha256=f"{n}" * 64,
+            )
+            for n in range(6)
+        ),
+        verify_url="https://formation.saveit-studio.example.fr/verify/Xk3pQ9vR2mT8wLsN/",
+    )
+    pages, text = pdf_text(render_attestation_pdf(facts))
+    assert pages == 1
+    assert "et 4 autres procédures" in text
+    assert "https://formation.saveit-studio.example.fr/verify/Xk3pQ9vR2mT8wLsN/" in text
+
+
+def test_the_same_facts_give_the_same_bytes():
+    assert render_attestation_pdf(make_facts()) == render_attestation_pdf(make_facts())
+
+
+def test_the_qr_code_encodes_the_verification_url():
+    facts = make_facts()
+    data = attestation_data(facts)
+    assert data["qr_svg"] == qr_svg(facts.verify_url)
+    regenerated = io.BytesIO()
+    segno.make(facts.verify_url, error="m").save(
+        regenerated, kind="svg", border=4, dark="#1d2330", light="#ffffff", xmldecl=False
+    )
+    assert data["qr_svg"] == regenerated.getvalue().decode()
+    assert data["verify_url"] == facts.verify_url
+
+
+@pytest.mark.skipif(
+    not (shutil.which("pdftoppm") and shutil.which("zbarimg")),
+    reason="needs poppler-utils and zbar-tools to scan the printed code",
+)
+def test_scanning_the_printed_qr_code_opens_the_verification_page(tmp_path):
+    facts = make_facts()
+    (tmp_path / "attestation.pdf").write_bytes(render_attestation_pdf(facts))
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-png", "-singlefile", "attestation.pdf", "attestation"],
+        cwd=tmp_path,
+        check=True,
+    )
+    scanned = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", "attestation.png"],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert scanned.stdout.strip() == facts.verify_url
+
+
+def test_the_issue_date_is_shown_in_paris_time():
+    # 23:30 UTC on 30 June is already 1 July in Paris.
+    facts = make_facts(
+        issued_at=datetime(2026, 6, 30, 23, 30, tzinfo=UTC), valid_until=date(2027, 7, 1)
+    )
+    _pages, text = pdf_text(render_attestation_pdf(facts))
+    assert "1er juillet 2026" in text

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "certificates"
+urlpatterns = [
+    path("attestations/<int:attestation_id>/", views.detail, name="detail"),
+    path("attestations/<int:attestation_id>/pdf/", views.pdf, name="pdf"),
+    path("attestations/<int:attestation_id>/open-badge/", views.badge, name="badge"),
+    path("attestations/<int:attestation_id>/revoquer/", views.revoke, name="revoke"),
+    path("verify/", views.verify_form, name="verify_form"),
+    path("verify/<str:code>/", views.verify, name="verify"),
+    path("verify/<str:code>/status.json", views.credential_status, name="credential"),
+    path("badges/issuer", views.issuer, name="issuer"),
+    path("badges/achievements/<int:version_id>", views.achievement_view, name="achievement"),
+    path(".well-known/jwks.json", views.jwks, name="jwks"),
+]

@@ -1,0 +1,145 @@
+"""Attestation downloads, revocation, and the public verification endpoints."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
+
+from saveit.accounts.permissions import acting_member
+from saveit.core.actions import act
+from saveit.learning.forms import RevokeForm
+
+from . import keys, selectors
+from .credential import achievement, issuer_profile
+from .models import Attestation
+from .pdf_data import render_attestation_pdf
+from .permissions import access_attestation
+from .services import can_revoke, facts_from_json, revoke_attestation
+
+
+@login_required
+def detail(request: HttpRequest, attestation_id: int) -> HttpResponse:
+    member = acting_member(request)
+    attestation = access_attestation(member, attestation_id)
+    return render(
+        request,
+        "certificates/detail.html",
+        {
+            "a": attestation,
+            "facts": attestation.facts,
+            "can_revoke": can_revoke(member) and attestation.revoked_at is None,
+            "form": RevokeForm(),
+        },
+    )
+
+
+@login_required
+def pdf(request: HttpRequest, attestation_id: int) -> HttpResponse:
+    member = acting_member(request)
+    attestation = access_attestation(member, attestation_id)
+    content = render_attestation_pdf(facts_from_json(attestation.facts), status=attestation.state())
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="attestation-{attestation.number}.pdf"'
+    return response
+
+
+@login_required
+def badge(request: HttpRequest, attestation_id: int) -> HttpResponse:
+    """The Open Badges 3.0 credential as issued: a signed JWT the holder can share."""
+    member = acting_member(request)
+    attestation = access_attestation(member, attestation_id)
+    response = HttpResponse(attestation.credential, content_type="application/vc+jwt")
+    response["Content-Disposition"] = f'attachment; filename="open-badge-{attestation.number}.jwt"'
+    return response
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, attestation_id: int) -> HttpResponse:
+    member = acting_member(request)
+    attestation = access_attestation(member, attestation_id)
+    form = RevokeForm(request.POST)
+    reason = form.data.get("reason", "")
+    return act(
+        request,
+        lambda: revoke_attestation(attestation=attestation, reason=str(reason), by=member),
+        _("The attestation is revoked; the verification page says so from now on."),
+        reverse("certificates:detail", args=[attestation.pk]),
+    )
+
+
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    """Public: authentic, revoked or expired — with only the data needed to match the holder."""
+    attestation = selectors.by_code(code)
+    if attestation is None:
+        return render(request, "certificates/verify.html", {"found": False}, status=404)
+    facts = attestation.facts
+    return render(
+        request,
+        "certificates/verify.html",
+        {
+            "found": True,
+            "a": attestation,
+            "state": attestation.state(),
+            "holder": selectors.masked_name(facts["holder_name"]),
+            "facts": facts,
+        },
+    )
+
+
+@cache_control(max_age=300)
+def credential_status(request: HttpRequest, code: str) -> JsonResponse:
+    """Machine-readable status for verifiers of the credential (no personal data)."""
+    attestation = selectors.by_code(code)
+    if attestation is None:
+        raise Http404
+    return JsonResponse(
+        {
+            "number": attestation.number,
+            "status": attestation.state(),
+            "issued": attestation.issued_at.isoformat(),
+            "valid_until": attestation.valid_until.isoformat() if attestation.valid_until else None,
+            "revoked": attestation.revoked_at.isoformat() if attestation.revoked_at else None,
+        }
+    )
+
+
+@cache_control(max_age=3600)
+def issuer(request: HttpRequest) -> JsonResponse:
+    from saveit.engagements.pdf_data import provider
+
+    from .services import absolute
+
+    org = provider()
+    return JsonResponse(
+        issuer_profile(
+            absolute("certificates:issuer"),
+            org.name if org else "SAVE IT",
+            request.build_absolute_uri("/"),
+        )
+    )
+
+
+@cache_control(max_age=3600)
+def achievement_view(request: HttpRequest, version_id: int) -> JsonResponse:
+    attestation = Attestation.objects.filter(module_version_id=version_id).first()
+    if attestation is None:
+        raise Http404
+    return JsonResponse(achievement(facts_from_json(attestation.facts)))
+
+
+@cache_control(max_age=3600)
+def jwks(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(keys.jwks())
+
+
+def verify_form(request: HttpRequest) -> HttpResponse:
+    code = request.GET.get("code", "").strip()
+    if code:
+        return redirect("certificates:verify", code)
+    return render(request, "certificates/verify.html", {"found": None})

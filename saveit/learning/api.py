@@ -1,0 +1,251 @@
+"""Deployment and learner API, mounted at /api/v1/: populations, imports, assignments, attempts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Field, File, Router, Schema
+from ninja.files import UploadedFile
+
+from saveit.accounts.permissions import acting_member
+from saveit.catalog.models import ModuleVersion
+from saveit.core.api_support import COMMON_ERRORS, ErrorOut
+from saveit.engagements.permissions import access_engagement
+
+from . import selectors
+from .models import Assignment, Attempt
+from .permissions import access_import, access_own_assignment, access_own_attempt, access_population
+from .services import assignments, attempts, populations
+
+router = Router(tags=["deployment"])
+WRITE_ERRORS: dict[int, Any] = {**COMMON_ERRORS, 409: ErrorOut}
+
+
+class PopulationOut(Schema):
+    id: int
+    name: str
+    description: str
+    size: int
+
+
+class PopulationIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    description: str = Field("", max_length=2000)
+
+
+class ImportOut(Schema):
+    id: int
+    population_id: int
+    filename: str
+    sha256: str
+    status: str
+    valid_rows: int
+    error_count: int
+    errors: list[dict[str, Any]]
+    created_learners: int
+    updated_learners: int
+
+
+class AssignIn(Schema):
+    version_id: int
+    population_id: int | None = None
+    learner_ids: list[int] = Field(default_factory=list, max_length=100_000)
+    due_on: date | None = None
+
+
+class AssignOut(Schema):
+    created: int
+
+
+class AssignmentOut(Schema):
+    id: int
+    module_version_id: int
+    module_title: str
+    version_label: str
+    status: str
+    due_on: date | None
+    started_at: datetime | None
+    completed_at: datetime | None
+    attempts_used: int
+    best_score: int | None
+
+
+class QuestionOut(Schema):
+    key: str
+    kind: str
+    prompt: str
+    unit: str
+    choices: list[str]
+
+
+class AttemptOut(Schema):
+    number: int
+    status: str
+    started_at: datetime
+    deadline_at: datetime | None
+    score: int | None
+    passed: bool | None
+    questions: list[QuestionOut]
+    sections: list[dict[str, Any]]
+
+
+class AnswersIn(Schema):
+    answers: dict[str, list[str]] = Field(..., description="item key → display positions or number")
+
+
+def _population(p) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    return {"id": p.pk, "name": p.name, "description": p.description, "size": p.members.count()}
+
+
+def _import(b) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    return {
+        "id": b.pk,
+        "population_id": b.population_id,
+        "filename": b.filename,
+        "sha256": b.sha256,
+        "status": b.status,
+        "valid_rows": b.valid_rows,
+        "error_count": b.error_count,
+        "errors": b.errors,
+        "created_learners": b.created_learners,
+        "updated_learners": b.updated_learners,
+    }
+
+
+def _assignment(a: Assignment) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "module_version_id": a.module_version_id,
+        "module_title": a.module_version.title,
+        "version_label": a.module_version.label,
+        "status": a.status,
+        "due_on": a.due_on,
+        "started_at": a.started_at,
+        "completed_at": a.completed_at,
+        "attempts_used": a.attempts_used,
+        "best_score": a.best_score,
+    }
+
+
+def _attempt(attempt: Attempt) -> dict[str, Any]:
+    from saveit.catalog.snapshot import snapshot_of
+
+    items = {i["key"]: i for i in snapshot_of(attempt.assignment.module_version)["items"]}
+    questions = []
+    if attempt.status == Attempt.Status.OPEN:
+        for key, order in attempt.drawn:
+            item = items[key]
+            questions.append(
+                {
+                    "key": key,
+                    "kind": item["kind"],
+                    "prompt": item["prompt"],
+                    "unit": item["unit"],
+                    "choices": [item["choices"][i] for i in order],
+                }
+            )
+    return {
+        "number": attempt.number,
+        "status": attempt.status,
+        "started_at": attempt.started_at,
+        "deadline_at": attempt.deadline_at,
+        "score": attempt.score,
+        "passed": attempt.passed,
+        "questions": questions,
+        "sections": (attempt.outcome or {}).get("sections", []),
+    }
+
+
+@router.get(
+    "/engagements/{engagement_id}/populations", response={200: list[PopulationOut], **COMMON_ERRORS}
+)
+def list_populations(request: HttpRequest, engagement_id: int):  # type: ignore[no-untyped-def]
+    engagement = access_engagement(acting_member(request), engagement_id)
+    return [_population(p) for p in selectors.populations_of(engagement)]
+
+
+@router.post(
+    "/engagements/{engagement_id}/populations", response={201: PopulationOut, **WRITE_ERRORS}
+)
+def create_population(request: HttpRequest, engagement_id: int, payload: PopulationIn):  # type: ignore[no-untyped-def]
+    member = acting_member(request)
+    engagement = access_engagement(member, engagement_id)
+    population = populations.create_population(
+        engagement=engagement, name=payload.name, description=payload.description, by=member
+    )
+    return 201, _population(population)
+
+
+@router.post("/populations/{population_id}/imports", response={201: ImportOut, **WRITE_ERRORS})
+def upload_import(request: HttpRequest, population_id: int, file: File[UploadedFile]):  # type: ignore[no-untyped-def]
+    """A CSV or XLSX file of learners: checked in full, kept for the commit (nothing imported)."""
+    member = acting_member(request)
+    population = access_population(member, population_id)
+    batch = populations.preview_import(
+        population=population, content=file.read(), filename=file.name or "import", by=member
+    )
+    return 201, _import(batch)
+
+
+@router.post("/population-imports/{import_id}/commit", response={200: ImportOut, **WRITE_ERRORS})
+def commit_import(request: HttpRequest, import_id: int):  # type: ignore[no-untyped-def]
+    """All or nothing; a second commit of the same import answers 409."""
+    member = acting_member(request)
+    batch = populations.commit_import(batch=access_import(member, import_id), by=member)
+    return _import(batch)
+
+
+@router.post("/engagements/{engagement_id}/assignments", response={201: AssignOut, **WRITE_ERRORS})
+def assign(request: HttpRequest, engagement_id: int, payload: AssignIn):  # type: ignore[no-untyped-def]
+    """Assigns an active version to a population or to learners; 409 for any other version."""
+    member = acting_member(request)
+    engagement = access_engagement(member, engagement_id)
+    version = ModuleVersion.objects.filter(
+        pk=payload.version_id, module__engagement=engagement
+    ).first()
+    if version is None:
+        raise Http404
+    if payload.population_id is not None:
+        population = engagement.populations.filter(pk=payload.population_id).first()
+        if population is None:
+            raise Http404
+        created = assignments.assign_population(
+            version=version, population=population, due_on=payload.due_on, by=member
+        )
+    else:
+        created = assignments.assign_learners(
+            version=version, learner_ids=payload.learner_ids, due_on=payload.due_on, by=member
+        )
+    return 201, {"created": created}
+
+
+@router.get("/me/assignments", response={200: list[AssignmentOut], **COMMON_ERRORS})
+def my_assignments(request: HttpRequest):  # type: ignore[no-untyped-def]
+    member = acting_member(request)
+    return [
+        _assignment(a) for a in selectors.my_assignments(member.user_id, member.organization_id)
+    ]
+
+
+@router.post("/me/assignments/{assignment_id}/attempts", response={201: AttemptOut, **WRITE_ERRORS})
+def start_attempt(request: HttpRequest, assignment_id: int):  # type: ignore[no-untyped-def]
+    member = acting_member(request)
+    attempt = attempts.start_attempt(assignment=access_own_assignment(member, assignment_id))
+    return 201, _attempt(attempt)
+
+
+@router.post(
+    "/me/assignments/{assignment_id}/attempts/{number}/submit",
+    response={200: AttemptOut, **WRITE_ERRORS},
+)
+def submit_attempt(request: HttpRequest, assignment_id: int, number: int, payload: AnswersIn):  # type: ignore[no-untyped-def]
+    """Scored on the server; a replay, a late submission or a forged answer set answers 409."""
+    member = acting_member(request)
+    assignment = access_own_assignment(member, assignment_id)
+    attempt = access_own_attempt(member, assignment, number)
+    form = {f"item-{key}": values for key, values in payload.answers.items()}
+    attempts.submit_attempt(attempt=attempt, form=form, by=member)
+    attempt.refresh_from_db()
+    return _attempt(attempt)

@@ -1,0 +1,99 @@
+"""The trace of what each learner did and when: proof of attendance for distance learning."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from saveit.accounts.models import Organization
+
+from .assignment import Assignment
+from .people import Learner
+
+
+class SignInLink(models.Model):
+    """A one-time, expiring sign-in link e-mailed to a learner; only its digest is stored."""
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="sign_in_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in link")
+        verbose_name_plural = _("sign-in links")
+
+    def __str__(self) -> str:
+        return f"{self.learner} · {self.expires_at:%Y-%m-%d}"
+
+
+class Attempt(models.Model):
+    """One try at a module version's assessment: the items drawn, the answers, the outcome."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("in progress")
+        SUBMITTED = "submitted", _("submitted")
+        EXPIRED = "expired", _("time limit exceeded")
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="attempts")
+    number = models.PositiveSmallIntegerField()
+    seed = models.CharField(max_length=64)
+    drawn = models.JSONField()  # [[item key, [choice display order…]], …]
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    started_at = models.DateTimeField()
+    deadline_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    answers = models.JSONField(null=True, blank=True)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    passed = models.BooleanField(null=True)
+    outcome = models.JSONField(null=True, blank=True)  # per item and per section results
+
+    class Meta:
+        verbose_name = _("attempt")
+        verbose_name_plural = _("attempts")
+        ordering = ["assignment", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "number"], name="attempt_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} · #{self.number}"
+
+
+class Activity(models.Model):
+    """One timestamped learner action; lesson views carry the time spent on them."""
+
+    class Kind(models.TextChoices):
+        SIGN_IN = "sign_in", _("signed in")
+        OPEN = "open", _("opened the module")
+        LESSON = "lesson", _("read a lesson")
+        ATTEMPT_STARTED = "attempt_started", _("started an attempt")
+        ATTEMPT_SUBMITTED = "attempt_submitted", _("submitted an attempt")
+        PASSED = "passed", _("passed")
+        FAILED = "failed", _("failed")
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="activities")
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.PROTECT, null=True, blank=True, related_name="activities"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    lesson_key = models.CharField(max_length=40, blank=True)
+    at = models.DateTimeField()
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    seconds = models.PositiveIntegerField(default=0)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("learner activity")
+        verbose_name_plural = _("learner activities")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["assignment", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · {self.kind} · {self.at:%Y-%m-%d %H:%M}"

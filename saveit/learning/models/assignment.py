@@ -1,0 +1,117 @@
+"""Who must follow which exact module version, by when; and re-certification campaigns."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from saveit.accounts.models import Membership, Organization
+
+from .people import Learner, Population
+
+
+class RecertificationCampaign(models.Model):
+    """A new version replaces one people were certified on: they must pass the new one."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    module = models.ForeignKey("catalog.Module", on_delete=models.PROTECT, related_name="campaigns")
+    version = models.ForeignKey(
+        "catalog.ModuleVersion", on_delete=models.PROTECT, related_name="campaigns"
+    )
+    replaced_versions = models.JSONField(default=list)  # ids of the versions it replaces
+    due_on = models.DateField(_("due date"))
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("launched"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("re-certification campaign")
+        verbose_name_plural = _("re-certification campaigns")
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["version"], name="one_campaign_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.module} → {self.version}"
+
+
+class Assignment(models.Model):
+    """One learner × one exact module version, with a due date and the learner's progress.
+
+    Up to millions of rows, inserted 100 000 at a time: the organisation and engagement keys are
+    served by the composite indexes below, and assigned_by is never searched, so none of the
+    three has an index of its own (each index costs on every insert).
+    """
+
+    class Status(models.TextChoices):
+        ASSIGNED = "assigned", _("not started")
+        IN_PROGRESS = "in_progress", _("in progress")
+        PASSED = "passed", _("passed")
+        FAILED = "failed", _("failed")
+        REPLACED = "replaced", _("replaced by a newer version")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    engagement = models.ForeignKey(
+        "engagements.Engagement",
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        db_index=False,
+    )
+    module_version = models.ForeignKey(
+        "catalog.ModuleVersion", on_delete=models.PROTECT, related_name="assignments"
+    )
+    learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="assignments")
+    population = models.ForeignKey(
+        Population, on_delete=models.SET_NULL, null=True, blank=True, related_name="assignments"
+    )
+    campaign = models.ForeignKey(
+        RecertificationCampaign,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+    )
+    due_on = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.ASSIGNED
+    )
+    assigned_at = models.DateTimeField(_("assigned"))
+    assigned_by = models.ForeignKey(
+        Membership,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        db_index=False,
+    )
+    invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    last_lesson_key = models.CharField(max_length=40, blank=True)
+    lessons_read = models.JSONField(default=list)
+    attempts_used = models.PositiveSmallIntegerField(default=0)
+    best_score = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["-assigned_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "module_version"], name="assignment_unique_per_version"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organization", "module_version", "status"]),
+            models.Index(fields=["engagement", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · {self.module_version}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.ASSIGNED, self.Status.IN_PROGRESS)

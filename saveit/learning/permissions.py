@@ -1,0 +1,88 @@
+"""Who may designate populations and assign modules; access_* fetch and check in one call."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from saveit.accounts.models import Membership
+from saveit.accounts.roles import Role
+from saveit.engagements.models import Engagement
+from saveit.engagements.permissions import (
+    can_manage_engagement,
+    engagements_visible_to,
+    is_client_owner_of,
+)
+
+from .models import Assignment, Attempt, Learner, Population, PopulationImport
+
+
+def can_deploy(member: Membership | None, engagement: Engagement) -> bool:
+    """The client's content owner designates populations; the provider's PM may do it for them."""
+    return is_client_owner_of(member, engagement) or can_manage_engagement(member, engagement)
+
+
+def access_population(member: Membership | None, population_id: int) -> Population:
+    population = (
+        Population.objects.select_related("engagement__client")
+        .filter(pk=population_id, engagement__in=engagements_visible_to(member))
+        .first()
+    )
+    if population is None:
+        raise Http404
+    return population
+
+
+def access_import(member: Membership | None, import_id: int) -> PopulationImport:
+    batch = (
+        PopulationImport.objects.select_related("population__engagement")
+        .filter(pk=import_id, population__engagement__in=engagements_visible_to(member))
+        .first()
+    )
+    if batch is None:
+        raise Http404
+    return batch
+
+
+def access_learner(member: Membership | None, population: Population, learner_id: int) -> Learner:
+    learner = population.learners.filter(pk=learner_id).first()
+    if learner is None:
+        raise Http404
+    return learner
+
+
+def is_learner(member: Membership | None) -> bool:
+    return member is not None and member.is_current() and member.role == Role.LEARNER
+
+
+def own_learner_records(member: Membership | None) -> list[Learner]:
+    if not is_learner(member):
+        return []
+    assert member is not None
+    return list(Learner.objects.filter(user_id=member.user_id, organization=member.organization))
+
+
+def access_own_assignment(member: Membership | None, assignment_id: int) -> Assignment:
+    """A learner reaches only their own assignments, in the organisation they act for."""
+    if not is_learner(member):
+        raise Http404
+    assert member is not None
+    assignment = (
+        Assignment.objects.select_related("module_version__module", "learner", "engagement")
+        .filter(
+            pk=assignment_id,
+            learner__user_id=member.user_id,
+            organization_id=member.organization_id,
+        )
+        .exclude(status=Assignment.Status.REPLACED)
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+def access_own_attempt(member: Membership | None, assignment: Assignment, number: int) -> Attempt:
+    attempt = assignment.attempts.filter(number=number).first()
+    if attempt is None:
+        raise Http404
+    return attempt

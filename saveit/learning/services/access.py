@@ -1,0 +1,155 @@
+"""How learners get in: an e-mailed one-time link, then optionally a password of their own."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from saveit.accounts.models import Membership, User
+from saveit.accounts.roles import Role
+from saveit.audit.chain import record_event
+from saveit.core.errors import Refusal
+from saveit.core.tokens import digest, new_secret
+
+from ..models import Activity, Assignment, Learner, SignInLink
+
+
+def new_sign_in_link(learner: Learner) -> str:
+    """Creates a link for the learner; the token is returned once and stored as a digest."""
+    token = new_secret("sl_")
+    SignInLink.objects.create(
+        learner=learner,
+        token_hash=digest(token),
+        expires_at=timezone.now() + timedelta(hours=settings.SIGN_IN_LINK_VALIDITY_HOURS),
+    )
+    return settings.SITE_URL + reverse("learning:sign_in_link", args=[token])
+
+
+def invite_learners(*, assignment_ids: list[int]) -> int:
+    """Sends one e-mail per learner listing what was assigned; returns how many were sent."""
+    assignments = (
+        Assignment.objects.filter(pk__in=assignment_ids, invited_at__isnull=True)
+        .select_related("learner__organization", "module_version__module")
+        .order_by("learner_id", "pk")
+    )
+    by_learner: dict[Learner, list[Assignment]] = defaultdict(list)
+    for assignment in assignments:
+        by_learner[assignment.learner].append(assignment)
+    messages = []
+    with translation.override("fr"):
+        for learner, assigned in by_learner.items():
+            with transaction.atomic():
+                url = new_sign_in_link(learner)
+                Assignment.objects.filter(pk__in=[a.pk for a in assigned]).update(
+                    invited_at=timezone.now()
+                )
+            body = render_to_string(
+                "learning/email/invitation.txt",
+                {
+                    "learner": learner,
+                    "assignments": assigned,
+                    "url": url,
+                    "days": settings.SIGN_IN_LINK_VALIDITY_HOURS // 24,
+                },
+            )
+            subject = _("%(org)s: training to follow on SAVE IT") % {
+                "org": learner.organization.name
+            }
+            messages.append(EmailMessage(subject, body, None, [learner.email]))
+    if messages:
+        get_connection().send_messages(messages)
+    return len(messages)
+
+
+def _account_for(learner: Learner) -> User:
+    model = get_user_model()
+    user = learner.user or model.objects.filter(email__iexact=learner.email).first()
+    if user is None:
+        user = model.objects.create_user(
+            learner.email, None, first_name=learner.first_name, last_name=learner.last_name
+        )
+    return user
+
+
+@transaction.atomic
+def use_sign_in_link(*, token: str, ip: str | None = None) -> tuple[User, Membership]:
+    """Spends the link (once, before it expires) and returns the account to sign in."""
+    link = (
+        SignInLink.objects.select_for_update()
+        .select_related("learner__organization")
+        .filter(token_hash=digest(token))
+        .first()
+    )
+    if link is None or link.used_at is not None or link.expires_at <= timezone.now():
+        raise Refusal(
+            _("This sign-in link is not valid any more: ask for a new one below."),
+            code="invalid_link",
+        )
+    learner = link.learner
+    if not learner.organization.is_active:
+        raise Refusal(_("This organisation's access is closed."), code="inactive")
+    user = _account_for(learner)
+    if not user.is_active:
+        raise Refusal(_("This account is deactivated."), code="inactive")
+    link.used_at = timezone.now()
+    link.save(update_fields=["used_at"])
+    if learner.user_id != user.pk:
+        learner.user = user
+        learner.save(update_fields=["user"])
+    membership, created = Membership.objects.get_or_create(
+        user=user, organization=learner.organization, role=Role.LEARNER
+    )
+    Activity.objects.create(
+        organization=learner.organization,
+        learner=learner,
+        kind=Activity.Kind.SIGN_IN,
+        at=link.used_at,
+        ip=ip,
+        user=user,
+    )
+    record_event(
+        organization=learner.organization,
+        action="learner.signed_in_by_link",
+        actor=membership,
+        target=learner,
+        after={"membership_created": created},
+    )
+    return user, membership
+
+
+def resend_link(*, email: str) -> None:
+    """A learner asks for a new link; the answer is the same whether the address is known."""
+    learners = Learner.objects.filter(email=email.strip().lower(), assignments__isnull=False)
+    for learner in learners.select_related("organization").distinct():
+        if not learner.organization.is_active:
+            continue
+        with transaction.atomic():
+            url = new_sign_in_link(learner)
+        with translation.override("fr"):
+            body = render_to_string(
+                "learning/email/sign_in_link.txt",
+                {
+                    "learner": learner,
+                    "url": url,
+                    "days": settings.SIGN_IN_LINK_VALIDITY_HOURS // 24,
+                },
+            )
+            subject = _("Your sign-in link to SAVE IT")
+        EmailMessage(subject, body, None, [learner.email]).send()
+
+
+@transaction.atomic
+def set_own_password(*, user: User, password: str, by: Membership) -> None:
+    """The caller has validated the password's strength (the form shows what is wrong)."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record_event(organization=by.organization, action="user.password_set", actor=by, target=user)

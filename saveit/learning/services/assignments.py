@@ -1,0 +1,161 @@
+"""Assignments of an active module version to populations or people, and their invitations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from saveit.accounts.models import Membership
+from saveit.audit.chain import record_event
+from saveit.catalog.models import ModuleVersion
+from saveit.core.bulk import db_date, db_datetime, insert_rows, json_param
+from saveit.core.errors import Refusal
+from saveit.engagements.models import Engagement
+
+from ..models import Assignment, Learner, Population
+from .common import locked_for_deployment
+
+
+def require_assignable(version: ModuleVersion, engagement: Engagement) -> None:
+    """Only a version activated by a signed PV of this engagement can ever reach a learner."""
+    if version.module.engagement_id != engagement.pk:
+        raise Refusal(_("This module version does not belong to the engagement."), code="foreign")
+    if version.status != ModuleVersion.Status.ACTIVE:
+        raise Refusal(
+            _(
+                "Only an active version (listed in a signed validation record) can be assigned; "
+                "version %(label)s is %(status)s."
+            )
+            % {"label": version.label, "status": version.get_status_display()},
+            code="not_active",
+        )
+
+
+def _require_due_date(due_on: date | None) -> None:
+    if due_on is not None and due_on < timezone.localdate():
+        raise Refusal(_("The due date is in the past."), code="invalid")
+
+
+def create_assignments(
+    *,
+    engagement: Engagement,
+    version: ModuleVersion,
+    learner_ids: Iterable[int],
+    due_on: date | None,
+    by: Membership | None,
+    population: Population | None = None,
+    campaign_id: int | None = None,
+) -> list[int]:
+    """Inserts the missing learner × version rows in bulk; returns the ids of the new ones."""
+    wanted = set(learner_ids)
+    # One indexed read of who already has the version (an IN of 100 000 ids would not fit).
+    already = set(
+        Assignment.objects.filter(module_version=version).values_list("learner_id", flat=True)
+    )
+    now = timezone.now()
+    new = sorted(wanted - already)
+    empty, stamp, due = json_param([]), db_datetime(now), db_date(due_on)
+    insert_rows(
+        Assignment._meta.db_table,
+        ["organization_id", "engagement_id", "module_version_id", "learner_id", "population_id",
+         "campaign_id", "due_on", "status", "assigned_at", "assigned_by_id", "last_lesson_key",
+         "lessons_read", "attempts_used"],
+        ((engagement.client_id, engagement.pk, version.pk, learner_id,
+          population.pk if population else None, campaign_id, due, Assignment.Status.ASSIGNED,
+          stamp, by.pk if by else None, "", empty, 0) for learner_id in new),
+    )  # fmt: skip
+    return list(
+        Assignment.objects.filter(module_version=version, assigned_at=now)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _invite_after_commit(assignment_ids: list[int]) -> None:
+    from ..tasks import send_invitations
+
+    size = settings.INVITATION_BATCH_SIZE
+
+    def enqueue() -> None:
+        for start in range(0, len(assignment_ids), size):
+            send_invitations.enqueue(assignment_ids=assignment_ids[start : start + size])
+
+    transaction.on_commit(enqueue)
+
+
+@transaction.atomic
+def assign_population(
+    *,
+    version: ModuleVersion,
+    population: Population,
+    due_on: date | None,
+    by: Membership,
+    invite: bool = True,
+) -> int:
+    engagement = locked_for_deployment(population.engagement, by)
+    require_assignable(version, engagement)
+    _require_due_date(due_on)
+    learner_ids = population.members.values_list("learner_id", flat=True)
+    ids = create_assignments(
+        engagement=engagement,
+        version=version,
+        learner_ids=learner_ids,
+        due_on=due_on,
+        by=by,
+        population=population,
+    )
+    if not ids and not population.members.exists():
+        raise Refusal(_("The population has no learner yet."), code="empty")
+    record_event(
+        organization=engagement.client,
+        action="assignment.population",
+        actor=by,
+        target=population,
+        after={
+            "version": version.pk,
+            "created": len(ids),
+            "due_on": due_on.isoformat() if due_on else None,
+        },
+    )
+    if invite:
+        _invite_after_commit(ids)
+    return len(ids)
+
+
+@transaction.atomic
+def assign_learners(
+    *,
+    version: ModuleVersion,
+    learner_ids: list[int],
+    due_on: date | None,
+    by: Membership,
+) -> int:
+    """Individual assignments (exceptions to a population): every id must be the client's."""
+    engagement = locked_for_deployment(version.module.engagement, by)
+    require_assignable(version, engagement)
+    _require_due_date(due_on)
+    wanted = set(learner_ids)
+    found = set(
+        Learner.objects.filter(organization_id=engagement.client_id, pk__in=wanted).values_list(
+            "pk", flat=True
+        )
+    )
+    if not wanted or found != wanted:
+        raise Refusal(_("Some of these learners are unknown in this organisation."), code="foreign")
+    ids = create_assignments(
+        engagement=engagement, version=version, learner_ids=found, due_on=due_on, by=by
+    )
+    record_event(
+        organization=engagement.client,
+        action="assignment.learners",
+        actor=by,
+        target=version,
+        after={"learners": sorted(found), "created": len(ids)},
+    )
+    _invite_after_commit(ids)
+    return len(ids)

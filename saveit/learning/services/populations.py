@@ -1,0 +1,266 @@
+"""Populations: created by hand or imported from a file, previewed, then committed at once."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from saveit.accounts.models import Membership
+from saveit.audit.chain import record_event
+from saveit.core.bulk import db_datetime, insert_rows
+from saveit.core.errors import Refusal
+from saveit.engagements.models import Engagement
+
+from ..importing import LearnerRow, ParsedFile, RowError, column_label, parse_population_file
+from ..models import Learner, Population, PopulationImport, PopulationMember
+from .common import locked_for_deployment
+
+LEARNER_FIELDS = ("last_name", "first_name", "employee_id", "site", "job", "manager")
+MAX_ERRORS_KEPT = 500
+BATCH = 2000
+
+
+@transaction.atomic
+def create_population(
+    *, engagement: Engagement, name: str, description: str = "", by: Membership
+) -> Population:
+    engagement = locked_for_deployment(engagement, by)
+    name = name.strip()
+    if not name:
+        raise Refusal(_("Give the population a name."), code="invalid")
+    if engagement.populations.filter(name__iexact=name).exists():
+        raise Refusal(_("This engagement already has a population with this name."), code="exists")
+    population = Population.objects.create(
+        organization=engagement.client,
+        engagement=engagement,
+        name=name,
+        description=description.strip(),
+        created_by=by,
+    )
+    record_event(
+        organization=engagement.client,
+        action="population.created",
+        actor=by,
+        target=population,
+        after={"name": name, "engagement": engagement.pk},
+    )
+    return population
+
+
+def _clashes(organization_id: int, rows: list[LearnerRow]) -> list[RowError]:
+    """Rows whose employee id already belongs to another learner of the organisation."""
+    ids = {row.employee_id for row in rows if row.employee_id}
+    if not ids:
+        return []
+    owners: dict[str, str] = {}
+    existing = Learner.objects.filter(organization_id=organization_id).exclude(employee_id="")
+    for employee_id, email in existing.values_list("employee_id", "email").iterator(5000):
+        if employee_id in ids:
+            owners[employee_id] = email
+    return [
+        RowError(
+            line=row.line,
+            column="employee_id",
+            message=_("This employee id already belongs to %(email)s.")
+            % {"email": owners[row.employee_id]},
+        )
+        for row in rows
+        if row.employee_id in owners and owners[row.employee_id] != row.email
+    ]
+
+
+def _parse(content: bytes, filename: str, organization_id: int) -> ParsedFile:
+    parsed = parse_population_file(content, filename)
+    file_errors = [e for e in parsed.errors if e.line == 0]
+    if file_errors:
+        raise Refusal(" ".join(e.message for e in file_errors), code="invalid_file")
+    parsed.errors.extend(_clashes(organization_id, parsed.rows))
+    parsed.errors.sort(key=lambda e: e.line)
+    if not parsed.rows and not parsed.errors:
+        raise Refusal(_("The file lists no learner."), code="invalid_file")
+    return parsed
+
+
+def _shown(error: RowError) -> dict[str, object]:
+    """The error as the report shows it: the column by its French name."""
+    return asdict(error) | {"column": column_label(error.column) if error.column else None}
+
+
+@transaction.atomic
+def preview_import(
+    *, population: Population, content: bytes, filename: str, by: Membership
+) -> PopulationImport:
+    """Checks the whole file and keeps it for the commit; a file-level problem stores nothing."""
+    locked_for_deployment(population.engagement, by)
+    parsed = _parse(content, filename, population.organization_id)
+    digest = hashlib.sha256(content).hexdigest()
+    batch = PopulationImport(
+        organization_id=population.organization_id,
+        population=population,
+        filename=filename[:255],
+        sha256=digest,
+        valid_rows=len(parsed.rows),
+        error_count=len(parsed.errors),
+        errors=[_shown(e) for e in parsed.errors[:MAX_ERRORS_KEPT]],
+        created_by=by,
+    )
+    batch.file.save(f"{digest}.bin", ContentFile(content), save=False)
+    batch.save()
+    return batch
+
+
+def _upsert(organization_id: int, rows: list[LearnerRow]) -> tuple[list[int], int, int]:
+    """Creates the new learners, updates the known ones; returns every row's learner id."""
+    known = {
+        email: (pk, fields)
+        for pk, email, *fields in Learner.objects.filter(organization_id=organization_id)
+        .values_list("pk", "email", *LEARNER_FIELDS)
+        .iterator(5000)
+    }
+    now = timezone.now()
+    stamp = db_datetime(now)
+    fresh: list[tuple[object, ...]] = []
+    changed: list[Learner] = []
+    for row in rows:
+        values = [getattr(row, f) for f in LEARNER_FIELDS]
+        found = known.get(row.email)
+        if found is None:
+            fresh.append((organization_id, row.email, *values, stamp, stamp))
+        elif list(found[1]) != values:
+            changed.append(
+                Learner(pk=found[0], updated_at=now,
+                        **dict(zip(LEARNER_FIELDS, values, strict=True)))
+            )  # fmt: skip
+    insert_rows(
+        Learner._meta.db_table,
+        ["organization_id", "email", *LEARNER_FIELDS, "created_at", "updated_at"],
+        fresh,
+    )
+    Learner.objects.bulk_update(changed, [*LEARNER_FIELDS, "updated_at"], batch_size=BATCH)
+    ids = dict(Learner.objects.filter(organization_id=organization_id).values_list("email", "pk"))
+    return [ids[row.email] for row in rows], len(fresh), len(changed)
+
+
+@transaction.atomic
+def commit_import(*, batch: PopulationImport, by: Membership) -> PopulationImport:
+    """All or nothing: every valid row lands, or the file had errors and nothing does."""
+    engagement = locked_for_deployment(batch.population.engagement, by)
+    batch = PopulationImport.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != PopulationImport.Status.PREVIEWED:
+        raise Refusal(_("This file has already been imported or discarded."), code="replayed")
+    with batch.file.open("rb") as handle:
+        content = handle.read()
+    if hashlib.sha256(content).hexdigest() != batch.sha256:
+        raise Refusal(_("The stored file changed since its preview."), code="modified")
+    parsed = _parse(content, batch.filename, batch.organization_id)
+    if parsed.errors:
+        raise Refusal(
+            _("The file has %(n)s line(s) in error: correct them and upload it again.")
+            % {"n": len(parsed.errors)},
+            code="invalid_rows",
+        )
+    learner_ids, created, updated = _upsert(batch.organization_id, parsed.rows)
+    present = set(
+        PopulationMember.objects.filter(population_id=batch.population_id).values_list(
+            "learner_id", flat=True
+        )
+    )
+    stamp = db_datetime(timezone.now())
+    insert_rows(  # under the engagement lock: nobody adds members meanwhile
+        PopulationMember._meta.db_table,
+        ["population_id", "learner_id", "added_at"],
+        ((batch.population_id, i, stamp) for i in dict.fromkeys(learner_ids) if i not in present),
+    )
+    batch.status = PopulationImport.Status.COMMITTED
+    batch.committed_at = timezone.now()
+    batch.created_learners, batch.updated_learners = created, updated
+    batch.save(update_fields=["status", "committed_at", "created_learners", "updated_learners"])
+    record_event(
+        organization=engagement.client,
+        action="population.imported",
+        actor=by,
+        target=batch.population,
+        after={
+            "file_sha256": batch.sha256,
+            "rows": len(learner_ids),
+            "created": created,
+            "updated": updated,
+        },
+    )
+    return batch
+
+
+@transaction.atomic
+def discard_import(*, batch: PopulationImport, by: Membership) -> None:
+    locked_for_deployment(batch.population.engagement, by)
+    updated = PopulationImport.objects.filter(
+        pk=batch.pk, status=PopulationImport.Status.PREVIEWED
+    ).update(status=PopulationImport.Status.DISCARDED)
+    if not updated:
+        raise Refusal(_("This file has already been imported or discarded."), code="replayed")
+
+
+def _clean_person(fields: dict[str, str]) -> dict[str, str]:
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    cleaned = {k: (fields.get(k) or "").strip() for k in ("email", *LEARNER_FIELDS)}
+    cleaned["email"] = cleaned["email"].lower()
+    if not cleaned["last_name"] or not cleaned["first_name"]:
+        raise Refusal(_("Give the learner's first and last name."), code="invalid")
+    try:
+        validate_email(cleaned["email"])
+    except ValidationError as error:
+        raise Refusal(_("Not a valid e-mail address."), code="invalid") from error
+    return cleaned
+
+
+@transaction.atomic
+def add_learner(*, population: Population, fields: dict[str, str], by: Membership) -> Learner:
+    """Adds a person by hand; a known e-mail in the organisation reuses (and updates) the record."""
+    locked_for_deployment(population.engagement, by)
+    data = _clean_person(fields)
+    org = population.organization_id
+    if data["employee_id"] and (
+        Learner.objects.filter(organization_id=org, employee_id=data["employee_id"])
+        .exclude(email=data["email"])
+        .exists()
+    ):
+        raise Refusal(_("This employee id belongs to another learner."), code="exists")
+    learner, created = Learner.objects.update_or_create(
+        organization_id=org,
+        email=data["email"],
+        defaults={k: data[k] for k in LEARNER_FIELDS},
+    )
+    PopulationMember.objects.get_or_create(population=population, learner=learner)
+    record_event(
+        organization=population.organization,
+        action="population.learner_added",
+        actor=by,
+        target=population,
+        after={"learner": learner.pk, "created": created},
+    )
+    return learner
+
+
+@transaction.atomic
+def remove_learner(*, population: Population, learner: Learner, by: Membership) -> None:
+    """Takes the person out of the population; assignments already made stay (they are facts)."""
+    locked_for_deployment(population.engagement, by)
+    deleted, _rows = PopulationMember.objects.filter(
+        population=population, learner=learner
+    ).delete()
+    if not deleted:
+        raise Refusal(_("This learner is not in the population."), code="not_member")
+    record_event(
+        organization=population.organization,
+        action="population.learner_removed",
+        actor=by,
+        target=population,
+        after={"learner": learner.pk},
+    )

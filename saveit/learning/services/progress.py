@@ -1,0 +1,88 @@
+"""What the learner reads, and for how long: the attendance trace of distance learning."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from saveit.catalog.snapshot import snapshot_of
+from saveit.core.errors import Refusal
+
+from ..models import Activity, Assignment
+
+# A lesson left open in a forgotten tab stops counting after this long without a heartbeat.
+IDLE_CAP = timedelta(minutes=5)
+
+
+def lesson_keys(assignment: Assignment) -> list[str]:
+    return [lesson["key"] for lesson in snapshot_of(assignment.module_version)["lessons"]]
+
+
+def _require_open(assignment: Assignment) -> None:
+    if assignment.status == Assignment.Status.REPLACED:
+        raise Refusal(_("This training was replaced by a newer version."), code="replaced")
+    if assignment.engagement.closed_at is not None:
+        raise Refusal(_("This engagement is closed: it can no longer change."), code="closed")
+
+
+@transaction.atomic
+def open_lesson(*, assignment: Assignment, key: str, ip: str | None = None) -> Activity:
+    """Records the view and where to resume; the assignment starts with its first lesson."""
+    _require_open(assignment)
+    if key not in lesson_keys(assignment):
+        raise Refusal(_("This lesson is not part of the module."), code="unknown")
+    now = timezone.now()
+    fields = ["last_lesson_key"]
+    assignment.last_lesson_key = key
+    if assignment.started_at is None:
+        assignment.started_at = now
+        fields.append("started_at")
+    if assignment.status == Assignment.Status.ASSIGNED:
+        assignment.status = Assignment.Status.IN_PROGRESS
+        fields.append("status")
+    assignment.save(update_fields=fields)
+    return Activity.objects.create(
+        organization_id=assignment.organization_id,
+        learner_id=assignment.learner_id,
+        assignment=assignment,
+        kind=Activity.Kind.LESSON,
+        lesson_key=key,
+        at=now,
+        last_seen_at=now,
+        ip=ip,
+        user_id=assignment.learner.user_id,
+    )
+
+
+@transaction.atomic
+def heartbeat(*, assignment: Assignment, activity_id: int) -> int:
+    """Extends the time on a lesson view (the page pings while it is visible); returns seconds."""
+    view = (
+        Activity.objects.select_for_update()
+        .filter(pk=activity_id, assignment=assignment, kind=Activity.Kind.LESSON)
+        .first()
+    )
+    if view is None:
+        raise Refusal(_("Unknown lesson view."), code="unknown")
+    now = timezone.now()
+    last = view.last_seen_at or view.at
+    view.seconds += int(min(now - last, IDLE_CAP).total_seconds())
+    view.last_seen_at = now
+    view.save(update_fields=["seconds", "last_seen_at"])
+    return view.seconds
+
+
+@transaction.atomic
+def mark_read(*, assignment: Assignment, key: str, activity_id: int | None) -> None:
+    _require_open(assignment)
+    if key not in lesson_keys(assignment):
+        raise Refusal(_("This lesson is not part of the module."), code="unknown")
+    if activity_id:
+        heartbeat(assignment=assignment, activity_id=activity_id)
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if key not in assignment.lessons_read:
+        assignment.lessons_read = [*assignment.lessons_read, key]
+        assignment.save(update_fields=["lessons_read"])

@@ -1,0 +1,165 @@
+"""Phase 5: populations imported all-or-nothing, assignments of active versions only, invitations."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+
+from saveit.accounts.roles import Role
+from saveit.audit.models import AuditEvent
+from saveit.core.errors import Refusal
+from saveit.engagements.gates import unmet_checks
+from saveit.testing.factories import make_engagement, make_member
+from saveit.testing.pdf import make_pdf
+
+from ..models import Assignment, Learner, PopulationImport, SignInLink
+from ..services import assignments, populations
+from .conftest import CSV
+
+
+def test_an_import_is_previewed_then_committed_once(deployed, owner):
+    engagement, _version = deployed
+    population = populations.create_population(engagement=engagement, name="Lyon", by=owner)
+    batch = populations.preview_import(
+        population=population, content=CSV, filename="lyon.csv", by=owner
+    )
+    assert (batch.valid_rows, batch.error_count) == (3, 0)
+    assert Learner.objects.count() == 0  # a preview imports nothing
+    populations.commit_import(batch=batch, by=owner)
+    assert population.members.count() == 3
+    camille = Learner.objects.get(email="camille.lefevre@alpha.example")
+    assert (camille.first_name, camille.site, camille.employee_id) == ("Camille", "Lyon", "M001")
+    with pytest.raises(Refusal) as replayed:  # the same commit posted twice
+        populations.commit_import(batch=batch, by=owner)
+    assert replayed.value.code == "replayed" and Learner.objects.count() == 3
+    assert AuditEvent.objects.filter(action="population.imported").count() == 1
+
+
+def test_a_file_with_a_bad_row_imports_nothing(deployed, owner):
+    engagement, _version = deployed
+    population = populations.create_population(engagement=engagement, name="Lyon", by=owner)
+    bad = CSV + b"Petit;Jules;pas-une-adresse;M004;Lyon;Technicien;\n"
+    batch = populations.preview_import(
+        population=population, content=bad, filename="lyon.csv", by=owner
+    )
+    assert batch.error_count == 1 and batch.errors[0]["line"] == 5
+    with pytest.raises(Refusal) as refused:
+        populations.commit_import(batch=batch, by=owner)
+    assert refused.value.code == "invalid_rows"
+    assert Learner.objects.count() == 0 and population.members.count() == 0
+
+
+def test_a_file_that_is_not_a_table_is_refused_and_nothing_is_stored(deployed, owner):
+    engagement, _version = deployed
+    population = populations.create_population(engagement=engagement, name="Lyon", by=owner)
+    for content, name in ((make_pdf("Liste"), "liste.csv"), (b"MZ\x90\x00" * 50, "liste.xlsx")):
+        with pytest.raises(Refusal):
+            populations.preview_import(
+                population=population, content=content, filename=name, by=owner
+            )
+    assert PopulationImport.objects.count() == 0
+
+
+def test_an_employee_id_already_held_by_someone_else_is_a_row_error(population, owner):
+    clash = ("Nom;Prénom;E-mail;Matricule\nRoux;Inès;ines.roux@alpha.example;M001\n").encode()
+    batch = populations.preview_import(
+        population=population, content=clash, filename="x.csv", by=owner
+    )
+    assert batch.error_count == 1 and "camille.lefevre@alpha.example" in batch.errors[0]["message"]
+
+
+def test_two_organisations_records_of_the_same_person_never_mix(population, outsider, other_org):
+    from saveit.testing.factories import make_organization  # noqa: F401
+
+    Learner.objects.create(
+        organization=other_org,
+        email="camille.lefevre@alpha.example",
+        last_name="Lefèvre",
+        first_name="Camille",
+        site="Marseille",
+    )
+    ours = Learner.objects.get(organization=population.organization, email__startswith="camille")
+    assert ours.site == "Lyon"
+    assert Learner.objects.filter(email__startswith="camille").count() == 2
+
+
+def test_assigning_a_population_invites_each_learner_and_opens_the_gate(
+    deployed, population, owner, django_capture_on_commit_callbacks
+):
+    engagement, version = deployed
+    assert [c.name for c in unmet_checks(engagement)] == ["population_assigned"]
+    with django_capture_on_commit_callbacks(execute=True):
+        created = assignments.assign_population(
+            version=version, population=population, due_on=None, by=owner
+        )
+    assert created == 3 and Assignment.objects.filter(module_version=version).count() == 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        population.learners.values_list("email", flat=True)
+    )
+    assert re.search(r"/acces/sl_[\w-]+/", mail.outbox[0].body)
+    assert SignInLink.objects.count() == 3
+    assert Assignment.objects.filter(invited_at__isnull=True).count() == 0
+    assert unmet_checks(engagement) == []
+    # Assigning again adds nobody twice.
+    assert (
+        assignments.assign_population(version=version, population=population, due_on=None, by=owner)
+        == 0
+    )
+
+
+def test_only_an_active_version_of_this_engagement_can_be_assigned(
+    deployed, population, owner, designer_member
+):
+    _engagement, version = deployed
+    from saveit.catalog.models import Module, ModuleVersion
+
+    for status in ("draft", "submitted", "approved", "retired"):
+        other = ModuleVersion.objects.create(
+            module=version.module, title="x", created_by=designer_member, minor=9, status=status
+        )
+        with pytest.raises(Refusal) as refused:
+            assignments.assign_population(
+                version=other, population=population, due_on=None, by=owner
+            )
+        assert refused.value.code == "not_active"
+        other.delete()
+    elsewhere = Module.objects.create(
+        organization=version.module.organization,
+        engagement=make_engagement(version.module.organization),
+        code="MOD-09",
+        title="Ailleurs",
+        created_by=designer_member,
+    )
+    foreign = ModuleVersion.objects.create(
+        module=elsewhere, title="x", created_by=designer_member, status="active"
+    )
+    with pytest.raises(Refusal) as refused:
+        assignments.assign_population(version=foreign, population=population, due_on=None, by=owner)
+    assert refused.value.code == "foreign"
+    assert Assignment.objects.count() == 0
+
+
+def test_learners_of_another_organisation_cannot_be_assigned(deployed, owner, other_org):
+    _engagement, version = deployed
+    stranger = Learner.objects.create(
+        organization=other_org, email="x@beta.example", last_name="X", first_name="Y"
+    )
+    with pytest.raises(Refusal) as refused:
+        assignments.assign_learners(
+            version=version, learner_ids=[stranger.pk], due_on=None, by=owner
+        )
+    assert refused.value.code == "foreign" and Assignment.objects.count() == 0
+
+
+def test_only_the_clients_owner_or_the_providers_pm_deploy(deployed, population, outsider):
+    engagement, version = deployed
+    manager = make_member(engagement.client, Role.CLIENT_MANAGER)
+    for who in (manager, outsider):
+        with pytest.raises(Refusal) as refused:
+            assignments.assign_population(
+                version=version, population=population, due_on=None, by=who
+            )
+        assert refused.value.code == "forbidden"
+    assert Assignment.objects.count() == 0

@@ -1,0 +1,241 @@
+"""Deployment pages: populations, learner imports, assignments, re-certification campaigns."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from saveit.accounts.permissions import acting_member
+from saveit.catalog.selectors import assignable_versions
+from saveit.core.actions import act
+from saveit.core.errors import Refusal
+from saveit.engagements.permissions import access_engagement
+
+from . import selectors
+from .forms import AssignForm, ImportForm, LearnerForm, PopulationForm
+from .models import PopulationImport
+from .permissions import access_import, access_learner, access_population, can_deploy
+from .services import assignments, populations
+
+
+def _assign_form(request: HttpRequest, engagement) -> AssignForm:  # type: ignore[no-untyped-def]
+    return AssignForm(
+        request.POST if request.method == "POST" else None,
+        versions=[
+            (v.pk, f"{v.module.code} · {v.title} v{v.label}")
+            for v in assignable_versions(engagement).select_related("module")
+        ],
+        populations=[(p.pk, p.name) for p in engagement.populations.order_by("name")],
+    )
+
+
+@login_required
+def deployment(request: HttpRequest, engagement_id: int) -> HttpResponse:
+    member = acting_member(request)
+    engagement = access_engagement(member, engagement_id)
+    deployer = can_deploy(member, engagement)
+    population_form = PopulationForm(request.POST or None, prefix="pop")
+    if request.method == "POST":
+        if not deployer:
+            raise Http404
+        if population_form.is_valid():
+            try:
+                population = populations.create_population(
+                    engagement=engagement, by=member, **population_form.cleaned_data
+                )
+            except Refusal as refusal:
+                population_form.add_error(None, refusal.message)
+            else:
+                messages.success(request, _("Population created: add its learners."))
+                return redirect("learning:population", population.pk)
+    from saveit.certificates.selectors import attestations_of_engagement
+
+    return render(
+        request,
+        "learning/deployment.html",
+        {
+            "engagement": engagement,
+            "can_deploy": deployer,
+            "populations": selectors.populations_of(engagement),
+            "population_form": population_form,
+            "assign_form": _assign_form(request, engagement),
+            "progress": selectors.version_progress(engagement),
+            "campaigns": selectors.campaigns_of(engagement),
+            "attestations": attestations_of_engagement(engagement)[:50],
+            "active_versions": assignable_versions(engagement).select_related("module"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, engagement_id: int) -> HttpResponse:
+    member = acting_member(request)
+    engagement = access_engagement(member, engagement_id)
+    form = _assign_form(request, engagement)
+    back = "learning:deployment"
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect(back, engagement.pk)
+    version = assignable_versions(engagement).filter(pk=form.cleaned_data["version"]).first()
+    if version is None:
+        raise Http404
+    due_on = form.cleaned_data["due_on"]
+    try:
+        if form.cleaned_data["population"]:
+            population = engagement.populations.filter(pk=form.cleaned_data["population"]).first()
+            if population is None:
+                raise Http404
+            created = assignments.assign_population(
+                version=version, population=population, due_on=due_on, by=member
+            )
+        else:
+            emails = form.email_list()
+            found = selectors.learners_by_email(engagement, emails)
+            unknown = [e for e in emails if e not in found]
+            if unknown:
+                raise Refusal(
+                    _("Unknown learners in this organisation: %(emails)s.")
+                    % {"emails": ", ".join(unknown[:10])}
+                )
+            created = assignments.assign_learners(
+                version=version, learner_ids=list(found.values()), due_on=due_on, by=member
+            )
+    except Refusal as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request,
+            _("%(n)s assignment(s) created; the invitations are being sent.") % {"n": created},
+        )
+    return redirect(back, engagement.pk)
+
+
+@login_required
+def population_detail(request: HttpRequest, population_id: int) -> HttpResponse:
+    member = acting_member(request)
+    population = access_population(member, population_id)
+    engagement = population.engagement
+    deployer = can_deploy(member, engagement)
+    learner_form = LearnerForm(request.POST or None, prefix="learner")
+    if request.method == "POST":
+        if not deployer:
+            raise Http404
+        if learner_form.is_valid():
+            try:
+                populations.add_learner(
+                    population=population, fields=learner_form.cleaned_data, by=member
+                )
+            except Refusal as refusal:
+                learner_form.add_error(None, refusal.message)
+            else:
+                messages.success(request, _("Learner added to the population."))
+                return redirect("learning:population", population.pk)
+    query = request.GET.get("q", "").strip()[:100]
+    page = Paginator(selectors.members_of(population, query), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "learning/population.html",
+        {
+            "engagement": engagement,
+            "population": population,
+            "page": page,
+            "query": query,
+            "total": population.members.count(),
+            "can_deploy": deployer,
+            "learner_form": learner_form,
+            "import_form": ImportForm(),
+            "imports": population.imports.order_by("-created_at")[:5],
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_upload(request: HttpRequest, population_id: int) -> HttpResponse:
+    member = acting_member(request)
+    population = access_population(member, population_id)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a CSV or XLSX file."))
+        return redirect("learning:population", population.pk)
+    upload = form.cleaned_data["file"]
+    try:
+        batch = populations.preview_import(
+            population=population, content=upload.read(), filename=upload.name, by=member
+        )
+    except Refusal as refusal:
+        messages.error(request, refusal.message)
+        return redirect("learning:population", population.pk)
+    return redirect("learning:import", batch.pk)
+
+
+@login_required
+def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
+    member = acting_member(request)
+    batch = access_import(member, import_id)
+    sample = []
+    if batch.status == PopulationImport.Status.PREVIEWED and not batch.error_count:
+        from .importing import parse_population_file
+
+        with batch.file.open("rb") as handle:
+            sample = parse_population_file(handle.read(), batch.filename).rows[:10]
+    return render(
+        request,
+        "learning/import_preview.html",
+        {
+            "batch": batch,
+            "population": batch.population,
+            "engagement": batch.population.engagement,
+            "sample": sample,
+            "can_deploy": can_deploy(member, batch.population.engagement),
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_commit(request: HttpRequest, import_id: int) -> HttpResponse:
+    member = acting_member(request)
+    batch = access_import(member, import_id)
+    return act(
+        request,
+        lambda: populations.commit_import(batch=batch, by=member),
+        _("The learners are imported into the population."),
+        reverse("learning:population", args=[batch.population_id]),
+    )
+
+
+@login_required
+@require_POST
+def import_discard(request: HttpRequest, import_id: int) -> HttpResponse:
+    member = acting_member(request)
+    batch = access_import(member, import_id)
+    return act(
+        request,
+        lambda: populations.discard_import(batch=batch, by=member),
+        _("The file was discarded: nothing was imported."),
+        reverse("learning:population", args=[batch.population_id]),
+    )
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, population_id: int, learner_id: int) -> HttpResponse:
+    member = acting_member(request)
+    population = access_population(member, population_id)
+    learner = access_learner(member, population, learner_id)
+    return act(
+        request,
+        lambda: populations.remove_learner(population=population, learner=learner, by=member),
+        _("Learner removed from the population."),
+        reverse("learning:population", args=[population.pk]),
+    )

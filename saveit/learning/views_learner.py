@@ -1,0 +1,293 @@
+"""The learner's side: sign-in by link, "Mes formations", the lesson reader, the assessment."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from saveit.accounts.middleware import SESSION_KEY
+from saveit.accounts.permissions import acting_member
+from saveit.catalog.models import Block
+from saveit.catalog.snapshot import snapshot_of
+from saveit.core.errors import Refusal
+from saveit.core.request_context import current_origin
+
+from . import selectors
+from .forms import LinkRequestForm, PasswordForm
+from .permissions import access_own_assignment, access_own_attempt
+from .services import access, attempts, progress
+from .services.attempts import attempts_left, drawn_items
+
+
+def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button (mail scanners follow links); POST spends the link and signs in."""
+    if request.method == "POST":
+        try:
+            user, membership = access.use_sign_in_link(token=token, ip=current_origin().ip)
+        except Refusal as refusal:
+            return render(
+                request, "learning/link_invalid.html", {"message": refusal.message}, status=410
+            )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        request.session[SESSION_KEY] = membership.pk
+        if not user.has_usable_password():
+            messages.info(request, _("Welcome. You may choose a password for your next visits."))
+        return redirect("learning:my_trainings")
+    return render(request, "learning/link_confirm.html", {"token": token})
+
+
+def link_request(request: HttpRequest) -> HttpResponse:
+    form = LinkRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        access.resend_link(email=form.cleaned_data["email"])
+        messages.success(
+            request,
+            _("If this address has trainings to follow, a new link has just been sent to it."),
+        )
+        return redirect("learning:link_request")
+    return render(request, "learning/link_request.html", {"form": form})
+
+
+@login_required
+def set_password(request: HttpRequest) -> HttpResponse:
+    form = PasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            validate_password(form.cleaned_data["password"], request.user)  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error("password", error)
+        else:
+            access.set_own_password(
+                user=request.user,  # type: ignore[arg-type]
+                password=form.cleaned_data["password"],
+                by=acting_member(request),
+            )
+            update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
+            messages.success(request, _("Your password is saved."))
+            return redirect("learning:my_trainings")
+    return render(request, "learning/password.html", {"form": form})
+
+
+def _progress(assignment, snapshot) -> int:  # type: ignore[no-untyped-def]
+    total = len(snapshot["lessons"]) + 1
+    done = len(set(assignment.lessons_read)) + (1 if assignment.status == "passed" else 0)
+    return round(100 * done / total)
+
+
+@login_required
+def my_trainings(request: HttpRequest) -> HttpResponse:
+    member = acting_member(request)
+    rows = []
+    for assignment in selectors.my_assignments(member.user_id, member.organization_id):
+        snapshot = snapshot_of(assignment.module_version)
+        rows.append(
+            {
+                "assignment": assignment,
+                "progress": _progress(assignment, snapshot),
+                "overdue": assignment.is_open
+                and assignment.due_on is not None
+                and assignment.due_on < timezone.localdate(),
+                "attestation": getattr(assignment, "attestation", None),
+            }
+        )
+    return render(request, "learning/my_trainings.html", {"rows": rows})
+
+
+@login_required
+def training(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    member = acting_member(request)
+    assignment = access_own_assignment(member, assignment_id)
+    snapshot = snapshot_of(assignment.module_version)
+    keys = [lesson["key"] for lesson in snapshot["lessons"]]
+    resume = assignment.last_lesson_key if assignment.last_lesson_key in keys else None
+    unread = [k for k in keys if k not in assignment.lessons_read]
+    return render(
+        request,
+        "learning/training.html",
+        {
+            "assignment": assignment,
+            "snapshot": snapshot,
+            "resume": resume or (unread[0] if unread else keys[0] if keys else None),
+            "progress": _progress(assignment, snapshot),
+            "attempts": selectors.attempts_of(assignment),
+            "attempts_left": attempts_left(assignment),
+            "open_attempt": assignment.attempts.filter(status="open").first(),
+            "attestation": getattr(assignment, "attestation", None),
+        },
+    )
+
+
+@login_required
+def lesson(request: HttpRequest, assignment_id: int, key: str) -> HttpResponse:
+    member = acting_member(request)
+    assignment = access_own_assignment(member, assignment_id)
+    snapshot = snapshot_of(assignment.module_version)
+    lessons = snapshot["lessons"]
+    index = next((i for i, lesson in enumerate(lessons) if lesson["key"] == key), None)
+    if index is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            progress.mark_read(
+                assignment=assignment, key=key, activity_id=_int(request.POST.get("view"))
+            )
+        except Refusal as refusal:
+            messages.error(request, refusal.message)
+            return redirect("learning:training", assignment.pk)
+        if index + 1 < len(lessons):
+            return redirect("learning:lesson", assignment.pk, lessons[index + 1]["key"])
+        return redirect("learning:training", assignment.pk)
+    try:
+        view = progress.open_lesson(assignment=assignment, key=key, ip=current_origin().ip)
+    except Refusal as refusal:
+        messages.error(request, refusal.message)
+        return redirect("learning:my_trainings")
+    return render(
+        request,
+        "learning/lesson.html",
+        {
+            "assignment": assignment,
+            "snapshot": snapshot,
+            "lesson": lessons[index],
+            "number": index + 1,
+            "count": len(lessons),
+            "previous": lessons[index - 1] if index > 0 else None,
+            "next": lessons[index + 1] if index + 1 < len(lessons) else None,
+            "view": view,
+            "read": key in assignment.lessons_read,
+        },
+    )
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@login_required
+@require_POST
+def lesson_heartbeat(request: HttpRequest, assignment_id: int, view_id: int) -> HttpResponse:
+    member = acting_member(request)
+    assignment = access_own_assignment(member, assignment_id)
+    try:
+        seconds = progress.heartbeat(assignment=assignment, activity_id=view_id)
+    except Refusal as error:
+        raise Http404 from error
+    return JsonResponse({"seconds": seconds})
+
+
+@login_required
+def lesson_file(request: HttpRequest, assignment_id: int, sha256: str) -> FileResponse:
+    member = acting_member(request)
+    assignment = access_own_assignment(member, assignment_id)
+    block = Block.objects.filter(lesson__version=assignment.module_version, sha256=sha256).first()
+    if block is None or not block.file:
+        raise Http404
+    return FileResponse(
+        default_storage.open(str(block.file.name), "rb"),
+        content_type=block.media_type or "application/octet-stream",
+        filename=block.name,
+        as_attachment=block.kind != Block.Kind.IMAGE,
+    )
+
+
+@login_required
+def assessment(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    """POST starts (or resumes) the attempt; GET shows the open one's questions."""
+    member = acting_member(request)
+    assignment = access_own_assignment(member, assignment_id)
+    if request.method == "POST":
+        try:
+            attempts.start_attempt(assignment=assignment)
+        except Refusal as refusal:
+            messages.error(request, refusal.message)
+            return redirect("learning:training", assignment.pk)
+        return redirect("learning:assessment", assignment.pk)
+    attempt = assignment.attempts.filter(status="open").first()
+    if attempt is None or attempts.close_if_late(attempt=attempt):
+        if attempt is not None:
+            messages.error(
+                request, _("The time limit was exceeded: this attempt is closed without a score.")
+            )
+        return redirect("learning:training", assignment.pk)
+    snapshot = snapshot_of(assignment.module_version)
+    items = {item["key"]: item for item in snapshot["items"]}
+    questions = []
+    for drawn in drawn_items(attempt):
+        item = items[drawn.key]
+        questions.append(
+            {
+                "key": item["key"],
+                "kind": item["kind"],
+                "prompt": item["prompt"],
+                "unit": item["unit"],
+                "choices": [
+                    (position, item["choices"][i]) for position, i in enumerate(drawn.order)
+                ],
+            }
+        )
+    return render(
+        request,
+        "learning/assessment.html",
+        {
+            "assignment": assignment,
+            "attempt": attempt,
+            "questions": questions,
+            "snapshot": snapshot,
+            "remaining": int((attempt.deadline_at - timezone.now()).total_seconds())
+            if attempt.deadline_at
+            else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def attempt_submit(request: HttpRequest, assignment_id: int, number: int) -> HttpResponse:
+    member = acting_member(request)
+    assignment = access_own_assignment(member, assignment_id)
+    attempt = access_own_attempt(member, assignment, number)
+    try:
+        attempts.submit_attempt(attempt=attempt, form=request.POST, by=member)
+    except Refusal as refusal:
+        messages.error(request, refusal.message)
+        if refusal.code == "invalid_answers":
+            return redirect("learning:assessment", assignment.pk)
+        return redirect("learning:training", assignment.pk)
+    return redirect("learning:result", assignment.pk, attempt.number)
+
+
+@login_required
+def result(request: HttpRequest, assignment_id: int, number: int) -> HttpResponse:
+    member = acting_member(request)
+    assignment = access_own_assignment(member, assignment_id)
+    attempt = access_own_attempt(member, assignment, number)
+    if attempt.status == "open":
+        return redirect("learning:assessment", assignment.pk)
+    snapshot = snapshot_of(assignment.module_version)
+    lesson_of = {lesson["source_anchor"]: lesson for lesson in snapshot["lessons"]}
+    sections = []
+    for section in (attempt.outcome or {}).get("sections", []):
+        top = section["anchor"].split("-")
+        lesson = lesson_of.get(section["anchor"]) or lesson_of.get("-".join(top[:2]))
+        sections.append(dict(section, lesson=lesson))
+    return render(
+        request,
+        "learning/result.html",
+        {
+            "assignment": assignment,
+            "attempt": attempt,
+            "snapshot": snapshot,
+            "sections": sections,
+            "attempts_left": attempts_left(assignment),
+            "attestation": getattr(assignment, "attestation", None),
+        },
+    )
