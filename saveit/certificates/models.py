@@ -37,7 +37,7 @@ class Attestation(models.Model):
     # What the PDF and the credential say, frozen at issue (AttestationFacts as JSON).
     facts = models.JSONField()
     credential = models.TextField()  # the signed Open Badges 3.0 credential (compact JWS)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revocation date"), null=True, blank=True)
     revoked_reason = models.TextField(_("reason for revocation"), blank=True)
     revoked_by = models.ForeignKey(
         Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
