@@ -330,8 +330,9 @@ def test_module_from_procedure_to_activation(
 
     # One lesson renamed (its "to review" badge goes), one question's feedback rewritten.
     lesson = lessons(designer).nth(1)
-    lesson.locator("details > summary").click()
-    edit = lesson.locator("form[action*='/lecons/']").first
+    lesson.locator(":scope > details > summary").click()  # not a block's own
+    lesson_id = (lesson.get_attribute("id") or "").removeprefix("lesson-")
+    edit = lesson.locator(f"form[action$='/lecons/{lesson_id}/']")
     edit.locator("input[name='title']").fill(LESSON_TITLE)
     submit(designer, edit.locator("button[type='submit']"))
     expect_success(designer)
@@ -356,7 +357,10 @@ def test_module_from_procedure_to_activation(
     add.locator("textarea[name='choices']").fill("\n".join(NEW_CHOICES))
     add.locator("input[name='correct']").fill("2")
     add.locator("textarea[name='feedback']").fill("Chacun condamne avec son propre cadenas.")
-    add.locator("select[name='source_anchors']").select_option("s-4")
+    # Options name the document version and the section ("12#s-4"): anchors repeat across
+    # procedures.
+    section_4 = add.locator("select[name='source_anchors'] option[value$='#s-4']")
+    add.locator("select[name='source_anchors']").select_option(section_4.get_attribute("value"))
     submit(designer, add.locator("button[type='submit']"))
     expect_success(designer)
     expect(items(designer)).to_have_count(item_count + 1)

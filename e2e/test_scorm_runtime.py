@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 from playwright.sync_api import Browser, FrameLocator, Locator, Page, Route, expect
 
+from saveit.catalog import scorm_text
 from saveit.catalog.scorm import build_scorm_package
 from saveit.catalog.tests.test_scorm import FILES, sample_snapshot
 
@@ -75,6 +77,23 @@ def e2e_snapshot() -> dict[str, Any]:
     )
     snapshot["assessment"] = snapshot["assessment"] | {"items_per_attempt": len(snapshot["items"])}
     return snapshot
+
+
+def say(key: str, **values: Any) -> str:
+    """A sentence of the player, as the package gives it in French (see player.js, t())."""
+    with translation.override("fr"):
+        template = scorm_text.player_templates()[key]
+    return re.sub(
+        r"%\((\w+)\)s|%%", lambda m: str(values[m.group(1)]) if m.group(1) else "%", template
+    )
+
+
+def shown(key: str) -> re.Pattern[str]:
+    """A sentence of the player whatever the values it holds."""
+    with translation.override("fr"):
+        template = scorm_text.player_templates()[key]
+    parts = re.split(r"%\(\w+\)s", template.replace("%%", "%"))
+    return re.compile(".+?".join(re.escape(part) for part in parts))
 
 
 SNAPSHOT = e2e_snapshot()
@@ -148,7 +167,7 @@ def put_in_order(question: Locator, steps: list[str]) -> None:
             current = question.locator(".ordering li .step-text").all_inner_texts()
             if current.index(step) == target:
                 break
-            question.get_by_role("button", name=f"Monter : {step}", exact=True).focus()
+            question.get_by_role("button", name=say("move_up_step", step=step), exact=True).focus()
             question.page.keyboard.press("Enter")
 
 
@@ -179,11 +198,11 @@ def test_right_answers_pass_and_are_reported(
     assert ["LMSSetValue", "cmi.core.lesson_status", "incomplete"] in calls(page)
 
     take_assessment(sco, right=True)
-    expect(sco.locator("#minuteur")).to_contain_text("Temps restant")
+    expect(sco.locator("#minuteur")).to_contain_text(shown("time_left"))
     shot(page, "player")
     sco.locator("#valider").click()
-    expect(sco.locator("#resultat-titre")).to_have_text("Votre résultat : 100 %")
-    expect(sco.locator("#resultat")).to_contain_text("Évaluation réussie")
+    expect(sco.locator("#resultat-titre")).to_have_text(say("result", score=100))
+    expect(sco.locator("#resultat")).to_contain_text(say("passed", mark=80))
     values = set_values(page)
     assert values["cmi.core.score.raw"] == "100"
     assert values["cmi.core.score.min"] == "0"
@@ -193,7 +212,7 @@ def test_right_answers_pass_and_are_reported(
     shot(page, "result")
 
     sco.locator("#terminer").click()
-    expect(sco.locator("#fin")).to_contain_text("vos résultats sont enregistrés")
+    expect(sco.locator("#fin")).to_have_text(say("finished_recorded"))
     recorded = calls(page)
     assert recorded[-1] == ["LMSFinish", ""]
     assert recorded[-2] == ["LMSCommit", ""]
@@ -209,12 +228,12 @@ def test_wrong_answers_fail_and_unload_finishes(lms_page: Page) -> None:
     sco = open_module(page)
     take_assessment(sco, right=False)
     sco.locator("#valider").click()
-    expect(sco.locator("#resultat-titre")).to_have_text("Votre résultat : 0 %")
-    expect(sco.locator("#resultat")).to_contain_text("Évaluation non réussie")
+    expect(sco.locator("#resultat-titre")).to_have_text(say("result", score=0))
+    expect(sco.locator("#resultat")).to_contain_text(say("not_passed", mark=80))
     values = set_values(page)
     assert values["cmi.core.lesson_status"] == "failed"
     assert values["cmi.core.score.raw"] == "0"
-    expect(sco.locator("#recommencer")).to_contain_text("2 sur 3")
+    expect(sco.locator("#recommencer")).to_have_text(say("retry", n=2, total=3))
 
     # The learner closes the module without pressing "Terminer": the SCO still finishes.
     page.evaluate("document.getElementById('sco').src = 'about:blank'")
@@ -244,9 +263,9 @@ def test_time_limit_submits_the_attempt(lms_page: Page) -> None:
     page.clock.install()
     sco = open_module(page)
     sco.locator("#commencer").click()
-    expect(sco.locator("#minuteur")).to_contain_text("20 min 00 s")
+    expect(sco.locator("#minuteur")).to_have_text(say("time_left", minutes=20, seconds="00"))
     page.clock.run_for("20:01")
-    expect(sco.locator("#resultat")).to_contain_text("Temps écoulé")
+    expect(sco.locator("#resultat")).to_contain_text(say("time_up"))
     assert set_values(page)["cmi.core.lesson_status"] == "failed"
 
 
@@ -254,11 +273,11 @@ def test_standalone_without_lms(lms_page: Page, shot: Callable[[Page, str], Path
     page = lms_page
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{ORIGIN}/index.html")
-    expect(page.locator("#mode-autonome")).to_have_text(
-        "Mode autonome : les résultats ne sont pas transmis à une plateforme."
-    )
+    with translation.override("fr"):
+        standalone = scorm_text.page_labels()["standalone"]
+    expect(page.locator("#mode-autonome")).to_have_text(standalone)
     take_assessment(page, right=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
     shot(page, "mobile")
     page.locator("#valider").click()
-    expect(page.locator("#resultat-titre")).to_have_text("Votre résultat : 100 %")
+    expect(page.locator("#resultat-titre")).to_have_text(say("result", score=100))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Router, Schema
+from ninja import Field, File, Form, Router, Schema
+from ninja.files import UploadedFile
 
 from saveit.accounts.permissions import acting_member
 from saveit.core.api_support import COMMON_ERRORS, ErrorOut
@@ -22,7 +23,7 @@ router = Router(tags=["modules"])
 WRITE_ERRORS: dict[int, Any] = {**COMMON_ERRORS, 409: ErrorOut}
 
 
-class VersionOut(Schema):
+class ModuleVersionOut(Schema):
     id: int
     module_id: int
     module_code: str
@@ -36,7 +37,7 @@ class VersionOut(Schema):
     unreviewed: int
 
 
-class VersionDetailOut(VersionOut):
+class VersionDetailOut(ModuleVersionOut):
     snapshot: dict[str, Any]
     outdated_changes: list[dict[str, Any]]
 
@@ -46,7 +47,7 @@ class ModuleOut(Schema):
     code: str
     title: str
     in_scope: bool
-    versions: list[VersionOut]
+    versions: list[ModuleVersionOut]
 
 
 class ModuleIn(Schema):
@@ -72,6 +73,40 @@ class SettingsIn(Schema):
 class LessonIn(Schema):
     title: str = Field(..., min_length=1, max_length=200)
     source_anchor: str = Field("", max_length=120)
+    source_version_id: int | None = Field(
+        None, description="The source document version of the anchor, when several hold it."
+    )
+
+
+class LessonOut(Schema):
+    id: int
+    key: str
+    position: int
+
+
+class MoveIn(Schema):
+    direction: Literal["up", "down"]
+
+
+class BlockUpdateIn(Schema):
+    """The edit of a block: its kind stays; the fields that kind does not use are ignored."""
+
+    html: str = Field("", max_length=50000)
+    url: str = Field("", max_length=200)
+    alt: str = Field("", max_length=300)
+
+
+class BlockOut(Schema):
+    id: int
+    lesson_id: int
+    position: int
+    kind: str
+    html: str
+    url: str
+    name: str
+    alt: str
+    sha256: str
+    media_type: str
 
 
 class ItemIn(Schema):
@@ -84,6 +119,9 @@ class ItemIn(Schema):
     unit: str = Field("", max_length=40)
     feedback: str = Field("", max_length=5000)
     source_anchors: list[str] = Field(..., min_length=1, max_length=20)
+    source_version_id: int | None = Field(
+        None, description="The source document version of the anchors, when several hold them."
+    )
 
 
 class KeysIn(Schema):
@@ -213,6 +251,86 @@ def put_lesson(request: HttpRequest, version_id: int, lesson_id: int, payload: L
     data = services.LessonInput(**payload.dict())
     lesson = services.save_lesson(version=version, by=member, data=data, lesson_id=lesson_id)
     return {"id": lesson.pk, "key": lesson.key}
+
+
+@router.delete(
+    "/module-versions/{version_id}/lessons/{lesson_id}", response={204: None, **WRITE_ERRORS}
+)
+def delete_lesson(request: HttpRequest, version_id: int, lesson_id: int):  # type: ignore[no-untyped-def]
+    member = acting_member(request)
+    version = access_version(member, version_id)
+    services.delete_lesson(version=version, by=member, lesson_id=lesson_id)
+    return 204, None
+
+
+@router.post(
+    "/module-versions/{version_id}/lessons/{lesson_id}/move",
+    response={200: LessonOut, **WRITE_ERRORS},
+)
+def move_lesson(request: HttpRequest, version_id: int, lesson_id: int, payload: MoveIn):  # type: ignore[no-untyped-def]
+    """Swap the lesson with the one above ("up") or below ("down")."""
+    member = acting_member(request)
+    version = access_version(member, version_id)
+    return services.move_lesson(
+        version=version, by=member, lesson_id=lesson_id, direction=payload.direction
+    )
+
+
+@router.post(
+    "/module-versions/{version_id}/lessons/{lesson_id}/blocks",
+    response={201: BlockOut, **WRITE_ERRORS},
+)
+def add_block(
+    request: HttpRequest,
+    version_id: int,
+    lesson_id: int,
+    kind: Form[str],
+    html: Form[str] = "",
+    url: Form[str] = "",
+    alt: Form[str] = "",
+    file: File[UploadedFile | None] = None,
+):  # type: ignore[no-untyped-def]
+    """A content block at the end of the lesson (multipart form; `file` for images and
+    attachments, `alt` required for an image)."""
+    member = acting_member(request)
+    version = access_version(member, version_id)
+    upload = (file.read(), file.name or "") if file is not None else None
+    data = services.BlockInput(kind=kind, html=html, url=url, alt=alt, upload=upload)
+    return 201, services.save_block(version=version, by=member, lesson_id=lesson_id, data=data)
+
+
+@router.put(
+    "/module-versions/{version_id}/blocks/{block_id}", response={200: BlockOut, **WRITE_ERRORS}
+)
+def put_block(request: HttpRequest, version_id: int, block_id: int, payload: BlockUpdateIn):  # type: ignore[no-untyped-def]
+    """Edit a block: the text of a text or callout, the link of a video, an image's alt text."""
+    member = acting_member(request)
+    version = access_version(member, version_id)
+    data = services.BlockInput(kind="", **payload.dict())
+    return services.save_block(version=version, by=member, block_id=block_id, data=data)
+
+
+@router.delete(
+    "/module-versions/{version_id}/blocks/{block_id}", response={204: None, **WRITE_ERRORS}
+)
+def delete_block(request: HttpRequest, version_id: int, block_id: int):  # type: ignore[no-untyped-def]
+    member = acting_member(request)
+    version = access_version(member, version_id)
+    services.delete_block(version=version, by=member, block_id=block_id)
+    return 204, None
+
+
+@router.post(
+    "/module-versions/{version_id}/blocks/{block_id}/move",
+    response={200: BlockOut, **WRITE_ERRORS},
+)
+def move_block(request: HttpRequest, version_id: int, block_id: int, payload: MoveIn):  # type: ignore[no-untyped-def]
+    """Swap the block with the one above ("up") or below ("down") in its lesson."""
+    member = acting_member(request)
+    version = access_version(member, version_id)
+    return services.move_block(
+        version=version, by=member, block_id=block_id, direction=payload.direction
+    )
 
 
 @router.post("/module-versions/{version_id}/items", response={201: dict[str, Any], **WRITE_ERRORS})

@@ -99,6 +99,14 @@ class SourceChange:
     content_changed: bool  # another file (SHA-256) behind the same document
 
     @property
+    def anchors_added(self) -> tuple[str, ...]:
+        return tuple(a for a in self.new_anchors if a not in self.old_anchors)
+
+    @property
+    def anchors_removed(self) -> tuple[str, ...]:
+        return tuple(a for a in self.old_anchors if a not in self.new_anchors)
+
+    @property
     def version_change(self) -> str:
         """'v1.0 → v2.0' when the version label moved, else the one label ('v2.0')."""
         labels = [label for label in (self.old_label, self.new_label) if label]
@@ -111,6 +119,11 @@ class BlockChange:
     kind: str
     status: Status
     rows: tuple[DiffRow, ...]
+
+    @property
+    def label(self) -> str:
+        """The kind as people call it ("video link"), in the active language."""
+        return str(BLOCK_KIND_LABELS.get(self.kind, self.kind))
 
 
 class _Entry:
@@ -189,6 +202,10 @@ KIND_LABELS = {
     "single": _("single choice"), "multiple": _("multiple choice"),
     "true_false": _("true or false"), "ordering": _("ordering"), "numeric": _("numeric answer"),
 }  # fmt: skip
+BLOCK_KIND_LABELS = {
+    "text": _("text"), "callout": _("callout"), "image": _("image"),
+    "attachment": _("attachment"), "video": _("video link"),
+}  # fmt: skip
 Formatter = Callable[[Any], str]
 Label = str | Promise
 MODULE_TITLE: tuple[tuple[str, Label, Formatter], ...] = (("title", _("Module title"), str),)
@@ -207,17 +224,46 @@ ASSESSMENT_FIELDS: tuple[tuple[str, Label, Formatter], ...] = (
     ("time_limit_minutes", _("Time limit"), _minutes),
     ("validity_months", _("Validity"), lambda v: str(_("%(n)s months") % {"n": v})),
 )
-LESSON_FIELDS: tuple[tuple[str, Label, Formatter], ...] = (
-    ("title", _("Lesson title"), str),
-    ("source_anchor", _("Source section"), str),
-)
+LESSON_FIELDS: tuple[tuple[str, Label, Formatter], ...] = (("title", _("Lesson title"), str),)
 ITEM_FIELDS: tuple[tuple[str, Label, Formatter], ...] = (
     ("kind", _("Question type"), lambda v: str(KIND_LABELS.get(v, str(v)))),
     ("prompt", _("Question"), str),
     ("choices", _("Answers"), _lines),
     ("feedback", _("Feedback"), str),
-    ("source_anchors", _("Source sections"), lambda v: ", ".join(v or [])),
 )
+Documents = tuple[Mapping[Any, str], Mapping[Any, str]]  # version id → title, old and new
+
+
+def _documents(old: Mapping[str, Any], new: Mapping[str, Any]) -> Documents:
+    def titles(snapshot: Mapping[str, Any]) -> dict[Any, str]:
+        return {
+            s.get("version_id"): str(s.get("document", "")) for s in snapshot.get("sources", [])
+        }
+
+    return titles(old), titles(new)
+
+
+def _source_field(
+    name: str, label: Label, old: Mapping[str, Any], new: Mapping[str, Any], docs: Documents
+) -> FieldChange | None:
+    """Sections compared with their document's title when both snapshots name it (format 2):
+    "s-4" of one procedure is not "s-4" of another, but moving to the procedure's next version
+    is no change of section."""
+
+    def parts(entry: Mapping[str, Any], titles: Mapping[Any, str]) -> tuple[str | None, list[str]]:
+        value = entry.get(name)
+        anchors = [value] if isinstance(value, str) else list(value or [])
+        anchors = [str(a) for a in anchors if a]
+        pk = entry.get("source_version_id")
+        return (titles.get(pk) if pk is not None else None), anchors
+
+    (old_doc, old_anchors), (new_doc, new_anchors) = parts(old, docs[0]), parts(new, docs[1])
+    both = old_doc is not None and new_doc is not None
+
+    def shown(doc: str | None, anchors: list[str]) -> str:
+        return (f"{doc} · " if both and anchors else "") + ", ".join(anchors)
+
+    return _field(name, label, shown(old_doc, old_anchors), shown(new_doc, new_anchors))
 
 
 def _field(name: str, label: Label, old: str, new: str) -> FieldChange | None:
@@ -273,7 +319,10 @@ def _block_text(block: Mapping[str, Any]) -> str:
         return str(block.get("url") or "")
     name, sha = str(block.get("name") or ""), str(block.get("sha256") or "")
     caption = html_to_text(str(block.get("html") or ""))
-    return "\n".join(line for line in (name, f"SHA-256 {sha[:12]}" if sha else "", caption) if line)
+    alt = str(block.get("alt") or "")
+    alt_line = str(_("Text alternative: %(alt)s") % {"alt": alt}) if alt else ""
+    lines = (name, f"SHA-256 {sha[:12]}" if sha else "", alt_line, caption)
+    return "\n".join(line for line in lines if line)
 
 
 def _similarity(old: str, new: str) -> float:
@@ -311,7 +360,7 @@ def _block_changes(
 
 
 def _lesson(
-    old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, moved: bool
+    old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, moved: bool, docs: Documents
 ) -> LessonChange:
     fields: list[FieldChange] = []
     blocks = _block_changes((old or {}).get("blocks", []), (new or {}).get("blocks", []))
@@ -319,6 +368,8 @@ def _lesson(
         status: Status = "added" if old is None else "removed"
     else:
         fields = _fields(old, new, LESSON_FIELDS)
+        source = _source_field("source_anchor", _("Source section"), old, new, docs)
+        fields += [source] if source is not None else []
         touched = fields or any(block.status != "unchanged" for block in blocks)
         status = "modified" if touched else "unchanged"
     entry = new or old or {}
@@ -340,12 +391,16 @@ def _right_answers(item: Mapping[str, Any]) -> str:
     return _lines(choices[i] for i in item.get("correct") or [] if 0 <= i < len(choices))
 
 
-def _item(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, moved: bool) -> ItemChange:
+def _item(
+    old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, moved: bool, docs: Documents
+) -> ItemChange:
     fields: list[FieldChange] = []
     if old is None or new is None:
         status: Status = "added" if old is None else "removed"
     else:
         fields = _fields(old, new, ITEM_FIELDS)
+        source = _source_field("source_anchors", _("Source sections"), old, new, docs)
+        fields += [source] if source is not None else []
         answers = _field("correct", _("Right answer"), _right_answers(old), _right_answers(new))
         if answers is not None and new.get("kind") != "ordering":  # ordering: the choices say it
             fields.append(answers)
@@ -393,11 +448,12 @@ def diff_versions(old: Mapping[str, Any], new: Mapping[str, Any]) -> VersionDiff
     )
     lessons = _aligned(old.get("lessons", []), new.get("lessons", []))
     items = _aligned(old.get("items", []), new.get("items", []))
+    docs = _documents(old, new)
     return VersionDiff(
         old_version=str(old.get("version", "")),
         new_version=str(new.get("version", "")),
         fields=tuple(fields),
         sources=tuple(_sources(old.get("sources", []), new.get("sources", []))),
-        lessons=tuple(_lesson(a, b, moved) for a, b, moved in lessons),
-        items=tuple(_item(a, b, moved) for a, b, moved in items),
+        lessons=tuple(_lesson(a, b, moved, docs) for a, b, moved in lessons),
+        items=tuple(_item(a, b, moved, docs) for a, b, moved in items),
     )

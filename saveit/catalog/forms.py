@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .anchors import parse_key
 from .models import Block, Item
 from .services import BlockInput, ItemInput, LessonInput, VersionSettings
 
@@ -69,11 +70,13 @@ class LessonForm(forms.Form):
         self.fields["source_anchor"].choices = [("", "—"), *sections]  # type: ignore[attr-defined]
 
     def to_input(self) -> LessonInput:
-        return LessonInput(**self.cleaned_data)
+        document, anchor = parse_key(self.cleaned_data["source_anchor"] or "")
+        return LessonInput(self.cleaned_data["title"], anchor, document)
 
 
-class BlockForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Type"), choices=Block.Kind.choices)
+class BlockEditForm(forms.Form):
+    """An existing block: its type stays, the file is replaced only when a new one is sent."""
+
     html = forms.CharField(
         label=_("Text"),
         help_text=_(
@@ -84,15 +87,49 @@ class BlockForm(forms.Form):
     )
     url = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
     file = forms.FileField(label=_("Image or attachment"), required=False)
+    alt = forms.CharField(
+        label=_("Text alternative (images)"),
+        help_text=_("What the image shows, for those who cannot see it. Required for an image."),
+        max_length=300,
+        required=False,
+    )
 
-    def to_input(self) -> BlockInput:
-        upload = self.cleaned_data.get("file")
+    FIELDS_OF_KIND: dict[str, tuple[str, ...]] = {
+        Block.Kind.TEXT: ("html",), Block.Kind.CALLOUT: ("html",), Block.Kind.VIDEO: ("url",),
+        Block.Kind.IMAGE: ("alt", "file"), Block.Kind.ATTACHMENT: ("file",),
+    }  # fmt: skip
+
+    def __init__(self, *args: Any, kind: str | None = None, **kwargs: Any) -> None:
+        """With `kind`, only the fields that kind of block uses (the edit of an existing one)."""
+        super().__init__(*args, **kwargs)
+        if kind is None:
+            return
+        for name in set(self.fields) - set(self.FIELDS_OF_KIND.get(kind, ())):
+            del self.fields[name]
+        if "file" in self.fields:
+            self.fields["file"].label = _("Replace the file (optional)")
+        if "alt" in self.fields:
+            self.fields["alt"].required = True
+            self.fields["alt"].label = _("Text alternative")
+
+    def to_input(self, kind: str) -> BlockInput:
+        data = self.cleaned_data
+        upload = data.get("file")
         return BlockInput(
-            kind=self.cleaned_data["kind"],
-            html=self.cleaned_data["html"],
-            url=self.cleaned_data["url"] or "",
+            kind=kind,
+            html=data.get("html") or "",
+            url=data.get("url") or "",
             upload=(upload.read(), upload.name) if upload else None,
+            alt=data.get("alt") or "",
         )
+
+
+class BlockForm(BlockEditForm):
+    kind = forms.ChoiceField(label=_("Type"), choices=Block.Kind.choices)
+    field_order = ["kind", "html", "url", "file", "alt"]
+
+    def to_input(self, kind: str = "") -> BlockInput:
+        return super().to_input(kind or self.cleaned_data["kind"])
 
 
 class ItemForm(forms.Form):
@@ -121,6 +158,12 @@ class ItemForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["source_anchors"].choices = sections  # type: ignore[attr-defined]
 
+    def clean_source_anchors(self) -> list[str]:
+        keys = self.cleaned_data.get("source_anchors") or []
+        if len({parse_key(key)[0] for key in keys}) > 1:
+            raise forms.ValidationError(_("Choose sections of one procedure."))
+        return list(keys)
+
     def clean_correct(self) -> list[int]:
         raw = self.cleaned_data.get("correct") or ""
         try:
@@ -130,6 +173,7 @@ class ItemForm(forms.Form):
 
     def to_input(self) -> ItemInput:
         data = self.cleaned_data
+        sections = [parse_key(key) for key in data["source_anchors"]]
         return ItemInput(
             kind=data["kind"],
             prompt=data["prompt"],
@@ -139,7 +183,8 @@ class ItemForm(forms.Form):
             tolerance=data["tolerance"] or Decimal(0),
             unit=data["unit"],
             feedback=data["feedback"],
-            source_anchors=list(data["source_anchors"]),
+            source_anchors=[anchor for _document, anchor in sections],
+            source_version_id=sections[0][0] if sections else None,
         )
 
     @staticmethod
@@ -153,7 +198,7 @@ class ItemForm(forms.Form):
             "tolerance": item.tolerance,
             "unit": item.unit,
             "feedback": item.feedback,
-            "source_anchors": item.source_anchors,
+            "source_anchors": item.source_keys,
         }
 
 

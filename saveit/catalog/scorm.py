@@ -5,6 +5,7 @@ with `scorm.js`, `player.js` and `style.css` from `scorm_assets/`) and the files
 attachment blocks under `files/<sha256>/<name>`. The SCO shows the lessons, then scores the
 assessment in the browser and reports score and status through the SCORM 1.2 run-time API.
 The same snapshot and files always give the same bytes (fixed timestamps, sorted entries).
+Every sentence comes from gettext (see scorm_text.py), rendered in the package's language.
 """
 
 from __future__ import annotations
@@ -23,6 +24,12 @@ from string import Template
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from django.template.defaultfilters import filesizeformat
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
+
+from . import scorm_text
 from .diff import html_to_text
 
 ASSETS = Path(__file__).resolve().parent / "scorm_assets"
@@ -73,7 +80,7 @@ def _file_path(block: Mapping[str, Any]) -> str:
     if not SHA256_RE.fullmatch(sha256):
         raise ValueError(f"A file block has an invalid SHA-256: {sha256!r}.")
     name = _ascii(str(block.get("name") or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1])
-    return f"files/{sha256}/{name[-120:] or 'fichier'}"
+    return f"files/{sha256}/{name[-120:] or _ascii(_('file')) or 'file'}"
 
 
 def _file_blocks(snapshot: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -117,11 +124,8 @@ def _plain(markup: str) -> str:
 
 
 def _size(n: int) -> str:
-    if n < 1024:
-        return f"{n} o"
-    if n < 1024 * 1024:
-        return f"{round(n / 1024)} Ko"
-    return f"{n / (1024 * 1024):.1f} Mo".replace(".", ",")
+    """ "12 Ko", "1,5 Mo": Django's translated units, with plain spaces."""
+    return str(filesizeformat(n)).replace("\xa0", " ")
 
 
 def _type_label(block: Mapping[str, Any]) -> str:
@@ -129,7 +133,7 @@ def _type_label(block: Mapping[str, Any]) -> str:
     suffix = str(block.get("name") or "").rsplit(".", 1)
     if len(suffix) == 2 and 1 <= len(suffix[1]) <= 5:
         return suffix[1].upper()
-    return media_type.rsplit("/", 1)[-1].upper() or "Fichier"
+    return media_type.rsplit("/", 1)[-1].upper() or _("File")
 
 
 def _block_html(block: Mapping[str, Any], packaged: Mapping[str, bytes]) -> str:
@@ -139,36 +143,40 @@ def _block_html(block: Mapping[str, Any], packaged: Mapping[str, bytes]) -> str:
         return f'<div class="block">{markup}</div>'
     if kind == "callout":
         return (
-            '<div class="block callout" role="note"><p class="callout-label">À retenir</p>'
-            f"{markup}</div>"
+            '<div class="block callout" role="note">'
+            f'<p class="callout-label">{_e(_("Key point"))}</p>{markup}</div>'
         )
     if kind == "video":
         url = str(block.get("url") or "")
         if urlsplit(url).scheme not in ("http", "https"):
             return ""
         host = urlsplit(url).hostname or url
+        watch = _("Watch the video on %(host)s") % {"host": host}
         return (
-            '<p class="block resource"><span class="tag">Vidéo</span>'
-            f'<a href="{_e(url)}" target="_blank" rel="noopener noreferrer">'
-            f"Regarder la vidéo sur {_e(host)}"
-            '<span class="sr-only"> (nouvelle fenêtre)</span></a></p>'
+            f'<p class="block resource"><span class="tag">{_e(_("Video"))}</span>'
+            f'<a href="{_e(url)}" target="_blank" rel="noopener noreferrer">{_e(watch)}'
+            f'<span class="sr-only"> {_e(_("(new window)"))}</span></a></p>'
         )
     if kind not in FILE_KINDS:
         return ""
-    name = str(block.get("name") or "fichier")
+    name = str(block.get("name") or _("file"))
     path = _file_path(block)
     if path not in packaged:
-        return f'<p class="block resource">« {_e(name)} » (fichier non inclus dans ce paquet)</p>'
+        missing = _("“%(name)s” (file not included in this package)") % {"name": name}
+        return f'<p class="block resource">{_e(missing)}</p>'
     href = quote(path)
     if kind == "image":
         caption = _plain(markup)
-        alt = caption or re.sub(r"[-_]+", " ", name.rsplit(".", 1)[0]).strip()
+        # The designer's text alternative; snapshots older than it had only a caption or a name.
+        alt = str(block.get("alt") or "") or caption
+        alt = alt or re.sub(r"[-_]+", " ", name.rsplit(".", 1)[0]).strip()
         figcaption = f"<figcaption>{_e(caption)}</figcaption>" if caption else ""
         return f'<figure class="block"><img src="{href}" alt="{_e(alt)}">{figcaption}</figure>'
     details = f"{_type_label(block)}, {_size(len(packaged[path]))}"
+    download = _("Download “%(name)s”") % {"name": name}
     return (
-        f'<p class="block resource"><span class="tag">Document</span>'
-        f'<a href="{href}" download>Télécharger « {_e(name)} »</a> '
+        f'<p class="block resource"><span class="tag">{_e(_("Document"))}</span>'
+        f'<a href="{href}" download>{_e(download)}</a> '
         f'<span class="source-ref">({_e(details)})</span></p>'
     )
 
@@ -176,8 +184,10 @@ def _block_html(block: Mapping[str, Any], packaged: Mapping[str, bytes]) -> str:
 def _minutes(n: int) -> str:
     hours, minutes = divmod(int(n), 60)
     if not hours:
-        return f"{minutes} min"
-    return f"{hours} h {minutes:02d}" if minutes else f"{hours} h"
+        return _("%(minutes)s min") % {"minutes": minutes}
+    if not minutes:
+        return _("%(hours)s h") % {"hours": hours}
+    return _("%(hours)s h %(minutes)02d") % {"hours": hours, "minutes": minutes}
 
 
 def _overview(snapshot: Mapping[str, Any]) -> str:
@@ -185,15 +195,16 @@ def _overview(snapshot: Mapping[str, Any]) -> str:
     objectives = [o for o in snapshot.get("objectives", []) if str(o).strip()]
     if objectives:
         items = "".join(f"<li>{_e(o)}</li>" for o in objectives)
-        parts.append(f"<h3>Objectifs</h3><ul>{items}</ul>")
+        parts.append(f"<h3>{_e(_('Learning objectives'))}</h3><ul>{items}</ul>")
     if str(snapshot.get("prerequisites") or "").strip():
-        parts.append(f"<h3>Prérequis</h3><p>{_e(snapshot['prerequisites'])}</p>")
+        parts.append(f"<h3>{_e(_('Prerequisites'))}</h3><p>{_e(snapshot['prerequisites'])}</p>")
     rules = snapshot["assessment"]
+    months = int(rules["validity_months"])
     facts = [
-        ("Durée estimée", _minutes(snapshot.get("duration_minutes") or 0)),
-        ("Leçons", str(len(snapshot.get("lessons", [])))),
-        ("Seuil de réussite", f"{rules['pass_mark']} %"),
-        ("Validité", f"{rules['validity_months']} mois"),
+        (_("Estimated duration"), _minutes(snapshot.get("duration_minutes") or 0)),
+        (_("Lessons"), str(len(snapshot.get("lessons", [])))),
+        (_("Pass mark"), f"{rules['pass_mark']} %"),
+        (_("Validity"), ngettext("%(n)s month", "%(n)s months", months) % {"n": months}),
     ]
     rows = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts)
     parts.append(f'<dl class="facts">{rows}</dl>')
@@ -205,35 +216,28 @@ def _rules(snapshot: Mapping[str, Any]) -> str:
     count = min(int(rules["items_per_attempt"]), len(snapshot.get("items", [])))
     if not count:
         return ""
-    drawn = "tirées au hasard" if rules["randomise"] else "dans l’ordre"
-    attempts = int(rules["max_attempts"])
     limit = rules.get("time_limit_minutes")
-    sentences = [
-        f"L’évaluation comporte {count} question{'s' if count > 1 else ''} {drawn}.",
-        f"Il faut au moins {rules['pass_mark']} % de bonnes réponses pour la réussir.",
-        f"Vous disposez de {attempts} tentative{'s' if attempts > 1 else ''}.",
-    ]
-    if limit:
-        sentences.append(f"Chaque tentative est limitée à {_minutes(limit)}.")
-    return f"<p>{_e(' '.join(sentences))}</p>"
+    text = scorm_text.assessment_rules(rules, count, _minutes(limit) if limit else "")
+    return f"<p>{_e(text)}</p>"
 
 
 def _lessons(snapshot: Mapping[str, Any], packaged: Mapping[str, bytes]) -> tuple[str, str]:
     toc: list[str] = []
     sections: list[str] = []
+    separator = pgettext("between a lesson number and its title", ": ")
     for number, lesson in enumerate(snapshot.get("lessons", []), start=1):
         anchor = f"lecon-{number}"
-        title = _e(lesson.get("title") or f"Leçon {number}")
+        numbered = _("Lesson %(n)s") % {"n": number}
+        title = _e(lesson.get("title") or numbered)
         toc.append(f'<li><a href="#{anchor}">{title}</a></li>')
         blocks = "\n".join(_block_html(b, packaged) for b in lesson.get("blocks", []))
         source = lesson.get("source_anchor")
-        reference = (
-            f'<p class="source-ref">Section {_e(source)} de la procédure</p>' if source else ""
-        )
+        of_procedure = _("Section %(anchor)s of the procedure") % {"anchor": source}
+        reference = f'<p class="source-ref">{_e(of_procedure)}</p>' if source else ""
         sections.append(
             f'<section id="{anchor}" class="card lesson" aria-labelledby="{anchor}-titre">'
-            f'<h2 id="{anchor}-titre"><span class="lesson-number">Leçon {number}'
-            '<span class="sr-only"> : </span></span>'
+            f'<h2 id="{anchor}-titre"><span class="lesson-number">{_e(numbered)}'
+            f'<span class="sr-only">{_e(separator)}</span></span>'
             f"{title}</h2>{reference}\n{blocks}</section>"
         )
     return "\n".join(toc), "\n".join(sections)
@@ -242,17 +246,27 @@ def _lessons(snapshot: Mapping[str, Any], packaged: Mapping[str, bytes]) -> tupl
 def _footer(snapshot: Mapping[str, Any]) -> str:
     sources = snapshot.get("sources", [])
     if not sources:
-        return "<p>Module réalisé avec SAVE IT.</p>"
+        return f"<p>{_e(_('Module made with SAVE IT.'))}</p>"
     items = "".join(
-        f"<li>{_e(s['document'])}, version {_e(s['version_label'])}</li>" for s in sources
+        "<li>{}</li>".format(
+            _e(
+                _("%(document)s, version %(label)s")
+                % {"document": s["document"], "label": s["version_label"]}
+            )
+        )
+        for s in sources
     )
-    return f"<p>Module réalisé avec SAVE IT à partir de :</p><ul>{items}</ul>"
+    return f"<p>{_e(_('Module made with SAVE IT from:'))}</p><ul>{items}</ul>"
 
 
 def _player_data(snapshot: Mapping[str, Any]) -> str:
-    """The JSON the player reads, safe inside <script> (no '<', '>' or '&' left as such)."""
+    """The JSON the player reads, safe inside <script> (no '<', '>' or '&' left as such):
+    the assessment, and every sentence the player shows (it has none of its own)."""
     rules = snapshot["assessment"]
+    drawn = min(int(rules["items_per_attempt"]), len(snapshot.get("items", [])))
     data = {
+        "text": scorm_text.player_templates(),
+        "counted": scorm_text.player_counted(rules, drawn),
         "assessment": {
             name: rules.get(name)
             for name in ("items_per_attempt", "randomise", "pass_mark", "max_attempts")
@@ -283,9 +297,16 @@ def _index_html(snapshot: Mapping[str, Any], packaged: Mapping[str, bytes]) -> s
     summary = str(snapshot.get("summary") or "").strip()
     toc, lessons = _lessons(snapshot, packaged)
     template = Template((ASSETS / "index.html").read_text(encoding="utf-8"))
+    labels = {name: _e(text) for name, text in scorm_text.page_labels().items()}
+    eyebrow = _("Module %(code)s · version %(version)s") % {
+        "code": module["code"],
+        "version": snapshot["version"],
+    }
     return template.substitute(
+        labels,
+        lang=_e(translation.get_language() or "fr"),
         page_title=_e(f"{title} · {module['code']} v{snapshot['version']}"),
-        eyebrow=_e(f"Module {module['code']} · version {snapshot['version']}"),
+        eyebrow=_e(eyebrow),
         title=_e(title),
         summary=f'<p class="lead">{_e(summary)}</p>' if summary else "",
         toc=toc,
@@ -354,14 +375,20 @@ def _manifest(snapshot: Mapping[str, Any], hrefs: list[str]) -> bytes:
 
 
 def build_scorm_package(
-    snapshot: dict[str, Any], files: Mapping[str, bytes] | None = None
+    snapshot: dict[str, Any], files: Mapping[str, bytes] | None = None, *, language: str = "fr"
 ) -> bytes:
     """The SCORM 1.2 ZIP of a snapshot; `files` maps the SHA-256 of file blocks to their bytes.
 
     Files missing from `files` are left out (their blocks say so, see `missing_files`); bytes that
-    do not hash to their key raise ValueError.
+    do not hash to their key raise ValueError. The text is in `language` (French: the learners'
+    language), whatever the language of the request.
     """
-    packaged = _packaged_files(snapshot, files or {})
+    with translation.override(language):
+        return _package(snapshot, files or {})
+
+
+def _package(snapshot: dict[str, Any], files: Mapping[str, bytes]) -> bytes:
+    packaged = _packaged_files(snapshot, files)
     entries: dict[str, bytes] = {
         "index.html": _index_html(snapshot, packaged).encode("utf-8"),
         **{name: (ASSETS / name).read_bytes() for name in STATIC_FILES},

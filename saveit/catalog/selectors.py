@@ -7,7 +7,8 @@ from django.db.models import QuerySet
 from saveit.documents.ingest.outline import Outline
 from saveit.engagements.models import Engagement
 
-from .models import AcceptanceRecord, Module, ModuleVersion
+from .anchors import section_key
+from .models import AcceptanceRecord, Block, Module, ModuleVersion
 
 Status = ModuleVersion.Status
 
@@ -39,24 +40,72 @@ def scope_versions(engagement: Engagement) -> dict[Module, ModuleVersion | None]
     return {module: latest_submitted(module) for module in in_scope_modules(engagement)}
 
 
-def source_anchors(version: ModuleVersion) -> set[str]:
-    anchors: set[str] = set()
-    for link in version.source_links.select_related("document_version"):
-        anchors.update(Outline.from_json(link.document_version.outline).anchors())
-    return anchors
+def source_outlines(version: ModuleVersion) -> dict[int, Outline]:
+    """The outline of each source document version of the module version, in link order."""
+    links = version.source_links.select_related("document_version").order_by("pk")
+    return {
+        link.document_version_id: Outline.from_json(link.document_version.outline) for link in links
+    }
+
+
+def section_index(version: ModuleVersion) -> dict[int, list[str]]:
+    """For each source document version, the anchors of its sections in document order."""
+    return {pk: outline.anchors() for pk, outline in source_outlines(version).items()}
 
 
 def source_sections(version: ModuleVersion) -> list[tuple[str, str]]:
-    """(anchor, heading) of every section the version may point into, in document order."""
+    """(key, label) of every section the version may point into, document after document.
+
+    The key names the document version too (see anchors.py); with several documents the label
+    starts with the document's title, as the same heading may appear in each.
+    """
+    links = list(version.source_links.select_related("document_version__source").order_by("pk"))
     sections: list[tuple[str, str]] = []
-    for link in version.source_links.select_related("document_version__source"):
+    for link in links:
         outline = Outline.from_json(link.document_version.outline)
-        sections += [(s.anchor, s.heading or s.anchor) for s in outline.sections if s.level > 0]
+        prefix = f"{link.document_version.source.title} · " if len(links) > 1 else ""
+        sections += [
+            (section_key(link.document_version_id, s.anchor), prefix + (s.heading or s.anchor))
+            for s in outline.sections
+            if s.level > 0
+        ]
     return sections
+
+
+def used_anchors(version: ModuleVersion) -> dict[int, list[str]]:
+    """What the content actually uses of each source document: the anchors of its lessons,
+    blocks and items, per document version and in that document's order."""
+    order = section_index(version)
+    used: dict[int, set[str]] = {pk: set() for pk in order}
+    rows: list[tuple[int | None, list[str]]] = [
+        *(
+            (pk, [anchor])
+            for pk, anchor in version.lessons.values_list("source_version", "source_anchor")
+        ),
+        *(
+            (pk, [anchor])
+            for pk, anchor in Block.objects.filter(lesson__version=version).values_list(
+                "source_version", "source_anchor"
+            )
+        ),
+        *version.items.values_list("source_version", "source_anchors"),
+    ]
+    for pk, anchors in rows:
+        if pk in used:
+            used[pk].update(a for a in anchors if a)
+    return {pk: [a for a in order[pk] if a in anchors] for pk, anchors in used.items()}
 
 
 def current_acceptance_record(engagement: Engagement) -> AcceptanceRecord | None:
     return engagement.acceptance_records.select_related("document").order_by("-revision").first()
+
+
+def record_lists_scope(engagement: Engagement, record: AcceptanceRecord | None) -> bool:
+    """The record lists the version in review of every module in scope (nothing new since)."""
+    if record is None:
+        return False
+    listed = {m["version_id"] for m in record.snapshot.get("modules", [])}
+    return all(v is not None and v.pk in listed for v in scope_versions(engagement).values())
 
 
 def outdated_versions(engagement: Engagement) -> QuerySet[ModuleVersion]:

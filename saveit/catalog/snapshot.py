@@ -1,4 +1,10 @@
-"""The canonical content of a module version: what is hashed, diffed, previewed and exported."""
+"""The canonical content of a module version: what is hashed, diffed, previewed and exported.
+
+Format 2 says which source document each lesson, block and item comes from, gives each block its
+own anchor and images their text alternative, and lists per source the sections the content
+really uses. Versions submitted before it keep their format 1 snapshot: it is rebuilt in that
+format to check it, so their content hash (signed in a PV) stays valid.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +15,27 @@ from saveit.audit.chain import canonical_json
 
 from .models import ModuleVersion
 
+FORMAT = 2
+
 
 def _number(value: Any) -> str | None:
     return None if value is None else format(value.normalize(), "f")
 
 
-def build_snapshot(version: ModuleVersion) -> dict[str, Any]:
+def build_snapshot(version: ModuleVersion, *, fmt: int = FORMAT) -> dict[str, Any]:
+    from .selectors import used_anchors
+
     module = version.module
     lessons = version.lessons.prefetch_related("blocks").order_by("position", "pk")
     items = version.items.order_by("position", "pk")
     links = version.source_links.select_related("document_version__source").order_by("pk")
-    return {
+    used = used_anchors(version) if fmt >= 2 else {}
+    snapshot: dict[str, Any] = {"format": fmt} if fmt >= 2 else {}
+
+    def since_2(**values: Any) -> dict[str, Any]:
+        return values if fmt >= 2 else {}
+
+    return snapshot | {
         "module": {"code": module.code, "title": module.title},
         "version": version.label,
         "title": version.title,
@@ -41,7 +57,9 @@ def build_snapshot(version: ModuleVersion) -> dict[str, Any]:
                 "version_id": link.document_version.pk,
                 "version_label": link.document_version.version_label,
                 "sha256": link.document_version.sha256,
-                "anchors": list(link.anchors),
+                "anchors": list(used.get(link.document_version_id, []))
+                if fmt >= 2
+                else list(link.anchors),
             }
             for link in links
         ],
@@ -50,6 +68,7 @@ def build_snapshot(version: ModuleVersion) -> dict[str, Any]:
                 "key": lesson.key,
                 "title": lesson.title,
                 "source_anchor": lesson.source_anchor,
+                **since_2(source_version_id=lesson.source_version_id),
                 "blocks": [
                     {
                         "kind": block.kind,
@@ -58,6 +77,11 @@ def build_snapshot(version: ModuleVersion) -> dict[str, Any]:
                         "name": block.name,
                         "sha256": block.sha256,
                         "media_type": block.media_type,
+                        **since_2(
+                            alt=block.alt,
+                            source_anchor=block.source_anchor,
+                            source_version_id=block.source_version_id,
+                        ),
                     }
                     for block in lesson.blocks.all()
                 ],
@@ -76,6 +100,7 @@ def build_snapshot(version: ModuleVersion) -> dict[str, Any]:
                 "unit": item.unit,
                 "feedback": item.feedback,
                 "source_anchors": list(item.source_anchors),
+                **since_2(source_version_id=item.source_version_id),
             }
             for item in items
         ],
@@ -95,7 +120,8 @@ def is_intact(version: ModuleVersion) -> bool:
     """A frozen version's snapshot still hashes to what was submitted, and rows agree with it."""
     if version.snapshot is None:
         return True
+    fmt = int(version.snapshot.get("format", 1))
     return (
         snapshot_sha256(version.snapshot) == version.content_sha256
-        and snapshot_sha256(build_snapshot(version)) == version.content_sha256
+        and snapshot_sha256(build_snapshot(version, fmt=fmt)) == version.content_sha256
     )

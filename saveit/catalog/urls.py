@@ -26,9 +26,24 @@ urlpatterns = [
         name="lesson_delete",
     ),
     path(
+        "modules/versions/<int:version_id>/lecons/<int:lesson_id>/deplacer/",
+        E_.lesson_move,
+        name="lesson_move",
+    ),
+    path(
         "modules/versions/<int:version_id>/lecons/<int:lesson_id>/contenus/",
         E_.block_save,
         name="block_add",
+    ),
+    path(
+        "modules/versions/<int:version_id>/contenus/<int:block_id>/",
+        E_.block_edit,
+        name="block_edit",
+    ),
+    path(
+        "modules/versions/<int:version_id>/contenus/<int:block_id>/deplacer/",
+        E_.block_move,
+        name="block_move",
     ),
     path(
         "modules/versions/<int:version_id>/contenus/<int:block_id>/supprimer/",

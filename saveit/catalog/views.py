@@ -15,7 +15,7 @@ from saveit.core.actions import act
 from saveit.core.errors import Refusal
 from saveit.documents.selectors import in_force_versions
 from saveit.engagements.permissions import access_engagement, can_manage_engagement
-from saveit.engagements.signing import owner_signature, state_of
+from saveit.engagements.signing import State, owner_signature, state_of
 
 from . import selectors, services
 from .forms import ModuleCreateForm
@@ -73,6 +73,9 @@ def module_list(request: HttpRequest, engagement_id: int) -> HttpResponse:
             "is_owner": can_review(member, engagement),
             "record": record,
             "record_state": state_of(record),
+            # A signed record listing the whole scope is final: no new revision to offer.
+            "record_final": state_of(record) == State.SIGNED
+            and selectors.record_lists_scope(engagement, record),
             "record_signature": owner_signature(record) if record and record.document_id else None,
             "outdated": selectors.outdated_versions(engagement),
         },

@@ -17,8 +17,8 @@ from saveit.core.actions import act
 from saveit.core.errors import Refusal
 
 from . import selectors, services
-from .forms import BlockForm, ItemForm, LessonForm, SettingsForm
-from .models import ModuleVersion
+from .forms import BlockEditForm, BlockForm, ItemForm, LessonForm, SettingsForm
+from .models import Block, ModuleVersion
 from .permissions import access_version, can_design, can_review
 from .services.modules import SETTINGS_FIELDS
 
@@ -79,7 +79,17 @@ def version_detail(request: HttpRequest, version_id: int) -> HttpResponse:
                 | {"objectives": "\n".join(version.objectives)}
             ),
             "lesson_form": LessonForm(sections=sections),
-            "block_form": BlockForm(),
+            # One form per lesson and block: field ids stay unique on the page.
+            "block_forms": {lesson.pk: BlockForm(auto_id=f"l{lesson.pk}-%s") for lesson in lessons},
+            "block_edit_forms": {
+                block.pk: BlockEditForm(
+                    initial={"html": block.html, "url": block.url, "alt": block.alt},
+                    prefix=f"b{block.pk}",
+                    kind=block.kind,
+                )
+                for lesson in lessons
+                for block in lesson.blocks.all()
+            },
             "item_form": ItemForm(sections=sections),
             "item_forms": {
                 item.pk: ItemForm(
@@ -144,6 +154,22 @@ def lesson_delete(request: HttpRequest, version_id: int, lesson_id: int) -> Http
 
 @login_required
 @require_POST
+def lesson_move(request: HttpRequest, version_id: int, lesson_id: int) -> HttpResponse:
+    member, version = _designer_version(request, version_id)
+    direction = request.POST.get("direction", "")
+    return _done(
+        request,
+        version,
+        lambda: services.move_lesson(
+            version=version, by=member, lesson_id=lesson_id, direction=direction
+        ),
+        _("The lesson is moved."),
+        f"#lesson-{lesson_id}",
+    )
+
+
+@login_required
+@require_POST
 def block_save(request: HttpRequest, version_id: int, lesson_id: int) -> HttpResponse:
     member, version = _designer_version(request, version_id)
     form = BlockForm(request.POST, request.FILES)
@@ -151,7 +177,7 @@ def block_save(request: HttpRequest, version_id: int, lesson_id: int) -> HttpRes
         messages.error(
             request, _("Check the content: %(errors)s") % {"errors": form.errors.as_text()}
         )
-        return redirect(_url(version))
+        return redirect(f"{_url(version)}#lesson-{lesson_id}")
     return _done(
         request,
         version,
@@ -161,6 +187,52 @@ def block_save(request: HttpRequest, version_id: int, lesson_id: int) -> HttpRes
         _("The content is added."),
         f"#lesson-{lesson_id}",
     )
+
+
+@login_required
+@require_POST
+def block_edit(request: HttpRequest, version_id: int, block_id: int) -> HttpResponse:
+    member, version = _designer_version(request, version_id)
+    block = _block_of(version, block_id)
+    form = BlockEditForm(request.POST, request.FILES, prefix=f"b{block_id}", kind=block.kind)
+    if not form.is_valid():
+        messages.error(
+            request, _("Check the content: %(errors)s") % {"errors": form.errors.as_text()}
+        )
+        return redirect(f"{_url(version)}#block-{block_id}")
+    return _done(
+        request,
+        version,
+        lambda: services.save_block(
+            version=version, by=member, block_id=block_id, data=form.to_input(block.kind)
+        ),
+        _("The content is saved."),
+        f"#block-{block_id}",
+    )
+
+
+@login_required
+@require_POST
+def block_move(request: HttpRequest, version_id: int, block_id: int) -> HttpResponse:
+    member, version = _designer_version(request, version_id)
+    direction = request.POST.get("direction", "")
+    return _done(
+        request,
+        version,
+        lambda: services.move_block(
+            version=version, by=member, block_id=block_id, direction=direction
+        ),
+        _("The content is moved."),
+        f"#block-{block_id}",
+    )
+
+
+def _block_of(version: ModuleVersion, block_id: int) -> Block:
+    """Same 404 for a block of another version as for one that does not exist."""
+    block = Block.objects.filter(lesson__version=version, pk=block_id).first()
+    if block is None:
+        raise Http404
+    return block
 
 
 @login_required

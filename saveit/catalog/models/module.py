@@ -16,6 +16,8 @@ from saveit.accounts.models import Membership, Organization
 from saveit.documents.models import DocumentVersion
 from saveit.engagements.models import Engagement
 
+from ..anchors import section_key
+
 
 def new_key(prefix: str) -> str:
     """A key that follows a lesson or item from one version to the next (for diffs)."""
@@ -129,6 +131,8 @@ class SourceLink(models.Model):
     document_version = models.ForeignKey(
         DocumentVersion, on_delete=models.PROTECT, related_name="module_links"
     )
+    # The sections of this document the version's lessons, blocks and items come from, in the
+    # document's order; recomputed from the content at submission (see selectors.used_anchors).
     anchors = models.JSONField(default=list)
 
     class Meta:
@@ -148,6 +152,10 @@ class Lesson(models.Model):
     position = models.PositiveIntegerField(default=0)
     title = models.CharField(_("title"), max_length=200)
     source_anchor = models.CharField(_("source section"), max_length=120, blank=True)
+    # The document version the anchor points into: anchors ("s-4-3") repeat across procedures.
+    source_version = models.ForeignKey(
+        DocumentVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     reviewed = models.BooleanField(default=True)  # False while a generated proposal is unread
 
     class Meta:
@@ -155,6 +163,10 @@ class Lesson(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def source_key(self) -> str:
+        return section_key(self.source_version_id, self.source_anchor)
 
 
 class Block(models.Model):
@@ -172,9 +184,14 @@ class Block(models.Model):
     url = models.URLField(blank=True)
     file = models.FileField(upload_to="modules/", blank=True)
     name = models.CharField(max_length=255, blank=True)
+    alt = models.CharField(_("text alternative"), max_length=300, blank=True)  # images only
     sha256 = models.CharField(max_length=64, blank=True)
     media_type = models.CharField(max_length=100, blank=True)
     source_anchor = models.CharField(max_length=120, blank=True)
+    # The document version the anchor points into: anchors ("s-4-3") repeat across procedures.
+    source_version = models.ForeignKey(
+        DocumentVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["lesson", "position", "pk"]
@@ -203,6 +220,10 @@ class Item(models.Model):
     unit = models.CharField(_("unit"), max_length=40, blank=True)
     feedback = models.TextField(_("feedback"), blank=True)
     source_anchors = models.JSONField(default=list, blank=True)
+    # The document version the anchor points into: anchors ("s-4-3") repeat across procedures.
+    source_version = models.ForeignKey(
+        DocumentVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     rule = models.CharField(max_length=30, blank=True)  # the heuristic that proposed it
     reviewed = models.BooleanField(default=True)
 
@@ -211,6 +232,10 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return self.prompt[:60]
+
+    @property
+    def source_keys(self) -> list[str]:
+        return [section_key(self.source_version_id, anchor) for anchor in self.source_anchors]
 
 
 class ReviewComment(models.Model):

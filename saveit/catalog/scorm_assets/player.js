@@ -1,9 +1,12 @@
-/* SAVE IT: the assessment player of an exported module (scored here, reported via SCORM 1.2). */
+/* SAVE IT: the assessment player of an exported module (scored here, reported via SCORM 1.2).
+ * It has no sentence of its own: every text comes from the package data, translated at export
+ * (data.text: templates with %(name)s placeholders; data.counted: texts with their plural). */
 (function () {
   "use strict";
 
   var data = JSON.parse(document.getElementById("saveit-data").textContent);
   var rules = data.assessment;
+  var counted = data.counted;
   var zone = document.getElementById("evaluation-zone");
   var announcer = document.getElementById("annonce");
   var startedAt = Date.now();
@@ -45,8 +48,11 @@
     announcer.textContent = "";
     window.setTimeout(function () { announcer.textContent = text; }, 50);
   }
-  function plural(n, one, many) {
-    return n + " " + (n > 1 ? many : one);
+  /* The sentence `key` with its %(name)s placeholders filled from `values`; %% is a percent sign. */
+  function t(key, values) {
+    return String(data.text[key]).replace(/%\((\w+)\)s|%%/g, function (match, name) {
+      return name ? String(values[name]) : "%";
+    });
   }
   /* "12,5", "1 200", "-3.75" -> number; anything else -> null. */
   function parseNumber(text) {
@@ -90,10 +96,10 @@
       list.appendChild(el("li", { "data-index": String(index) }, [
         el("span", { class: "step-text", text: text }),
         el("span", { class: "step-actions" }, [
-          el("button", { type: "button", class: "move", "data-move": "-1", "aria-label": "Monter : " + text },
-            [el("span", { "aria-hidden": "true", text: "↑ " }), "Monter"]),
-          el("button", { type: "button", class: "move", "data-move": "1", "aria-label": "Descendre : " + text },
-            [el("span", { "aria-hidden": "true", text: "↓ " }), "Descendre"]),
+          el("button", { type: "button", class: "move", "data-move": "-1", "aria-label": t("move_up_step", { step: text }) },
+            [el("span", { "aria-hidden": "true", text: "\u2191 " }), t("move_up")]),
+          el("button", { type: "button", class: "move", "data-move": "1", "aria-label": t("move_down_step", { step: text }) },
+            [el("span", { "aria-hidden": "true", text: "\u2193 " }), t("move_down")]),
         ]),
       ]));
     });
@@ -103,7 +109,7 @@
     });
     refreshMoves(list);
     return el("div", {}, [
-      el("p", { class: "hint", id: id + "-aide", text: "Remettez les étapes dans le bon ordre avec les boutons « Monter » et « Descendre »." }),
+      el("p", { class: "hint", id: id + "-aide", text: t("ordering_hint") }),
       list,
     ]);
   }
@@ -126,12 +132,13 @@
     var focusTarget = button.disabled ? row.querySelector("[data-move='" + (up ? "1" : "-1") + "']") : button;
     focusTarget.focus();
     var position = Array.prototype.indexOf.call(list.children, row) + 1;
-    announce("« " + row.querySelector(".step-text").textContent + " » est maintenant en position " +
-      position + " sur " + list.children.length + ".");
+    announce(t("step_moved", {
+      step: row.querySelector(".step-text").textContent, position: position, total: list.children.length,
+    }));
   }
 
   function numericQuestion(entry, id) {
-    var label = "Votre réponse" + (entry.item.unit ? " (en " + entry.item.unit + ")" : "");
+    var label = entry.item.unit ? t("your_answer_in", { unit: entry.item.unit }) : t("your_answer");
     return el("div", { class: "numeric" }, [
       el("label", { for: id + "-valeur", text: label }),
       el("span", { class: "numeric-field" }, [
@@ -139,7 +146,7 @@
           "aria-describedby": id + "-aide" }),
         entry.item.unit ? el("span", { class: "unit", "aria-hidden": "true", text: entry.item.unit }) : null,
       ]),
-      el("p", { class: "hint", id: id + "-aide", text: "Un nombre, par exemple 12 ou 12,5." }),
+      el("p", { class: "hint", id: id + "-aide", text: t("number_hint") }),
     ]);
   }
 
@@ -151,10 +158,10 @@
     else if (kind === "numeric") body = numericQuestion(entry, id);
     else body = choiceQuestion(entry, id);
     var legend = el("legend", {}, [
-      el("span", { class: "q-number", text: "Question " + position + " sur " + total }),
+      el("span", { class: "q-number", text: t("question_of", { n: position, total: total }) }),
       el("span", { class: "q-prompt", text: entry.item.prompt }),
     ]);
-    var hint = kind === "multiple" ? el("p", { class: "hint", text: "Plusieurs réponses sont possibles." }) : null;
+    var hint = kind === "multiple" ? el("p", { class: "hint", text: t("several_answers") }) : null;
     return el("fieldset", { class: "question", id: id, "data-kind": kind }, [
       legend, hint, body, el("p", { class: "q-error", id: id + "-erreur", hidden: true }),
     ]);
@@ -191,33 +198,27 @@
 
   function missingMessage(entry, fieldset) {
     if (entry.item.kind === "numeric" && fieldset.querySelector("input").value.trim() !== "") {
-      return "Saisissez un nombre, par exemple 12 ou 12,5.";
+      return t("enter_number");
     }
-    return entry.item.kind === "numeric" ? "Saisissez votre réponse." : "Choisissez une réponse.";
+    return entry.item.kind === "numeric" ? t("enter_answer") : t("choose_answer");
   }
 
   /* ---------- the assessment flow ---------- */
-  function rulesText() {
-    var parts = [plural(state.drawn.length, "question", "questions")];
-    parts.push("seuil de réussite " + rules.pass_mark + " %");
-    if (rules.time_limit_minutes) parts.push("durée limite " + rules.time_limit_minutes + " min");
-    return parts.join(" · ");
-  }
-  function attemptText() {
-    return "tentative " + state.attempt + " sur " + rules.max_attempts;
+  function attemptValues() {
+    return { n: state.attempt, total: rules.max_attempts };
   }
 
   function showIntro() {
     zone.textContent = "";
     if (!data.items.length) {
-      zone.appendChild(el("p", { text: "Ce module ne comporte pas d’évaluation." }));
+      zone.appendChild(el("p", { text: t("no_assessment") }));
       zone.appendChild(finishButton());
       return;
     }
     if (alreadyPassed) {
-      zone.appendChild(el("p", { class: "notice notice-success", text: "Vous avez déjà réussi cette évaluation." }));
+      zone.appendChild(el("p", { class: "notice notice-success", text: t("already_passed") }));
     }
-    var start = el("button", { type: "button", class: "btn btn-primary", id: "commencer", text: "Commencer l’évaluation" });
+    var start = el("button", { type: "button", class: "btn btn-primary", id: "commencer", text: t("start") });
     start.addEventListener("click", startAttempt);
     zone.appendChild(start);
   }
@@ -227,8 +228,8 @@
     state.drawn = draw();
     zone.textContent = "";
     var form = el("form", { id: "questionnaire", novalidate: "novalidate", "aria-labelledby": "tentative-titre" });
-    form.appendChild(el("h3", { id: "tentative-titre", tabindex: "-1", text: "T" + attemptText().slice(1) }));
-    form.appendChild(el("p", { class: "meta", text: rulesText() }));
+    form.appendChild(el("h3", { id: "tentative-titre", tabindex: "-1", text: t("attempt_of", attemptValues()) }));
+    form.appendChild(el("p", { class: "meta", text: counted.rules }));
     if (rules.time_limit_minutes) {
       form.appendChild(el("p", { class: "timer", role: "timer", id: "minuteur" }));
     }
@@ -237,7 +238,7 @@
       form.appendChild(renderQuestion(entry, i + 1, state.drawn.length));
     });
     form.appendChild(el("div", { class: "actions" }, [
-      el("button", { type: "submit", class: "btn btn-primary", id: "valider", text: "Valider mes réponses" }),
+      el("button", { type: "submit", class: "btn btn-primary", id: "valider", text: t("submit") }),
     ]));
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -256,9 +257,9 @@
     var left = Math.max(0, Math.round((state.deadline - Date.now()) / 1000));
     var timer = document.getElementById("minuteur");
     if (timer) {
-      timer.textContent = "Temps restant : " + Math.floor(left / 60) + " min " + String(left % 60).padStart(2, "0") + " s";
+      timer.textContent = t("time_left", { minutes: Math.floor(left / 60), seconds: String(left % 60).padStart(2, "0") });
     }
-    if (left === 60) announce("Il reste une minute.");
+    if (left === 60) announce(t("one_minute_left"));
     if (left === 0) submit(true);
   }
 
@@ -277,9 +278,9 @@
     var summary = document.getElementById("erreurs");
     if (missing.length) {
       summary.textContent = "";
-      summary.appendChild(el("p", { text: "Il reste des questions sans réponse valide :" }));
+      summary.appendChild(el("p", { text: t("unanswered") }));
       summary.appendChild(el("ul", {}, missing.map(function (n) {
-        var link = el("a", { href: "#q" + n, text: "Question " + n });
+        var link = el("a", { href: "#q" + n, text: t("question_n", { n: n }) });
         link.addEventListener("click", function (event) {
           event.preventDefault(); // go straight to the first field of the question
           document.getElementById("q" + n).querySelector("input, button").focus();
@@ -310,36 +311,32 @@
 
   function showResult(form, right, score, timeUp) {
     Array.prototype.forEach.call(form.querySelectorAll("input, button"), function (c) { c.disabled = true; });
-    form.querySelector("#tentative-titre").textContent = "Vos réponses, " + attemptText();
+    form.querySelector("#tentative-titre").textContent = t("answers_of_attempt", attemptValues());
     var timer = document.getElementById("minuteur");
     if (timer) timer.remove();
     Array.prototype.forEach.call(form.querySelectorAll("fieldset.question"), function (fieldset, i) {
       var feedback = state.drawn[i].item.feedback;
       fieldset.classList.add(right[i] ? "is-right" : "is-wrong");
       fieldset.appendChild(el("div", { class: "q-verdict" }, [
-        el("strong", { text: right[i] ? "Bonne réponse" : "Réponse incorrecte" }),
+        el("strong", { text: right[i] ? t("correct") : t("incorrect") }),
         feedback ? el("p", { text: feedback }) : null,
       ]));
     });
     var result = el("section", { class: "result " + (state.passed ? "is-passed" : "is-failed"), id: "resultat",
       "aria-labelledby": "resultat-titre" });
-    result.appendChild(el("h3", { id: "resultat-titre", tabindex: "-1", text: "Votre résultat : " + score + " %" }));
-    if (timeUp) result.appendChild(el("p", { text: "Temps écoulé : vos réponses ont été validées automatiquement." }));
-    result.appendChild(el("p", { class: "verdict", text: state.passed
-      ? "Évaluation réussie. Le seuil de réussite est de " + rules.pass_mark + " %."
-      : "Évaluation non réussie. Le seuil de réussite est de " + rules.pass_mark + " %." }));
+    result.appendChild(el("h3", { id: "resultat-titre", tabindex: "-1", text: t("result", { score: score }) }));
+    if (timeUp) result.appendChild(el("p", { text: t("time_up") }));
+    result.appendChild(el("p", { class: "verdict", text: t(state.passed ? "passed" : "not_passed", { mark: rules.pass_mark }) }));
     var count = right.filter(Boolean).length;
-    result.appendChild(el("p", { text: plural(count, "bonne réponse", "bonnes réponses") + " sur " +
-      right.length + ". Le détail figure sous chaque question ci-dessous." }));
+    result.appendChild(el("p", { text: counted.right_answers[count] }));
     var actions = el("div", { class: "actions" });
     if (!state.passed && state.attempt < rules.max_attempts) {
       var retry = el("button", { type: "button", class: "btn btn-secondary", id: "recommencer",
-        text: "Nouvelle tentative (" + (state.attempt + 1) + " sur " + rules.max_attempts + ")" });
+        text: t("retry", { n: state.attempt + 1, total: rules.max_attempts }) });
       retry.addEventListener("click", startAttempt);
       actions.appendChild(retry);
     } else if (!state.passed) {
-      result.appendChild(el("p", { text: "Vous avez utilisé " + plural(rules.max_attempts, "tentative", "tentatives") +
-        " sur " + rules.max_attempts + " pour cette session." }));
+      result.appendChild(el("p", { text: counted.attempts_used }));
     }
     actions.appendChild(finishButton());
     result.appendChild(actions);
@@ -348,16 +345,14 @@
   }
 
   function finishButton() {
-    var button = el("button", { type: "button", class: "btn btn-primary", id: "terminer", text: "Terminer le module" });
+    var button = el("button", { type: "button", class: "btn btn-primary", id: "terminer", text: t("finish") });
     button.addEventListener("click", function () {
       if (!data.items.length) {
         lms.set("cmi.core.lesson_status", "completed");
       }
       finish();
       zone.textContent = "";
-      var text = lms.connected
-        ? "Module terminé : vos résultats sont enregistrés. Vous pouvez fermer cette fenêtre."
-        : "Module terminé. Vous pouvez fermer cette fenêtre.";
+      var text = lms.connected ? t("finished_recorded") : t("finished");
       zone.appendChild(el("p", { class: "notice notice-success", id: "fin", role: "status", text: text }));
     });
     return button;

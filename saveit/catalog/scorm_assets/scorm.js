@@ -90,7 +90,7 @@
       return this.api[name].apply(this.api, args);
     } catch (error) {
       if (global.console) {
-        global.console.warn("SCORM " + name + " a échoué", error);
+        global.console.warn("SCORM call failed: " + name, error); // for developers, not learners
       }
       return "";
     }

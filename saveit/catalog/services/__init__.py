@@ -1,12 +1,12 @@
 """Every write on modules: keyword-only, atomic, audited."""
 
 from .acceptance import activate_on_signature, generate_acceptance_record
+from .blocks import delete_block, move_block, save_block
 from .edits import (
     accept_proposals,
-    delete_block,
     delete_item,
     delete_lesson,
-    save_block,
+    move_lesson,
     save_item,
     save_lesson,
     update_settings,
@@ -32,6 +32,8 @@ __all__ = [
     "delete_lesson",
     "generate_acceptance_record",
     "mark_outdated",
+    "move_block",
+    "move_lesson",
     "request_changes",
     "save_block",
     "save_item",

@@ -40,12 +40,31 @@ def _approved_scope(engagement: Engagement) -> list[ModuleVersion]:
     return [version for version in scope.values() if version is not None]
 
 
+def _check_replaceable(engagement: Engagement) -> None:
+    """A signed record is evidence: a new revision replaces it only when the scope moved on."""
+    current = selectors.current_acceptance_record(engagement)
+    if current is None or state_of(current) != State.SIGNED:
+        return
+    if not selectors.record_lists_scope(engagement, current):
+        return
+    raise Refusal(
+        _(
+            "Revision %(revision)s of the record is signed and already lists every version in "
+            "scope: a new revision would replace signed evidence without changing anything. "
+            "It becomes possible once a new version of a module is approved."
+        )
+        % {"revision": current.revision},
+        code="record_signed",
+    )
+
+
 @transaction.atomic
 def generate_acceptance_record(*, engagement: Engagement, by: Membership) -> AcceptanceRecord:
     engagement = lock(engagement)
     require_manager(engagement, by)
     require_phase(engagement, Phase.VALIDATION)
     versions = _approved_scope(engagement)
+    _check_replaceable(engagement)
     revision = (engagement.acceptance_records.aggregate(n=Max("revision"))["n"] or 0) + 1
     record = AcceptanceRecord.objects.create(
         engagement=engagement,

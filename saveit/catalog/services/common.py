@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
+from django.db.models import Manager, Max, QuerySet
 from django.utils.translation import gettext as _
 
 from saveit.accounts.models import Membership
@@ -13,6 +16,7 @@ from ..models import Module, ModuleVersion
 from ..permissions import can_design, can_review
 
 DESIGN_PHASES = (Phase.PRODUCTION, Phase.VALIDATION)
+T = TypeVar("T")
 
 
 def require_designer(engagement: Engagement, by: Membership) -> None:
@@ -73,3 +77,35 @@ def locked_draft(version: ModuleVersion, by: Membership) -> ModuleVersion:
 
 def module_of(version: ModuleVersion) -> Module:
     return version.module
+
+
+DIRECTIONS = {"up": -1, "down": 1}
+
+
+def renumbered(rows: list[T]) -> list[T]:
+    """The rows with positions 0, 1, 2… in the given order (to save with bulk_update)."""
+    for position, row in enumerate(rows):
+        row.position = position  # type: ignore[attr-defined]
+    return rows
+
+
+def moved(rows: list[T], row: T, direction: str) -> list[T]:
+    """The rows with `row` swapped with its neighbour above ("up") or below ("down")."""
+    if direction not in DIRECTIONS:
+        raise Refusal(_("Move up or down."), code="direction")
+    index = rows.index(row)
+    target = index + DIRECTIONS[direction]
+    if not 0 <= target < len(rows):
+        raise Refusal(
+            _("It is already first.") if direction == "up" else _("It is already last."),
+            code="cannot_move",
+        )
+    order = list(rows)
+    order[index], order[target] = order[target], order[index]
+    return renumbered(order)
+
+
+def next_position(rows: QuerySet[Any] | Manager[Any]) -> int:
+    """After the last one, whatever gaps older edits left."""
+    last = rows.aggregate(last=Max("position"))["last"]
+    return 0 if last is None else last + 1

@@ -44,6 +44,7 @@ class VersionSettings:
 class LessonInput:
     title: str
     source_anchor: str = ""
+    source_version_id: int | None = None  # needed only when several sources hold the anchor
 
 
 @dataclass
@@ -52,6 +53,7 @@ class BlockInput:
     html: str = ""
     url: str = ""
     upload: tuple[bytes, str] | None = None
+    alt: str = ""  # images: what the picture shows, for those who cannot see it
 
 
 @dataclass
@@ -65,6 +67,7 @@ class ItemInput:
     unit: str = ""
     feedback: str = ""
     source_anchors: list[str] = field(default_factory=list)
+    source_version_id: int | None = None  # needed only when several sources hold the anchors
 
     def normalised(self) -> ItemInput:
         """The item as stored, or a refusal saying what makes it unanswerable."""
@@ -94,6 +97,7 @@ class ItemInput:
             return ItemInput(
                 kind, self.prompt.strip(), [], [], self.answer, self.tolerance,
                 self.unit.strip(), self.feedback.strip(), list(self.source_anchors),
+                self.source_version_id,
             )  # fmt: skip
         if kind in (Item.Kind.SINGLE, Item.Kind.MULTIPLE) and len(choices) < 2:
             raise Refusal(_("Give at least two answers to choose from."), code="choices")
@@ -103,7 +107,7 @@ class ItemInput:
             raise Refusal(_("This question type has exactly one right answer."), code="correct")
         return ItemInput(
             kind, self.prompt.strip(), choices, correct, None, Decimal(0), "",
-            self.feedback.strip(), list(self.source_anchors),
+            self.feedback.strip(), list(self.source_anchors), self.source_version_id,
         )  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from saveit.documents.models import DocumentVersion
 from saveit.engagements.models import Engagement
 from saveit.engagements.services.common import lock
 
+from .. import selectors
 from ..models import Block, Item, Lesson, Module, ModuleVersion, SourceLink, new_key
 from .common import require_design_phase, require_designer
 
@@ -60,11 +61,10 @@ def create_module(
     version = ModuleVersion.objects.create(module=module, title=title, created_by=by)
     counts = {"lessons": 0, "items": 0}
     for source in sources:
-        anchors: list[str] = []
+        SourceLink.objects.create(version=version, document_version=source)
         if propose:
-            counts = _propose_into(version, Outline.from_json(source.outline), counts)
-            anchors = sorted({lesson.source_anchor for lesson in version.lessons.all()} - {""})
-        SourceLink.objects.create(version=version, document_version=source, anchors=anchors)
+            counts = _propose_into(version, source, counts)
+    record_source_anchors(version)
     record_event(
         organization=engagement.client,
         action="module.created",
@@ -81,13 +81,22 @@ def create_module(
     return version
 
 
+def record_source_anchors(version: ModuleVersion) -> None:
+    """Each source link lists the sections of its own document the content uses, exactly."""
+    used = selectors.used_anchors(version)
+    links = list(version.source_links.all())
+    for link in links:
+        link.anchors = used.get(link.document_version_id, [])
+    SourceLink.objects.bulk_update(links, ["anchors"])
+
+
 def _propose_into(
-    version: ModuleVersion, outline: Outline, counts: dict[str, int]
+    version: ModuleVersion, source: DocumentVersion, counts: dict[str, int]
 ) -> dict[str, int]:
     """Generated lessons and items stay unreviewed: none can be submitted as is."""
     from ..transform import propose_skeleton
 
-    skeleton = propose_skeleton(outline)
+    skeleton = propose_skeleton(Outline.from_json(source.outline))
     lesson_position = version.lessons.count()
     for offset, proposed in enumerate(skeleton.lessons):
         lesson = Lesson.objects.create(
@@ -96,6 +105,7 @@ def _propose_into(
             position=lesson_position + offset,
             title=proposed.title[:200],
             source_anchor=proposed.source_anchor,
+            source_version=source,
             reviewed=False,
         )
         Block.objects.bulk_create(
@@ -105,6 +115,7 @@ def _propose_into(
                 kind=block.kind,
                 html=block.html,
                 source_anchor=block.source_anchor,
+                source_version=source,
             )
             for i, block in enumerate(proposed.blocks)
         )
@@ -123,6 +134,7 @@ def _propose_into(
             unit=item.unit[:40],
             feedback=item.feedback,
             source_anchors=list(item.source_anchors),
+            source_version=source,
             rule=item.rule,
             reviewed=False,
         )
@@ -181,25 +193,37 @@ SETTINGS_FIELDS = (
 
 
 def _copy_content(source: ModuleVersion, target: ModuleVersion) -> None:
-    for lesson in source.lessons.prefetch_related("blocks"):
-        blocks = list(lesson.blocks.all())
-        lesson.pk = None
-        lesson.version = target
-        lesson.save()
-        for block in blocks:
-            block.pk = None
-            block.lesson = lesson
-        Block.objects.bulk_create(blocks)
-    items = list(source.items.all())
-    for item in items:
-        item.pk = None
-        item.version = target
-    Item.objects.bulk_create(items)
-    for link in source.source_links.select_related("document_version__source"):
+    """Rows copied one for one; what pointed into a procedure now points into its version in
+    force (anchors are stable from one version of a procedure to the next)."""
+    moved_to: dict[int, int] = {}
+    for link in source.source_links.select_related("document_version__source").order_by("pk"):
         current = (
             link.document_version.source.versions.filter(
                 status=DocumentVersion.Status.IN_FORCE
             ).first()
             or link.document_version
         )
-        SourceLink.objects.create(version=target, document_version=current, anchors=link.anchors)
+        moved_to[link.document_version_id] = current.pk
+        SourceLink.objects.create(version=target, document_version=current)
+
+    def follow(pk: int | None) -> int | None:
+        return None if pk is None else moved_to.get(pk, pk)
+
+    for lesson in source.lessons.prefetch_related("blocks"):
+        blocks = list(lesson.blocks.all())
+        lesson.pk = None
+        lesson.version = target
+        lesson.source_version_id = follow(lesson.source_version_id)
+        lesson.save()
+        for block in blocks:
+            block.pk = None
+            block.lesson = lesson
+            block.source_version_id = follow(block.source_version_id)
+        Block.objects.bulk_create(blocks)
+    items = list(source.items.all())
+    for item in items:
+        item.pk = None
+        item.version = target
+        item.source_version_id = follow(item.source_version_id)
+    Item.objects.bulk_create(items)
+    record_source_anchors(target)

@@ -16,6 +16,7 @@ from .. import selectors
 from ..models import ModuleVersion, ReviewComment
 from ..snapshot import build_snapshot, is_intact, snapshot_sha256
 from .common import locked_draft, require_design_phase, require_review_phase, require_reviewer
+from .modules import record_source_anchors
 
 Status = ModuleVersion.Status
 
@@ -56,6 +57,7 @@ def submit_version(*, version: ModuleVersion, by: Membership) -> ModuleVersion:
     """Freeze the draft: its snapshot and content hash are what the client will validate."""
     version = locked_draft(version, by)
     _check_complete(version)
+    record_source_anchors(version)  # what the content uses now, not what it used at creation
     snapshot = build_snapshot(version)
     version.snapshot = snapshot
     version.content_sha256 = snapshot_sha256(snapshot)
@@ -165,8 +167,13 @@ def add_comment(
     require_reviewer(engagement, by)
     require_design_phase(engagement)
     version = ModuleVersion.objects.get(pk=version.pk)
-    if version.snapshot is None:
-        raise Refusal(_("Only a submitted version can be commented."), code="not_submitted")
+    if version.status != Status.SUBMITTED or version.snapshot is None:
+        # Once decided (approved, active, changes requested…) the review is over.
+        raise Refusal(
+            _("Only a version awaiting your review can be commented (this one is %(status)s).")
+            % {"status": version.get_status_display()},
+            code="not_submitted",
+        )
     if not (body or "").strip():
         raise Refusal(_("The comment is empty."), code="body")
     lessons = {lesson["key"] for lesson in version.snapshot["lessons"]}

@@ -134,7 +134,7 @@ def procedure_docx(sections: Sequence[SampleSection] = SECTIONS) -> bytes:
     document.add_paragraph(TITLE, style="Title")
     document.add_paragraph(PREAMBLE)
     for heading, level, blocks in sections:
-        if heading.startswith(PAGE_BREAK_BEFORE):
+        if heading.split(" ", 1)[0] in PAGE_BREAK_BEFORE:  # "4." but not "4.1"
             document.add_page_break()
         document.add_heading(heading, level=level)
         for kind, value in blocks:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import json
 import re
@@ -14,6 +15,8 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 
 from saveit.catalog.scorm import build_scorm_package, missing_files, scorm_filename
 
@@ -186,6 +189,12 @@ def sample_snapshot(**overrides: Any) -> dict[str, Any]:
     return snapshot
 
 
+def french(msgid: str) -> str:
+    """The text the package shows for `msgid` (French, translated or not yet)."""
+    with translation.override("fr"):
+        return gettext(msgid)
+
+
 def _open(package: bytes) -> zipfile.ZipFile:
     return zipfile.ZipFile(io.BytesIO(package))
 
@@ -246,7 +255,7 @@ def test_index_is_french_accessible_and_self_contained():
     archive = _open(build_scorm_package(sample_snapshot(), FILES))
     index = archive.read("index.html").decode()
     assert '<html lang="fr">' in index
-    assert "Mode autonome : les résultats ne sont pas transmis à une plateforme." in index
+    assert french("Standalone mode: the results are not sent to a platform.") in index
     assert '<script src="scorm.js"></script>' in index
     assert "<strong>technicien</strong>" in index  # sanitised HTML kept as given
     assert 'href="https://videos.example.org/paillasse"' in index
@@ -306,7 +315,10 @@ def test_files_missing_or_corrupt():
     assert missing_files(snapshot, None) == sorted([IMAGE_SHA, ATTACHMENT_SHA])
     archive = _open(build_scorm_package(snapshot))
     assert not [name for name in archive.namelist() if name.startswith("files/")]
-    assert "fichier non inclus dans ce paquet" in archive.read("index.html").decode()
+    name = html.escape(
+        french("“%(name)s” (file not included in this package)") % {"name": "Fiche sécurité.pdf"}
+    )
+    assert name in archive.read("index.html").decode()
     with pytest.raises(ValueError, match="does not match"):
         build_scorm_package(snapshot, {IMAGE_SHA: b"autre chose", ATTACHMENT_SHA: ATTACHMENT})
 

@@ -29,6 +29,16 @@ ALLOWED_TAGS = {"p", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "t
 ALLOWED_TAGS |= {"strong", "em"}
 TRUE_FALSE = ["Vrai", "Faux"]
 ORDER = "Remettez dans l'ordre les étapes de « {} »."
+# What each objective promises, and the kind of question of its lesson that assesses it.
+OBJECTIVE_RULES = {
+    "Appliquer dans l'ordre les étapes de": {"ordering_steps"},
+    "Identifier les responsabilités définies dans": {"responsibility"},
+    "Connaître les délais et seuils fixés dans": {"figure"},
+    "Respecter les obligations et interdictions de": {
+        "obligation", "prohibition", "required_elements",
+    },
+    "Expliquer les points clés de": set(),  # a lesson without questions: nothing to draw from
+}  # fmt: skip
 
 
 def outline_of(content: bytes, name: str) -> Outline:
@@ -50,6 +60,28 @@ def answer(skeleton: Skeleton, prompt: str) -> str:
     return found.choices[found.correct[0]]
 
 
+def lesson_items(skeleton: Skeleton, anchor: str) -> list:
+    """The items drawn from a lesson's section or its subsections."""
+    return [
+        i
+        for i in skeleton.items
+        if any(a == anchor or a.startswith(f"{anchor}-") for a in i.source_anchors)
+    ]
+
+
+def assert_objectives_fit(skeleton: Skeleton) -> None:
+    """Each objective is an operational verb phrase on its own lesson, assessed by its items."""
+    for lesson, objective in zip(skeleton.lessons, skeleton.objectives, strict=True):
+        promise = next((p for p in OBJECTIVE_RULES if objective.startswith(p)), None)
+        assert promise is not None, objective  # an action one can observe, not "Comprendre…"
+        assert objective == f"{promise} « {lesson.title} ».", objective
+        rules = {i.rule for i in lesson_items(skeleton, lesson.source_anchor)}
+        if OBJECTIVE_RULES[promise]:
+            assert rules & OBJECTIVE_RULES[promise], (objective, rules)
+        else:
+            assert rules == set(), (objective, rules)
+
+
 def assert_consistent(outline: Outline, skeleton: Skeleton) -> None:
     """What every skeleton owes its reviewers, whatever the procedure."""
     anchors = set(outline.anchors())
@@ -62,7 +94,7 @@ def assert_consistent(outline: Outline, skeleton: Skeleton) -> None:
             assert all(0 <= n < len(proposed.choices) for n in proposed.correct)
     prompts = [proposed.prompt for proposed in skeleton.items]
     assert len(set(prompts)) == len(prompts)
-    assert len(skeleton.objectives) == len(skeleton.lessons)
+    assert_objectives_fit(skeleton)
     assert tags_of(skeleton) <= ALLOWED_TAGS
     assert propose_skeleton(outline) == skeleton  # deterministic
 
@@ -252,9 +284,111 @@ def test_a_multi_page_french_procedure(fmt):
         assert answer(skeleton, prompt) == "Le responsable qualité fournisseurs"
 
 
-def test_the_multi_page_docx_spans_several_pages():
-    document = zipfile.ZipFile(io.BytesIO(pf.procedure_docx())).read("word/document.xml")
-    assert document.count(b'w:type="page"') >= 3
+def test_the_multi_page_docx_keeps_every_numbered_phase_across_its_page_breaks():
+    content = pf.procedure_docx()
+    document = zipfile.ZipFile(io.BytesIO(content)).read("word/document.xml")
+    assert document.count(b'w:type="page"') == len(pf.PAGE_BREAK_BEFORE)  # the fixture's premise
+    outline = outline_of(content, "PR-ACH-007.docx")
+    numbered = [s for s in outline.sections if s.level > 0]
+    expected = [
+        (h.split(" ", 1)[0].rstrip("."), h.split(" ", 1)[1], lvl) for h, lvl, _b in pf.SECTIONS
+    ]
+    assert [(s.number, s.title, s.level) for s in numbered] == expected
+    kinds = {"p": "paragraph", "bullets": "list", "numbers": "list", "table": "table"}
+    for section, (_heading, _level, blocks) in zip(numbered, pf.SECTIONS, strict=True):
+        # Nothing lost or moved at a page break: each section holds exactly its own content.
+        assert [b.kind for b in section.blocks] == [kinds[kind] for kind, _value in blocks]
+        for block, (kind, value) in zip(section.blocks, blocks, strict=True):
+            if kind == "p":
+                assert block.text == " ".join(str(value).split()), section.anchor
+    phases = [s.title for s in numbered if s.level == 1 and s.title.startswith("Phase")]
+    assert phases == [
+        "Phase 0 – Qualification de la demande", "Phase 1 – Cartographie des risques",
+        "Phase 2 – Audit sur site", "Phase 3 – Décision et suivi",
+    ]  # fmt: skip
+    assert (
+        outline.section("s-6").blocks[1].items[-1]
+        == "Présenter les constats en réunion de clôture."
+    )
+    lessons = [lesson.title for lesson in propose_skeleton(outline).lessons]
+    assert [title for title in lessons if title.startswith("Phase")] == phases
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_the_elements_a_section_requires_become_one_multiple_choice(fmt):
+    content = pf.procedure_docx() if fmt == "docx" else pf.procedure_pdf(pages=4)
+    skeleton = propose_skeleton(outline_of(content, f"PR-ACH-007.{fmt}"))
+    (chosen,) = [i for i in skeleton.items if i.kind == "multiple"]
+    # 4.1: "Le service demandeur doit décrire le composant, les volumes annuels et le niveau …"
+    assert chosen.prompt == "Selon la procédure, qu'est-ce que le service demandeur doit décrire ?"
+    assert (chosen.rule, chosen.source_anchors) == ("required_elements", ["s-4-1"])
+    right = [chosen.choices[n] for n in chosen.correct]
+    assert right == ["Le composant", "Le niveau de criticité", "Les volumes annuels"]
+    wrong = set(chosen.choices) - set(right)
+    assert 2 <= len(wrong) <= 3
+    # The wrong answers are things the procedure names elsewhere, not inventions.
+    others = " ".join(
+        s.plain_text().lower()
+        for s in outline_of(content, f"x.{fmt}").sections
+        if s.anchor != "s-4-1"
+    )
+    assert all(choice.lower() in others for choice in wrong), wrong
+    assert "« Le service demandeur doit décrire le composant" in chosen.feedback
+
+
+def test_a_list_introduced_as_required_gives_a_multiple_choice_with_its_items():
+    sections = [
+        ("1. Ouverture du dossier", 1, (
+            ("p", "Le dossier fournisseur doit comporter les pièces suivantes :"),
+            ("bullets", ["l’extrait Kbis de moins de trois mois ;", "l’attestation d’assurance ;",
+                         "le certificat ISO 9001 en cours de validité."]),
+        )),
+        ("2. Audit", 1, (
+            ("p", "L’auditeur vérifie les registres de contrôle."),
+            ("p", "Le responsable qualité signe le rapport d’audit."),
+        )),
+        ("3. Décision", 1, (("p", "Le directeur des achats prononce la décision de référencement."),)),
+    ]  # fmt: skip
+    skeleton = propose_skeleton(outline_of(sf.sample_docx(sections), "dossier.docx"))
+    (chosen,) = [i for i in skeleton.items if i.kind == "multiple"]
+    assert (
+        chosen.prompt == "Selon la procédure, qu'est-ce que le dossier fournisseur doit comporter ?"
+    )
+    assert [chosen.choices[n] for n in chosen.correct] == [
+        "L’attestation d’assurance", "L’extrait Kbis de moins de trois mois",
+        "Le certificat ISO 9001 en cours de validité",
+    ]  # fmt: skip
+    assert set(chosen.choices) - {chosen.choices[n] for n in chosen.correct} == {
+        "La décision de référencement", "Le rapport d’audit", "Les registres de contrôle",
+    }  # fmt: skip
+    assert chosen.source_anchors == ["s-1"]
+
+
+def test_no_multiple_choice_without_wrong_answers_from_elsewhere():
+    sections = [
+        ("1. Demande", 1, (
+            ("p", "Le demandeur doit préciser le composant, le volume et le délai souhaité."),
+        )),
+    ]  # fmt: skip
+    skeleton = propose_skeleton(outline_of(sf.sample_docx(sections), "seul.docx"))
+    assert not [i for i in skeleton.items if i.kind == "multiple"]
+
+
+def test_the_procedure_with_phases_over_three_pdf_pages():
+    """The shared sample's long version: seven sections, phases, a table flattened by the PDF."""
+    outline = outline_of(sf.sample_pdf(pages=3), "procédure-longue.pdf")
+    skeleton = propose_skeleton(outline)
+    assert_consistent(outline, skeleton)
+    assert [lesson.source_anchor for lesson in skeleton.lessons] == [
+        "s-1", "s-2", "s-3", "s-4", "s-5", "s-6", "s-7",
+    ]  # fmt: skip
+    assert skeleton.lessons[4].title == "Phase 0 – Qualification et cadrage"
+    kinds = Counter(item.kind for item in skeleton.items)
+    assert {"ordering", "true_false", "single", "numeric"} <= set(kinds)
+    deadline = next(i for i in skeleton.items if i.unit == "jours ouvrés")
+    assert deadline.answer == 10 and deadline.source_anchors == ["s-6"]
+    # Text flattened from a PDF table is not a statement: no question is drawn from it.
+    assert not any("Étape Responsable" in item.prompt for item in skeleton.items)
 
 
 def test_caps_keep_every_lesson_represented():

@@ -251,3 +251,58 @@ def test_inputs_are_not_mutated():
     before = copy.deepcopy((old, new))
     diff_versions(old, new)
     assert (old, new) == before
+
+
+def test_block_kinds_are_named_for_people():
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    new = old_snapshot()
+    new["lessons"][0]["blocks"].append(
+        _text("") | {"kind": "video", "url": "https://v.example.org/a"}
+    )
+    (added,) = [
+        b for b in diff_versions(old_snapshot(), new).lessons[0].blocks if b.status == "added"
+    ]
+    assert (added.kind, added.label) == ("video", "video link")
+    with translation.override("fr"):
+        assert added.label == gettext("video link")  # the model's own label, translated
+
+
+def test_an_images_text_alternative_is_part_of_its_diff():
+    def image(alt: str) -> dict[str, str]:
+        return _text("") | {"kind": "image", "name": "plan.png", "sha256": "d" * 64, "alt": alt}
+
+    old, new = old_snapshot(), old_snapshot()
+    old["lessons"][0]["blocks"].append(image("Plan"))
+    new["lessons"][0]["blocks"].append(image("Plan de la paillasse"))
+    (changed,) = [b for b in diff_versions(old, new).lessons[0].blocks if b.status != "unchanged"]
+    assert changed.status == "modified"
+    assert [(r.old, r.new) for r in changed.rows if r.kind == "changed"] == [
+        ("Text alternative: Plan", "Text alternative: Plan de la paillasse")
+    ]
+
+
+def test_sections_of_two_documents_are_told_apart_but_a_new_document_version_is_no_change():
+    old, new = old_snapshot(), old_snapshot()
+    for snapshot in (old, new):
+        snapshot["sources"].append(
+            {
+                "document": "Consignes d'accès",
+                "version_id": 20,
+                "version_label": "1.0",
+                "sha256": "e" * 64,
+                "anchors": ["1"],
+            }
+        )
+        snapshot["lessons"][0]["source_version_id"] = 11
+    new["lessons"][0]["source_version_id"] = 20  # same anchor "1", the other procedure
+    lesson = diff_versions(old, new).lessons[0]
+    (field,) = lesson.fields
+    assert (field.old, field.new) == ("Procédure d'hygiène · 1", "Consignes d'accès · 1")
+    # The next version of the same procedure: the lesson still comes from the same section.
+    before, after = old_snapshot(), old_snapshot()
+    before["lessons"][0]["source_version_id"] = 11
+    after["sources"][0] = after["sources"][0] | {"version_id": 12, "version_label": "2.0"}
+    after["lessons"][0]["source_version_id"] = 12
+    assert diff_versions(before, after).lessons[0].fields == ()

@@ -7,10 +7,12 @@ from decimal import Decimal
 
 from saveit.documents.ingest.outline import Block, Outline, Section
 
+from . import required
 from . import roles as r
 from . import sentences as s
 from .figures import figures
 from .proposals import ItemKind, ProposedItem, Rule
+from .required import ElementPool
 
 MIN_STEPS, MAX_STEPS = 3, 8
 MIN_DISTRACTORS, MAX_DISTRACTORS = 2, 3
@@ -183,8 +185,38 @@ def _from_table(rows: list[list[str]], anchor: str, book: RoleBook) -> list[Prop
     return found
 
 
+def _required(section: Section, pool: ElementPool) -> list[ProposedItem]:
+    """One multiple choice per list of required elements, its wrong answers from elsewhere."""
+    found: list[ProposedItem] = []
+    for requirement in required.requirements(section):
+        wrong = pool.distractors(section.anchor, requirement.elements)
+        if not wrong:
+            continue
+        choices = sorted(
+            {required.capitalised(c) for c in [*requirement.elements, *wrong]}, key=s.normalise
+        )
+        right = {s.normalise(required.capitalised(e)) for e in requirement.elements}
+        correct = [i for i, choice in enumerate(choices) if s.normalise(choice) in right]
+        found.append(
+            _item(
+                "multiple",
+                requirement.prompt,
+                choices,
+                correct,
+                requirement.feedback,
+                [section.anchor],
+                "required_elements",
+            )
+        )
+    return found
+
+
 def section_candidates(
-    section: Section, children: list[Section], book: RoleBook, start: int
+    section: Section,
+    children: list[Section],
+    book: RoleBook,
+    start: int,
+    pool: ElementPool | None = None,
 ) -> list[Candidate]:
     """Candidates of one section; `children` are its direct subsections (for step order)."""
     found: list[tuple[ProposedItem, bool]] = []
@@ -202,4 +234,5 @@ def section_candidates(
             found += [(item, True) for item in _from_table(block.rows, section.anchor, book)]
         for sentence in statements(block):
             found += _from_sentence(sentence, section.anchor, book)
+    found += [(item, True) for item in _required(section, pool or ElementPool())]
     return [Candidate(item, start + i, primary) for i, (item, primary) in enumerate(found)]

@@ -13,7 +13,9 @@ from typing import Literal
 
 BlockKind = Literal["text", "callout"]
 ItemKind = Literal["single", "multiple", "true_false", "ordering", "numeric"]
-Rule = Literal["ordering_steps", "obligation", "prohibition", "responsibility", "figure"]
+Rule = Literal[
+    "ordering_steps", "obligation", "prohibition", "responsibility", "figure", "required_elements"
+]
 ITEM_KINDS: tuple[ItemKind, ...] = ("ordering", "true_false", "single", "multiple", "numeric")
 
 

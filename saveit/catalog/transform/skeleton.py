@@ -15,6 +15,7 @@ from . import select
 from .blocks import section_blocks
 from .items import INTRO_TITLE, Candidate, role_book, section_candidates
 from .proposals import ProposedItem, ProposedLesson, Skeleton
+from .required import element_pool
 
 ITEMS_PER_LESSON = 6
 ITEMS_MAX = 60
@@ -74,13 +75,14 @@ def _objective(title: str, items: list[ProposedItem]) -> str:
         return f"Identifier les responsabilités définies dans « {title} »."
     if "figure" in rules:
         return f"Connaître les délais et seuils fixés dans « {title} »."
-    if rules & {"obligation", "prohibition"}:
+    if rules & {"obligation", "prohibition", "required_elements"}:
         return f"Respecter les obligations et interdictions de « {title} »."
     return f"Expliquer les points clés de « {title} »."
 
 
 def propose_skeleton(outline: Outline) -> Skeleton:
     book = role_book(outline)
+    pool = element_pool(outline)
     lessons: list[ProposedLesson] = []
     per_lesson: list[list[Candidate]] = []
     seen: set[str] = set()
@@ -92,7 +94,9 @@ def propose_skeleton(outline: Outline) -> Skeleton:
         lessons.append(ProposedLesson(_title(group.head), group.head.anchor, blocks))
         found: list[Candidate] = []
         for index, section in enumerate(group.sections):
-            found += section_candidates(section, group.children(index), book, position + len(found))
+            found += section_candidates(
+                section, group.children(index), book, position + len(found), pool
+            )
         position += len(found)
         per_lesson.append(select.varied(select.unique(found, seen), ITEMS_PER_LESSON))
     kept = select.bounded(per_lesson, ITEMS_MAX)
