@@ -1,18 +1,18 @@
-"""Attestations API, mounted at /api/v1/: read one, revoke it."""
+"""Attestations API, mounted at /api/v1/: read one, revoke one, download an engagement's."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from ninja import Field, Router, Schema
 
 from saveit.accounts.permissions import acting_member
 from saveit.core.api_support import COMMON_ERRORS, ErrorOut
 
 from .models import Attestation
-from .permissions import access_attestation
+from .permissions import access_attestation, access_engagement_attestations
 from .services import revoke_attestation
 
 router = Router(tags=["attestations"])
@@ -67,3 +67,20 @@ def revoke(request: HttpRequest, attestation_id: int, payload: RevokeIn):  # typ
     member = acting_member(request)
     attestation = access_attestation(member, attestation_id)
     return _out(revoke_attestation(attestation=attestation, reason=payload.reason, by=member))
+
+
+@router.get(
+    "/engagements/{engagement_id}/attestations.zip",
+    response={200: None, **COMMON_ERRORS},
+    summary="Download every attestation of an engagement",
+    description=(
+        "A zip of `attestations/<number>.pdf`, each exactly the PDF of its own download, and "
+        "`attestations/index.csv` (number, holder, module, version, score, dates, state, "
+        "SHA-256 and size of each PDF)."
+    ),
+)
+def engagement_attestations_zip(request: HttpRequest, engagement_id: int) -> FileResponse:
+    from .views import engagement_zip_response
+
+    engagement = access_engagement_attestations(acting_member(request), engagement_id)
+    return engagement_zip_response(engagement)

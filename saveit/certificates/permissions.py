@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from saveit.accounts.models import Membership
 from saveit.accounts.roles import Role
-from saveit.engagements.permissions import is_provider_staff
+from saveit.engagements.models import Engagement
+from saveit.engagements.permissions import access_engagement, is_provider_staff
 
 from .models import Attestation
+
+# The client roles that read every attestation of their organisation (a learner reads only hers).
+CLIENT_READER_ROLES = (Role.CLIENT_OWNER, Role.CLIENT_MANAGER)
 
 
 def access_attestation(member: Membership | None, attestation_id: int) -> Attestation:
@@ -22,8 +27,29 @@ def access_attestation(member: Membership | None, attestation_id: int) -> Attest
     if is_provider_staff(member):
         return attestation
     same_org = member.organization_id == attestation.organization_id
-    if same_org and member.role in (Role.CLIENT_OWNER, Role.CLIENT_MANAGER):
+    if same_org and member.role in CLIENT_READER_ROLES:
         return attestation
     if same_org and member.role == Role.LEARNER and attestation.learner.user_id == member.user_id:
         return attestation
     raise Http404
+
+
+def can_download_attestations_of(member: Membership | None, engagement: Engagement) -> bool:
+    """The same people as for one attestation's PDF, so the archive is no way around that rule."""
+    if is_provider_staff(member):
+        return True
+    return (
+        member is not None
+        and member.is_current()
+        and member.organization_id == engagement.client_id
+        and member.role in CLIENT_READER_ROLES
+    )
+
+
+def access_engagement_attestations(member: Membership | None, engagement_id: int) -> Engagement:
+    """The engagement whose attestations `member` may download: 404 when it is not theirs, 403
+    when they see the engagement but their role does not read attestations (an auditor)."""
+    engagement = access_engagement(member, engagement_id)
+    if not can_download_attestations_of(member, engagement):
+        raise PermissionDenied
+    return engagement

@@ -8,6 +8,11 @@ urlpatterns = [
     path("attestations/<int:attestation_id>/pdf/", views.pdf, name="pdf"),
     path("attestations/<int:attestation_id>/open-badge/", views.badge, name="badge"),
     path("attestations/<int:attestation_id>/revoquer/", views.revoke, name="revoke"),
+    path(
+        "missions/<int:engagement_id>/attestations.zip",
+        views.engagement_zip,
+        name="engagement_zip",
+    ),
     path("verify/", views.verify_form, name="verify_form"),
     path("verify/<str:code>/", views.verify, name="verify"),
     path("verify/<str:code>/status.json", views.credential_status, name="credential"),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import tempfile
+
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,13 +14,15 @@ from django.views.decorators.http import require_POST
 
 from saveit.accounts.permissions import acting_member
 from saveit.core.actions import act
+from saveit.engagements.models import Engagement
 from saveit.learning.forms import RevokeForm
 
 from . import keys, selectors
+from .bulk import write_attestations_zip
 from .credential import achievement, issuer_profile
 from .models import Attestation
 from .pdf_data import render_attestation_pdf
-from .permissions import access_attestation
+from .permissions import access_attestation, access_engagement_attestations
 from .services import can_revoke, facts_from_json, revoke_attestation
 
 
@@ -46,6 +50,32 @@ def pdf(request: HttpRequest, attestation_id: int) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="attestation-{attestation.number}.pdf"'
     return response
+
+
+def engagement_zip_response(engagement: Engagement) -> FileResponse:
+    """Every attestation of the engagement as PDF, and their index, in one zip (web and API)."""
+    # On disk, not in memory: a large engagement's archive weighs hundreds of megabytes.
+    archive = tempfile.TemporaryFile()  # noqa: SIM115  (the response closes it once sent)
+    try:
+        write_attestations_zip(
+            selectors.attestations_of_engagement(engagement).order_by("number"), archive
+        )
+    except BaseException:
+        archive.close()
+        raise
+    archive.seek(0)
+    return FileResponse(
+        archive,
+        as_attachment=True,
+        filename=f"attestations-{engagement.reference}.zip",
+        content_type="application/zip",
+    )
+
+
+@login_required
+def engagement_zip(request: HttpRequest, engagement_id: int) -> FileResponse:
+    engagement = access_engagement_attestations(acting_member(request), engagement_id)
+    return engagement_zip_response(engagement)
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""Deployment and learner API, mounted at /api/v1/: populations, imports, assignments, attempts."""
+"""Deployment and learner API, mounted at /api/v1/: populations, learners, imports, assignments,
+re-certification campaigns, attempts."""
 
 from __future__ import annotations
 
@@ -15,9 +16,17 @@ from saveit.core.api_support import COMMON_ERRORS, ErrorOut
 from saveit.engagements.permissions import access_engagement
 
 from . import selectors
-from .models import Assignment, Attempt
-from .permissions import access_import, access_own_assignment, access_own_attempt, access_population
-from .services import assignments, attempts, populations
+from .importing import FIELDS
+from .models import Assignment, Attempt, Learner, RecertificationCampaign
+from .permissions import (
+    access_campaign,
+    access_import,
+    access_learner,
+    access_own_assignment,
+    access_own_attempt,
+    access_population,
+)
+from .services import assignments, attempts, learners, populations, recertification
 
 router = Router(tags=["deployment"])
 WRITE_ERRORS: dict[int, Any] = {**COMMON_ERRORS, 409: ErrorOut}
@@ -46,6 +55,41 @@ class ImportOut(Schema):
     errors: list[dict[str, Any]]
     created_learners: int
     updated_learners: int
+
+
+class LearnerPatch(Schema):
+    """Only the fields given change; null or "" empties an optional one."""
+
+    last_name: str | None = Field(None, max_length=150)
+    first_name: str | None = Field(None, max_length=150)
+    email: str | None = Field(None, max_length=254)
+    employee_id: str | None = Field(None, max_length=64)
+    site: str | None = Field(None, max_length=200)
+    job: str | None = Field(None, max_length=200)
+    manager: str | None = Field(None, max_length=200)
+
+
+class LearnerOut(Schema):
+    id: int
+    last_name: str
+    first_name: str
+    email: str
+    employee_id: str
+    site: str
+    job: str
+    manager: str
+
+
+class CampaignIn(Schema):
+    due_on: date
+
+
+class CampaignOut(Schema):
+    id: int
+    module_version_id: int
+    replaced_versions: list[int]
+    due_on: date
+    created_at: datetime
 
 
 class AssignIn(Schema):
@@ -111,6 +155,20 @@ def _import(b) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "errors": b.errors,
         "created_learners": b.created_learners,
         "updated_learners": b.updated_learners,
+    }
+
+
+def _learner(learner: Learner) -> dict[str, Any]:
+    return {"id": learner.pk, **{key: getattr(learner, key) for key in FIELDS}}
+
+
+def _campaign(c: RecertificationCampaign) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "module_version_id": c.version_id,
+        "replaced_versions": c.replaced_versions,
+        "due_on": c.due_on,
+        "created_at": c.created_at,
     }
 
 
@@ -189,6 +247,25 @@ def upload_import(request: HttpRequest, population_id: int, file: File[UploadedF
     return 201, _import(batch)
 
 
+@router.patch(
+    "/populations/{population_id}/learners/{learner_id}", response={200: LearnerOut, **WRITE_ERRORS}
+)
+def update_learner(  # type: ignore[no-untyped-def]
+    request: HttpRequest, population_id: int, learner_id: int, payload: LearnerPatch
+):
+    """Corrects a learner of the population, held to the import's rules (409 with the fields at
+    fault in `errors`). A new e-mail address ends the access opened with the old one."""
+    member = acting_member(request)
+    population = access_population(member, population_id)
+    learner = access_learner(member, population, learner_id)
+    given = {k: v or "" for k, v in payload.model_dump(exclude_unset=True).items()}
+    fields = {key: getattr(learner, key) for key in FIELDS} | given
+    updated = learners.update_learner(
+        population=population, learner=learner, fields=fields, by=member
+    )
+    return _learner(updated)
+
+
 @router.post("/population-imports/{import_id}/commit", response={200: ImportOut, **WRITE_ERRORS})
 def commit_import(request: HttpRequest, import_id: int):  # type: ignore[no-untyped-def]
     """All or nothing; a second commit of the same import answers 409."""
@@ -219,6 +296,19 @@ def assign(request: HttpRequest, engagement_id: int, payload: AssignIn):  # type
             version=version, learner_ids=payload.learner_ids, due_on=payload.due_on, by=member
         )
     return 201, {"created": created}
+
+
+@router.patch(
+    "/recertification-campaigns/{campaign_id}", response={200: CampaignOut, **WRITE_ERRORS}
+)
+def update_campaign(request: HttpRequest, campaign_id: int, payload: CampaignIn):  # type: ignore[no-untyped-def]
+    """A new due date for the campaign and its assignments still open (client owner or the
+    provider's project manager)."""
+    member = acting_member(request)
+    campaign = recertification.change_campaign_due_date(
+        campaign=access_campaign(member, campaign_id), due_on=payload.due_on, by=member
+    )
+    return _campaign(campaign)
 
 
 @router.get("/me/assignments", response={200: list[AssignmentOut], **COMMON_ERRORS})

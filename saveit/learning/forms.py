@@ -63,6 +63,11 @@ class AssignForm(forms.Form):
 
 
 class PasswordForm(forms.Form):
+    current_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
     password = forms.CharField(
         label=_("New password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
@@ -70,6 +75,11 @@ class PasswordForm(forms.Form):
         label=_("Confirm the password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+    def __init__(self, *args, needs_current: bool, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        if not needs_current:  # a first password, after signing in by link
+            del self.fields["current_password"]
 
     def clean(self):  # type: ignore[no-untyped-def]
         data = super().clean() or {}
@@ -80,6 +90,14 @@ class PasswordForm(forms.Form):
 
 class LinkRequestForm(forms.Form):
     email = forms.EmailField(label=_("Your e-mail address"))
+
+
+class CampaignDueForm(forms.Form):
+    due_on = forms.DateField(
+        label=_("New due date"),
+        # A date input reads ISO dates only, whatever the language of the page.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
 
 
 class RevokeForm(forms.Form):

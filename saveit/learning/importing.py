@@ -14,7 +14,7 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
 from xml.parsers import expat
@@ -165,6 +165,25 @@ def parse_population_file(
         return _parse_csv(content, max_rows=max_rows, max_errors=max_errors)
     except _Refused as refused:
         return ParsedFile(rows=[], errors=refused.errors, columns=[], total_lines=0)
+
+
+def check_person(fields: Mapping[str, str | None]) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """One learner typed by hand, held to the rules of a file's row.
+
+    Returns the values as an import would keep them (trimmed, inner spaces folded, e-mail lower
+    case) and every problem as (column key, message): a missing name, a value too long, an
+    e-mail address Django refuses, a spreadsheet formula, a control character.
+    """
+    values = [" ".join((fields.get(key) or "").split()) for key in FIELDS]
+    values[FIELDS.index("email")] = values[FIELDS.index("email")].lower()
+    problems = _cell_problems(values, _Messages.current())
+    wrong = {key for key, _message in problems}
+    problems += [
+        (key, _("This value holds invisible control characters: it is refused."))
+        for key, value in zip(FIELDS, values, strict=True)
+        if key not in wrong and _CONTROL.search(value)
+    ]
+    return dict(zip(FIELDS, values, strict=True)), problems
 
 
 def column_label(key: str) -> str:

@@ -13,7 +13,14 @@ from saveit.engagements.permissions import (
     is_client_owner_of,
 )
 
-from .models import Assignment, Attempt, Learner, Population, PopulationImport
+from .models import (
+    Assignment,
+    Attempt,
+    Learner,
+    Population,
+    PopulationImport,
+    RecertificationCampaign,
+)
 
 
 def can_deploy(member: Membership | None, engagement: Engagement) -> bool:
@@ -48,6 +55,17 @@ def access_learner(member: Membership | None, population: Population, learner_id
     if learner is None:
         raise Http404
     return learner
+
+
+def access_campaign(member: Membership | None, campaign_id: int) -> RecertificationCampaign:
+    campaign = (
+        RecertificationCampaign.objects.select_related("module__engagement", "version")
+        .filter(pk=campaign_id, module__engagement__in=engagements_visible_to(member))
+        .first()
+    )
+    if campaign is None:
+        raise Http404
+    return campaign
 
 
 def is_learner(member: Membership | None) -> bool:

@@ -31,6 +31,11 @@ def members_of(population: Population, query: str = "") -> QuerySet[Learner]:
     return learners.order_by("last_name", "first_name", "pk")
 
 
+def populations_of_learner(learner: Learner, engagement: Engagement) -> QuerySet[Population]:
+    """The engagement's populations this person belongs to (a record is shared by them all)."""
+    return engagement.populations.filter(members__learner=learner).order_by("name")
+
+
 def learners_by_email(engagement: Engagement, emails: list[str]) -> dict[str, int]:
     return dict(
         Learner.objects.filter(organization_id=engagement.client_id, email__in=emails).values_list(
@@ -60,20 +65,30 @@ def version_progress(engagement: Engagement) -> list[dict[str, Any]]:
     )  # type: ignore[attr-defined]
 
 
+STILL_ON_OLD_LISTED = 200  # names listed per campaign; the count is always the true one
+
+
 def campaigns_of(engagement: Engagement) -> list[dict[str, object]]:
-    """Each campaign with who is still on an old version (not yet passed the new one)."""
+    """Each campaign with who is still on an old version (not yet passed the new one): how
+    many, and the first of them by name."""
     campaigns = RecertificationCampaign.objects.filter(
         module__engagement=engagement
     ).select_related("version__module")
     rows = []
     for campaign in campaigns:
         new = campaign.assignments.all()
+        still_on_old = new.exclude(status=Status.PASSED)
         rows.append(
             {
                 "campaign": campaign,
                 "assigned": new.count(),
                 "passed": new.filter(status=Status.PASSED).count(),
-                "still_on_old": new.exclude(status=Status.PASSED).select_related("learner")[:200],
+                "still_on_old_count": still_on_old.count(),
+                "still_on_old": list(
+                    still_on_old.select_related("learner").order_by(
+                        "learner__last_name", "learner__first_name", "pk"
+                    )[:STILL_ON_OLD_LISTED]
+                ),
             }
         )
     return rows

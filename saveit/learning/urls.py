@@ -14,6 +14,16 @@ urlpatterns = [
         D.member_remove,
         name="member_remove",
     ),
+    path(
+        "populations/<int:population_id>/membres/<int:learner_id>/modifier/",
+        D.member_edit,
+        name="member_edit",
+    ),
+    path(
+        "deploiement/campagnes/<int:campaign_id>/echeance/",
+        D.campaign_due,
+        name="campaign_due",
+    ),
     path("populations/imports/<int:import_id>/", D.import_preview, name="import"),
     path("populations/imports/<int:import_id>/valider/", D.import_commit, name="import_commit"),
     path(

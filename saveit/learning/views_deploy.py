@@ -18,10 +18,18 @@ from saveit.core.errors import Refusal
 from saveit.engagements.permissions import access_engagement
 
 from . import selectors
-from .forms import AssignForm, ImportForm, LearnerForm, PopulationForm
+from .forms import AssignForm, CampaignDueForm, ImportForm, LearnerForm, PopulationForm
+from .importing import FIELDS
 from .models import PopulationImport
-from .permissions import access_import, access_learner, access_population, can_deploy
-from .services import assignments, populations
+from .permissions import (
+    access_campaign,
+    access_import,
+    access_learner,
+    access_population,
+    can_deploy,
+)
+from .services import assignments, learners, populations, recertification
+from .services.learners import LearnerRefused
 
 
 def _assign_form(request: HttpRequest, engagement) -> AssignForm:  # type: ignore[no-untyped-def]
@@ -33,6 +41,22 @@ def _assign_form(request: HttpRequest, engagement) -> AssignForm:  # type: ignor
         ],
         populations=[(p.pk, p.name) for p in engagement.populations.order_by("name")],
     )
+
+
+def _due_form(campaign, data=None) -> CampaignDueForm:  # type: ignore[no-untyped-def]
+    """One form per campaign on the page: the prefix keeps their fields' ids apart."""
+    return CampaignDueForm(
+        data, prefix=f"campaign-{campaign.pk}", initial={"due_on": campaign.due_on}
+    )
+
+
+def _refused(form: LearnerForm, refusal: Refusal) -> None:
+    """A refusal shown beside the fields it concerns, or above the form."""
+    if isinstance(refusal, LearnerRefused):
+        for key, message in refusal.errors.items():
+            form.add_error(key if key in form.fields else None, message)
+    else:
+        form.add_error(None, refusal.message)
 
 
 @login_required
@@ -66,7 +90,10 @@ def deployment(request: HttpRequest, engagement_id: int) -> HttpResponse:
             "population_form": population_form,
             "assign_form": _assign_form(request, engagement),
             "progress": selectors.version_progress(engagement),
-            "campaigns": selectors.campaigns_of(engagement),
+            "campaigns": [
+                dict(row, due_form=_due_form(row["campaign"]))
+                for row in selectors.campaigns_of(engagement)
+            ],
             "attestations": attestations_of_engagement(engagement)[:50],
             "active_versions": assignable_versions(engagement).select_related("module"),
         },
@@ -135,7 +162,7 @@ def population_detail(request: HttpRequest, population_id: int) -> HttpResponse:
                     population=population, fields=learner_form.cleaned_data, by=member
                 )
             except Refusal as refusal:
-                learner_form.add_error(None, refusal.message)
+                _refused(learner_form, refusal)
             else:
                 messages.success(request, _("Learner added to the population."))
                 return redirect("learning:population", population.pk)
@@ -238,4 +265,56 @@ def member_remove(request: HttpRequest, population_id: int, learner_id: int) -> 
         lambda: populations.remove_learner(population=population, learner=learner, by=member),
         _("Learner removed from the population."),
         reverse("learning:population", args=[population.pk]),
+    )
+
+
+@login_required
+def member_edit(request: HttpRequest, population_id: int, learner_id: int) -> HttpResponse:
+    """One learner's record, corrected by hand (shared by every population they belong to)."""
+    member = acting_member(request)
+    population = access_population(member, population_id)
+    learner = access_learner(member, population, learner_id)
+    if not can_deploy(member, population.engagement):
+        raise Http404
+    form = LearnerForm(request.POST or None, initial={k: getattr(learner, k) for k in FIELDS})
+    if request.method == "POST" and form.is_valid():
+        try:
+            learners.update_learner(
+                population=population, learner=learner, fields=form.cleaned_data, by=member
+            )
+        except Refusal as refusal:
+            _refused(form, refusal)
+        else:
+            messages.success(request, _("The learner's record is saved."))
+            return redirect("learning:population", population.pk)
+    return render(
+        request,
+        "learning/learner_edit.html",
+        {
+            "engagement": population.engagement,
+            "population": population,
+            "learner": learner,
+            "form": form,
+            "populations": selectors.populations_of_learner(learner, population.engagement),
+        },
+    )
+
+
+@login_required
+@require_POST
+def campaign_due(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    member = acting_member(request)
+    campaign = access_campaign(member, campaign_id)
+    back = reverse("learning:deployment", args=[campaign.module.engagement_id])
+    form = _due_form(campaign, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the new due date."))
+        return redirect(back)
+    return act(
+        request,
+        lambda: recertification.change_campaign_due_date(
+            campaign=campaign, due_on=form.cleaned_data["due_on"], by=member
+        ),
+        _("The campaign's due date is changed, for everyone who has not finished."),
+        back,
     )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import cast
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -15,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saveit.accounts.middleware import SESSION_KEY
+from saveit.accounts.models import User
 from saveit.accounts.permissions import acting_member
 from saveit.catalog.models import Block
 from saveit.catalog.snapshot import snapshot_of
@@ -48,10 +52,14 @@ def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
 def link_request(request: HttpRequest) -> HttpResponse:
     form = LinkRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        access.resend_link(email=form.cleaned_data["email"])
-        messages.success(
+        access.resend_link(email=form.cleaned_data["email"], ip=current_origin().ip)
+        messages.success(  # the same answer whatever happened: it tells nobody who is known
             request,
-            _("If this address has trainings to follow, a new link has just been sent to it."),
+            _(
+                "If this address has trainings to follow, a sign-in link is on its way to it. "
+                "A new one may be asked for every %(minutes)s minutes."
+            )
+            % {"minutes": settings.SIGN_IN_LINK_RESEND_MINUTES},
         )
         return redirect("learning:link_request")
     return render(request, "learning/link_request.html", {"form": form})
@@ -59,22 +67,30 @@ def link_request(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def set_password(request: HttpRequest) -> HttpResponse:
-    form = PasswordForm(request.POST or None)
+    """A first password after signing in by link; changing one asks for the current one."""
+    user = cast(User, request.user)  # login_required
+    needs_current = user.has_usable_password()
+    form = PasswordForm(request.POST or None, needs_current=needs_current)
     if request.method == "POST" and form.is_valid():
         try:
-            validate_password(form.cleaned_data["password"], request.user)  # type: ignore[arg-type]
+            validate_password(form.cleaned_data["password"], user)
         except ValidationError as error:
             form.add_error("password", error)
         else:
-            access.set_own_password(
-                user=request.user,  # type: ignore[arg-type]
-                password=form.cleaned_data["password"],
-                by=acting_member(request),
-            )
-            update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
-            messages.success(request, _("Your password is saved."))
-            return redirect("learning:my_trainings")
-    return render(request, "learning/password.html", {"form": form})
+            try:
+                access.set_own_password(
+                    user=user,
+                    password=form.cleaned_data["password"],
+                    current_password=form.cleaned_data.get("current_password"),
+                    by=acting_member(request),
+                )
+            except Refusal as refusal:
+                form.add_error("current_password" if needs_current else None, refusal.message)
+            else:
+                update_session_auth_hash(request, user)
+                messages.success(request, _("Your password is saved."))
+                return redirect("learning:my_trainings")
+    return render(request, "learning/password.html", {"form": form, "needs_current": needs_current})
 
 
 def _progress(assignment, snapshot) -> int:  # type: ignore[no-untyped-def]

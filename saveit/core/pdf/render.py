@@ -3,12 +3,18 @@
 The Python side formats every value (dates, money, rates) and translates every label; the
 templates only lay out. Data reaches typst as JSON through `sys.inputs`, so nothing is written to
 disk and a value is always printed as text, never read as typst markup.
+
+This module imports neither Django nor the project's settings: bulk rendering runs
+`compile_many` in worker processes that only start Python and import typst.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import multiprocessing
+import os
+import threading
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,25 +30,72 @@ TEMPLATES = frozenset(
         "agreement",
         "acceptance_record",
         "attestation",
+        "table",
+        "completion_report",
+        "delivery_note",
     }
 )
 
+# One compiler per template and per thread: building one (font book, file slots) costs about a
+# third of a compile, and a compiler must not run two compilations at once. A compiler re-reads
+# a template that changed on disk, and gives the same bytes as a fresh one.
+_compilers = threading.local()
 
-def render_pdf(template: str, data: Mapping[str, Any]) -> bytes:
-    """The PDF of `templates/<template>.typ` filled with `data` (strings, lists and dicts)."""
-    if template not in TEMPLATES:
-        raise ValueError(f"unknown PDF template: {template!r}")
-    try:
-        pdf = typst.compile(
+
+def _compiler(template: str) -> typst.Compiler:
+    cache: dict[str, typst.Compiler] = _compilers.__dict__.setdefault("by_template", {})
+    compiler = cache.get(template)
+    if compiler is None:
+        compiler = cache[template] = typst.Compiler(
             str(TEMPLATES_DIR / f"{template}.typ"),
             root=str(TEMPLATES_DIR),
             # Only the fonts embedded in typst, so the same data gives the same bytes everywhere.
             ignore_system_fonts=True,
-            sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
-            format="pdf",
         )
+    return compiler
+
+
+def typst_input(data: Mapping[str, Any]) -> str:
+    """The JSON text a template reads from `sys.inputs.data`."""
+    return json.dumps(data, ensure_ascii=False)
+
+
+def compile_pdf(template: str, data_json: str) -> bytes:
+    """The PDF of `templates/<template>.typ` filled with `data_json` (see `typst_input`)."""
+    if template not in TEMPLATES:
+        raise ValueError(f"unknown PDF template: {template!r}")
+    try:
+        pdf = _compiler(template).compile(format="pdf", sys_inputs={"data": data_json})
     except typst.TypstError as error:
+        _compilers.__dict__.get("by_template", {}).pop(template, None)
         detail = (error.diagnostic or str(error)).strip()
         raise RuntimeError(f"PDF template {template!r} failed to compile: {detail}") from error
     assert isinstance(pdf, bytes)
     return pdf
+
+
+def compile_many(template: str, inputs: Sequence[tuple[str, str]]) -> list[tuple[str, bytes]]:
+    """`(key, data_json)` pairs compiled in order to `(key, pdf)`: one chunk of a bulk render."""
+    return [(key, compile_pdf(template, data_json)) for key, data_json in inputs]
+
+
+def exit_with_parent() -> None:
+    """Pool initializer: the worker ends when the process that started the pool dies.
+
+    A pool's workers otherwise idle forever once their parent is killed without cleaning up (a
+    web server's timeout, an out-of-memory kill), each holding its memory.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def render_pdf(template: str, data: Mapping[str, Any]) -> bytes:
+    """The PDF of `templates/<template>.typ` filled with `data` (strings, lists and dicts)."""
+    return compile_pdf(template, typst_input(data))

@@ -1,4 +1,4 @@
-from .activity import Activity, Attempt, SignInLink
+from .activity import Activity, Attempt, LinkRequest, SignInLink
 from .assignment import Assignment, RecertificationCampaign
 from .people import Learner, Population, PopulationImport, PopulationMember
 
@@ -7,6 +7,7 @@ __all__ = [
     "Assignment",
     "Attempt",
     "Learner",
+    "LinkRequest",
     "Population",
     "PopulationImport",
     "PopulationMember",

@@ -29,6 +29,24 @@ class SignInLink(models.Model):
         return f"{self.learner} · {self.expires_at:%Y-%m-%d}"
 
 
+class LinkRequest(models.Model):
+    """A request for a new sign-in link, kept a short while to cap the requests per address.
+
+    In the database rather than a cache: every app server of an installation counts the same.
+    """
+
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    requested_at = models.DateTimeField(db_index=True)  # old requests are purged by date
+
+    class Meta:
+        verbose_name = _("sign-in link request")
+        verbose_name_plural = _("sign-in link requests")
+        indexes = [models.Index(fields=["ip", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.ip} · {self.requested_at:%Y-%m-%d %H:%M}"
+
+
 class Attempt(models.Model):
     """One try at a module version's assessment: the items drawn, the answers, the outcome."""
 

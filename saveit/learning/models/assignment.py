@@ -94,6 +94,8 @@ class Assignment(models.Model):
     lessons_read = models.JSONField(default=list)
     attempts_used = models.PositiveSmallIntegerField(default=0)
     best_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Time on task: the sum of the seconds of this assignment's lesson views (Activity rows).
+    seconds_spent = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         verbose_name = _("assignment")

@@ -48,7 +48,13 @@ class Learner(models.Model):
                 name="learner_employee_id_unique",
             ),
         ]
-        indexes = [models.Index(fields=["organization", "site"])]
+        indexes = [
+            models.Index(fields=["organization", "site"]),
+            # Dashboards list learners by name, a page at a time.
+            models.Index(
+                fields=["organization", "last_name", "first_name", "id"], name="learner_name_order"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

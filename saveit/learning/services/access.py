@@ -20,7 +20,7 @@ from saveit.audit.chain import record_event
 from saveit.core.errors import Refusal
 from saveit.core.tokens import digest, new_secret
 
-from ..models import Activity, Assignment, Learner, SignInLink
+from ..models import Activity, Assignment, Learner, LinkRequest, SignInLink
 
 
 def new_sign_in_link(learner: Learner) -> str:
@@ -126,14 +126,46 @@ def use_sign_in_link(*, token: str, ip: str | None = None) -> tuple[User, Member
     return user, membership
 
 
-def resend_link(*, email: str) -> None:
-    """A learner asks for a new link; the answer is the same whether the address is known."""
+@transaction.atomic
+def _over_ip_cap(ip: str | None) -> bool:
+    """Counts this request against its address, unless the address is at its cap already (then
+    it is not even stored: a flood costs one count per request, no row)."""
+    now = timezone.now()
+    start = now - timedelta(minutes=settings.SIGN_IN_LINK_REQUESTS_WINDOW_MINUTES)
+    LinkRequest.objects.filter(requested_at__lt=start).delete()
+    recent = LinkRequest.objects.filter(ip=ip, requested_at__gte=start).count()
+    if recent >= settings.SIGN_IN_LINK_REQUESTS_PER_IP:
+        return True
+    LinkRequest.objects.create(ip=ip, requested_at=now)
+    return False
+
+
+def _fresh_link(learner: Learner) -> str | None:
+    """A new link, unless one was e-mailed to this learner a moment ago (invitation included)."""
+    since = timezone.now() - timedelta(minutes=settings.SIGN_IN_LINK_RESEND_MINUTES)
+    with transaction.atomic():
+        Learner.objects.select_for_update().filter(pk=learner.pk).first()  # one request at a time
+        if learner.sign_in_links.filter(created_at__gte=since).exists():
+            return None
+        return new_sign_in_link(learner)
+
+
+def resend_link(*, email: str, ip: str | None = None) -> int:
+    """A learner asks for a new link; returns how many e-mails went out.
+
+    The caller answers the same whatever happens here (unknown address, throttled learner,
+    capped address), so the page tells nobody which addresses have an account.
+    """
+    if _over_ip_cap(ip):
+        return 0
     learners = Learner.objects.filter(email=email.strip().lower(), assignments__isnull=False)
+    sent = 0
     for learner in learners.select_related("organization").distinct():
         if not learner.organization.is_active:
             continue
-        with transaction.atomic():
-            url = new_sign_in_link(learner)
+        url = _fresh_link(learner)
+        if url is None:
+            continue
         with translation.override("fr"):
             body = render_to_string(
                 "learning/email/sign_in_link.txt",
@@ -145,11 +177,31 @@ def resend_link(*, email: str) -> None:
             )
             subject = _("Your sign-in link to SAVE IT")
         EmailMessage(subject, body, None, [learner.email]).send()
+        sent += 1
+    return sent
 
 
 @transaction.atomic
-def set_own_password(*, user: User, password: str, by: Membership) -> None:
-    """The caller has validated the password's strength (the form shows what is wrong)."""
+def set_own_password(
+    *, user: User, password: str, by: Membership, current_password: str | None = None
+) -> None:
+    """Someone who has a password gives it to change it: a session left open, or borrowed, is
+    not enough. Someone who only ever signed in by link chooses a first one freely.
+
+    The caller has validated the new password's strength (the form shows what is wrong).
+    """
+    first = not user.has_usable_password()
+    if not first and not user.check_password(current_password or ""):
+        raise Refusal(
+            _("The current password is not the right one: nothing was changed."),
+            code="wrong_password",
+        )
     user.set_password(password)
     user.save(update_fields=["password"])
-    record_event(organization=by.organization, action="user.password_set", actor=by, target=user)
+    record_event(
+        organization=by.organization,
+        action="user.password_set",
+        actor=by,
+        target=user,
+        after={"first_password": first},
+    )

@@ -16,6 +16,7 @@ from saveit.catalog.models import ModuleVersion
 from saveit.core.bulk import db_date, db_datetime, insert_rows, json_param
 from saveit.core.errors import Refusal
 from saveit.engagements.models import Engagement
+from saveit.reporting.stats import add_queryset
 
 from ..models import Assignment, Learner, Population
 from .common import locked_for_deployment
@@ -69,11 +70,9 @@ def create_assignments(
           population.pk if population else None, campaign_id, due, Assignment.Status.ASSIGNED,
           stamp, by.pk if by else None, "", empty, 0) for learner_id in new),
     )  # fmt: skip
-    return list(
-        Assignment.objects.filter(module_version=version, assigned_at=now)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    created = Assignment.objects.filter(module_version=version, assigned_at=now)
+    add_queryset(created)
+    return list(created.order_by("pk").values_list("pk", flat=True))
 
 
 def _invite_after_commit(assignment_ids: list[int]) -> None:

@@ -15,6 +15,7 @@ from saveit.audit.chain import record_event
 from saveit.catalog.selectors import source_sections
 from saveit.catalog.snapshot import snapshot_of
 from saveit.core.errors import Refusal
+from saveit.reporting.stats import tracking
 
 from ..assessment import DrawnItem, InvalidAnswers, Outcome, draw, parse_answers, score
 from ..models import Activity, Assignment, Attempt
@@ -52,6 +53,11 @@ def start_attempt(*, assignment: Assignment) -> Attempt:
         .select_related("module_version", "learner", "engagement")
         .get(pk=assignment.pk)
     )
+    with tracking(assignment.pk):
+        return _start(assignment)
+
+
+def _start(assignment: Assignment) -> Attempt:
     _require_open(assignment)
     current = assignment.attempts.filter(status=Attempt.Status.OPEN).first()
     if current is not None and not _expire_if_late(current, assignment):
@@ -119,7 +125,8 @@ def close_if_late(*, attempt: Attempt) -> bool:
         .select_related("learner")
         .get(pk=attempt.assignment_id)
     )
-    return _expire_if_late(attempt, assignment)
+    with tracking(assignment.pk):
+        return _expire_if_late(attempt, assignment)
 
 
 def submit_attempt(*, attempt: Attempt, form, by: Membership | None = None) -> Outcome:  # type: ignore[no-untyped-def]
@@ -143,6 +150,13 @@ def _score_attempt(*, attempt: Attempt, form, by: Membership | None) -> Outcome:
     _require_open(assignment)
     if attempt.status != Attempt.Status.OPEN:
         raise Refusal(_("This attempt has already been submitted."), code="replayed")
+    with tracking(assignment.pk):
+        return _record_outcome(attempt, assignment, form, by)
+
+
+def _record_outcome(  # type: ignore[no-untyped-def]
+    attempt: Attempt, assignment: Assignment, form, by: Membership | None
+) -> Outcome:
     snapshot = snapshot_of(assignment.module_version)
     drawn = drawn_items(attempt)
     try:

@@ -33,3 +33,12 @@ def locked_for_deployment(engagement: Engagement, by: Membership) -> Engagement:
             code="wrong_phase",
         )
     return engagement
+
+
+def locked_for_recertification(engagement: Engagement) -> Engagement:
+    """The engagement under its lock for a campaign, which the activation of a version launches
+    (phase 4 onwards): the signed record is the authority, so only an open engagement is asked.
+    The lock queues the campaign behind the assignments and imports running meanwhile."""
+    engagement = lock(engagement)
+    require_open(engagement)
+    return engagement

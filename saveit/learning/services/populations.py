@@ -15,12 +15,15 @@ from saveit.audit.chain import record_event
 from saveit.core.bulk import db_datetime, insert_rows
 from saveit.core.errors import Refusal
 from saveit.engagements.models import Engagement
+from saveit.reporting.stats import moving_learners
 
 from ..importing import LearnerRow, ParsedFile, RowError, column_label, parse_population_file
 from ..models import Learner, Population, PopulationImport, PopulationMember
 from .common import locked_for_deployment
+from .learners import checked_person
 
 LEARNER_FIELDS = ("last_name", "first_name", "employee_id", "site", "job", "manager")
+SITE = LEARNER_FIELDS.index("site")
 MAX_ERRORS_KEPT = 500
 BATCH = 2000
 
@@ -133,7 +136,7 @@ def _upsert(organization_id: int, rows: list[LearnerRow]) -> tuple[list[int], in
             fresh.append((organization_id, row.email, *values, stamp, stamp))
         elif list(found[1]) != values:
             changed.append(
-                Learner(pk=found[0], updated_at=now,
+                Learner(pk=found[0], email=row.email, updated_at=now,
                         **dict(zip(LEARNER_FIELDS, values, strict=True)))
             )  # fmt: skip
     insert_rows(
@@ -141,7 +144,9 @@ def _upsert(organization_id: int, rows: list[LearnerRow]) -> tuple[list[int], in
         ["organization_id", "email", *LEARNER_FIELDS, "created_at", "updated_at"],
         fresh,
     )
-    Learner.objects.bulk_update(changed, [*LEARNER_FIELDS, "updated_at"], batch_size=BATCH)
+    moved = [learner.pk for learner in changed if learner.site != known[learner.email][1][SITE]]
+    with moving_learners(moved):
+        Learner.objects.bulk_update(changed, [*LEARNER_FIELDS, "updated_at"], batch_size=BATCH)
     ids = dict(Learner.objects.filter(organization_id=organization_id).values_list("email", "pk"))
     return [ids[row.email] for row in rows], len(fresh), len(changed)
 
@@ -205,38 +210,19 @@ def discard_import(*, batch: PopulationImport, by: Membership) -> None:
         raise Refusal(_("This file has already been imported or discarded."), code="replayed")
 
 
-def _clean_person(fields: dict[str, str]) -> dict[str, str]:
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
-
-    cleaned = {k: (fields.get(k) or "").strip() for k in ("email", *LEARNER_FIELDS)}
-    cleaned["email"] = cleaned["email"].lower()
-    if not cleaned["last_name"] or not cleaned["first_name"]:
-        raise Refusal(_("Give the learner's first and last name."), code="invalid")
-    try:
-        validate_email(cleaned["email"])
-    except ValidationError as error:
-        raise Refusal(_("Not a valid e-mail address."), code="invalid") from error
-    return cleaned
-
-
 @transaction.atomic
 def add_learner(*, population: Population, fields: dict[str, str], by: Membership) -> Learner:
     """Adds a person by hand; a known e-mail in the organisation reuses (and updates) the record."""
     locked_for_deployment(population.engagement, by)
-    data = _clean_person(fields)
     org = population.organization_id
-    if data["employee_id"] and (
-        Learner.objects.filter(organization_id=org, employee_id=data["employee_id"])
-        .exclude(email=data["email"])
-        .exists()
-    ):
-        raise Refusal(_("This employee id belongs to another learner."), code="exists")
-    learner, created = Learner.objects.update_or_create(
-        organization_id=org,
-        email=data["email"],
-        defaults={k: data[k] for k in LEARNER_FIELDS},
-    )
+    data = checked_person(org, fields, record=None)
+    known = Learner.objects.filter(organization_id=org, email=data["email"]).first()
+    with moving_learners([known.pk] if known and known.site != data["site"] else []):
+        learner, created = Learner.objects.update_or_create(
+            organization_id=org,
+            email=data["email"],
+            defaults={k: data[k] for k in LEARNER_FIELDS},
+        )
     PopulationMember.objects.get_or_create(population=population, learner=learner)
     record_event(
         organization=population.organization,

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saveit.catalog.snapshot import snapshot_of
 from saveit.core.errors import Refusal
+from saveit.reporting.stats import tracking
 
 from ..models import Activity, Assignment
 
@@ -34,6 +36,14 @@ def open_lesson(*, assignment: Assignment, key: str, ip: str | None = None) -> A
     _require_open(assignment)
     if key not in lesson_keys(assignment):
         raise Refusal(_("This lesson is not part of the module."), code="unknown")
+    assignment = (
+        Assignment.objects.select_for_update().select_related("learner").get(pk=assignment.pk)
+    )
+    with tracking(assignment.pk):
+        return _record_view(assignment, key, ip)
+
+
+def _record_view(assignment: Assignment, key: str, ip: str | None) -> Activity:
     now = timezone.now()
     fields = ["last_lesson_key"]
     assignment.last_lesson_key = key
@@ -69,9 +79,16 @@ def heartbeat(*, assignment: Assignment, activity_id: int) -> int:
         raise Refusal(_("Unknown lesson view."), code="unknown")
     now = timezone.now()
     last = view.last_seen_at or view.at
-    view.seconds += int(min(now - last, IDLE_CAP).total_seconds())
+    added = int(min(now - last, IDLE_CAP).total_seconds())
+    view.seconds += added
     view.last_seen_at = now
     view.save(update_fields=["seconds", "last_seen_at"])
+    if added:
+        Assignment.objects.select_for_update().filter(pk=assignment.pk).first()
+        with tracking(assignment.pk):
+            Assignment.objects.filter(pk=assignment.pk).update(
+                seconds_spent=F("seconds_spent") + added
+            )
     return view.seconds
 
 

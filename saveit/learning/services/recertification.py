@@ -7,14 +7,18 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from saveit.accounts.models import Membership
 from saveit.audit.chain import record_event
 from saveit.audit.models import Document, Signature
 from saveit.catalog.models import AcceptanceRecord, ModuleVersion
+from saveit.core.errors import Refusal
+from saveit.reporting.stats import shifting
 
 from ..models import Assignment, RecertificationCampaign
 from .assignments import _invite_after_commit, create_assignments, require_assignable
+from .common import locked_for_deployment, locked_for_recertification
 
 Status = Assignment.Status
 
@@ -43,7 +47,7 @@ def launch_recertification(
     *, version: ModuleVersion, due_on: date, by: Membership | None, reason: str = ""
 ) -> RecertificationCampaign | None:
     """Assigns the new version to everyone concerned; their open old assignments are replaced."""
-    engagement = version.module.engagement
+    engagement = locked_for_recertification(version.module.engagement)
     require_assignable(version, engagement)
     older, learners = _concerned(version)
     if not learners or RecertificationCampaign.objects.filter(version=version).exists():
@@ -57,9 +61,11 @@ def launch_recertification(
         reason=reason,
         created_by=by,
     )
-    replaced = Assignment.objects.filter(
+    open_on_older = Assignment.objects.filter(
         module_version_id__in=older, status__in=(Status.ASSIGNED, Status.IN_PROGRESS)
-    ).update(status=Status.REPLACED)
+    )
+    with shifting(open_on_older.values_list("pk", flat=True)):
+        replaced = open_on_older.update(status=Status.REPLACED)
     ids = create_assignments(
         engagement=engagement,
         version=version,
@@ -106,3 +112,34 @@ def recertify_on_signature(document: Document, signature: Signature) -> None:
                 by=signature.membership,
                 reason="procedure_changed",
             )
+
+
+@transaction.atomic
+def change_campaign_due_date(
+    *, campaign: RecertificationCampaign, due_on: date, by: Membership
+) -> RecertificationCampaign:
+    """A new due date for the campaign and for its assignments still open; those completed keep
+    theirs, the date they were held to."""
+    locked_for_deployment(campaign.module.engagement, by)
+    campaign = RecertificationCampaign.objects.select_for_update().get(pk=campaign.pk)
+    if due_on < timezone.localdate():
+        raise Refusal(_("The due date is in the past."), code="invalid")
+    before = campaign.due_on
+    if due_on == before:
+        return campaign
+    campaign.due_on = due_on
+    campaign.save(update_fields=["due_on"])
+    still_open = campaign.assignments.filter(status__in=(Status.ASSIGNED, Status.IN_PROGRESS))
+    # Row locks: a learner's attempt meanwhile would move the same figures as this change.
+    ids = list(still_open.select_for_update().values_list("pk", flat=True))
+    with shifting(ids):  # the dashboards count assignments by due date
+        moved = still_open.update(due_on=due_on)
+    record_event(
+        organization=campaign.organization,
+        action="recertification.due_date_changed",
+        actor=by,
+        target=campaign,
+        before={"due_on": before.isoformat()},
+        after={"due_on": due_on.isoformat(), "assignments": moved},
+    )
+    return campaign

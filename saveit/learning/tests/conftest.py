@@ -8,14 +8,18 @@ from saveit.catalog import services as catalog
 from saveit.catalog.models import ModuleVersion
 from saveit.catalog.selectors import proposal_keys
 from saveit.catalog.tests.conftest import (  # noqa: F401  (fixtures)
+    PROCEDURE_V1,
     designer_member,
     engagement,
     in_production,
     pm,
     procedure_version,
     sign,
+    to_production,
 )
 from saveit.engagements import services as engagement_services
+from saveit.engagements.tests.conftest import upload_procedure
+from saveit.testing.factories import make_engagement
 
 from ..services import assignments, populations
 
@@ -64,14 +68,30 @@ def activate(target, version, pm, owner):  # noqa: F811
     return ModuleVersion.objects.get(pk=version.pk)
 
 
-@pytest.fixture
-def deployed(in_production, designer_member, pm, owner):  # noqa: F811
-    version = build_version(in_production, designer_member)
-    moved = engagement_services.advance_phase(engagement=in_production, by=pm)
+def deploy(target, designer, pm, owner):  # noqa: F811
+    """From production (phase 3) to deployment (phase 5) with one active module version."""
+    version = build_version(target, designer)
+    moved = engagement_services.advance_phase(engagement=target, by=pm)
     version = activate(moved, version, pm, owner)
     moved = engagement_services.advance_phase(engagement=moved, by=pm)
     assert moved.phase == 5 and version.status == ModuleVersion.Status.ACTIVE
     return moved, version
+
+
+@pytest.fixture
+def deployed(in_production, designer_member, pm, owner):  # noqa: F811
+    return deploy(in_production, designer_member, pm, owner)
+
+
+@pytest.fixture
+def other_deployed(other_org, outsider, designer_member, pm):  # noqa: F811
+    """Another client (Transports Beta) in deployment too, with its own owner and module."""
+    target = to_production(
+        make_engagement(other_org, pm, title="Hygiène des ateliers"), pm, outsider
+    )
+    upload_procedure(target, outsider, content=PROCEDURE_V1, name="nettoyage.txt", version="1.0")
+    target.refresh_from_db()
+    return deploy(target, designer_member, pm, outsider)
 
 
 @pytest.fixture

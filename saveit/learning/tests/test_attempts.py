@@ -116,7 +116,11 @@ def test_a_forged_submission_is_refused_and_scores_nothing(camille):
     with pytest.raises(Refusal) as refused:
         attempts.submit_attempt(attempt=attempt, form=forged)
     assert refused.value.code == "invalid_answers"
-    key = attempt.drawn[0][0]
+    from saveit.catalog.snapshot import snapshot_of
+
+    kinds = {i["key"]: i["kind"] for i in snapshot_of(camille.module_version)["items"]}
+    # A choice index past the end (a numeric item would take 99 as an answer).
+    key = next(key for key, _order in attempt.drawn if kinds[key] != "numeric")
     out_of_range = Form(answers_for(attempt, right=True))
     out_of_range[f"item-{key}"] = ["99"]
     with pytest.raises(Refusal):

@@ -6,12 +6,13 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 
 from saveit.accounts.roles import Role
 from saveit.audit.models import AuditEvent
 from saveit.core.errors import Refusal
 from saveit.engagements.gates import unmet_checks
-from saveit.testing.factories import make_engagement, make_member
+from saveit.testing.factories import make_engagement, make_member, signed_in
 from saveit.testing.pdf import make_pdf
 
 from ..models import Assignment, Learner, PopulationImport, SignInLink
@@ -70,19 +71,77 @@ def test_an_employee_id_already_held_by_someone_else_is_a_row_error(population, 
     assert batch.error_count == 1 and "camille.lefevre@alpha.example" in batch.errors[0]["message"]
 
 
-def test_two_organisations_records_of_the_same_person_never_mix(population, outsider, other_org):
-    from saveit.testing.factories import make_organization  # noqa: F401
+def test_two_organisations_records_of_the_same_person_never_mix(
+    deployed, other_deployed, owner, outsider, django_capture_on_commit_callbacks
+):
+    """Camille works for both clients: each imports her, same e-mail, same employee id."""
+    line = "Nom;Prénom;E-mail;Matricule;Site\nLefèvre;Camille;camille.lefevre@alpha.example;M001;"
+    people = {}
+    for (engagement, version), by, site in (
+        (deployed, owner, "Lyon-Gerland"),
+        (other_deployed, outsider, "Marseille-Fos"),
+    ):
+        population = populations.create_population(engagement=engagement, name="Tech", by=by)
+        batch = populations.preview_import(
+            population=population, content=(line + site).encode(), filename="t.csv", by=by
+        )
+        assert (batch.valid_rows, batch.error_count) == (1, 0)  # the other's M001 is no clash
+        populations.commit_import(batch=batch, by=by)
+        with django_capture_on_commit_callbacks(execute=True):
+            assignments.assign_population(
+                version=version, population=population, due_on=None, by=by
+            )
+        people[by.organization_id] = (population, population.learners.get())
+    (ours, alpha), (theirs, beta) = people[owner.organization_id], people[outsider.organization_id]
+    assert alpha.pk != beta.pk and Learner.objects.filter(email=alpha.email).count() == 2
+    assert (alpha.site, alpha.employee_id, beta.site, beta.employee_id) == (
+        "Lyon-Gerland", "M001", "Marseille-Fos", "M001",
+    )  # fmt: skip
+    alpha_task = Assignment.objects.get(learner=alpha)
+    beta_task = Assignment.objects.get(learner=beta)
+    assert alpha_task.organization_id == owner.organization_id
+    assert beta_task.organization_id == outsider.organization_id
 
-    Learner.objects.create(
-        organization=other_org,
-        email="camille.lefevre@alpha.example",
-        last_name="Lefèvre",
-        first_name="Camille",
-        site="Marseille",
-    )
-    ours = Learner.objects.get(organization=population.organization, email__startswith="camille")
-    assert ours.site == "Lyon"
-    assert Learner.objects.filter(email__startswith="camille").count() == 2
+    # The owners see their own record only; the other's population answers 404.
+    for by, mine, other, site, elsewhere in (
+        (owner, ours, theirs, "Lyon-Gerland", "Marseille-Fos"),
+        (outsider, theirs, ours, "Marseille-Fos", "Lyon-Gerland"),
+    ):
+        browser = signed_in(by)
+        page = browser.get(f"/populations/{mine.pk}/").content.decode()
+        assert site in page and elsewhere not in page
+        assert browser.get(f"/populations/{other.pk}/").status_code == 404
+        listed = browser.get(f"/api/v1/engagements/{other.engagement_id}/populations")
+        assert listed.status_code == 404
+
+    # One person, one account, a learner membership in each: each shows its own assignment.
+    invitations = [m for m in mail.outbox if m.to == [alpha.email]]
+    assert len(invitations) == 2
+    seen = {}
+    for message in invitations:
+        link = re.search(r"https?://[^/\s]+(/acces/[\w-]+/)", message.body).group(1)
+        learner = Client()
+        learner.post(link)
+        page = learner.get("/mes-formations/").content.decode()
+        listed = {a["id"] for a in learner.get("/api/v1/me/assignments").json()}
+        shown = {a for a in (alpha_task.pk, beta_task.pk) if f"/mes-formations/{a}/" in page}
+        assert len(listed) == 1 and shown == listed
+        (own,) = listed
+        other = beta_task.pk if own == alpha_task.pk else alpha_task.pk
+        assert learner.get(f"/mes-formations/{other}/").status_code == 404
+        seen[own] = listed
+    assert set(seen) == {alpha_task.pk, beta_task.pk}
+    alpha.refresh_from_db()
+    beta.refresh_from_db()
+    assert alpha.user_id == beta.user_id is not None
+
+    # Assigning the other client's record of her is refused, alone or with ours.
+    _engagement, version = deployed
+    for ids in ([beta.pk], [alpha.pk, beta.pk]):
+        with pytest.raises(Refusal) as refused:
+            assignments.assign_learners(version=version, learner_ids=ids, due_on=None, by=owner)
+        assert refused.value.code == "foreign"
+    assert Assignment.objects.count() == 2
 
 
 def test_assigning_a_population_invites_each_learner_and_opens_the_gate(
