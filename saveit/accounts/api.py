@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -50,6 +51,9 @@ class OrganizationOut(Schema):
     siren: str
     vat_number: str
     address: str
+    legal_form: str
+    share_capital: Decimal | None
+    rcs_city: str
 
 
 class OrganizationIn(Schema):
@@ -58,6 +62,9 @@ class OrganizationIn(Schema):
     siren: str = Field("", max_length=11)
     vat_number: str = Field("", max_length=24)
     address: str = Field("", max_length=2000)
+    legal_form: str = Field("", max_length=60)
+    share_capital: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    rcs_city: str = Field("", max_length=80)
 
 
 class OrganizationPatch(Schema):
@@ -65,6 +72,9 @@ class OrganizationPatch(Schema):
     siren: str | None = Field(None, max_length=11)
     vat_number: str | None = Field(None, max_length=24)
     address: str | None = Field(None, max_length=2000)
+    legal_form: str | None = Field(None, max_length=60)
+    share_capital: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    rcs_city: str | None = Field(None, max_length=80)
 
 
 class MemberOut(Schema):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from .models import Membership, Organization
 from .roles import OrganizationKind, Role
-from .services import add_member, create_organization
+from .services import add_member, create_organization, update_organization
 
 DEMO_PASSWORD = "saveit-demo-2026"  # noqa: S105 - published demo login
 
@@ -23,6 +24,8 @@ class DemoOrg:
     vat_number: str
     address: str
     people: tuple[tuple[str, str, str, str], ...]  # (email, role, first name, last name)
+    # Legal mentions printed on invoices: (legal form, share capital, RCS city).
+    mentions: tuple[str, Decimal | None, str] = ("", None, "")
 
 
 DEMO_ORGS = (
@@ -39,6 +42,7 @@ DEMO_ORGS = (
             ("support@saveit.demo", Role.SUPPORT_AGENT, "Léa", "Garnier"),
             ("qualite@saveit.demo", Role.QUALITY_MANAGER, "Marc", "Dubois"),
         ),
+        ("SAS", Decimal("50000"), "Lyon"),
     ),
     DemoOrg(
         "Laboratoires Hélios",
@@ -73,13 +77,25 @@ def load_demo() -> list[Membership]:
     """Idempotent: running it again changes nothing that already exists."""
     memberships = []
     for spec in DEMO_ORGS:
+        legal_form, share_capital, rcs_city = spec.mentions
         org = Organization.objects.filter(name=spec.name).first() or create_organization(
             name=spec.name,
             kind=spec.kind,
             siren=spec.siren,
             vat_number=spec.vat_number,
             address=spec.address,
+            legal_form=legal_form,
+            share_capital=share_capital,
+            rcs_city=rcs_city,
         )
+        if legal_form and not org.legal_form:  # a demo loaded before the mentions existed
+            org = update_organization(
+                organization=org,
+                by=None,
+                legal_form=legal_form,
+                share_capital=share_capital,
+                rcs_city=rcs_city,
+            )
         for email, role, first, last in spec.people:
             existing = Membership.objects.filter(
                 organization=org, user__email=email, role=role

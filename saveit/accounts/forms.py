@@ -59,8 +59,17 @@ class OrganizationForm(forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = ["name", "siren", "vat_number", "address"]
+        fields = [
+            "name",
+            "siren",
+            "vat_number",
+            "address",
+            "legal_form",
+            "share_capital",
+            "rcs_city",
+        ]
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+        localized_fields = ["share_capital"]
 
     def clean_siren(self) -> str:
         value = self.cleaned_data["siren"].replace(" ", "")
@@ -81,7 +90,7 @@ class NewOrganizationForm(OrganizationForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=OrganizationKind.choices)
 
     class Meta(OrganizationForm.Meta):
-        fields = ["kind", "name", "siren", "vat_number", "address"]
+        fields = ["kind", *OrganizationForm.Meta.fields]
 
 
 class AcceptInvitationForm(forms.Form):

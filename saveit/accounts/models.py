@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -66,6 +68,24 @@ class Organization(models.Model):
         _("VAT number"), max_length=20, blank=True, validators=[validate_vat_number]
     )
     address = models.TextField(_("address"), blank=True)
+    # Mentions French law requires on a company's invoices (Code de commerce, R123-237).
+    legal_form = models.CharField(
+        _("legal form"), max_length=60, blank=True, help_text=_("e.g. SAS, SARL, SA.")
+    )
+    share_capital = models.DecimalField(
+        _("share capital (€)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    rcs_city = models.CharField(
+        _("RCS registry (city)"),
+        max_length=80,
+        blank=True,
+        help_text=_("The city of the trade and companies register; the number is the SIREN."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -80,6 +100,16 @@ class Organization(models.Model):
     @property
     def is_provider(self) -> bool:
         return self.kind == OrganizationKind.PROVIDER
+
+    def missing_invoice_mentions(self) -> list[str]:
+        """The legal mentions an invoice of this organisation cannot go without, when missing."""
+        mentions = (
+            (_("SIREN"), bool(self.siren)),
+            (_("legal form"), bool(self.legal_form)),
+            (_("share capital (€)"), self.share_capital is not None),
+            (_("RCS registry (city)"), bool(self.rcs_city)),
+        )
+        return [str(label) for label, present in mentions if not present]
 
 
 class Membership(models.Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -48,6 +49,9 @@ def _org_fields(org: Organization) -> dict[str, object]:
         "slug": org.slug,
         "siren": org.siren,
         "vat_number": org.vat_number,
+        "legal_form": org.legal_form,
+        "share_capital": None if org.share_capital is None else str(org.share_capital),
+        "rcs_city": org.rcs_city,
         "is_active": org.is_active,
     }
 
@@ -61,6 +65,9 @@ def create_organization(
     siren: str = "",
     vat_number: str = "",
     address: str = "",
+    legal_form: str = "",
+    share_capital: Decimal | None = None,
+    rcs_city: str = "",
 ) -> Organization:
     name = name.strip()
     if not name:
@@ -74,6 +81,9 @@ def create_organization(
         siren=siren.replace(" ", ""),
         vat_number=vat_number.replace(" ", "").upper(),
         address=address.strip(),
+        legal_form=legal_form.strip(),
+        share_capital=share_capital,
+        rcs_city=rcs_city.strip(),
     )
     try:
         org.full_clean()
@@ -92,15 +102,17 @@ def create_organization(
 
 @transaction.atomic
 def update_organization(
-    *, organization: Organization, by: Membership, **fields: str
+    *, organization: Organization, by: Membership | None, **fields: object
 ) -> Organization:
     before = _org_fields(organization)
-    for name in ("name", "siren", "vat_number", "address"):
+    for name in ("name", "siren", "vat_number", "address", "legal_form", "rcs_city"):
         if name in fields:
-            value = fields[name].strip()
+            value = str(fields[name] or "").strip()
             if name in ("siren", "vat_number"):
                 value = value.replace(" ", "").upper()
             setattr(organization, name, value)
+    if "share_capital" in fields:
+        organization.share_capital = fields["share_capital"]  # type: ignore[assignment]
     if not organization.name:
         raise Refusal(_("An organisation needs a name."), code="name_required")
     try:

@@ -114,7 +114,7 @@ def organization_edit(request: HttpRequest, org_id: int) -> HttpResponse:
     organization = access_organization(member, org_id, manage=True)
     form = OrganizationForm(request.POST or None, instance=organization)
     if request.method == "POST" and form.is_valid():
-        fields = {k: form.cleaned_data[k] for k in ("name", "siren", "vat_number", "address")}
+        fields = {k: form.cleaned_data[k] for k in OrganizationForm.Meta.fields}
         organization.refresh_from_db()
         try:
             services.update_organization(organization=organization, by=member, **fields)

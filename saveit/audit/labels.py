@@ -32,6 +32,7 @@ ACTION_LABELS = {
     "engagement.purchase_order_received": _("Purchase order received"),
     "engagement.contract_terms_updated": _("Contract terms changed"),
     "source.version_uploaded": _("Source document version uploaded"),
+    "source.version_put_in_force": _("Source document version put in force"),
     "module.created": _("Module created"),
     "module.version_created": _("New module version started"),
     "module.settings_saved": _("Module settings saved"),
@@ -60,6 +61,11 @@ ACTION_LABELS = {
     "attestation.revoked": _("Attestation revoked"),
     "recertification.launched": _("Re-certification campaign launched"),
     "module.version_outdated": _("Module version outdated by a procedure change"),
+    "engagement.evidence_sealed": _("Evidence pack sealed"),
+    "engagement.closed": _("Engagement closed"),
+    "engagement.reopened": _("Closed engagement reopened"),
+    "learner.updated": _("Learner details changed"),
+    "recertification.due_date_changed": _("Re-certification due date changed"),
 }
 
 ARTEFACT_LABELS = {
@@ -68,6 +74,8 @@ ARTEFACT_LABELS = {
     "proposal": _("Technical proposal"),
     "purchase_order": _("Purchase order"),
     "acceptance_record": _("Validation and activation record"),
+    "completion_report": _("Completion report"),
+    "delivery_note": _("Delivery note"),
 }
 
 OBJECT_LABELS = {

@@ -16,12 +16,12 @@ from saveit.engagements.permissions import access_engagement
 from . import selectors
 from .models import DocumentVersion
 from .permissions import access_version
-from .services import VersionInput, upload_version
+from .services import VersionInput, put_in_force, upload_version
 
 router = Router(tags=["source documents"])
 
 
-class VersionOut(Schema):
+class DocumentVersionOut(Schema):
     id: int
     source_id: int
     number: int
@@ -37,7 +37,7 @@ class VersionOut(Schema):
     section_count: int
 
 
-class VersionDetailOut(VersionOut):
+class DocumentVersionDetailOut(DocumentVersionOut):
     outline: dict[str, Any]
 
 
@@ -45,12 +45,14 @@ class SourceOut(Schema):
     id: int
     title: str
     owner_name: str
-    versions: list[VersionOut]
+    versions: list[DocumentVersionOut]
 
 
 def _version(version: DocumentVersion, *, detail: bool = False) -> dict[str, Any]:
     data = {
-        name: getattr(version, name) for name in VersionOut.model_fields if hasattr(version, name)
+        name: getattr(version, name)
+        for name in DocumentVersionOut.model_fields
+        if hasattr(version, name)
     }
     data["section_count"] = len(version.outline.get("sections", []))
     if detail:
@@ -72,7 +74,9 @@ def list_sources(request: HttpRequest, engagement_id: int):  # type: ignore[no-u
     ]
 
 
-@router.post("/{engagement_id}/sources", response={201: VersionOut, **COMMON_ERRORS, 409: ErrorOut})
+@router.post(
+    "/{engagement_id}/sources", response={201: DocumentVersionOut, **COMMON_ERRORS, 409: ErrorOut}
+)
 def upload_source(
     request: HttpRequest,
     engagement_id: int,
@@ -105,7 +109,18 @@ def upload_source(
 
 @router.get(
     "/{engagement_id}/sources/versions/{version_id}",
-    response={200: VersionDetailOut, **COMMON_ERRORS},
+    response={200: DocumentVersionDetailOut, **COMMON_ERRORS},
 )
 def get_source_version(request: HttpRequest, engagement_id: int, version_id: int):  # type: ignore[no-untyped-def]
     return _version(access_version(acting_member(request), engagement_id, version_id), detail=True)
+
+
+@router.post(
+    "/{engagement_id}/sources/versions/{version_id}/put-in-force",
+    response={200: DocumentVersionOut, **COMMON_ERRORS, 409: ErrorOut},
+)
+def put_source_version_in_force(request: HttpRequest, engagement_id: int, version_id: int):  # type: ignore[no-untyped-def]
+    """A draft version becomes the one in force; the previous version in force is superseded."""
+    member = acting_member(request)
+    version = access_version(member, engagement_id, version_id)
+    return _version(put_in_force(version=version, by=member))

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 
 from saveit.engagements.models import Engagement
+from saveit.engagements.selectors import signed_scoping_note
 
 from .models import DocumentVersion, SourceDocument
 
@@ -42,8 +43,8 @@ def duplicate_hashes(engagement: Engagement) -> dict[str, list[DocumentVersion]]
 
 
 def expected_scopes(engagement: Engagement) -> list[str]:
-    """The scope the client described in the latest scoping note."""
-    note = engagement.scoping_notes.order_by("-revision").first()
+    """The scope of the latest scoping note the client signed: a draft binds nobody."""
+    note = signed_scoping_note(engagement)
     return note.scope_items if note else []
 
 

@@ -116,9 +116,7 @@ def _record_version(engagement, by, data, name, content, sha256, path, detected,
     number = (source.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     superseded: list[int] = []
     if data.status == DocumentVersion.Status.IN_FORCE:
-        previous = source.versions.filter(status=DocumentVersion.Status.IN_FORCE)
-        superseded = list(previous.values_list("pk", flat=True))
-        previous.update(status=DocumentVersion.Status.SUPERSEDED)
+        superseded = _supersede_in_force(source)
     version = DocumentVersion.objects.create(
         source=source,
         client=engagement.client,
@@ -148,6 +146,50 @@ def _record_version(engagement, by, data, name, content, sha256, path, detected,
             "kind": detected.kind,
             "superseded": superseded,
         },
+    )
+    from saveit.catalog.services.outdated import mark_outdated
+
+    mark_outdated(superseded_ids=superseded, new_version=version, by=by)
+    return version
+
+
+def _supersede_in_force(source: SourceDocument) -> list[int]:
+    """Mark the version in force of this procedure superseded; returns the ids it concerned."""
+    previous = source.versions.filter(status=DocumentVersion.Status.IN_FORCE)
+    superseded = list(previous.values_list("pk", flat=True))
+    previous.update(status=DocumentVersion.Status.SUPERSEDED)
+    return superseded
+
+
+@transaction.atomic
+def put_in_force(*, version: DocumentVersion, by: Membership) -> DocumentVersion:
+    """A draft version becomes the procedure's version in force; the previous one is superseded."""
+    engagement = lock(version.source.engagement)
+    if not by.is_current() or not can_add_sources(by, engagement):
+        raise Refusal(_("Your role does not allow changing documents here."), code="forbidden")
+    require_open(engagement)
+    version = DocumentVersion.objects.select_related("source").get(pk=version.pk)
+    if version.status != DocumentVersion.Status.DRAFT:
+        raise Refusal(_("Only a draft version can be put in force."), code="not_draft")
+    source = version.source
+    if (
+        source.versions.filter(number__gt=version.number)
+        .exclude(status=DocumentVersion.Status.DRAFT)
+        .exists()
+    ):
+        raise Refusal(
+            _("A later version of this document is already in force or superseded."),
+            code="not_latest",
+        )
+    superseded = _supersede_in_force(source)
+    version.status = DocumentVersion.Status.IN_FORCE
+    version.save(update_fields=["status"])
+    record_event(
+        organization=engagement.client,
+        action="source.version_put_in_force",
+        actor=by,
+        target=engagement,
+        after={"source": source.pk, "version": version.pk, "superseded": superseded},
     )
     from saveit.catalog.services.outdated import mark_outdated
 

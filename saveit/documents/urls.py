@@ -11,4 +11,9 @@ urlpatterns = [
         views.version_file,
         name="version_file",
     ),
+    path(
+        "<int:engagement_id>/documents/<int:version_id>/en-vigueur/",
+        views.version_put_in_force,
+        name="version_put_in_force",
+    ),
 ]

@@ -7,16 +7,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from saveit.accounts.permissions import acting_member
+from saveit.core.actions import act
 from saveit.core.errors import Refusal
 from saveit.engagements.permissions import access_engagement, can_add_sources
 
 from . import selectors
 from .forms import VersionUploadForm
 from .permissions import access_version
-from .services import VersionInput, upload_version
+from .services import VersionInput, put_in_force, upload_version
 
 
 @login_required
@@ -68,6 +71,7 @@ def source_list(request: HttpRequest, engagement_id: int) -> HttpResponse:
         "sources": sources,
         "duplicates": selectors.duplicate_hashes(engagement),
         "form": form if may_upload else None,
+        "may_change": may_upload,
     }
     return render(request, "documents/source_list.html", context)
 
@@ -98,4 +102,18 @@ def version_file(request: HttpRequest, engagement_id: int, version_id: int) -> F
         as_attachment=True,
         filename=version.original_name,
         content_type=version.media_type,
+    )
+
+
+@login_required
+@require_POST
+def version_put_in_force(request: HttpRequest, engagement_id: int, version_id: int) -> HttpResponse:
+    member = acting_member(request)
+    version = access_version(member, engagement_id, version_id)
+    return act(
+        request,
+        lambda: put_in_force(version=version, by=member),
+        _("%(title)s, version %(version)s, is now in force; the previous version is superseded.")
+        % {"title": version.source.title, "version": version.version_label},
+        reverse("documents:sources", args=[engagement_id]),
     )

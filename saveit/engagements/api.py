@@ -6,6 +6,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.forms.models import model_to_dict
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Router, Schema
@@ -17,9 +19,15 @@ from saveit.core.api_support import COMMON_ERRORS, ErrorOut
 
 from . import selectors, services
 from .artefact_kinds import ARTEFACT_KINDS
-from .gates import unmet_checks, waiting_for
+from .gates import gate_status
 from .models import Engagement, ProformaInvoice, PurchaseOrder, SignedArtefact
-from .permissions import access_engagement, clients_open_to, engagements_visible_to
+from .permissions import (
+    access_engagement,
+    can_manage_engagement,
+    clients_open_to,
+    engagements_visible_to,
+)
+from .services.commercial import TERMS_FIELDS
 from .signing import state_of
 
 router = Router(tags=["engagements"])
@@ -136,12 +144,38 @@ class ProformaOut(Schema):
     document_sha256: str
 
 
-class EventOut(Schema):
+class TimelineEventOut(Schema):
     seq: int
     action: str
     created_at: datetime
     actor_role: str
     after: dict[str, Any]
+
+
+class ContractTermsOut(Schema):
+    client_id: int
+    own: bool  # false: the client follows the installation's defaults
+    vat_rate: Decimal
+    deposit_rate: Decimal
+    deposit_threshold: Decimal
+    payment_days: int
+    balance_days_after_delivery: int
+    recovery_fee: Decimal
+    late_penalty_multiplier: Decimal
+    proposal_validity_days: int
+
+
+class ContractTermsIn(Schema):
+    """Only the fields given change."""
+
+    vat_rate: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
+    deposit_rate: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
+    deposit_threshold: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    payment_days: int | None = Field(None, ge=0, le=365)
+    balance_days_after_delivery: int | None = Field(None, ge=0, le=365)
+    recovery_fee: Decimal | None = Field(None, ge=0, max_digits=8, decimal_places=2)
+    late_penalty_multiplier: Decimal | None = Field(None, ge=0, max_digits=4, decimal_places=1)
+    proposal_validity_days: int | None = Field(None, ge=1, le=365)
 
 
 class ToSignOut(Schema):
@@ -152,7 +186,8 @@ class ToSignOut(Schema):
 
 
 def _artefact(code: str, artefact: SignedArtefact) -> dict[str, Any]:
-    needs = not (
+    kind = next(kind for kind in ARTEFACT_KINDS if kind.code == code)
+    needs = kind.signed and not (
         isinstance(artefact, PurchaseOrder) and artefact.kind == PurchaseOrder.Kind.UPLOADED
     )
     state = state_of(artefact, needs_signature=needs)
@@ -168,7 +203,8 @@ def _artefact(code: str, artefact: SignedArtefact) -> dict[str, Any]:
 
 
 def _out(engagement: Engagement, *, detail: bool = False) -> dict[str, Any]:
-    unmet = unmet_checks(engagement)
+    status = gate_status(engagement)
+    unmet = status.unmet
     data: dict[str, Any] = {
         **{
             name: getattr(engagement, name)
@@ -176,7 +212,7 @@ def _out(engagement: Engagement, *, detail: bool = False) -> dict[str, Any]:
             if hasattr(engagement, name)
         },
         "client_name": engagement.client.name,
-        "waiting_for": waiting_for(unmet),
+        "waiting_for": status.waiting_for,
         "unmet": [{"check": c.name, "message": str(c.message)} for c in unmet],
     }
     if detail:
@@ -258,7 +294,7 @@ def reopen_engagement(request: HttpRequest, engagement_id: int, payload: ReopenI
     )
 
 
-@router.get("/{engagement_id}/timeline", response={200: list[EventOut], **COMMON_ERRORS})
+@router.get("/{engagement_id}/timeline", response={200: list[TimelineEventOut], **COMMON_ERRORS})
 def engagement_timeline(request: HttpRequest, engagement_id: int):  # type: ignore[no-untyped-def]
     return list(selectors.timeline(access_engagement(acting_member(request), engagement_id)))
 
@@ -364,3 +400,34 @@ def issue_purchase_agreement(request: HttpRequest, engagement_id: int):  # type:
     engagement = access_engagement(member, engagement_id, manage=True)
     order = services.create_purchase_agreement(engagement=engagement, by=member)
     return 201, _artefact("purchase_order", order)
+
+
+def _terms_client(request: HttpRequest, client_id: int) -> tuple[Membership, Organization]:
+    member = acting_member(request)
+    if not can_manage_engagement(member):
+        raise PermissionDenied
+    return member, get_object_or_404(clients_open_to(member), pk=client_id)
+
+
+def _terms_out(client: Organization) -> dict[str, Any]:
+    terms = selectors.terms_for_client(client)
+    return {
+        **model_to_dict(terms, TERMS_FIELDS),
+        "client_id": client.pk,
+        "own": terms.client_id == client.pk,
+    }
+
+
+@router.get("/contract-terms/{client_id}", response={200: ContractTermsOut, **COMMON_ERRORS})
+def get_contract_terms(request: HttpRequest, client_id: int):  # type: ignore[no-untyped-def]
+    """A client's commercial terms (its own, else the defaults); provider managers only."""
+    _member, client = _terms_client(request, client_id)
+    return _terms_out(client)
+
+
+@router.put("/contract-terms/{client_id}", response={200: ContractTermsOut, **WRITE_ERRORS})
+def update_contract_terms(request: HttpRequest, client_id: int, payload: ContractTermsIn):  # type: ignore[no-untyped-def]
+    member, client = _terms_client(request, client_id)
+    values = {name: value for name, value in payload.dict().items() if value is not None}
+    services.update_contract_terms(client=client, by=member, values=values)
+    return _terms_out(client)

@@ -1,4 +1,5 @@
-"""The artefacts a client signs, described once: label, phase, model, PDF template."""
+"""The artefacts of an engagement, described once: label, phase, model, PDF template, and
+whether the client signs it (the completion report is issued, not signed)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from saveit.catalog.selectors import current_acceptance_record
 
 from . import selectors
 from .models import (
+    DeliveryNote,
     Engagement,
     MappingReport,
     Phase,
@@ -31,6 +33,7 @@ class ArtefactKind:
     model: type[SignedArtefact]
     template: str
     current: Callable[[Engagement], SignedArtefact | None]
+    signed: bool = True
 
 
 SCOPING_NOTE = ArtefactKind(
@@ -75,12 +78,49 @@ ACCEPTANCE_RECORD = ArtefactKind(
     current_acceptance_record,
 )
 
+
+def _current_completion_report(engagement: Engagement) -> SignedArtefact | None:
+    from .services.closure import current_completion_report
+
+    return current_completion_report(engagement)  # type: ignore[no-any-return]
+
+
+def _current_delivery_note(engagement: Engagement) -> SignedArtefact | None:
+    return engagement.delivery_notes.order_by("-revision").first()
+
+
+def _completion_report_model() -> type[SignedArtefact]:
+    from saveit.reporting.models import CompletionReport
+
+    return CompletionReport
+
+
+COMPLETION_REPORT = ArtefactKind(
+    "completion_report",
+    _("Completion report"),
+    Phase.CLOSURE,
+    _completion_report_model(),
+    "completion_report",
+    _current_completion_report,
+    signed=False,
+)
+DELIVERY_NOTE = ArtefactKind(
+    "delivery_note",
+    _("Delivery note"),
+    Phase.CLOSURE,
+    DeliveryNote,
+    "delivery_note",
+    _current_delivery_note,
+)
+
 ARTEFACT_KINDS: tuple[ArtefactKind, ...] = (
     SCOPING_NOTE,
     MAPPING_REPORT,
     PROPOSAL,
     PURCHASE_ORDER,
     ACCEPTANCE_RECORD,
+    COMPLETION_REPORT,
+    DELIVERY_NOTE,
 )
 
 

@@ -16,9 +16,11 @@ from functools import cached_property
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from saveit.accounts.models import Membership
+
 from . import selectors
 from .models import Engagement, Phase, PurchaseOrder
-from .signing import State, state_of
+from .signing import State, is_expired, proforma_is_intact, signed_in_time, state_of
 
 CLIENT = "client"
 PROVIDER = "provider"
@@ -51,6 +53,19 @@ class GateContext:
         return state_of(self.proposal)
 
     @cached_property
+    def proposal_accepted(self) -> bool:
+        """Signed by the client, on or before its validity date."""
+        return self.proposal_state == State.SIGNED and signed_in_time(self.proposal)
+
+    @cached_property
+    def proforma(self):  # type: ignore[no-untyped-def]
+        return selectors.proforma_for(self.proposal) if self.proposal is not None else None
+
+    @cached_property
+    def proforma_intact(self) -> bool:
+        return self.proforma is not None and proforma_is_intact(self.proforma)
+
+    @cached_property
     def order(self) -> PurchaseOrder | None:
         return selectors.current_purchase_order(self.engagement)
 
@@ -77,6 +92,22 @@ class GateContext:
     def record_state(self) -> State | None:
         return state_of(self.record)
 
+    @cached_property
+    def completion_report(self):  # type: ignore[no-untyped-def]
+        from .services.closure import current_completion_report
+
+        return current_completion_report(self.engagement)
+
+    @cached_property
+    def delivery_note(self):  # type: ignore[no-untyped-def]
+        from .services.closure import current_delivery_note
+
+        return current_delivery_note(self.engagement)
+
+    @cached_property
+    def delivery_note_state(self) -> State | None:
+        return state_of(self.delivery_note)
+
 
 @dataclass(frozen=True)
 class Check:
@@ -85,6 +116,15 @@ class Check:
     holds: Callable[[GateContext], bool]
     waits_for: str = PROVIDER
     done: str | Promise = ""  # what the checklist says once the check holds
+    # For a client's signature: the client can act only once the provider has issued the
+    # artefact (and it is still valid); until then the check waits for the provider.
+    client_can_act: Callable[[GateContext], bool] | None = None
+
+    def party(self, ctx: GateContext) -> str:
+        """Who must act now for this check to hold."""
+        if self.waits_for == CLIENT and self.client_can_act and not self.client_can_act(ctx):
+            return PROVIDER
+        return self.waits_for
 
 
 def _not_altered(state: State | None) -> bool:
@@ -99,8 +139,17 @@ def _report_is_current(ctx: GateContext) -> bool:
     return listed == set(selectors.in_force_version_ids(ctx.engagement))
 
 
+def _proposal_in_time(ctx: GateContext) -> bool:
+    state = ctx.proposal_state
+    if state == State.SIGNED:
+        return ctx.proposal_accepted
+    if state == State.AWAITING_SIGNATURE:
+        return not is_expired(ctx.proposal)
+    return True  # no proposal, a draft, or an altered one: reported by the other checks
+
+
 def _proforma_for_signed_proposal(ctx: GateContext) -> bool:
-    return ctx.proposal is not None and selectors.proforma_for(ctx.proposal) is not None
+    return ctx.proforma is not None and ctx.proforma_intact
 
 
 def _order_for_proposal(ctx: GateContext) -> bool:
@@ -133,9 +182,16 @@ def _record_lists_scope(ctx: GateContext) -> bool:
     )
 
 
-def _not_available_yet(_ctx: GateContext) -> bool:
-    # Filled by the closure part (issue 6).
-    return False
+def _completion_report_current(ctx: GateContext) -> bool:
+    from .services.closure import report_is_current
+
+    return ctx.completion_report is None or report_is_current(ctx.engagement)
+
+
+def _pack_is_current(ctx: GateContext) -> bool:
+    from .services.closure import pack_is_current
+
+    return pack_is_current(ctx.engagement)
 
 
 def _population_assigned(ctx: GateContext) -> bool:
@@ -156,6 +212,7 @@ GATES: dict[int, list[Check]] = {
             lambda ctx: ctx.note_state == State.SIGNED,
             CLIENT,
             done=_("The scoping note is signed by the client's content owner."),
+            client_can_act=lambda ctx: ctx.note_state == State.AWAITING_SIGNATURE,
         ),
         Check(
             "scoping_note_intact",
@@ -178,6 +235,7 @@ GATES: dict[int, list[Check]] = {
             lambda ctx: ctx.report_state == State.SIGNED,
             CLIENT,
             done=_("The mapping report is acknowledged (signed) by the client."),
+            client_can_act=lambda ctx: ctx.report_state == State.AWAITING_SIGNATURE,
         ),
         Check(
             "mapping_report_current",
@@ -196,9 +254,21 @@ GATES: dict[int, list[Check]] = {
         Check(
             "proposal_signed",
             _("The technical proposal has not been validated (signed) by the client."),
-            lambda ctx: ctx.proposal_state == State.SIGNED,
+            lambda ctx: ctx.proposal_accepted,
             CLIENT,
             done=_("The technical proposal is validated (signed) by the client."),
+            client_can_act=lambda ctx: (
+                ctx.proposal_state == State.AWAITING_SIGNATURE and not is_expired(ctx.proposal)
+            ),
+        ),
+        Check(
+            "proposal_valid",
+            _(
+                "The proposal's validity date passed before the client signed it: issue a new "
+                "revision with a new validity date."
+            ),
+            _proposal_in_time,
+            done=_("The proposal was signed within its validity date."),
         ),
         Check(
             "proposal_intact",
@@ -213,11 +283,23 @@ GATES: dict[int, list[Check]] = {
             done=_("The proforma invoice is issued for the signed proposal."),
         ),
         Check(
+            "proforma_intact",
+            _("The proforma invoice changed after it was issued: it is no longer valid."),
+            lambda ctx: ctx.proforma is None or ctx.proforma_intact,
+            done=_("The proforma invoice is unchanged since it was issued."),
+        ),
+        Check(
             "purchase_order_received",
             _("No purchase order or signed equivalent agreement has been received."),
             _order_for_proposal,
             CLIENT,
             done=_("The purchase order (or signed equivalent agreement) is received."),
+        ),
+        Check(
+            "purchase_order_intact",
+            _("The purchase order changed after it was received: receive it again."),
+            lambda ctx: _not_altered(ctx.order_state),
+            done=_("The purchase order is unchanged since it was received."),
         ),
     ],
     Phase.PRODUCTION: [
@@ -248,6 +330,7 @@ GATES: dict[int, list[Check]] = {
             lambda ctx: ctx.record_state == State.SIGNED,
             CLIENT,
             done=_("The validation and activation record is signed."),
+            client_can_act=lambda ctx: ctx.record_state == State.AWAITING_SIGNATURE,
         ),
         Check(
             "acceptance_record_current",
@@ -277,33 +360,75 @@ GATES: dict[int, list[Check]] = {
         Check(
             "completion_report_generated",
             _("The completion report has not been generated."),
-            _not_available_yet,
+            lambda ctx: ctx.completion_report is not None,
             done=_("The completion report is generated."),
+        ),
+        Check(
+            "completion_report_current",
+            _(
+                "Figures changed after the completion report (a learner progressed) or the report "
+                "was altered: generate it again."
+            ),
+            _completion_report_current,
+            done=_("The completion report gives the current figures."),
         ),
         Check(
             "delivery_note_signed",
             _("The delivery note has not been signed by the client."),
-            _not_available_yet,
+            lambda ctx: ctx.delivery_note_state == State.SIGNED,
             CLIENT,
             done=_("The delivery note is signed by the client."),
+            client_can_act=lambda ctx: ctx.delivery_note_state == State.AWAITING_SIGNATURE,
+        ),
+        Check(
+            "delivery_note_intact",
+            _("The delivery note changed after it was issued: issue a new one."),
+            lambda ctx: _not_altered(ctx.delivery_note_state),
+            done=_("The delivery note is unchanged since it was issued."),
         ),
         Check(
             "evidence_pack_sealed",
-            _("The evidence pack has not been sealed."),
-            _not_available_yet,
+            _(
+                "The evidence pack has not been sealed with the current completion report and "
+                "signed delivery note."
+            ),
+            lambda ctx: _pack_is_current(ctx),
             done=_("The evidence pack is sealed."),
         ),
     ],
 }
 
 
-def unmet_checks(engagement: Engagement) -> list[Check]:
+@dataclass(frozen=True)
+class GateStatus:
+    """The gate of an engagement's current phase, evaluated once."""
+
+    checks: list[Check]
+    unmet: list[Check]
+    parties: dict[str, str]  # name of each unmet check → who must act now
+
+    @property
+    def waiting_for(self) -> str | None:
+        """Whose action the engagement waits for: that of the first unmet check, in table order."""
+        return self.parties[self.unmet[0].name] if self.unmet else None
+
+
+def gate_status(engagement: Engagement) -> GateStatus:
     ctx = GateContext(engagement)
-    return [check for check in GATES[engagement.phase] if not check.holds(ctx)]
+    checks = GATES[engagement.phase]
+    unmet = [check for check in checks if not check.holds(ctx)]
+    return GateStatus(checks, unmet, {check.name: check.party(ctx) for check in unmet})
 
 
-def waiting_for(unmet: list[Check]) -> str | None:
-    """Whose action the engagement waits for first: the client when a signature is missing."""
-    if not unmet:
-        return None
-    return CLIENT if any(check.waits_for == CLIENT for check in unmet) else PROVIDER
+def unmet_checks(engagement: Engagement) -> list[Check]:
+    return gate_status(engagement).unmet
+
+
+def awaited_people(engagement: Engagement, party: str | None) -> list[Membership]:
+    """The people behind a party: the client's named content owner (else every current owner),
+    or the engagement's project manager."""
+    if party == CLIENT:
+        return selectors.awaited_client_owners(engagement)
+    if party == PROVIDER:
+        return [engagement.project_manager]
+    return []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -12,10 +13,16 @@ from saveit.catalog.selectors import outdated_versions, scope_versions
 
 from . import selectors
 from .artefact_kinds import ARTEFACT_KINDS
-from .gates import CLIENT, Check, _not_available_yet, unmet_checks, waiting_for
-from .models import Engagement, Phase, PurchaseOrder
-from .permissions import can_add_sources, can_manage_engagement, is_client_owner_of
-from .signing import State, owner_signature, state_of
+from .artefact_pages import has_page
+from .gates import CLIENT, Check, awaited_people, gate_status
+from .models import Engagement, Phase, Proposal, PurchaseOrder
+from .permissions import (
+    can_add_sources,
+    can_manage_engagement,
+    is_client_owner_of,
+    is_provider_staff,
+)
+from .signing import State, is_expired, owner_signature, proforma_is_intact, state_of
 
 
 @dataclass
@@ -25,6 +32,8 @@ class ArtefactRow:
     artefact: Any
     state: State | None
     signature: Any = None
+    has_page: bool = False  # its HTML page may be shown to this viewer
+    expired: bool = False  # a proposal past its validity date, not signed in time
 
 
 @dataclass
@@ -34,21 +43,25 @@ class Overview:
     waiting: str | None
     artefacts: dict[str, ArtefactRow]
     proforma: Any
+    proforma_intact: bool
     phases: list[dict[str, Any]] = field(default_factory=list)
+    checklist: list[dict[str, Any]] = field(default_factory=list)
+    awaited: str = ""
     can_manage: bool = False
     can_add_sources: bool = False
     is_client_owner: bool = False
     modules: list[Any] = field(default_factory=list)
     outdated: list[Any] = field(default_factory=list)
 
+    @cached_property
+    def pack(self) -> Any:
+        from .services.closure import current_evidence_pack
+
+        return current_evidence_pack(self.engagement)
+
     @property
     def waits_for_client(self) -> bool:
         return self.waiting == CLIENT
-
-    @property
-    def cannot_be_met(self) -> bool:
-        """A check no action on this platform can satisfy yet: the move button is disabled."""
-        return any(check.holds is _not_available_yet for check in self.unmet)
 
 
 def _phases(current: int) -> list[dict[str, Any]]:
@@ -62,12 +75,21 @@ def _phases(current: int) -> list[dict[str, Any]]:
     ]
 
 
+def person_name(member: Membership) -> str:
+    return member.user.full_name or member.user.email
+
+
+def awaited_names(engagement: Engagement, party: str | None) -> str:
+    return ", ".join(person_name(m) for m in awaited_people(engagement, party))
+
+
 def overview(engagement: Engagement, member: Membership) -> Overview:
-    unmet = unmet_checks(engagement)
+    status = gate_status(engagement)
+    unmet = status.unmet
     rows: dict[str, ArtefactRow] = {}
     for kind in ARTEFACT_KINDS:
         artefact = kind.current(engagement)
-        needs = not (
+        needs = kind.signed and not (
             isinstance(artefact, PurchaseOrder) and artefact.kind == PurchaseOrder.Kind.UPLOADED
         )
         state = state_of(artefact, needs_signature=needs)
@@ -75,14 +97,33 @@ def overview(engagement: Engagement, member: Membership) -> Overview:
         label = kind.label if needs else _("Purchase order")
         if isinstance(artefact, PurchaseOrder) and needs:
             label = _("Agreement equivalent to a purchase order")
-        rows[kind.code] = ArtefactRow(kind.code, str(label), artefact, state, signature)
+        page = (
+            artefact is not None
+            and has_page(artefact)
+            and (artefact.is_issued or is_provider_staff(member))
+        )
+        expired = (
+            isinstance(artefact, Proposal)
+            and state == State.AWAITING_SIGNATURE
+            and is_expired(artefact)
+        )
+        rows[kind.code] = ArtefactRow(
+            kind.code, str(label), artefact, state, signature, page, expired
+        )
     proposal = rows["proposal"].artefact
+    proforma = selectors.proforma_for(proposal) if proposal else None
     return Overview(
         engagement=engagement,
         unmet=unmet,
-        waiting=waiting_for(unmet),
+        waiting=status.waiting_for,
+        awaited=awaited_names(engagement, status.waiting_for),
+        checklist=[
+            {"check": check, "met": check not in unmet, "party": status.parties.get(check.name)}
+            for check in status.checks
+        ],
         artefacts=rows,
-        proforma=selectors.proforma_for(proposal) if proposal else None,
+        proforma=proforma,
+        proforma_intact=proforma is None or proforma_is_intact(proforma),
         phases=_phases(engagement.phase),
         can_manage=can_manage_engagement(member, engagement),
         can_add_sources=can_add_sources(member, engagement),
@@ -103,8 +144,13 @@ def board(engagements: list[Engagement]) -> list[dict[str, Any]]:
     """Engagements grouped by phase, each with what it waits for and from whom."""
     columns: list[dict[str, Any]] = [{"phase": phase, "items": []} for phase in Phase]
     for engagement in engagements:
-        unmet = unmet_checks(engagement)
+        status = gate_status(engagement)
         columns[engagement.phase]["items"].append(
-            {"engagement": engagement, "unmet": unmet, "waiting": waiting_for(unmet)}
+            {
+                "engagement": engagement,
+                "unmet": status.unmet,
+                "waiting": status.waiting_for,
+                "awaited": awaited_names(engagement, status.waiting_for),
+            }
         )
     return columns

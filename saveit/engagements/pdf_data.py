@@ -6,8 +6,10 @@ whatever the language of the person who issues them.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -25,13 +27,14 @@ from .models import (
     Proposal,
     PurchaseOrder,
     ScopingNote,
+    SignedArtefact,
 )
 
 
 def _party(organization: Organization | None) -> dict[str, str]:
     if organization is None:
         return {"name": "", "legal": "", "address": "", "siren": "", "vat": ""}
-    legal = [organization.name]
+    legal = [organization.name, *company_mentions(organization)]
     if organization.siren:
         legal.append(f"SIREN {organization.siren}")
     if organization.vat_number:
@@ -46,6 +49,28 @@ def _party(organization: Organization | None) -> dict[str, str]:
         "siren": organization.siren,
         "vat": organization.vat_number,
     }
+
+
+def company_mentions(organization: Organization) -> list[str]:
+    """Legal form and share capital, then the RCS registration, as French invoices print them."""
+    mentions = []
+    if organization.legal_form and organization.share_capital is not None:
+        mentions.append(
+            _("%(form)s with a share capital of %(capital)s")
+            % {
+                "form": organization.legal_form,
+                "capital": money.format_money(organization.share_capital),
+            }
+        )
+    elif organization.legal_form:
+        mentions.append(organization.legal_form)
+    if organization.rcs_city and organization.siren:
+        siren = organization.siren
+        mentions.append(
+            _("RCS %(city)s %(number)s")
+            % {"city": organization.rcs_city, "number": f"{siren[:3]} {siren[3:6]} {siren[6:]}"}
+        )
+    return mentions
 
 
 def provider() -> Organization | None:
@@ -103,14 +128,22 @@ def _base_labels(kind: str) -> dict[str, str]:
 
 
 def render_scoping_note(note: ScopingNote) -> bytes:
+    return render_pdf("scoping_note", scoping_note_data(note))
+
+
+def scoping_note_data(note: ScopingNote) -> dict[str, Any]:
+    """What the note's PDF and its HTML page show."""
     engagement = note.engagement
+    interviews = engagement.interviews.order_by("-held_on", "-pk")
+    if note.issued_at is not None:  # the interview known when the note was issued
+        interviews = interviews.filter(created_at__lte=note.issued_at)
     with override("fr"):
-        interview = engagement.interviews.order_by("-held_on", "-pk").first()
+        interview = interviews.first()
         data = _common(
             engagement,
             title=_("Scoping note"),
             reference=f"{engagement.reference}-NC-r{note.revision}",
-            issued_on=_today(),
+            issued_on=_issued_on(note),
         )
         data |= {
             "interview": {
@@ -139,20 +172,25 @@ def render_scoping_note(note: ScopingNote) -> bytes:
                 "no_milestones": _("No milestone set yet."),
             },
         }
-    return render_pdf("scoping_note", data)
+    return data
 
 
 STATUS_FR = {"draft": "brouillon", "in_force": "en vigueur", "superseded": "remplacée"}
 
 
 def render_mapping_report(report: MappingReport) -> bytes:
+    return render_pdf("mapping_report", mapping_report_data(report))
+
+
+def mapping_report_data(report: MappingReport) -> dict[str, Any]:
+    """What the report's PDF and its HTML page show: its snapshot, never the live inventory."""
     engagement, snapshot = report.engagement, report.snapshot
     with override("fr"):
         data = _common(
             engagement,
             title=_("Document mapping report"),
             reference=f"{engagement.reference}-RC-r{report.revision}",
-            issued_on=_today(),
+            issued_on=_issued_on(report),
         )
         data |= {
             "figures": [
@@ -212,7 +250,7 @@ def render_mapping_report(report: MappingReport) -> bytes:
                 "no_duplicates": _("No duplicate file."),
             },
         }
-    return render_pdf("mapping_report", data)
+    return data
 
 
 def _price_rows(lines: list[money.PriceLine]) -> list[dict[str, str]]:
@@ -268,6 +306,11 @@ def _proposal_lines(proposal: Proposal) -> list[money.PriceLine]:
 
 
 def render_proposal(proposal: Proposal) -> bytes:
+    return render_pdf("proposal", proposal_data(proposal))
+
+
+def proposal_data(proposal: Proposal) -> dict[str, Any]:
+    """What the proposal's PDF and its HTML page show."""
     engagement = proposal.engagement
     lines = _proposal_lines(proposal)
     with override("fr"):
@@ -275,7 +318,7 @@ def render_proposal(proposal: Proposal) -> bytes:
             engagement,
             title=_("Technical and financial proposal"),
             reference=f"{engagement.reference}-PT-r{proposal.revision}",
-            issued_on=_today(),
+            issued_on=_issued_on(proposal),
         )
         data |= {
             "need": proposal.need,
@@ -308,7 +351,7 @@ def render_proposal(proposal: Proposal) -> bytes:
                 "terms": _("Particular conditions"),
             },
         }
-    return render_pdf("proposal", data)
+    return data
 
 
 def proforma_mentions(terms: dict[str, str], due_on: Any) -> list[str]:
@@ -386,6 +429,11 @@ def render_proforma(proforma: ProformaInvoice, totals: money.Totals) -> bytes:
 
 
 def render_agreement(order: PurchaseOrder) -> bytes:
+    return render_pdf("agreement", agreement_data(order))
+
+
+def agreement_data(order: PurchaseOrder) -> dict[str, Any]:
+    """What the equivalent agreement's PDF and its HTML page show."""
     engagement, proposal = order.engagement, order.proposal
     lines = _proposal_lines(proposal)
     with override("fr"):
@@ -393,7 +441,7 @@ def render_agreement(order: PurchaseOrder) -> bytes:
             engagement,
             title=_("Agreement in lieu of purchase order"),
             reference=f"{engagement.reference}-BC-r{order.revision}",
-            issued_on=_today(),
+            issued_on=_issued_on(order),
         )
         data |= {
             "paragraphs": [
@@ -419,13 +467,18 @@ def render_agreement(order: PurchaseOrder) -> bytes:
             | _price_labels()
             | {"statement": _("Agreement"), "recap": _("Order summary")},
         }
-    return render_pdf("agreement", data)
+    return data
 
 
-def _today() -> Any:
-    from django.utils import timezone
-
+def _today() -> date:
     return timezone.localdate()
+
+
+def _issued_on(artefact: SignedArtefact) -> date:
+    """The day the revision was issued; today while it is rendered for issue (or a draft)."""
+    if artefact.issued_at is not None:
+        return timezone.localdate(artefact.issued_at)
+    return _today()
 
 
 def _parse(value: str) -> Any:

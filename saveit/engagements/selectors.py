@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from saveit.accounts.models import Membership
+from saveit.accounts.models import Membership, Organization
+from saveit.accounts.roles import Role
+from saveit.accounts.selectors import members_of
 from saveit.audit.models import AuditEvent, Document
 
 from .models import (
@@ -18,10 +20,39 @@ from .models import (
     PurchaseOrder,
     ScopingNote,
 )
+from .signing import State, is_expired, state_of
+
+
+def current_client_owners(engagement: Engagement) -> list[Membership]:
+    return [
+        m for m in members_of(engagement.client).filter(role=Role.CLIENT_OWNER) if m.is_current()
+    ]
+
+
+def awaited_client_owners(engagement: Engagement) -> list[Membership]:
+    """Whom the engagement waits for at the client: the content owner named on it, or every
+    current content owner when none is named (or the named one left)."""
+    named = engagement.client_owner
+    if (
+        named is not None
+        and named.organization_id == engagement.client_id
+        and named.role == Role.CLIENT_OWNER
+        and named.is_current()
+    ):
+        return [named]
+    return current_client_owners(engagement)
 
 
 def current_scoping_note(engagement: Engagement) -> ScopingNote | None:
     return engagement.scoping_notes.select_related("document").order_by("-revision").first()
+
+
+def signed_scoping_note(engagement: Engagement) -> ScopingNote | None:
+    """The latest revision the client signed (and that is unchanged since), if any."""
+    for note in engagement.scoping_notes.select_related("document").order_by("-revision"):
+        if state_of(note) == State.SIGNED:
+            return note
+    return None
 
 
 def current_mapping_report(engagement: Engagement) -> MappingReport | None:
@@ -48,7 +79,11 @@ def in_force_version_ids(engagement: Engagement) -> list[int]:
 
 def terms_for(engagement: Engagement) -> ContractTerms:
     """The client's own terms, else the installation's defaults (the SPEC's figures)."""
-    own = ContractTerms.objects.filter(client_id=engagement.client_id).first()
+    return terms_for_client(engagement.client)
+
+
+def terms_for_client(client: Organization) -> ContractTerms:
+    own = ContractTerms.objects.filter(client_id=client.pk).first()
     if own is not None:
         return own
     default = ContractTerms.objects.filter(client__isnull=True).first()
@@ -106,19 +141,24 @@ class AwaitingSignature:
 def awaiting_signature(
     member: Membership, engagements: QuerySet[Engagement]
 ) -> list[AwaitingSignature]:
-    """Documents of these engagements whose signature by this member's role is still missing."""
+    """Current artefacts of these open engagements that wait for a signature of this member's
+    role: issued, unchanged since, and not yet signed by any of the client's content owners."""
     from .artefact_kinds import ARTEFACT_KINDS
 
     items: list[AwaitingSignature] = []
-    for engagement in engagements.exclude(phase__gt=7):
+    for engagement in engagements.filter(closed_at__isnull=True):
         for kind in ARTEFACT_KINDS:
             artefact = kind.current(engagement)
             document = getattr(artefact, "document", None)
             if document is None or member.role not in document.signer_roles:
                 continue
-            if document.signatures.filter(membership=member).exists():
-                continue
             if document.organization_id != member.organization_id:
+                continue
+            if state_of(artefact) != State.AWAITING_SIGNATURE:
+                continue
+            if isinstance(artefact, Proposal) and is_expired(artefact):
+                continue  # its signature would no longer count
+            if document.signatures.filter(membership=member).exists():
                 continue
             items.append(AwaitingSignature(engagement, document, str(kind.label)))
     return items

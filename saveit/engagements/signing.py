@@ -7,12 +7,20 @@ from enum import StrEnum
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from saveit.accounts.roles import Role
 from saveit.audit.chain import canonical_json
 from saveit.audit.services import stored_sha256
 
-from .models import MappingReport, ProposalLine, PurchaseOrder, ScopingNote, SignedArtefact
+from .models import (
+    MappingReport,
+    ProformaInvoice,
+    ProposalLine,
+    PurchaseOrder,
+    ScopingNote,
+    SignedArtefact,
+)
 from .models import Proposal as ProposalModel
 
 
@@ -100,6 +108,21 @@ def owner_signature(artefact: SignedArtefact):  # type: ignore[no-untyped-def]
     )
 
 
+def is_expired(proposal: ProposalModel) -> bool:
+    """The proposal's validity date has passed (French calendar day)."""
+    return proposal.valid_until is not None and proposal.valid_until < timezone.localdate()
+
+
+def signed_in_time(proposal: ProposalModel) -> bool:
+    """A proposal binds only when the client signed it on or before its validity date."""
+    signature = owner_signature(proposal)
+    return (
+        signature is not None
+        and proposal.valid_until is not None
+        and timezone.localdate(signature.signed_at) <= proposal.valid_until
+    )
+
+
 def is_intact(artefact: SignedArtefact) -> bool:
     """The stored PDF is the one issued and the fields still say what was rendered."""
     if artefact.document is None:
@@ -107,6 +130,43 @@ def is_intact(artefact: SignedArtefact) -> bool:
     return (
         artefact.content_sha256 == content_sha256(artefact)
         and stored_sha256(artefact.document.file.name) == artefact.document.sha256
+    )
+
+
+def proforma_content(proforma: ProformaInvoice) -> dict[str, Any]:
+    """What an issued proforma states, its PDF's fingerprint included: it never changes."""
+    return {
+        "kind": "proforma",
+        "engagement": proforma.engagement_id,
+        "proposal": proforma.proposal_id,
+        "number": proforma.number,
+        "issued_on": proforma.issued_on.isoformat(),
+        "due_on": proforma.due_on.isoformat(),
+        "lines": proforma.lines,
+        "terms": proforma.terms,
+        "totals": [
+            f"{value:.2f}"
+            for value in (
+                proforma.total_excl,
+                proforma.total_vat,
+                proforma.total_incl,
+                proforma.deposit,
+            )
+        ],
+        "document": proforma.document_id,
+        "document_sha256": proforma.document.sha256,
+    }
+
+
+def proforma_sha256(proforma: ProformaInvoice) -> str:
+    return hashlib.sha256(canonical_json(proforma_content(proforma))).hexdigest()
+
+
+def proforma_is_intact(proforma: ProformaInvoice) -> bool:
+    """Its fields and its stored PDF are still those issued (as is_intact for artefacts)."""
+    return (
+        proforma.content_sha256 == proforma_sha256(proforma)
+        and stored_sha256(proforma.document.file.name) == proforma.document.sha256
     )
 
 

@@ -1,15 +1,37 @@
 from django.urls import path
 
-from . import views, views_artefacts
+from . import views, views_artefacts, views_closure
 
 app_name = "engagements"
 urlpatterns = [
     path("", views.engagement_list, name="list"),
     path("nouvelle/", views.engagement_create, name="create"),
     path("a-signer/", views.to_sign, name="to_sign"),
+    path(
+        "clients/<int:client_id>/conditions-contractuelles/",
+        views.contract_terms,
+        name="contract_terms",
+    ),
     path("<int:engagement_id>/", views.engagement_detail, name="detail"),
     path("<int:engagement_id>/avancer/", views.engagement_advance, name="advance"),
     path("<int:engagement_id>/rouvrir/", views.engagement_reopen, name="reopen"),
+    path(
+        "<int:engagement_id>/rapport-de-completion/",
+        views_closure.completion_report,
+        name="completion_report",
+    ),
+    path(
+        "<int:engagement_id>/bon-de-livraison/", views_closure.delivery_note, name="delivery_note"
+    ),
+    path("<int:engagement_id>/dossier-de-preuves/", views_closure.seal, name="seal"),
+    path(
+        "<int:engagement_id>/dossier-de-preuves/<int:revision>.zip",
+        views_closure.evidence_pack,
+        name="evidence_pack",
+    ),
+    path(
+        "<int:engagement_id>/rouvrir-la-mission/", views_closure.reopen_closed, name="reopen_closed"
+    ),
     path("<int:engagement_id>/entretien/", views_artefacts.interview_add, name="interview_add"),
     path(
         "<int:engagement_id>/note-de-cadrage/", views_artefacts.scoping_note_edit, name="note_edit"
@@ -40,6 +62,11 @@ urlpatterns = [
         "<int:engagement_id>/accord/",
         views_artefacts.purchase_agreement_create,
         name="purchase_agreement",
+    ),
+    path(
+        "<int:engagement_id>/artefacts/<slug:kind>/<int:revision>/",
+        views_artefacts.artefact_page,
+        name="artefact",
     ),
     path(
         "<int:engagement_id>/pdf/<int:document_id>/",

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,17 +15,25 @@ from saveit.accounts.permissions import acting_member
 from saveit.core.errors import Refusal
 
 from . import selectors
-from .forms import EngagementForm, ReopenForm
+from .forms import ContractTermsForm, EngagementForm, ReopenForm
 from .gates import GATES
 from .overview import board, overview
 from .permissions import (
     access_engagement,
     can_list_engagements,
     can_manage_engagement,
+    clients_open_to,
     engagements_visible_to,
     is_provider_staff,
 )
-from .services import GateClosed, advance_phase, create_engagement, reopen_phase
+from .services import (
+    GateClosed,
+    advance_phase,
+    create_engagement,
+    reopen_phase,
+    update_contract_terms,
+)
+from .services.commercial import TERMS_FIELDS
 
 
 @login_required
@@ -120,3 +129,31 @@ def to_sign(request: HttpRequest) -> HttpResponse:
     member = acting_member(request)
     items = selectors.awaiting_signature(member, engagements_visible_to(member))
     return render(request, "engagements/to_sign.html", {"items": items})
+
+
+@login_required
+def contract_terms(request: HttpRequest, client_id: int) -> HttpResponse:
+    """A client's commercial terms (SPEC §13), which its proformas apply."""
+    member = acting_member(request)
+    if not can_manage_engagement(member):
+        raise PermissionDenied
+    client = get_object_or_404(clients_open_to(member), pk=client_id)
+    current = selectors.terms_for_client(client)
+    form = ContractTermsForm(request.POST or None, initial=model_to_dict(current, TERMS_FIELDS))
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_contract_terms(client=client, by=member, values=form.cleaned_data)
+        except Refusal as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(
+                request, _("The contract terms of %(client)s are saved.") % {"client": client.name}
+            )
+            return redirect("engagements:contract_terms", client.pk)
+    context = {
+        "client": client,
+        "form": form,
+        "own": current.client_id == client.pk,
+        "engagements": engagements_visible_to(member).filter(client=client).order_by("reference"),
+    }
+    return render(request, "engagements/contract_terms.html", context)

@@ -20,6 +20,7 @@ from saveit.core.actions import act
 from saveit.core.errors import Refusal
 
 from . import selectors, services
+from .artefact_pages import PAGES, artefact_revision
 from .forms import (
     InterviewForm,
     LineFormSet,
@@ -28,8 +29,9 @@ from .forms import (
     ScopingNoteForm,
     deliverable_formset,
 )
-from .models import Engagement
-from .permissions import access_engagement
+from .models import Engagement, Proposal, PurchaseOrder
+from .permissions import access_engagement, is_client_owner_of, is_provider_staff
+from .signing import State, is_expired, owner_signature, state_of
 
 
 def _act(
@@ -282,6 +284,39 @@ def engagement_pdf(request: HttpRequest, engagement_id: int, document_id: int) -
     document = selectors.engagement_documents(engagement).filter(pk=document_id).first()
     if document is None:
         raise Http404
-    response = FileResponse(document.file.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{document.original_name}"'
-    return response
+    # FileResponse quotes and encodes the client's file name in the header.
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=False,
+        filename=document.original_name,
+        content_type="application/pdf",
+    )
+
+
+@login_required
+def artefact_page(
+    request: HttpRequest, engagement_id: int, kind: str, revision: int
+) -> HttpResponse:
+    """One artefact revision as a page, with the same content as its PDF, to print or read."""
+    member = acting_member(request)
+    engagement = access_engagement(member, engagement_id)
+    artefact = artefact_revision(engagement, kind, revision)
+    if artefact is None or (not artefact.is_issued and not is_provider_staff(member)):
+        raise Http404  # a draft is the provider's work in progress
+    state = state_of(artefact)
+    label = PAGES[kind].kind.label
+    if isinstance(artefact, PurchaseOrder):
+        label = _("Agreement equivalent to a purchase order")
+    context = {
+        "engagement": engagement,
+        "artefact": artefact,
+        "label": label,
+        "doc": PAGES[kind].data(artefact),
+        "body": PAGES[kind].template,
+        "state": state,
+        "signature": owner_signature(artefact),
+        "can_sign": state == State.AWAITING_SIGNATURE
+        and is_client_owner_of(member, engagement)
+        and not (isinstance(artefact, Proposal) and is_expired(artefact)),
+    }
+    return render(request, "engagements/artefact_page.html", context)

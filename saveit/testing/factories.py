@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+from decimal import Decimal
+from typing import Any
 
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -19,8 +21,23 @@ PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test-only
 _counter = itertools.count(1)
 
 
-def make_organization(name: str | None = None, kind: str = OrganizationKind.CLIENT) -> Organization:
-    return services.create_organization(name=name or f"Organisation {next(_counter)}", kind=kind)
+# A provider issues invoices: it has the legal mentions French law requires on them.
+PROVIDER_MENTIONS = {
+    "siren": "732829320",
+    "legal_form": "SAS",
+    "share_capital": Decimal("10000"),
+    "rcs_city": "Lyon",
+}
+
+
+def make_organization(
+    name: str | None = None, kind: str = OrganizationKind.CLIENT, **details: Any
+) -> Organization:
+    if kind == OrganizationKind.PROVIDER:
+        details = {**PROVIDER_MENTIONS, **details}
+    return services.create_organization(
+        name=name or f"Organisation {next(_counter)}", kind=kind, **details
+    )
 
 
 def make_member(

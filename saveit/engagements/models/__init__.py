@@ -1,4 +1,5 @@
 from .artefacts import MappingReport, ScopingInterview, ScopingNote, SignedArtefact
+from .closure import DeliveryNote, EvidencePack
 from .commercial import (
     ContractTerms,
     InvoiceSequence,
@@ -12,7 +13,9 @@ from .engagement import Engagement, Phase, PhaseChange
 
 __all__ = [
     "ContractTerms",
+    "DeliveryNote",
     "Engagement",
+    "EvidencePack",
     "InvoiceSequence",
     "MappingReport",
     "Phase",

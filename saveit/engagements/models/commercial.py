@@ -169,6 +169,7 @@ class ProformaInvoice(models.Model):
     total_incl = models.DecimalField(max_digits=14, decimal_places=2)
     deposit = models.DecimalField(max_digits=14, decimal_places=2)
     document = models.OneToOneField(Document, on_delete=models.PROTECT, related_name="+")
+    content_sha256 = models.CharField(max_length=64, blank=True)  # see signing.proforma_sha256
     issued_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

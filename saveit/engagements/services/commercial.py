@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from saveit.accounts.models import Membership, Organization
 from saveit.audit.chain import record_event
@@ -31,7 +32,7 @@ from ..models import (
     PurchaseOrder,
 )
 from ..permissions import can_manage_engagement, is_client_owner_of
-from ..signing import State, content_sha256, state_of
+from ..signing import State, content_sha256, proforma_sha256, signed_in_time, state_of
 from .common import issue_artefact, lock, require_manager, require_phase
 from .numbering import next_number
 
@@ -164,6 +165,14 @@ def _signed_proposal(engagement: Engagement) -> Proposal:
         raise Refusal(
             _("The client has not signed the current proposal yet."), code="proposal_unsigned"
         )
+    if not signed_in_time(proposal):
+        raise Refusal(
+            _(
+                "The client signed the proposal after its validity date: issue a new revision "
+                "with a new validity date."
+            ),
+            code="proposal_expired",
+        )
     return proposal
 
 
@@ -181,6 +190,7 @@ def issue_proforma(*, engagement: Engagement, by: Membership) -> ProformaInvoice
     engagement = lock(engagement)
     require_phase(engagement, Phase.CONTRACT)
     proposal = _signed_proposal(engagement)
+    _require_invoice_mentions()
     if existing := selectors.proforma_for(proposal):
         raise Refusal(
             _("Proforma %(number)s was already issued for this proposal.")
@@ -216,14 +226,17 @@ def issue_proforma(*, engagement: Engagement, by: Membership) -> ProformaInvoice
         ),
         issued_by=by,
     )
+    with override("fr"):  # evidence is titled in the contract language
+        title = _("Proforma invoice %(number)s") % {"number": proforma.number}
     proforma.document = store_generated_pdf(
         organization=engagement.client,
         by=by,
         content=pdf_data.render_proforma(proforma, totals),
         name=f"proforma-{proforma.number}.pdf",
-        title=f"Facture proforma {proforma.number}",
+        title=title,
         signer_roles=[],
     )
+    proforma.content_sha256 = proforma_sha256(proforma)
     proforma.save()
     record_event(
         organization=engagement.client,
@@ -237,9 +250,24 @@ def issue_proforma(*, engagement: Engagement, by: Membership) -> ProformaInvoice
             "deposit": str(proforma.deposit),
             "document": proforma.document.pk,
             "sha256": proforma.document.sha256,
+            "content_sha256": proforma.content_sha256,
         },
     )
     return proforma
+
+
+def _require_invoice_mentions() -> None:
+    seller = pdf_data.provider()
+    missing = seller.missing_invoice_mentions() if seller else [_("the provider organisation")]
+    if missing:
+        raise Refusal(
+            _(
+                "The proforma cannot be issued without the provider's legal mentions: complete "
+                "%(missing)s in the provider organisation's details."
+            )
+            % {"missing": ", ".join(missing)},
+            code="provider_mentions",
+        )
 
 
 def terms_snapshot(terms: ContractTerms) -> dict[str, str]:
@@ -296,12 +324,14 @@ def record_purchase_order(
         engagement, _signed_proposal(engagement), PurchaseOrder.Kind.UPLOADED, client_reference
     )
     content, name = read_upload(uploaded_file)
+    with override("fr"):
+        title = _("Purchase order · %(ref)s") % {"ref": engagement.reference}
     order.document = store_generated_pdf(
         organization=engagement.client,
         by=by,
         content=content,
         name=name,
-        title=f"Bon de commande · {engagement.reference}",
+        title=title,
         signer_roles=[],
     )
     order.content_sha256 = content_sha256(order)

@@ -10,12 +10,12 @@ from django.utils.translation import override
 
 from saveit.accounts.models import Membership
 from saveit.accounts.roles import Role
-from saveit.accounts.selectors import members_of
 from saveit.audit.chain import record_event
 from saveit.audit.services import store_generated_pdf
 from saveit.core.errors import Refusal
 from saveit.core.tasks import send_email_after_commit
 
+from .. import selectors
 from ..artefact_kinds import ArtefactKind
 from ..models import Engagement, Phase, SignedArtefact
 from ..permissions import can_manage_engagement
@@ -51,9 +51,8 @@ def lock(engagement: Engagement) -> Engagement:
 
 
 def client_owners(engagement: Engagement) -> list[Membership]:
-    return [
-        m for m in members_of(engagement.client).filter(role=Role.CLIENT_OWNER) if m.is_current()
-    ]
+    """The client's content owners an engagement addresses (see awaited_client_owners)."""
+    return selectors.awaited_client_owners(engagement)
 
 
 def engagement_url(engagement: Engagement) -> str:

@@ -14,10 +14,10 @@ from saveit.accounts.roles import ENGAGEMENT_MANAGER_ROLES, Role
 from saveit.audit.chain import record_event
 from saveit.core.errors import Refusal
 
-from ..gates import CLIENT, Check, unmet_checks, waiting_for
+from ..gates import Check, awaited_people, gate_status, unmet_checks
 from ..models import Engagement, Phase, PhaseChange
 from ..permissions import is_provider_staff
-from .common import client_owners, engagement_url, lock, notify, require_manager, require_open
+from .common import engagement_url, lock, notify, require_manager, require_open
 from .numbering import next_number
 
 
@@ -118,12 +118,14 @@ def advance_phase(*, engagement: Engagement, by: Membership) -> Engagement:
     if unmet := unmet_checks(engagement):
         raise GateClosed(phase=engagement.phase, unmet=unmet)
     if engagement.phase == Phase.CLOSURE:
-        raise Refusal(_("Closing an engagement is not available yet."), code="closure")
+        from .closure import close_engagement
+
+        return close_engagement(engagement=engagement, by=by)
     before = engagement.phase
     engagement.phase = before + 1
     engagement.save(update_fields=["phase", "updated_at"])
     _record_change(engagement, by, kind=PhaseChange.Kind.ADVANCE, before=before, reason="")
-    _tell_who_is_next(engagement)
+    _tell_who_is_next(engagement, by)
     return engagement
 
 
@@ -178,14 +180,13 @@ def _record_change(
     )
 
 
-def _tell_who_is_next(engagement: Engagement) -> None:
-    """E-mail the party the new phase's gate waits for first."""
-    unmet = unmet_checks(engagement)
-    if not unmet:
+def _tell_who_is_next(engagement: Engagement, by: Membership) -> None:
+    """E-mail whoever the new phase waits for first (not the person who just moved it)."""
+    status = gate_status(engagement)
+    unmet = status.unmet
+    recipients = [m for m in awaited_people(engagement, status.waiting_for) if m.pk != by.pk]
+    if not recipients:
         return
-    recipients = (
-        client_owners(engagement) if waiting_for(unmet) == CLIENT else [engagement.project_manager]
-    )
     with override("fr"):
         notify(
             recipients,

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.storage import default_storage
+from django.utils import translation
+from django.utils.translation import gettext
 from pypdf import PdfReader
 
 from saveit.audit.models import Document
@@ -162,3 +164,18 @@ def test_issued_pdfs_are_kept_under_their_hash(in_phase_2, pm, owner):
     proposal = signed_proposal(in_phase_2, pm, owner)
     assert default_storage.exists(proposal.document.file.name)
     assert proposal.document.sha256 in proposal.document.file.name
+
+
+def test_proforma_and_purchase_order_titles_are_translated_into_french(in_phase_2, pm, owner):
+    signed_proposal(in_phase_2, pm, owner)
+    proforma = services.issue_proforma(engagement=in_phase_2, by=pm)
+    order = services.record_purchase_order(
+        engagement=in_phase_2, by=owner, uploaded_file=(make_pdf("Bon de commande"), "bc.pdf")
+    )
+    with translation.override("fr"):
+        assert proforma.document.title == gettext("Proforma invoice %(number)s") % {
+            "number": proforma.number
+        }
+        assert order.document.title == gettext("Purchase order · %(ref)s") % {
+            "ref": in_phase_2.reference
+        }

@@ -12,3 +12,6 @@ document.addEventListener("click", (event) => {
     if (source && navigator.clipboard) navigator.clipboard.writeText(source.textContent.trim());
   }
 });
+document.addEventListener("click", (event) => {
+  if (event.target instanceof Element && event.target.closest("[data-print]")) window.print();
+});

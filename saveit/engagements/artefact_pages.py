@@ -1,0 +1,51 @@
+"""Each artefact revision as an HTML page, built from the same data as its PDF (pdf_data)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from . import pdf_data
+from .artefact_kinds import MAPPING_REPORT, PROPOSAL, PURCHASE_ORDER, SCOPING_NOTE, ArtefactKind
+from .models import Engagement, PurchaseOrder, SignedArtefact
+
+
+@dataclass(frozen=True)
+class ArtefactPage:
+    kind: ArtefactKind
+    data: Callable[[Any], dict[str, Any]]
+
+    @property
+    def template(self) -> str:
+        return f"engagements/artefacts/{self.kind.code}.html"
+
+
+PAGES: dict[str, ArtefactPage] = {
+    page.kind.code: page
+    for page in (
+        ArtefactPage(SCOPING_NOTE, pdf_data.scoping_note_data),
+        ArtefactPage(MAPPING_REPORT, pdf_data.mapping_report_data),
+        ArtefactPage(PROPOSAL, pdf_data.proposal_data),
+        ArtefactPage(PURCHASE_ORDER, pdf_data.agreement_data),
+    )
+}
+
+
+def has_page(artefact: SignedArtefact | None) -> bool:
+    """A client's own purchase order is its PDF: only the platform's artefacts have a page."""
+    if isinstance(artefact, PurchaseOrder):
+        return artefact.kind == PurchaseOrder.Kind.AGREEMENT
+    return artefact is not None and any(isinstance(artefact, p.kind.model) for p in PAGES.values())
+
+
+def artefact_revision(engagement: Engagement, code: str, revision: int) -> SignedArtefact | None:
+    page = PAGES.get(code)
+    if page is None:
+        return None
+    artefact = (
+        page.kind.model._default_manager.filter(engagement=engagement, revision=revision)
+        .select_related("document", "engagement__client")
+        .first()
+    )
+    return artefact if has_page(artefact) else None

@@ -1,0 +1,158 @@
+"""Phase 7: completion report, signed delivery note, sealed pack; then nothing changes."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import orjson
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from saveit.audit.evidence import verify_pack
+from saveit.audit.models import AuditEvent
+from saveit.core.errors import Refusal
+from saveit.learning.models import Assignment
+from saveit.learning.services import attempts
+from saveit.learning.tests.conftest import (  # noqa: F401  (fixtures)
+    Form,
+    answers_for,
+    assigned,
+    deployed,
+    designer_member,
+    in_production,
+    population,
+)
+from saveit.testing.factories import bearer, signed_in
+
+from .. import services
+from ..models import Engagement, Phase
+from ..services import closure
+from .conftest import sign
+
+
+@pytest.fixture
+def in_closure(assigned, pm):  # noqa: F811
+    camille = Assignment.objects.get(learner__email="camille.lefevre@alpha.example")
+    attempt = attempts.start_attempt(assignment=camille)
+    attempts.submit_attempt(attempt=attempt, form=Form(answers_for(attempt, right=True)))
+    engagement = Engagement.objects.get(pk=camille.engagement_id)
+    engagement = services.advance_phase(engagement=engagement, by=pm)  # 5 → 6
+    engagement = services.advance_phase(engagement=engagement, by=pm)  # 6 → 7
+    assert engagement.phase == Phase.CLOSURE
+    return engagement
+
+
+def unmet(engagement) -> set[str]:
+    from ..gates import unmet_checks
+
+    return {check.name for check in unmet_checks(engagement)}
+
+
+def sealed(in_closure, pm, owner):
+    closure.generate_completion_report(engagement=in_closure, by=pm)
+    note = closure.issue_delivery_note(engagement=in_closure, by=pm)
+    sign(note, owner)
+    return closure.seal_evidence_pack(engagement=in_closure, by=pm)
+
+
+def test_the_closure_gate_names_each_missing_piece_and_refuses(in_closure, pm):
+    assert unmet(in_closure) == {
+        "completion_report_generated",
+        "delivery_note_signed",
+        "evidence_pack_sealed",
+    }
+    events = AuditEvent.objects.count()
+    with pytest.raises(Refusal) as refused:
+        services.advance_phase(engagement=in_closure, by=pm)
+    assert refused.value.code == "gate_closed"
+    in_closure.refresh_from_db()
+    assert in_closure.closed_at is None and AuditEvent.objects.count() == events
+
+
+def test_the_delivery_note_needs_a_current_report_and_the_pack_a_signed_note(in_closure, pm, owner):
+    with pytest.raises(Refusal, match="completion report"):
+        closure.issue_delivery_note(engagement=in_closure, by=pm)
+    closure.generate_completion_report(engagement=in_closure, by=pm)
+    note = closure.issue_delivery_note(engagement=in_closure, by=pm)
+    assert unmet(in_closure) == {"delivery_note_signed", "evidence_pack_sealed"}
+    with pytest.raises(Refusal, match="signed"):
+        closure.seal_evidence_pack(engagement=in_closure, by=pm)
+    sign(note, owner)
+    assert unmet(in_closure) == {"evidence_pack_sealed"}
+
+
+def test_a_learner_finishing_after_the_report_makes_it_out_of_date(in_closure, pm):
+    closure.generate_completion_report(engagement=in_closure, by=pm)
+    assert not {"completion_report_generated", "completion_report_current"} & unmet(in_closure)
+    eloise = Assignment.objects.get(learner__email="eloise.durand@alpha.example")
+    attempt = attempts.start_attempt(assignment=eloise)
+    attempts.submit_attempt(attempt=attempt, form=Form(answers_for(attempt, right=True)))
+    assert "completion_report_current" in unmet(in_closure)
+    closure.generate_completion_report(engagement=in_closure, by=pm)
+    assert "completion_report_current" not in unmet(in_closure)
+
+
+def test_the_sealed_pack_holds_every_artefact_and_verifies_offline(in_closure, pm, owner, tmp_path):
+    pack = sealed(in_closure, pm, owner)
+    with pack.file.open("rb") as handle:
+        content = handle.read()
+    names = zipfile.ZipFile(io.BytesIO(content)).namelist()
+    for expected in ("note-de-cadrage-r1.pdf", "rapport-de-cartographie-r1.pdf",
+                     "proposition-technique-r1.pdf", "facture-proforma-", "bon-de-commande-r1.pdf",
+                     "pv-validation-activation-r1.pdf", "rapport-de-completion-r1.pdf",
+                     "bon-de-livraison-r1.pdf", "audit/chain.jsonl", "exports/apprenants.csv",
+                     "attestations/index.csv", "manifest.json", "seal.json"):  # fmt: skip
+        assert any(expected in name for name in names), expected
+    assert sum(name.startswith("attestations/") and name.endswith(".pdf") for name in names) == 1
+    report = verify_pack(io.BytesIO(content))
+    assert report.ok, report.problems
+    sealed_event = AuditEvent.objects.filter(action="engagement.evidence_sealed").get()
+    assert sealed_event.after["manifest_sha256"] == report.manifest_sha256 == pack.manifest_sha256
+    manifest = orjson.loads(zipfile.ZipFile(io.BytesIO(content)).read("manifest.json"))
+    assert manifest["engagement"]["reference"] == in_closure.reference
+    path = tmp_path / "pack.zip"
+    path.write_bytes(content)
+    call_command("evidence_verify", str(path), "--installation-key")
+
+
+def test_a_closed_engagement_is_read_only_and_reopening_needs_a_reason(in_closure, pm, owner):
+    sealed(in_closure, pm, owner)
+    closed = services.advance_phase(engagement=in_closure, by=pm)
+    assert closed.closed_at is not None and closed.phase == Phase.CLOSURE
+    assert unmet(closed) == set()
+    events = AuditEvent.objects.count()
+    for attempt_to_change in (
+        lambda: closure.generate_completion_report(engagement=closed, by=pm),
+        lambda: services.advance_phase(engagement=closed, by=pm),
+        lambda: services.reopen_phase(engagement=closed, by=pm, to_phase=5, reason="x" * 20),
+        lambda: attempts.start_attempt(
+            assignment=Assignment.objects.get(learner__email="noe.martin@alpha.example")
+        ),
+    ):
+        with pytest.raises(Refusal):
+            attempt_to_change()
+    assert AuditEvent.objects.count() == events
+    with pytest.raises(Refusal, match="10 characters"):
+        closure.reopen_closed(engagement=closed, by=pm, reason="oups")
+    reopened = closure.reopen_closed(engagement=closed, by=pm, reason="Une attestation manque.")
+    assert reopened.closed_at is None
+    event = AuditEvent.objects.filter(action="engagement.reopened").get()
+    assert event.after["reason"] == "Une attestation manque."
+
+
+def test_the_pack_downloads_for_the_client_and_not_for_another_organisation(
+    in_closure, pm, owner, outsider
+):
+    pack = sealed(in_closure, pm, owner)
+    url = reverse("engagements:evidence_pack", args=[in_closure.pk, pack.revision])
+    response = signed_in(owner).get(url)
+    assert response.status_code == 200
+    assert verify_pack(io.BytesIO(b"".join(response.streaming_content))).ok
+    assert signed_in(outsider).get(url).status_code == 404
+    api = signed_in(owner).get(
+        f"/api/v1/engagements/{in_closure.pk}/evidence-packs/{pack.revision}",
+        headers=bearer(owner),
+    )
+    assert api.status_code == 200

@@ -1,0 +1,61 @@
+""" "À signer" lists only what a client owner can still usefully sign."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from saveit.accounts.roles import Role
+from saveit.engagements import selectors, services
+from saveit.engagements.models import Engagement, ScopingNote
+from saveit.engagements.permissions import engagements_visible_to
+from saveit.testing.factories import make_member, signed_in
+
+from .conftest import sign
+
+pytestmark = pytest.mark.django_db
+
+
+def _issued_note(engagement, pm):
+    services.record_interview(
+        engagement=engagement, by=pm, held_on=date(2026, 11, 2), participants="A", notes="B"
+    )
+    services.save_scoping_note(engagement=engagement, by=pm, objectives="O", scope="Lyon")
+    return services.issue_scoping_note(engagement=engagement, by=pm)
+
+
+def _to_sign(member) -> list[int]:
+    items = selectors.awaiting_signature(member, engagements_visible_to(member))
+    return [item.document.pk for item in items]
+
+
+def test_an_issued_note_awaits_the_owners_signature(engagement, pm, owner):
+    note = _issued_note(engagement, pm)
+    assert _to_sign(owner) == [note.document_id]
+    html = signed_in(owner).get(reverse("engagements:to_sign")).content.decode()
+    assert reverse("audit:document_detail", args=[note.document_id]) in html
+
+
+def test_a_note_signed_by_another_owner_no_longer_awaits_a_signature(
+    engagement, pm, owner, client_org
+):
+    note = _issued_note(engagement, pm)
+    colleague = make_member(client_org, Role.CLIENT_OWNER)
+    sign(note, colleague)
+    assert _to_sign(owner) == []
+    assert _to_sign(colleague) == []
+
+
+def test_an_artefact_altered_after_issue_is_not_offered_for_signature(engagement, pm, owner):
+    note = _issued_note(engagement, pm)
+    ScopingNote.objects.filter(pk=note.pk).update(objectives="Autre chose")
+    assert _to_sign(owner) == []
+
+
+def test_nothing_of_a_closed_engagement_awaits_a_signature(engagement, pm, owner):
+    _issued_note(engagement, pm)
+    Engagement.objects.filter(pk=engagement.pk).update(closed_at=timezone.now())
+    assert _to_sign(owner) == []
