@@ -12,7 +12,9 @@ from saveit.certificates.api import router as attestations_router
 from saveit.core.api_support import MemberSessionAuth, TokenAuth, install_error_handlers
 from saveit.documents.api import router as sources_router
 from saveit.engagements.api import router as engagements_router
+from saveit.engagements.api_closure import router as closure_router
 from saveit.learning.api import router as learning_router
+from saveit.reporting.api import router as reporting_router
 
 api = NinjaAPI(
     title="SAVE IT API",
@@ -32,6 +34,8 @@ api.add_router("/audit/", trail_router)
 api.add_router("/documents/", documents_router)
 api.add_router("/engagements/", engagements_router)
 api.add_router("/engagements/", sources_router)
+api.add_router("/engagements/", closure_router)
 api.add_router("/", modules_router)
 api.add_router("/", learning_router)
 api.add_router("/", attestations_router)
+api.add_router("/", reporting_router)

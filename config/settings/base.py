@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "saveit.catalog",
     "saveit.learning",
     "saveit.certificates",
+    "saveit.reporting",
 ]
 
 MIDDLEWARE = [
@@ -226,6 +227,14 @@ SAVEIT_SIGNING_KEY_PATH = Path(
     os.environ.get("SAVEIT_SIGNING_KEY_PATH", str(VAR_DIR / "keys" / "installation-ed25519.pem"))
 )
 SIGN_IN_LINK_VALIDITY_HOURS = int(os.environ.get("SIGN_IN_LINK_VALIDITY_HOURS", "168"))
+# "Send me a new link": at most one link e-mail per learner in this many minutes (the invitation
+# counts), and at most this many requests per IP address in the window (a whole site behind one
+# NAT may ask at the start of a campaign, hence not lower).
+SIGN_IN_LINK_RESEND_MINUTES = int(os.environ.get("SIGN_IN_LINK_RESEND_MINUTES", "5"))
+SIGN_IN_LINK_REQUESTS_PER_IP = int(os.environ.get("SIGN_IN_LINK_REQUESTS_PER_IP", "20"))
+SIGN_IN_LINK_REQUESTS_WINDOW_MINUTES = int(
+    os.environ.get("SIGN_IN_LINK_REQUESTS_WINDOW_MINUTES", "15")
+)
 # Invitation e-mails are sent by background tasks, this many per task.
 INVITATION_BATCH_SIZE = 500
 # A re-certification campaign launched by a new activation gives people this long.

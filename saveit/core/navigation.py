@@ -20,6 +20,12 @@ def _engagement_reader(member: Membership) -> bool:
     return can_list_engagements(member)
 
 
+def _dashboard_reader(member: Membership) -> bool:
+    from saveit.reporting.permissions import can_see_dashboards
+
+    return can_see_dashboards(member)
+
+
 @dataclass(frozen=True)
 class NavEntry:
     label: str | Promise
@@ -31,6 +37,7 @@ class NavEntry:
 NAVIGATION: list[NavEntry] = [
     NavEntry(_("Home"), "core:home", lambda m: True),
     NavEntry(_("Engagements"), "engagements:list", lambda m: _engagement_reader(m)),
+    NavEntry(_("Dashboards"), "reporting:overview", lambda m: _dashboard_reader(m)),
     NavEntry(_("My trainings"), "learning:my_trainings", lambda m: m.role == Role.LEARNER),
     NavEntry(_("To sign"), "engagements:to_sign", lambda m: m.role == Role.CLIENT_OWNER),
     NavEntry(_("My organisation"), "accounts:organization_detail", lambda m: True, with_org=True),

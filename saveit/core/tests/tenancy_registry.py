@@ -102,6 +102,11 @@ ENGAGEMENT_HTML: dict[str, Call] = {
     "engagements:list": OWN,
     "engagements:create": Call(kind="own", method="post", body=lambda w: {"title": "x"}),
     "engagements:to_sign": OWN,
+    "engagements:contract_terms": Call(
+        kwargs=lambda w: {"client_id": w.extra["engagement"].client_id},
+        method="post",
+        body=lambda w: {"payment_days": "1"},
+    ),
     "engagements:detail": Call(kwargs=engagement),
     "engagements:advance": engagement_post(),
     "engagements:reopen": engagement_post(lambda w: {"to_phase": 0, "reason": "a good reason"}),
@@ -119,14 +124,26 @@ ENGAGEMENT_HTML: dict[str, Call] = {
     "engagements:pdf": Call(
         kwargs=lambda w: {**engagement(w), "document_id": w.extra["note_document"].pk}
     ),
+    "engagements:artefact": Call(
+        kwargs=lambda w: {**engagement(w), "kind": "scoping_note", "revision": 1}
+    ),
     "documents:sources": Call(kwargs=engagement),
     "documents:version": Call(kwargs=version),
     "documents:version_file": Call(kwargs=version),
+    "documents:version_put_in_force": Call(kwargs=version, method="post"),
 }
 
 ENGAGEMENT_API: dict[str, Call] = {
     "saveit_engagements_api_list_engagements": OWN,
     "saveit_engagements_api_list_to_sign": OWN,
+    "saveit_engagements_api_get_contract_terms": Call(
+        kwargs=lambda w: {"client_id": w.extra["engagement"].client_id}
+    ),
+    "saveit_engagements_api_update_contract_terms": Call(
+        kwargs=lambda w: {"client_id": w.extra["engagement"].client_id},
+        method="put",
+        body=lambda w: {"payment_days": 1},
+    ),
     "saveit_engagements_api_create_engagement": Call(
         method="post", body=lambda w: {"client_id": w.extra["engagement"].client_id, "title": "x"}
     ),
@@ -160,6 +177,7 @@ ENGAGEMENT_API: dict[str, Call] = {
         kwargs=engagement, method="post", upload=True, body=lambda w: {"version_label": "2"}
     ),
     "saveit_documents_api_get_source_version": Call(kwargs=version),
+    "saveit_documents_api_put_source_version_in_force": Call(kwargs=version, method="post"),
 }
 
 ITEM_BODY = {"kind": "true_false", "prompt": "x", "correct": [0], "source_anchors": ["1"]}
@@ -172,8 +190,15 @@ CATALOG_HTML: dict[str, Call] = {
     "catalog:lesson_add": mv_post(body=lambda w: {"title": "x"}),
     "catalog:lesson_edit": mv_post(lesson_of, body=lambda w: {"title": "x"}),
     "catalog:lesson_delete": mv_post(lesson_of),
+    "catalog:lesson_move": mv_post(lesson_of, body=lambda w: {"direction": "up"}),
     "catalog:block_add": mv_post(lesson_of, body=lambda w: {"kind": "text", "html": "x"}),
     "catalog:block_delete": mv_post(lambda w: {"block_id": w.extra["block"].pk}),
+    "catalog:block_edit": mv_post(
+        lambda w: {"block_id": w.extra["block"].pk}, lambda w: {"html": "x"}
+    ),
+    "catalog:block_move": mv_post(
+        lambda w: {"block_id": w.extra["block"].pk}, lambda w: {"direction": "up"}
+    ),
     "catalog:item_add": mv_post(body=lambda w: ITEM_BODY),
     "catalog:item_edit": mv_post(item_of, body=lambda w: ITEM_BODY),
     "catalog:item_delete": mv_post(item_of),
@@ -207,6 +232,27 @@ CATALOG_API: dict[str, Call] = {
         kwargs=lambda w: {**module_version(w), **lesson_of(w)},
         method="put",
         body=lambda w: {"title": "x"},
+    ),
+    "saveit_catalog_api_delete_lesson": Call(
+        kwargs=lambda w: {**module_version(w), **lesson_of(w)}, method="delete"
+    ),
+    "saveit_catalog_api_move_lesson": mv_post(lesson_of, body=lambda w: {"direction": "up"}),
+    "saveit_catalog_api_add_block": Call(
+        kwargs=lambda w: {**module_version(w), **lesson_of(w)},
+        method="post",
+        upload=True,
+        body=lambda w: {"kind": "attachment"},
+    ),
+    "saveit_catalog_api_put_block": Call(
+        kwargs=lambda w: {**module_version(w), "block_id": w.extra["block"].pk},
+        method="put",
+        body=lambda w: {"html": "x"},
+    ),
+    "saveit_catalog_api_delete_block": Call(
+        kwargs=lambda w: {**module_version(w), "block_id": w.extra["block"].pk}, method="delete"
+    ),
+    "saveit_catalog_api_move_block": mv_post(
+        lambda w: {"block_id": w.extra["block"].pk}, lambda w: {"direction": "up"}
     ),
     "saveit_catalog_api_add_item": mv_post(body=lambda w: ITEM_BODY),
     "saveit_catalog_api_put_item": Call(
@@ -343,6 +389,10 @@ def attestation(w: World) -> dict[str, Any]:
     return {"attestation_id": w.extra["attestation"].pk}
 
 
+def campaign(w: World) -> dict[str, Any]:
+    return {"campaign_id": w.extra["campaign"].pk}
+
+
 LEARNING_HTML: dict[str, Call] = {
     "learning:deployment": Call(kwargs=engagement),
     "learning:assign": engagement_post(lambda w: {"version": w.extra["module_version"].pk}),
@@ -351,6 +401,14 @@ LEARNING_HTML: dict[str, Call] = {
     "learning:member_remove": Call(
         kwargs=lambda w: {**population(w), "learner_id": w.extra["learner_record"].pk},
         method="post",
+    ),
+    "learning:member_edit": Call(
+        kwargs=lambda w: {**population(w), "learner_id": w.extra["learner_record"].pk},
+        method="post",
+        body=lambda w: {"last_name": "x", "first_name": "y", "email": "x@beta-transports.fr"},
+    ),
+    "learning:campaign_due": Call(
+        kwargs=campaign, method="post", body=lambda w: {"due_on": "2099-01-01"}
     ),
     "learning:import": Call(kwargs=batch),
     "learning:import_commit": Call(kwargs=batch, method="post"),
@@ -371,6 +429,7 @@ LEARNING_HTML: dict[str, Call] = {
     "certificates:pdf": Call(kwargs=attestation),
     "certificates:badge": Call(kwargs=attestation),
     "certificates:revoke": Call(kwargs=attestation, method="post", body=lambda w: {"reason": "x"}),
+    "certificates:engagement_zip": Call(kwargs=engagement),
     # Public by design: verification shows a masked name, status JSON no personal data.
     "certificates:verify_form": PUBLIC,
     "certificates:verify": Call(kind="public", kwargs=lambda w: {"code": "forged"}),
@@ -385,6 +444,14 @@ LEARNING_API: dict[str, Call] = {
     "saveit_learning_api_create_population": engagement_post(lambda w: {"name": "x"}),
     "saveit_learning_api_upload_import": Call(kwargs=population, method="post", upload=True),
     "saveit_learning_api_commit_import": Call(kwargs=batch, method="post"),
+    "saveit_learning_api_update_learner": Call(
+        kwargs=lambda w: {**population(w), "learner_id": w.extra["learner_record"].pk},
+        method="patch",
+        body=lambda w: {"site": "x"},
+    ),
+    "saveit_learning_api_update_campaign": Call(
+        kwargs=campaign, method="patch", body=lambda w: {"due_on": "2099-01-01"}
+    ),
     "saveit_learning_api_assign": engagement_post(
         lambda w: {"version_id": w.extra["module_version"].pk, "learner_ids": [1]}
     ),
@@ -399,6 +466,7 @@ LEARNING_API: dict[str, Call] = {
     "saveit_certificates_api_revoke": Call(
         kwargs=attestation, method="post", body=lambda w: {"reason": "x"}
     ),
+    "saveit_certificates_api_engagement_attestations_zip": Call(kwargs=engagement),
 }
 
 HTML_ROUTES.update(ENGAGEMENT_HTML)
@@ -407,3 +475,53 @@ API_ROUTES.update(LEARNING_API)
 API_ROUTES.update(ENGAGEMENT_API)
 HTML_ROUTES.update(CATALOG_HTML)
 API_ROUTES.update(CATALOG_API)
+
+
+def client(w: World) -> dict[str, Any]:
+    return {"organization_id": w.org.pk}
+
+
+def export(table: str, fmt: str) -> Args:
+    return lambda w: {**engagement(w), "table": table, "fmt": fmt}
+
+
+REPORTING_HTML: dict[str, Call] = {
+    "reporting:overview": OWN,
+    "reporting:client": Call(kwargs=client),
+    "reporting:client_learners": Call(kwargs=client),
+    "reporting:client_export": Call(
+        kwargs=lambda w: {**client(w), "table": "learners", "fmt": "csv"}
+    ),
+    "reporting:engagement": Call(kwargs=engagement),
+    "reporting:engagement_learners": Call(kwargs=engagement),
+    "reporting:engagement_export": Call(kwargs=export("versions", "csv")),
+}
+REPORTING_API: dict[str, Call] = {
+    "saveit_reporting_api_engagement_dashboard": Call(kwargs=engagement),
+    "saveit_reporting_api_client_dashboard": Call(kwargs=client),
+}
+HTML_ROUTES.update(REPORTING_HTML)
+API_ROUTES.update(REPORTING_API)
+
+
+def pack(w: World) -> dict[str, Any]:
+    return {**engagement(w), "revision": 1}
+
+
+CLOSURE_HTML: dict[str, Call] = {
+    "engagements:completion_report": engagement_post(),
+    "engagements:delivery_note": engagement_post(),
+    "engagements:seal": engagement_post(),
+    "engagements:evidence_pack": Call(kwargs=pack),
+    "engagements:reopen_closed": engagement_post(lambda w: {"reason": "x" * 20}),
+}
+CLOSURE_API: dict[str, Call] = {
+    "saveit_engagements_api_closure_generate_completion_report": engagement_post(),
+    "saveit_engagements_api_closure_issue_delivery_note": engagement_post(),
+    "saveit_engagements_api_closure_seal_evidence_pack": engagement_post(),
+    "saveit_engagements_api_closure_list_evidence_packs": Call(kwargs=engagement),
+    "saveit_engagements_api_closure_download_evidence_pack": Call(kwargs=pack),
+    "saveit_engagements_api_closure_reopen_closed": engagement_post(lambda w: {"reason": "x" * 20}),
+}
+HTML_ROUTES.update(CLOSURE_HTML)
+API_ROUTES.update(CLOSURE_API)

@@ -138,7 +138,14 @@ def _deployment_of(world: World, engagement: Any, module_version: Any) -> dict[s
     from django.utils import timezone
 
     from saveit.certificates.models import Attestation
-    from saveit.learning.models import Assignment, Attempt, Learner, Population, PopulationImport
+    from saveit.learning.models import (
+        Assignment,
+        Attempt,
+        Learner,
+        Population,
+        PopulationImport,
+        RecertificationCampaign,
+    )
 
     client_org = engagement.client
     population = Population.objects.create(
@@ -169,7 +176,12 @@ def _deployment_of(world: World, engagement: Any, module_version: Any) -> dict[s
         module_version=module_version, number=f"ATT-{world.org.pk}", code=f"c{world.org.pk}",
         score=90, issued_at=now, facts={"holder_name": world.marker}, credential="x.y.z",
     )  # fmt: skip
+    campaign = RecertificationCampaign.objects.create(
+        organization=client_org, module=module_version.module, version=module_version,
+        due_on=now.date(),
+    )  # fmt: skip
     return {
+        "campaign": campaign,
         "population": population,
         "import": batch,
         "learner_record": learner,

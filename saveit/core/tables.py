@@ -1,0 +1,168 @@
+"""A table as users export it: CSV (for spreadsheets), XLSX, or a French PDF.
+
+Every dashboard table and list is described once as a `Table` (title, columns, rows of plain
+values) and written in the three formats from that description, so the exports never disagree.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from .dates import long_date, paris_date
+from .money import format_number
+from .pdf import render_pdf
+
+# Spreadsheets run a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Past this many rows a PDF stops being readable; the CSV and XLSX carry everything.
+PDF_MAX_ROWS = 5000
+
+
+def spreadsheet_safe(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    numeric: bool = False
+
+
+@dataclass
+class Table:
+    title: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence[Any]]
+    subtitle: str = ""  # scope and filters, printed under the title of the PDF
+    notes: list[str] = field(default_factory=list)
+
+
+def french_number(value: int | float | Decimal) -> str:
+    """12 345,6: the French style of money.py, as many decimals as the value carries."""
+    number = value if isinstance(value, Decimal) else Decimal(repr(value))
+    exponent = number.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return format_number(number, places)
+
+
+def display(value: Any) -> str:
+    """A value as the PDF prints it (French formats)."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, int | float | Decimal):
+        return french_number(value)
+    if isinstance(value, datetime | date):
+        return long_date(value)
+    return str(value)
+
+
+def _plain(value: Any) -> Any:
+    """A value as a spreadsheet stores it: numbers stay numbers, dates ISO, text safe."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, datetime):
+        return paris_date(value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int | float):
+        return value
+    return spreadsheet_safe(str(value))
+
+
+def csv_chunks(table: Table) -> Iterator[str]:
+    """CSV text, header first, semicolon-separated as French spreadsheets expect; with a BOM."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow([column.label for column in table.columns])
+    yield "\ufeff" + flush()
+    for index, row in enumerate(table.rows, start=1):
+        writer.writerow([str(_plain(value)).replace(".", ",") if isinstance(value, Decimal | float)
+                         else _plain(value) for value in row])  # fmt: skip
+        if index % 1000 == 0:
+            yield flush()
+    yield flush()
+
+
+def to_xlsx(table: Table) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=table.title[:31] or "Export")
+    bold = Font(bold=True)
+    header = []
+    for column in table.columns:
+        cell = WriteOnlyCell(sheet, value=column.label)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in table.rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=_plain(value))
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text as typed, never a live formula
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def to_pdf(table: Table, *, issuer: str = "", chart: str = "") -> bytes:
+    """The table as a French PDF (exports follow the documents: always in French)."""
+    with override("fr"):
+        return _render_pdf(table, issuer=issuer, chart=chart)
+
+
+def _render_pdf(table: Table, *, issuer: str, chart: str) -> bytes:
+    rows: list[list[str]] = []
+    truncated = False
+    for index, row in enumerate(table.rows):
+        if index == PDF_MAX_ROWS:
+            truncated = True
+            break
+        rows.append([display(value) for value in row])
+    notes = list(table.notes)
+    if truncated:
+        notes.append(
+            _("Only the first %(n)s rows are printed; the CSV and XLSX exports hold every row.")
+            % {"n": french_number(PDF_MAX_ROWS)}
+        )
+    return render_pdf(
+        "table",
+        {
+            "title": table.title,
+            "subtitle": table.subtitle,
+            "issuer": issuer,
+            "printed_on": long_date(datetime.now().astimezone()),
+            "labels": {"page": _("page"), "printed_on": _("Printed on")},
+            "chart": chart,
+            "columns": [{"label": c.label, "numeric": c.numeric} for c in table.columns],
+            "rows": rows,
+            "notes": notes,
+        },
+    )

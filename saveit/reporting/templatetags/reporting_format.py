@@ -1,0 +1,41 @@
+"""French figures in dashboards: 12 345, 66,7 %, 12 min."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+
+from saveit.core.money import NBSP, format_number
+
+register = template.Library()
+
+
+@register.filter
+def fr_number(value: object) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, int):
+        return format_number(Decimal(value), 0)
+    return format_number(Decimal(str(value)), 1)
+
+
+@register.filter
+def fr_percent(value: object) -> str:
+    if value is None:
+        return "—"
+    number = Decimal(str(value))
+    places = 0 if number == number.to_integral_value() else 1
+    return f"{format_number(number, places)}{NBSP}%"
+
+
+@register.filter
+def minutes(seconds: object) -> str:
+    if seconds is None:
+        return "—"
+    total = int(seconds)  # type: ignore[call-overload]
+    if total < 60:
+        return f"{total}{NBSP}s"
+    if total < 3600:
+        return f"{round(total / 60)}{NBSP}min"
+    return f"{total // 3600}{NBSP}h{NBSP}{(total % 3600) // 60:02d}"

@@ -1,0 +1,241 @@
+"""Dashboards (pilotage) of an engagement or of a client organisation, the learner list, exports.
+
+Each page takes a scope through an access helper (same 404 for unknown and not yours), reads the
+filters from the query string (choices built from the scope, so a forged id is refused) and
+renders figures read from the pre-aggregated cubes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from saveit.accounts.permissions import acting_member
+from saveit.core.charts import PDF_FONT_FAMILY
+from saveit.core.tables import Table, csv_chunks, to_pdf, to_xlsx
+from saveit.engagements.pdf_data import provider
+
+from . import charts, exports
+from .dashboard import build
+from .forms import FilterForm
+from .learners import learner_page
+from .permissions import client_scope, clients_for, engagement_scope
+from .selectors import Filters, Scope
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a dashboard is: its scope, its title, and its URLs (engagement_* or client_*)."""
+
+    scope: Scope
+    title: str
+    eyebrow: str
+    kind: str  # "engagement" or "client"
+    key: int
+    engagement: object | None = None
+
+    def url(self, page: str, *args: str, filters: Filters | None = None) -> str:
+        from urllib.parse import urlencode
+
+        name = f"reporting:{self.kind}" if page == "board" else f"reporting:{self.kind}_{page}"
+        url = reverse(name, args=[self.key, *args])
+        query = urlencode(filters.as_query()) if filters else ""
+        return f"{url}?{query}" if query else url
+
+
+def _engagement_place(request: HttpRequest, engagement_id: int) -> Place:
+    scope = engagement_scope(acting_member(request), engagement_id)
+    from saveit.engagements.models import Engagement
+
+    assert scope.engagement_id is not None
+    engagement = Engagement.objects.select_related("client").get(pk=scope.engagement_id)
+    return Place(
+        scope,
+        engagement.title,
+        f"{engagement.reference} · {engagement.client.name}",
+        "engagement",
+        engagement.pk,
+        engagement,
+    )
+
+
+def _client_place(request: HttpRequest, organization_id: int) -> Place:
+    scope, organization = client_scope(acting_member(request), organization_id)
+    return Place(
+        scope,
+        organization.name,
+        _("Client organisation: every engagement"),
+        "client",
+        organization.pk,
+    )
+
+
+def _export_urls(place: Place, table: str, filters: Filters) -> dict[str, str]:
+    return {fmt: place.url("export", table, fmt, filters=filters) for fmt in ("csv", "xlsx", "pdf")}
+
+
+def _filters(request: HttpRequest, place: Place) -> tuple[FilterForm, Filters]:
+    form = FilterForm(request.GET or None, scope=place.scope)
+    return form, form.filters() if request.GET else Filters()
+
+
+def _dashboard(request: HttpRequest, place: Place) -> HttpResponse:
+    form, filters = _filters(request, place)
+    board = build(place.scope, filters)
+    for row in board.versions:  # each version's line opens the dashboard filtered on it
+        row.url = place.url("board", filters=replace(filters, version=row.version.pk, module=None))
+    exports_links = {name: _export_urls(place, name, filters) for name in exports.TABLE_NAMES}
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            "place": place,
+            "form": form,
+            "filters": filters,
+            "board": board,
+            "charts": charts.all_charts(board),
+            "exports": exports_links,
+            "learners_url": place.url("learners", filters=filters),
+            "reset_url": place.url("board"),
+        },
+    )
+
+
+def _learners(request: HttpRequest, place: Place) -> HttpResponse:
+    form, filters = _filters(request, place)
+    page = learner_page(place.scope, filters, after=request.GET.get("after", "")[:200])
+    next_url = None
+    if page.next_cursor:
+        from urllib.parse import urlencode
+
+        next_url = "?" + urlencode({**filters.as_query(), "after": page.next_cursor})
+    return render(
+        request,
+        "reporting/learners.html",
+        {
+            "place": place,
+            "form": form,
+            "page": page,
+            "next_url": next_url,
+            "first_url": place.url("learners", filters=filters),
+            "reset_url": place.url("learners"),
+            "is_first": not request.GET.get("after"),
+            "today": timezone.localdate(),
+            "board_url": place.url("board", filters=filters),
+            "exports": _export_urls(place, "learners", filters),
+        },
+    )
+
+
+def _subtitle(place: Place, form: FilterForm, filters: Filters) -> str:
+    parts = [f"{place.eyebrow} · {place.title}"]
+    for name, value in filters.as_query().items():
+        field = form.fields["from" if name == "from" else name]
+        choices = dict(getattr(field, "choices", []))
+        shown = choices.get(int(value) if value.isdigit() and name != "site" else value, value)
+        parts.append(f"{field.label} : {shown}")
+    return " · ".join(parts)
+
+
+def _export(
+    request: HttpRequest, place: Place, table: str, fmt: str
+) -> HttpResponse | StreamingHttpResponse:
+    if table not in exports.TABLE_NAMES or fmt not in ("csv", "xlsx", "pdf"):
+        raise Http404
+    form, filters = _filters(request, place)
+    chart = ""
+    if table == "learners":
+        data: Table = exports.learners_table(place.scope, filters)
+    else:
+        board = build(place.scope, filters)
+        data = exports.BOARD_TABLES[table](board)
+        chart = _table_chart(table, board) if fmt == "pdf" else ""
+    data.subtitle = _subtitle(place, form, filters)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    name = f"pilotage-{exports.FILE_NAMES[table]}-{stamp}.{fmt}"
+    response: HttpResponse | StreamingHttpResponse
+    if fmt == "csv":
+        response = StreamingHttpResponse(csv_chunks(data), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            to_xlsx(data),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        issuer = provider()
+        response = HttpResponse(
+            to_pdf(data, issuer=issuer.name if issuer else "", chart=chart),
+            content_type="application/pdf",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _table_chart(table: str, board) -> str:  # type: ignore[no-untyped-def]
+    drawers = {
+        "versions": charts.completion_by_version,
+        "trend": charts.completion_trend,
+        "summary": charts.status_by_version,
+    }
+    drawer = drawers.get(table)
+    return drawer(board, PDF_FONT_FAMILY) if drawer else ""
+
+
+@login_required
+@require_GET
+def engagement_dashboard(request: HttpRequest, engagement_id: int) -> HttpResponse:
+    return _dashboard(request, _engagement_place(request, engagement_id))
+
+
+@login_required
+@require_GET
+def engagement_learners(request: HttpRequest, engagement_id: int) -> HttpResponse:
+    return _learners(request, _engagement_place(request, engagement_id))
+
+
+@login_required
+@require_GET
+def engagement_export(
+    request: HttpRequest, engagement_id: int, table: str, fmt: str
+) -> HttpResponse | StreamingHttpResponse:
+    return _export(request, _engagement_place(request, engagement_id), table, fmt)
+
+
+@login_required
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    """A client's readers go to their organisation's dashboard; staff choose a client."""
+    member = acting_member(request)
+    clients = clients_for(member)
+    if not clients:
+        raise Http404
+    if len(clients) == 1 and clients[0].pk == member.organization_id:
+        return redirect("reporting:client", clients[0].pk)
+    return render(request, "reporting/overview.html", {"clients": clients})
+
+
+@login_required
+@require_GET
+def client_dashboard(request: HttpRequest, organization_id: int) -> HttpResponse:
+    return _dashboard(request, _client_place(request, organization_id))
+
+
+@login_required
+@require_GET
+def client_learners(request: HttpRequest, organization_id: int) -> HttpResponse:
+    return _learners(request, _client_place(request, organization_id))
+
+
+@login_required
+@require_GET
+def client_export(
+    request: HttpRequest, organization_id: int, table: str, fmt: str
+) -> HttpResponse | StreamingHttpResponse:
+    return _export(request, _client_place(request, organization_id), table, fmt)
