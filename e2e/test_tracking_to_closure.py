@@ -44,7 +44,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def find_engagement(page: Page) -> int:
     page.goto("/missions/")
-    submit(page, page.locator("main a", has_text=TITLE).first)
+    row = page.locator("main table tbody tr", has_text=TITLE)
+    submit(page, row.locator("a[href^='/missions/']").first)
     match = DETAIL_URL.match(page.url)
     assert match, page.url
     return int(match.group(1))

@@ -34,7 +34,7 @@ def completion_by_version(board: Dashboard, font: str | None = None) -> str:
         rows=rows,
         max_value=100,
         empty_text=_("Nothing assigned yet."),
-        id_prefix="completion",
+        id_prefix="chart-completion",
         font_family=font,
     )
 
@@ -67,7 +67,7 @@ def status_by_version(board: Dashboard, font: str | None = None) -> str:
         series=series,
         rows=rows,
         empty_text=_("Nothing assigned yet."),
-        id_prefix="status",
+        id_prefix="chart-status",
         font_family=font,
     )
 
@@ -87,7 +87,7 @@ def versions_followed(board: Dashboard, font: str | None = None) -> str:
         series=series,
         rows=rows,
         empty_text=_("No learner has completed a module yet."),
-        id_prefix="followed",
+        id_prefix="chart-followed",
         font_family=font,
     )
 
@@ -105,7 +105,7 @@ def completion_trend(board: Dashboard, font: str | None = None) -> str:
         y_max=100,
         y_format=lambda value: french_percent(value, 0),
         empty_text=_("No learner has completed a module yet."),
-        id_prefix="trend",
+        id_prefix="chart-trend",
         font_family=font,
     )
 
@@ -118,7 +118,7 @@ def score_distribution(board: Dashboard, font: str | None = None) -> str:
         if board.totals.scores
         else [],
         empty_text=_("No score yet."),
-        id_prefix="scores",
+        id_prefix="chart-scores",
         font_family=font,
     )
 

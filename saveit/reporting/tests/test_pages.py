@@ -109,3 +109,12 @@ def test_the_learner_list_pages_by_name_and_exports_in_three_formats(one_passed,
 def test_an_unknown_export_is_a_404(one_passed, manager):
     url = reverse("reporting:engagement_export", args=[one_passed.engagement_id, "secrets", "csv"])
     assert signed_in(manager).get(url).status_code == 404
+
+
+def test_no_id_is_used_twice_on_the_dashboard(one_passed, manager):
+    import re
+    from collections import Counter
+
+    page = signed_in(manager).get(reverse("reporting:engagement", args=[one_passed.engagement_id]))
+    ids = Counter(re.findall(r'\sid="([^"]+)"', page.content.decode()))
+    assert [name for name, n in ids.items() if n > 1] == []
