@@ -94,9 +94,9 @@ def overview(engagement: Engagement, member: Membership) -> Overview:
         )
         state = state_of(artefact, needs_signature=needs)
         signature = owner_signature(artefact) if artefact is not None and needs else None
-        label = kind.label if needs else _("Purchase order")
-        if isinstance(artefact, PurchaseOrder) and needs:
-            label = _("Agreement equivalent to a purchase order")
+        label = kind.label
+        if isinstance(artefact, PurchaseOrder):
+            label = _("Agreement equivalent to a purchase order") if needs else _("Purchase order")
         page = (
             artefact is not None
             and has_page(artefact)

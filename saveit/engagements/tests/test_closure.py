@@ -156,3 +156,12 @@ def test_the_pack_downloads_for_the_client_and_not_for_another_organisation(
         headers=bearer(owner),
     )
     assert api.status_code == 200
+
+
+def test_the_engagement_page_shows_each_closure_artefact_under_its_own_name(in_closure, pm):
+    closure.generate_completion_report(engagement=in_closure, by=pm)
+    page = signed_in(pm).get(reverse("engagements:detail", args=[in_closure.pk]))
+    text = page.content.decode()
+    card = text[text.index('id="closure"') :]
+    card = card[: card.index("</section>")]
+    assert "Rapport de complétion" in card and "Bon de commande" not in card
