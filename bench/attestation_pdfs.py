@@ -4,7 +4,7 @@
 
 Builds `--count` realistic attestations in memory (French names, one module of three source
 procedures, a unique number and verification code each, 2 % revoked, 3 % expired): the PDFs
-need only the frozen facts, so no database is involved.
+need only the frozen facts and the QR mask chosen at issue, so no database is involved.
 Ours: render_many with two worker processes, the parent preparing every page's data (facts,
 state, QR code) as the single download does. Floor: the typst compiler alone, in this process,
 compiling the attestation template with one fixed prepared input over and over.
@@ -49,6 +49,7 @@ def attestations(count: int) -> list[Any]:
     """`count` unsaved attestations with realistic frozen facts, numbered ATT-2026-000001…"""
     from saveit.certificates.facts import AttestationFacts, SourceRef
     from saveit.certificates.models import Attestation
+    from saveit.certificates.pdf_data import best_qr_mask
     from saveit.certificates.services import facts_to_json
     from saveit.testing.population_files import population_rows
 
@@ -96,6 +97,7 @@ def attestations(count: int) -> list[Any]:
                 issued_at=issued_at,
                 valid_until=valid_until,
                 facts=facts_to_json(facts),
+                qr_mask=best_qr_mask(facts.verify_url),  # chosen at issue, as issue does
                 revoked_at=issued_at + timedelta(days=3) if chance.random() < 0.02 else None,
             )
         )

@@ -123,10 +123,10 @@ def main() -> None:
 
 def cleanup(data: Dataset) -> None:
     from saveit.learning.models import Assignment, Learner, Population, PopulationMember
-    from saveit.reporting.models import CompletionCell, ScoreCell, StatusCell
+    from saveit.reporting.models import CompletionCell, ScoreCell, StatusCell, TrendCell
 
     org = data.client.pk
-    for cube in (StatusCell, ScoreCell, CompletionCell):
+    for cube in (StatusCell, ScoreCell, CompletionCell, TrendCell):
         cube.objects.filter(organization_id=org).delete()
     Assignment.objects.filter(organization_id=org).delete()
     PopulationMember.objects.filter(population__organization_id=org).delete()

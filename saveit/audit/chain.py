@@ -1,4 +1,4 @@
-"""The per-organisation hash chain: canonical payload, append, verify.
+"""The per-organisation hash chain: append and verify (the hashed form is in .canonical).
 
 Each event's hash is SHA-256 over the canonical JSON (sorted keys, no spaces, UTF-8) of its
 payload, which includes the previous event's hash. Appends lock the organisation's ChainHead
@@ -7,92 +7,50 @@ row, so parallel writers (several processes on PostgreSQL) queue instead of fork
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
-import orjson
-from django.db import models, transaction
+from django.conf import settings
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from saveit.accounts.models import Membership, Organization
 from saveit.core.request_context import current_origin
 
+from . import chain_scan
+from .canonical import (
+    GENESIS,
+    HASHED_COLUMNS,
+    canonical_json,
+    compute_hash,
+    context_digest,
+    format_time,
+    jsonable,
+    payload_bytes,
+)
 from .models import AuditEvent, ChainHead
 
-GENESIS = "0" * 64
-
-
-def _default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, set | frozenset):
-        return sorted(value)
-    raise TypeError(f"not JSON-serialisable in an audit payload: {type(value).__name__}")
-
-
-def canonical_json(value: Any) -> bytes:
-    return orjson.dumps(value, default=_default, option=orjson.OPT_SORT_KEYS)
-
-
-def jsonable(value: Any) -> Any:
-    """What a before/after value becomes once stored, so hashing and storing agree."""
-    return orjson.loads(canonical_json(value))
-
-
-def context_digest(salt: str, ip: str | None, user_agent: str) -> str:
-    return hashlib.sha256(f"{salt}|{ip or ''}|{user_agent}".encode()).hexdigest()
-
-
-def format_time(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-# The stored columns a hash is computed from, in the order verify() reads them.
-HASHED_COLUMNS = (
-    "organization_id",
-    "seq",
-    "prev_hash",
-    "created_at",
-    "actor_user_id",
-    "actor_membership_id",
-    "actor_role",
-    "action",
-    "object_type",
-    "object_id",
-    "before",
-    "after",
+__all__ = [
+    "GENESIS",
+    "HASHED_COLUMNS",
+    "ChainReport",
+    "canonical_json",
+    "check_rows",
+    "compute_hash",
     "context_digest",
-)
+    "format_time",
+    "jsonable",
+    "object_ref",
+    "payload_bytes",
+    "record_event",
+    "verify_chain",
+]
 
-
-def payload_bytes(row: tuple[Any, ...]) -> bytes:
-    org, seq, prev, created, user, membership, role, action, otype, oid, before, after, ctx = row
-    return canonical_json(
-        {
-            "org": org,
-            "seq": seq,
-            "prev": prev,
-            "at": format_time(created),
-            "user": user,
-            "member": membership,
-            "role": role,
-            "action": action,
-            "type": otype,
-            "id": oid,
-            "before": before,
-            "after": after,
-            "ctx": ctx,
-        }
-    )
-
-
-def compute_hash(row: tuple[Any, ...]) -> str:
-    return hashlib.sha256(payload_bytes(row)).hexdigest()
+# From this many events on, verification shares the chain between processes (one per CPU);
+# below, starting a process costs more than it saves.
+PARALLEL_FROM_EVENTS = 50_000
 
 
 def object_ref(target: models.Model | None) -> tuple[str, str]:
@@ -168,28 +126,111 @@ def _rows(organization_id: int) -> Iterator[tuple[Any, ...]]:
 def check_rows(
     rows: Iterable[tuple[Any, ...]], head: tuple[int, str] | None
 ) -> tuple[int, int | None, str]:
-    """Walk one chain's rows in seq order. Returns (count, first broken seq, reason)."""
+    """Walk one chain's ORM rows in seq order. Returns (count, first broken seq, reason).
+
+    The reference walk; verify_chain reads the rows from the driver instead (chain_scan), with
+    the same answers."""
     expected_prev, expected_seq, count = GENESIS, 1, 0
     for row in rows:
         hashed, stored_hash, salt, ip, user_agent = row[:13], row[13], row[14], row[15], row[16]
         seq, prev = hashed[1], hashed[2]
         if seq != expected_seq:
-            return count, expected_seq, "missing or reordered event"
+            return count, expected_seq, chain_scan.MISSING
         if prev != expected_prev:
-            return count, seq, "previous hash does not match"
-        if compute_hash(hashed) != stored_hash:
-            return count, seq, "event content was modified"
+            return count, seq, chain_scan.PREVIOUS_MISMATCH
+        if _hash_or_none(hashed) != stored_hash:
+            return count, seq, chain_scan.MODIFIED
         if salt and context_digest(salt, ip, user_agent) != hashed[12]:
-            return count, seq, "origin (IP or user agent) was modified"
+            return count, seq, chain_scan.ORIGIN_MODIFIED
         expected_prev, expected_seq, count = stored_hash, seq + 1, count + 1
     if head is not None and (head[0] != count or (count and head[1] != expected_prev)):
-        return count, count + 1, "events missing at the end of the chain"
+        return count, count + 1, chain_scan.TRUNCATED
     return count, None, ""
 
 
-def verify_chain(organization: Organization) -> ChainReport:
-    head_row = (
-        ChainHead.objects.filter(organization=organization).values_list("seq", "hash").first()
-    )
-    count, broken, reason = check_rows(_rows(organization.pk), head_row)
-    return ChainReport(organization.slug, count, broken, reason)
+def _hash_or_none(hashed: tuple[Any, ...]) -> str | None:
+    try:
+        return compute_hash(hashed)
+    except (TypeError, ValueError):  # content canonical JSON refuses was never hashed
+        return None
+
+
+def verify_chain(organization: Organization, *, processes: int | None = None) -> ChainReport:
+    """Recompute the organisation's chain and name its first broken link.
+
+    `processes`: how many processes share the work (this one included); by default one per CPU
+    from PARALLEL_FROM_EVENTS events on. Workers read on connections of their own, so inside a
+    transaction (whose writes they would not see), or on a SQLite database in this process's
+    memory, the chain is read here on Django's connection.
+    """
+    database = _scan_database()
+    if database is None:
+        found = check_rows(_rows(organization.pk), _head(organization))
+    elif not connection.get_autocommit() or not (database.sqlite_path or database.pg_params):
+        found = _scan_here(database, organization.pk)
+    else:
+        head_seq = (_head(organization) or (0, ""))[0]
+        if processes is None:
+            big = head_seq >= PARALLEL_FROM_EVENTS
+            processes = chain_scan.available_cpus() if big else 1
+        if processes == 1 and database.vendor == "postgresql":
+            found = _scan_here_in_one_snapshot(database, organization.pk)  # no new connection
+        else:
+            found = chain_scan.scan_chain(database, organization.pk, head_seq, processes)
+    return ChainReport(organization.slug, *found)
+
+
+def _head(organization: Organization) -> tuple[int, str] | None:
+    return ChainHead.objects.filter(organization=organization).values_list("seq", "hash").first()
+
+
+def _scan_database() -> chain_scan.Database | None:
+    """How chain_scan reaches this database; None where its reading is not proven exact (the
+    ORM then walks the chain: slower, same answers)."""
+    quote = connection.ops.quote_name
+    events, heads = quote(AuditEvent._meta.db_table), quote(ChainHead._meta.db_table)
+    if not settings.USE_TZ:
+        return None
+    if connection.vendor == "sqlite" and connection.timezone_name == "UTC":
+        # Naive UTC text in the file; a database in this process's memory is not shared.
+        in_memory = connection.is_in_memory_db()  # type: ignore[attr-defined]
+        path = "" if in_memory else str(connection.settings_dict["NAME"])
+        return chain_scan.Database("sqlite", events, heads, sqlite_path=path)
+    if connection.vendor == "postgresql":
+        params = connection.get_connection_params()
+        for unpicklable in ("context", "cursor_factory"):  # Django's adapters and cursor class
+            params.pop(unpicklable, None)
+        role = connection.settings_dict["OPTIONS"].get("assume_role") or ""
+        return chain_scan.Database("postgresql", events, heads, pg_params=params, pg_role=role)
+    return None
+
+
+def _scan_here(database: chain_scan.Database, organization_id: int) -> tuple[int, int | None, str]:
+    """The whole chain walked in this process on Django's connection (inside its transaction)."""
+    task = chain_scan.SliceTask(database, organization_id, lower=None, upper=None)
+    with connection.cursor() as cursor:
+        cursor.execute(database.head_sql("%s"), [organization_id])
+        head = cursor.fetchone()
+        if database.vendor == "postgresql":  # binary rows, as a worker reads them
+            with connection.connection.cursor(name="audit_chain_scan", binary=True) as rows:
+                rows.itersize = 10_000
+                rows.execute(task.sql("%s"), task.params())
+                walk = chain_scan.walk_rows(rows, organization_id, 1, time_as_text=False)
+        else:
+            cursor.execute(task.sql("%s"), task.params())
+            walk = chain_scan.walk_rows(_fetched(cursor), organization_id, 1, time_as_text=True)
+    return chain_scan.stitch([walk], None if head is None else (head[0], head[1]))
+
+
+def _scan_here_in_one_snapshot(
+    database: chain_scan.Database, organization_id: int
+) -> tuple[int, int | None, str]:
+    """As _scan_here, the head and the rows read in one snapshot, as a worker reads them."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        return _scan_here(database, organization_id)
+
+
+def _fetched(cursor: Any) -> Iterator[tuple[Any, ...]]:
+    while batch := cursor.fetchmany(2000):
+        yield from batch

@@ -59,7 +59,8 @@ INDEX_COLUMNS = (
 def attestation_input(attestation: Attestation, *, today: date | None = None) -> str:
     """The typst input of the attestation's PDF, as the single download builds it."""
     facts = facts_from_json(attestation.facts)
-    return typst_input(attestation_data(facts, status=attestation.state(today)))
+    data = attestation_data(facts, status=attestation.state(today), qr_mask=attestation.qr_mask)
+    return typst_input(data)
 
 
 def render_many(

@@ -37,6 +37,9 @@ class Attestation(models.Model):
     # What the PDF and the credential say, frozen at issue (AttestationFacts as JSON).
     facts = models.JSONField()
     credential = models.TextField()  # the signed Open Badges 3.0 credential (compact JWS)
+    # The QR code's mask pattern, chosen at issue among the eight (the search is most of a QR
+    # code's cost): every later render draws the same code without searching again.
+    qr_mask = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(_("revocation date"), null=True, blank=True)
     revoked_reason = models.TextField(_("reason for revocation"), blank=True)
     revoked_by = models.ForeignKey(

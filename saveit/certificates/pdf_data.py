@@ -26,13 +26,19 @@ MAX_SOURCES = 3
 MAX_SOURCE_NAME = 60
 
 
-def qr_svg(url: str) -> str:
+def best_qr_mask(url: str) -> int:
+    """The mask pattern the QR standard's penalty rules choose for `url` (stored at issue)."""
+    return int(segno.make(url, error="m", micro=False).mask)
+
+
+def qr_svg(url: str, mask: int | None = None) -> str:
     """The QR code of `url` as SVG, with the 4-module quiet zone scanners need.
 
     Error correction M survives a crease or a stain; the URL is short enough that the code stays
-    small at that level.
+    small at that level. `mask`: the one best_qr_mask chose at issue (None: choose it now; the
+    code is the same either way).
     """
-    qr = segno.make(url, error="m", micro=False)
+    qr = segno.make(url, error="m", micro=False, mask=mask)
     buffer = io.BytesIO()
     qr.save(buffer, kind="svg", border=4, dark=QR_COLOUR, light="#ffffff", xmldecl=False)
     return buffer.getvalue().decode("utf-8")
@@ -68,7 +74,9 @@ def _sources(facts: AttestationFacts) -> tuple[list[dict[str, str]], str]:
     return rows, more
 
 
-def attestation_data(facts: AttestationFacts, *, status: str = "valid") -> dict[str, Any]:
+def attestation_data(
+    facts: AttestationFacts, *, status: str = "valid", qr_mask: int | None = None
+) -> dict[str, Any]:
     if status not in STATUSES:
         raise ValueError(f"unknown attestation status: {status!r}")
     with override("fr"):
@@ -92,7 +100,7 @@ def attestation_data(facts: AttestationFacts, *, status: str = "valid") -> dict[
             "valid_until": long_date(facts.valid_until) if facts.valid_until else "",
             "issuer": facts.issuer_name,
             "verify_url": facts.verify_url,
-            "qr_svg": qr_svg(facts.verify_url),
+            "qr_svg": qr_svg(facts.verify_url, qr_mask),
             "revoked": status == "revoked",
             "labels": {
                 "title": title,
@@ -118,6 +126,8 @@ def attestation_data(facts: AttestationFacts, *, status: str = "valid") -> dict[
         }
 
 
-def render_attestation_pdf(facts: AttestationFacts, *, status: str = "valid") -> bytes:
+def render_attestation_pdf(
+    facts: AttestationFacts, *, status: str = "valid", qr_mask: int | None = None
+) -> bytes:
     """The attestation as issued; `status="revoked"` stamps it RÉVOQUÉE across the page."""
-    return render_pdf("attestation", attestation_data(facts, status=status))
+    return render_pdf("attestation", attestation_data(facts, status=status, qr_mask=qr_mask))

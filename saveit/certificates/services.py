@@ -25,6 +25,7 @@ from saveit.engagements.services.numbering import next_number
 from .credential import build_credential, sign_credential
 from .facts import AttestationFacts, SourceRef
 from .models import Attestation
+from .pdf_data import best_qr_mask
 
 
 def add_months(day: date, months: int) -> date:
@@ -106,6 +107,7 @@ def issue_attestation(*, assignment, attempt) -> Attestation:  # type: ignore[no
         valid_until=facts.valid_until,
         facts=facts_to_json(facts),
         credential=sign_credential(build_credential(facts)),
+        qr_mask=best_qr_mask(facts.verify_url),
     )
     record_event(
         organization=assignment.learner.organization,

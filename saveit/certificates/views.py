@@ -46,7 +46,11 @@ def detail(request: HttpRequest, attestation_id: int) -> HttpResponse:
 def pdf(request: HttpRequest, attestation_id: int) -> HttpResponse:
     member = acting_member(request)
     attestation = access_attestation(member, attestation_id)
-    content = render_attestation_pdf(facts_from_json(attestation.facts), status=attestation.state())
+    content = render_attestation_pdf(
+        facts_from_json(attestation.facts),
+        status=attestation.state(),
+        qr_mask=attestation.qr_mask,
+    )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="attestation-{attestation.number}.pdf"'
     return response

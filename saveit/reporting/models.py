@@ -101,6 +101,34 @@ class CompletionCell(Dimensions):
         indexes = [models.Index(fields=["organization_id", "engagement_id"])]
 
 
+class TrendCell(models.Model):
+    """CompletionCell without population and site: what an unfiltered trend reads (a few
+    thousand rows where the detailed cube holds hundreds of thousands)."""
+
+    organization_id = models.BigIntegerField()
+    engagement_id = models.BigIntegerField()
+    module_id = models.BigIntegerField()
+    module_version_id = models.BigIntegerField()
+    assigned_month = models.DateField()
+    week = models.DateField()
+    passed = models.BooleanField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "engagement_id", "module_version_id", "assigned_month", "week", "passed",
+                ],
+                name="trend_cell_key",
+            )
+        ]  # fmt: skip
+        indexes = [models.Index(fields=["organization_id", "engagement_id"])]
+
+    def __str__(self) -> str:
+        return f"TrendCell {self.engagement_id}/{self.module_version_id}: {self.n}"
+
+
 class CompletionReport(SignedArtefact):
     """The rapport de complétion of an engagement at closure: figures, charts, every learner.
 

@@ -19,7 +19,7 @@ from saveit.catalog.models import ModuleVersion
 from saveit.learning.models import Assignment, Population
 
 from .figures import Figures
-from .models import CompletionCell, ScoreCell, StatusCell
+from .models import CompletionCell, ScoreCell, StatusCell, TrendCell
 
 OPEN = (Assignment.Status.ASSIGNED, Assignment.Status.IN_PROGRESS)
 
@@ -133,8 +133,10 @@ class TrendPoint:
 
 def trend(scope: Scope, filters: Filters, *, max_weeks: int = 26) -> tuple[str, list[TrendPoint]]:
     """Completions per week (per month when the span is longer than `max_weeks`)."""
+    # Without a population or site filter, the coarse cube has the same answer in far fewer rows.
+    detailed = filters.population is not None or filters.site is not None
     rows = (
-        cells(CompletionCell, scope, filters)
+        cells(CompletionCell if detailed else TrendCell, scope, filters)
         .values("week", "passed")
         .annotate(count=Sum("n"))
         .order_by("week")

@@ -25,7 +25,7 @@ from django.utils import timezone
 from saveit.core.dates import PARIS
 from saveit.learning.models import Assignment
 
-from .models import NO_DUE_DATE, CompletionCell, ScoreCell, StatusCell
+from .models import NO_DUE_DATE, CompletionCell, ScoreCell, StatusCell, TrendCell
 
 # SQLite allows 32 766 parameters in one statement.
 ID_CHUNK = 10_000
@@ -74,7 +74,7 @@ def week_of(moment: datetime) -> date:
 Key = tuple[Any, ...]
 Delta = dict[tuple[type[models.Model], Key], list[int]]
 
-# Each cube: its key columns after the shared dimensions, and its measure columns.
+# Each cube: its key columns (the engagement always second) and its measure columns.
 DIMENSIONS = (
     "organization_id",
     "engagement_id",
@@ -84,10 +84,12 @@ DIMENSIONS = (
     "site",
     "assigned_month",
 )
+COARSE = ("organization_id", "engagement_id", "module_id", "module_version_id", "assigned_month")
 CUBES: dict[type[models.Model], tuple[tuple[str, ...], tuple[str, ...]]] = {
-    StatusCell: (("due_on", "status"), ("n", "seconds", "scored", "score_sum")),
-    ScoreCell: (("score",), ("n",)),
-    CompletionCell: (("week", "passed"), ("n",)),
+    StatusCell: ((*DIMENSIONS, "due_on", "status"), ("n", "seconds", "scored", "score_sum")),
+    ScoreCell: ((*DIMENSIONS, "score"), ("n",)),
+    CompletionCell: ((*DIMENSIONS, "week", "passed"), ("n",)),
+    TrendCell: ((*COARSE, "week", "passed"), ("n",)),
 }
 
 
@@ -113,7 +115,10 @@ def contributions(facts: Facts, *, count: int, seconds: int) -> Iterator[tuple[t
         yield ScoreCell, (*base, score), [count]
     if facts.status in COMPLETED and facts.completed_at is not None:
         passed = facts.status == Assignment.Status.PASSED
-        yield CompletionCell, (*base, week_of(facts.completed_at), passed), [count]
+        week = week_of(facts.completed_at)
+        yield CompletionCell, (*base, week, passed), [count]
+        coarse = (*base[:4], base[6])
+        yield TrendCell, (*coarse, week, passed), [count]
 
 
 def _accumulate(delta: Delta, facts: Facts, *, count: int, seconds: int, sign: int) -> None:
@@ -153,7 +158,7 @@ def _drop_empty(cube: type[models.Model], keys: list[Key]) -> None:
     if len(keys) > 100:  # a bulk change: one pass over the engagements' rows
         manager.filter(engagement_id__in={key[1] for key in keys}, n=0).delete()
         return
-    columns = (*DIMENSIONS, *CUBES[cube][0])
+    columns = CUBES[cube][0]
     match = models.Q()
     for key in keys:
         match |= models.Q(**dict(zip(columns, key, strict=True)))
@@ -161,9 +166,8 @@ def _drop_empty(cube: type[models.Model], keys: list[Key]) -> None:
 
 
 def _upsert(cube: type[models.Model], rows: Sequence[tuple[Key, list[int]]]) -> None:
-    extra, measures = CUBES[cube]
+    keys, measures = CUBES[cube]
     table = connection.ops.quote_name(cube._meta.db_table)
-    keys = (*DIMENSIONS, *extra)
     names = ", ".join(connection.ops.quote_name(c) for c in (*keys, *measures))
     conflict = ", ".join(connection.ops.quote_name(c) for c in _conflict_columns(cube))
     updates = ", ".join(

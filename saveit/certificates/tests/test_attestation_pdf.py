@@ -12,7 +12,12 @@ import pytest
 import segno
 
 from saveit.certificates.facts import SourceRef
-from saveit.certificates.pdf_data import attestation_data, qr_svg, render_attestation_pdf
+from saveit.certificates.pdf_data import (
+    attestation_data,
+    best_qr_mask,
+    qr_svg,
+    render_attestation_pdf,
+)
 
 from . import make_facts
 
@@ -112,6 +117,16 @@ def test_the_qr_code_encodes_the_verification_url():
     )
     assert data["qr_svg"] == regenerated.getvalue().decode()
     assert data["verify_url"] == facts.verify_url
+
+
+def test_the_mask_chosen_at_issue_draws_the_same_code_as_choosing_again():
+    facts = make_facts()
+    mask = best_qr_mask(facts.verify_url)
+    assert mask == segno.make(facts.verify_url, error="m", micro=False).mask
+    assert qr_svg(facts.verify_url, mask) == qr_svg(facts.verify_url)
+    assert render_attestation_pdf(facts, qr_mask=mask) == render_attestation_pdf(facts)
+    other = (mask + 1) % 8  # a different mask is a different drawing: the stored one is used
+    assert qr_svg(facts.verify_url, other) != qr_svg(facts.verify_url)
 
 
 @pytest.mark.skipif(

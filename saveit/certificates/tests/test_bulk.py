@@ -30,8 +30,9 @@ from saveit.catalog.tests.conftest import (  # noqa: F401  (fixtures)
 from saveit.certificates import bulk
 from saveit.certificates.bulk import index_csv, render_many, write_attestations_zip
 from saveit.certificates.models import Attestation
+from saveit.certificates.pdf_data import best_qr_mask, render_attestation_pdf
 from saveit.certificates.selectors import attestations_of_engagement
-from saveit.certificates.services import revoke_attestation
+from saveit.certificates.services import facts_from_json, revoke_attestation
 from saveit.learning.models import Assignment
 from saveit.learning.services import attempts
 from saveit.learning.tests.conftest import (  # noqa: F401  (fixtures)
@@ -97,6 +98,11 @@ def test_bulk_pdfs_are_the_bytes_of_the_single_download_valid_revoked_or_expired
     assert list(render_many(mixed, workers=2)) == expected  # in worker processes
     assert list(render_many(mixed, workers=1)) == expected  # in this process
     assert "RÉVOQUÉE" in pdf_text(expected[1][1])
+    # Each was issued with its QR mask stored; the bytes are those of choosing it again.
+    for attestation, (_number, pdf) in zip(mixed, expected, strict=True):
+        assert attestation.qr_mask == best_qr_mask(attestation.facts["verify_url"])
+        facts = facts_from_json(attestation.facts)
+        assert pdf == render_attestation_pdf(facts, status=attestation.state())
     assert "RÉVOQUÉE" not in pdf_text(expected[0][1]) + pdf_text(expected[2][1])
 
 

@@ -12,13 +12,13 @@ from saveit.learning.services import attempts, progress
 from saveit.learning.tests.conftest import Form, answers_for
 
 from .. import stats
-from ..models import CompletionCell, ScoreCell, StatusCell
+from ..models import CompletionCell, ScoreCell, StatusCell, TrendCell
 from ..selectors import Filters, Scope, figures_by, total
 
 
 def cube_rows(engagement_id: int) -> dict[str, list[tuple]]:
     rows = {}
-    for cube in (StatusCell, ScoreCell, CompletionCell):
+    for cube in (StatusCell, ScoreCell, CompletionCell, TrendCell):
         fields = [f.attname for f in cube._meta.concrete_fields if f.attname != "id"]
         rows[cube.__name__] = sorted(
             tuple(str(v) for v in row)
@@ -112,3 +112,20 @@ def test_filters_narrow_the_figures_to_a_population_a_month_or_a_version(assigne
     version = noe.module_version_id
     assert total(figures_by(None, scope, Filters(version=version))).assigned == 3
     assert total(figures_by(None, scope, Filters(version=version + 999))).assigned == 0
+
+
+def test_the_coarse_trend_equals_the_sum_of_the_site_trends(assigned):
+    from ..selectors import trend
+
+    for email in ("camille.lefevre@alpha.example", "noe.martin@alpha.example"):
+        learner = by_email(email)
+        attempt = attempts.start_attempt(assignment=learner)
+        attempts.submit_attempt(attempt=attempt, form=Form(answers_for(attempt, right=True)))
+    scope = Scope(learner.organization_id, learner.engagement_id)
+    _unit, overall = trend(scope, Filters())
+    per_site = [trend(scope, Filters(site=site))[1] for site in ("Lyon", "Grenoble")]
+    assert sum(p.completed for p in overall) == 2
+    assert [p.completed for p in overall] == [
+        sum(points[i].completed for points in per_site) for i in range(len(overall))
+    ]
+    assert_cube_matches_a_recount(learner.engagement_id)
