@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.utils.translation import gettext as _
 
 from saveit.core.charts import (
@@ -20,17 +23,46 @@ from saveit.core.charts import (
 from .dashboard import Dashboard, period_label, version_label
 
 STATUS_COLOURS = ("#6b7385", "#8a5a00", "#1e7a46", "#b42318")
+T = TypeVar("T")
+# A chart stays readable with this many bars; the tables under the charts list every row.
+MAX_BARS = 20
+
+
+def _largest(items: list[T], weight: Callable[[T], float]) -> list[T]:
+    """The MAX_BARS items of largest weight, in their original order."""
+    if len(items) <= MAX_BARS:
+        return items
+    kept = set(sorted(range(len(items)), key=lambda i: -weight(items[i]))[:MAX_BARS])
+    return [item for i, item in enumerate(items) if i in kept]
+
+
+def _described(description: str, shown: int, total: int) -> str:
+    if shown == total:
+        return description
+    more = _(
+        "Only the %(shown)s largest rows of %(total)s are drawn; the table lists them all."
+    ) % {
+        "shown": shown,
+        "total": total,
+    }
+    return f"{description} {more}"
 
 
 def completion_by_version(board: Dashboard, font: str | None = None) -> str:
+    charted = [row for row in board.versions if row.figures.completion_rate is not None]
+    drawn = _largest(charted, lambda row: row.figures.assigned)
     rows = [
         Bar(version_label(row.version), float(rate), french_percent(float(rate)))
-        for row in board.versions
+        for row in drawn
         if (rate := row.figures.completion_rate) is not None
     ]
     return hbar_chart(
         title=_("Completion rate by module version"),
-        description=_("Completed assignments out of assigned ones, for each module version."),
+        description=_described(
+            _("Completed assignments out of assigned ones, for each module version."),
+            len(drawn),
+            len(charted),
+        ),
         rows=rows,
         max_value=100,
         empty_text=_("Nothing assigned yet."),
@@ -48,6 +80,8 @@ def status_by_version(board: Dashboard, font: str | None = None) -> str:
             strict=True,
         )
     ]
+    charted = [row for row in board.versions if row.figures.assigned]
+    drawn = _largest(charted, lambda row: row.figures.assigned)
     rows = [
         StackedRow(
             version_label(row.version),
@@ -58,12 +92,15 @@ def status_by_version(board: Dashboard, font: str | None = None) -> str:
                 row.figures.failed,
             ],
         )
-        for row in board.versions
-        if row.figures.assigned
+        for row in drawn
     ]
     return stacked_bar_chart(
         title=_("Where the learners are, by module version"),
-        description=_("Assignments not started, in progress, passed and failed."),
+        description=_described(
+            _("Assignments not started, in progress, passed and failed."),
+            len(drawn),
+            len(charted),
+        ),
         series=series,
         rows=rows,
         empty_text=_("Nothing assigned yet."),
@@ -76,14 +113,19 @@ def versions_followed(board: Dashboard, font: str | None = None) -> str:
     """For each module, how the completed assignments split between its versions."""
     labels = sorted({row.version.label for m in board.modules for row in m.versions})
     series = [Series(f"v{label}", PALETTE[i % len(PALETTE)]) for i, label in enumerate(labels)]
-    rows = []
+    charted = []
     for module in board.modules:
         done = {row.version.label: row.figures.completed for row in module.versions}
         if any(done.values()):
-            rows.append(StackedRow(module.code, [done.get(label, 0) for label in labels]))
+            charted.append(StackedRow(module.code, [done.get(label, 0) for label in labels]))
+    rows = _largest(charted, lambda row: sum(row.values))
     return stacked_bar_chart(
         title=_("Versions followed"),
-        description=_("Completed assignments of each module, by the version the learner followed."),
+        description=_described(
+            _("Completed assignments of each module, by the version the learner followed."),
+            len(rows),
+            len(charted),
+        ),
         series=series,
         rows=rows,
         empty_text=_("No learner has completed a module yet."),

@@ -18,6 +18,7 @@ from typing import Any
 
 import orjson
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
 from saveit.core.dates import PARIS
@@ -95,12 +96,20 @@ def _learner_ids(scope: Scope, filters: Filters, after: str, size: int) -> list[
         return [row[0] for row in cursor.fetchall()]
 
 
-def _in_scope(scope: Scope, filters: Filters) -> Any:
-    queryset = Assignment.objects.filter(organization_id=scope.organization_id).exclude(
-        status=Assignment.Status.REPLACED
+def _in_scope(scope: Scope, filters: Filters, *, learner_ids: list[int] | None = None) -> Any:
+    """The scope's assignments under the filters; of these learners only, when given."""
+    queryset = Assignment.objects.exclude(status=Assignment.Status.REPLACED)
+    organization, engagement = F("organization_id"), F("engagement_id")
+    if learner_ids is not None:
+        # One page of learners: the (learner, version) index finds their rows. "+ 0" keeps
+        # SQLite from walking the whole engagement through the engagement index instead.
+        queryset = queryset.filter(learner_id__in=learner_ids)
+        organization, engagement = organization + 0, engagement + 0
+    queryset = queryset.alias(in_org=organization, in_engagement=engagement).filter(
+        in_org=scope.organization_id
     )
     if scope.engagement_id is not None:
-        queryset = queryset.filter(engagement_id=scope.engagement_id)
+        queryset = queryset.filter(in_engagement=scope.engagement_id)
     if filters.population is not None:
         if filters.population:
             queryset = queryset.filter(population_id=filters.population)
@@ -123,8 +132,7 @@ def learner_page(scope: Scope, filters: Filters, *, after: str = "", size: int =
     more, ids = len(ids) > size, ids[:size]
     learners = {learner.pk: learner for learner in Learner.objects.filter(pk__in=ids)}
     rows = (
-        _in_scope(scope, filters)
-        .filter(learner_id__in=ids)
+        _in_scope(scope, filters, learner_ids=ids)
         .select_related("module_version__module", "population", "attestation")
         .order_by("module_version__module__code", "module_version_id")
     )

@@ -224,5 +224,5 @@ def sites(scope: Scope) -> list[str]:
 def scope_versions(scope: Scope) -> list[ModuleVersion]:
     """Every module version with assignments in the scope (for the filter choices)."""
     ids = cells(StatusCell, scope, Filters()).values_list("module_version_id", flat=True)
-    found = versions(list(set(ids)))
+    found = versions(list(ids.distinct().order_by()))
     return sorted(found.values(), key=lambda v: (v.module.code, v.major, v.minor))

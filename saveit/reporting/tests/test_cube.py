@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from django.utils import timezone
 
 from saveit.learning.models import Activity, Assignment
@@ -129,3 +130,33 @@ def test_the_coarse_trend_equals_the_sum_of_the_site_trends(assigned):
         sum(points[i].completed for points in per_site) for i in range(len(overall))
     ]
     assert_cube_matches_a_recount(learner.engagement_id)
+
+
+def test_the_rebuild_command_repairs_figures_changed_behind_the_platform(assigned):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from saveit.engagements.models import Engagement
+
+    engagement = Engagement.objects.get(pk=Assignment.objects.first().engagement_id)
+    expected = cube_rows(engagement.pk)
+    StatusCell.objects.filter(engagement_id=engagement.pk).update(n=99)  # by hand, in SQL
+    TrendCell.objects.create(
+        organization_id=engagement.client_id,
+        engagement_id=engagement.pk,
+        module_id=0,
+        module_version_id=0,
+        assigned_month="2026-01-01",
+        week="2026-01-05",
+        passed=True,
+        n=5,
+    )
+    assert cube_rows(engagement.pk) != expected
+    out = StringIO()
+    call_command("rebuild_stats", "--engagement", engagement.reference, stdout=out)
+    assert f"rebuilt {engagement.reference}" in out.getvalue()
+    assert cube_rows(engagement.pk) == expected
+    with pytest.raises(CommandError) as refused:
+        call_command("rebuild_stats", "--engagement", "M-1999-999", stdout=StringIO())
+    assert refused.value.returncode == 2
