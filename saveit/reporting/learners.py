@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 from django.db import connection
 from django.db.models import F
+from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
 
 from saveit.core.dates import PARIS
@@ -99,7 +100,8 @@ def _learner_ids(scope: Scope, filters: Filters, after: str, size: int) -> list[
 def _in_scope(scope: Scope, filters: Filters, *, learner_ids: list[int] | None = None) -> Any:
     """The scope's assignments under the filters; of these learners only, when given."""
     queryset = Assignment.objects.exclude(status=Assignment.Status.REPLACED)
-    organization, engagement = F("organization_id"), F("engagement_id")
+    organization: F | CombinedExpression = F("organization_id")
+    engagement: F | CombinedExpression = F("engagement_id")
     if learner_ids is not None:
         # One page of learners: the (learner, version) index finds their rows. "+ 0" keeps
         # SQLite from walking the whole engagement through the engagement index instead.

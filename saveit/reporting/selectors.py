@@ -181,12 +181,11 @@ class VersionRow:
     url: str = ""  # set by the page: the dashboard filtered on this version
 
 
-def versions(ids: list[int]) -> dict[int, ModuleVersion]:
-    queryset = (
-        ModuleVersion.objects.filter(pk__in=ids)
-        .select_related("module")
-        .prefetch_related("source_links__document_version__source")
-    )
+def versions(ids: list[int], *, with_sources: bool = True) -> dict[int, ModuleVersion]:
+    """The versions by id, without their frozen snapshot (large, and not shown here)."""
+    queryset = ModuleVersion.objects.filter(pk__in=ids).select_related("module").defer("snapshot")
+    if with_sources:
+        queryset = queryset.prefetch_related("source_links__document_version__source")
     return {version.pk: version for version in queryset}
 
 
@@ -224,5 +223,5 @@ def sites(scope: Scope) -> list[str]:
 def scope_versions(scope: Scope) -> list[ModuleVersion]:
     """Every module version with assignments in the scope (for the filter choices)."""
     ids = cells(StatusCell, scope, Filters()).values_list("module_version_id", flat=True)
-    found = versions(list(ids.distinct().order_by()))
+    found = versions(list(ids.distinct().order_by()), with_sources=False)
     return sorted(found.values(), key=lambda v: (v.module.code, v.major, v.minor))

@@ -165,3 +165,36 @@ def test_the_engagement_page_shows_each_closure_artefact_under_its_own_name(in_c
     card = text[text.index('id="closure"') :]
     card = card[: card.index("</section>")]
     assert "Rapport de complétion" in card and "Bon de commande" not in card
+
+
+def test_a_closed_engagement_refuses_changes_from_the_pages_and_the_api(in_closure, pm, owner):
+    from django.contrib import admin
+
+    sealed(in_closure, pm, owner)
+    closed = services.advance_phase(engagement=in_closure, by=pm)
+    api, headers = signed_in(pm), bearer(pm)
+    before = Engagement.objects.values().get(pk=closed.pk)
+    events, populations = AuditEvent.objects.count(), closed.populations.count()
+    for method, path, body in (
+        ("post", f"/api/v1/engagements/{closed.pk}/advance", {}),
+        ("post", f"/api/v1/engagements/{closed.pk}/reopen", {"to_phase": 5, "reason": "x" * 20}),
+        ("post", f"/api/v1/engagements/{closed.pk}/completion-report", {}),
+        ("post", f"/api/v1/engagements/{closed.pk}/populations", {"name": "Encore"}),
+    ):
+        response = getattr(api, method)(
+            path, data=body, content_type="application/json", headers=headers
+        )
+        assert response.status_code == 409, (path, response.status_code, response.content)
+        assert response.json()["code"] == "closed", path
+    page = signed_in(pm)
+    for name, data in (
+        ("engagements:advance", {}),
+        ("engagements:reopen", {"to_phase": 5, "reason": "Une correction tardive."}),
+    ):
+        response = page.post(reverse(name, args=[closed.pk]), data, follow=True)
+        assert response.status_code == 200
+        assert "clôturée" in response.content.decode(), name  # the refusal, in French
+    assert Engagement.objects.values().get(pk=closed.pk) == before
+    assert (AuditEvent.objects.count(), closed.populations.count()) == (events, populations)
+    # No model of the platform is editable in Django's admin.
+    assert not [model for model in admin.site._registry if model.__module__.startswith("saveit")]
