@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Field, File, Router, Schema
+from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from saveit.accounts.permissions import acting_member
@@ -78,6 +78,11 @@ class LearnerOut(Schema):
     site: str
     job: str
     manager: str
+
+
+class LearnerPage(Schema):
+    count: int  # learners of the population matching `q`
+    items: list[LearnerOut]
 
 
 class CampaignIn(Schema):
@@ -245,6 +250,23 @@ def upload_import(request: HttpRequest, population_id: int, file: File[UploadedF
         population=population, content=file.read(), filename=file.name or "import", by=member
     )
     return 201, _import(batch)
+
+
+@router.get(
+    "/populations/{population_id}/learners", response={200: LearnerPage, **COMMON_ERRORS}
+)
+def list_learners(  # type: ignore[no-untyped-def]
+    request: HttpRequest,
+    population_id: int,
+    q: str = Query("", max_length=200),
+    offset: int = Query(0, ge=0),
+    limit: int = Query(100, ge=1, le=1000),
+):
+    """The population's learners by name, `limit` from `offset`; `q` searches names, e-mail,
+    employee id and site."""
+    population = access_population(acting_member(request), population_id)
+    found = selectors.members_of(population, q.strip())
+    return {"count": found.count(), "items": [_learner(x) for x in found[offset : offset + limit]]}
 
 
 @router.patch(

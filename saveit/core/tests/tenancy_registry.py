@@ -443,6 +443,7 @@ LEARNING_API: dict[str, Call] = {
     "saveit_learning_api_list_populations": Call(kwargs=engagement),
     "saveit_learning_api_create_population": engagement_post(lambda w: {"name": "x"}),
     "saveit_learning_api_upload_import": Call(kwargs=population, method="post", upload=True),
+    "saveit_learning_api_list_learners": Call(kwargs=population),
     "saveit_learning_api_commit_import": Call(kwargs=batch, method="post"),
     "saveit_learning_api_update_learner": Call(
         kwargs=lambda w: {**population(w), "learner_id": w.extra["learner_record"].pk},

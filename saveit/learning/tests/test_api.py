@@ -167,3 +167,20 @@ def test_a_learner_is_corrected_through_the_api_field_by_field(population, owner
         "Technicienne",
         "M001",
     )
+
+
+def test_a_populations_learners_are_listed_by_name_paged_and_searched(population, owner, outsider):
+    url = f"/api/v1/populations/{population.pk}/learners"
+    every = Client().get(url, headers=bearer(owner))
+    assert every.status_code == 200, every.content
+    names = [item["last_name"] for item in every.json()["items"]]
+    assert every.json()["count"] == len(names) == population.learners.count() >= 3
+    assert names == sorted(names)
+    page = Client().get(f"{url}?offset=1&limit=1", headers=bearer(owner)).json()
+    assert page["count"] == len(names) and [i["last_name"] for i in page["items"]] == names[1:2]
+    found = Client().get(f"{url}?q=lefevre.alpha", headers=bearer(owner)).json()
+    assert found["count"] == 0  # the search is by substring: no such text
+    found = Client().get(f"{url}?q=camille.lef", headers=bearer(owner)).json()
+    assert [item["email"] for item in found["items"]] == [CAMILLE]
+    assert Client().get(f"{url}?limit=5000", headers=bearer(owner)).status_code == 422
+    assert Client().get(url, headers=bearer(outsider)).status_code == 404
