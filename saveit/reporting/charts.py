@@ -36,16 +36,12 @@ def _largest(items: list[T], weight: Callable[[T], float]) -> list[T]:
     return [item for i, item in enumerate(items) if i in kept]
 
 
-def _described(description: str, shown: int, total: int) -> str:
+def _note(shown: int, total: int) -> str:
+    """The line under a chart that draws fewer rows than there are."""
     if shown == total:
-        return description
-    more = _(
-        "Only the %(shown)s largest rows of %(total)s are drawn; the table lists them all."
-    ) % {
-        "shown": shown,
-        "total": total,
-    }
-    return f"{description} {more}"
+        return ""
+    text = _("Only the %(shown)s largest rows of %(total)s are drawn; the table lists them all.")
+    return text % {"shown": shown, "total": total}
 
 
 def completion_by_version(board: Dashboard, font: str | None = None) -> str:
@@ -58,11 +54,8 @@ def completion_by_version(board: Dashboard, font: str | None = None) -> str:
     ]
     return hbar_chart(
         title=_("Completion rate by module version"),
-        description=_described(
-            _("Completed assignments out of assigned ones, for each module version."),
-            len(drawn),
-            len(charted),
-        ),
+        description=_("Completed assignments out of assigned ones, for each module version."),
+        note=_note(len(drawn), len(charted)),
         rows=rows,
         max_value=100,
         empty_text=_("Nothing assigned yet."),
@@ -96,11 +89,8 @@ def status_by_version(board: Dashboard, font: str | None = None) -> str:
     ]
     return stacked_bar_chart(
         title=_("Where the learners are, by module version"),
-        description=_described(
-            _("Assignments not started, in progress, passed and failed."),
-            len(drawn),
-            len(charted),
-        ),
+        description=_("Assignments not started, in progress, passed and failed."),
+        note=_note(len(drawn), len(charted)),
         series=series,
         rows=rows,
         empty_text=_("Nothing assigned yet."),
@@ -121,11 +111,8 @@ def versions_followed(board: Dashboard, font: str | None = None) -> str:
     rows = _largest(charted, lambda row: sum(row.values))
     return stacked_bar_chart(
         title=_("Versions followed"),
-        description=_described(
-            _("Completed assignments of each module, by the version the learner followed."),
-            len(rows),
-            len(charted),
-        ),
+        description=_("Completed assignments of each module, by the version the learner followed."),
+        note=_note(len(rows), len(charted)),
         series=series,
         rows=rows,
         empty_text=_("No learner has completed a module yet."),

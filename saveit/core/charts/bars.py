@@ -84,8 +84,10 @@ def hbar_chart(
     empty_text: str = "",
     id_prefix: str | None = None,
     font_family: str | None = None,
+    note: str = "",
 ) -> str:
-    """One horizontal bar per row, its value printed at its end; height grows with the rows."""
+    """One horizontal bar per row, its value printed at its end; height grows with the rows.
+    `note`: a line printed under the bars (what the reader must know to read them)."""
     chart = Frame(title, description, font_family, id_prefix)
     if not rows:
         return chart.empty(width, EMPTY_HEIGHT, empty_text)
@@ -107,7 +109,18 @@ def hbar_chart(
         parts.append(tag("rect", box | {"width": length, "fill": colour}))
         parts.append(label(bar_x + length + GAP / 2, middle, text))
         body.append(tag("g", None, *parts))
-    return chart.render(width, 2 * PAD + len(rows) * ROW_HEIGHT, body)
+    height = _note(body, note, PAD + len(rows) * ROW_HEIGHT, width)
+    return chart.render(width, height + PAD, body)
+
+
+def _note(body: list[str], note: str, top: float, width: float) -> float:
+    """Appends the note line under what is drawn down to `top`; the new bottom."""
+    if not note:
+        return top
+    middle = top + GAP / 2 + CAPTION_LINE / 2
+    body.append(label(PAD, middle, fit(note, width - 2 * PAD, SMALL_SIZE), size=SMALL_SIZE,
+                      fill=INK_2))  # fmt: skip
+    return middle + CAPTION_LINE / 2
 
 
 def _scale(max_value: float | None, values: Sequence[float]) -> float:
@@ -132,6 +145,7 @@ def stacked_bar_chart(
     empty_text: str = "",
     id_prefix: str | None = None,
     font_family: str | None = None,
+    note: str = "",
 ) -> str:
     """One 100 % bar per row. Each segment prints "count (share)" inside when it fits; the values
     of narrower segments are listed under the bar, so every value is visible as text."""
@@ -152,7 +166,7 @@ def stacked_bar_chart(
         group, height = layout.row(row, series, top, room)
         body.append(group)
         top += height
-    return chart.render(width, top + PAD, body)
+    return chart.render(width, _note(body, note, top, width) + PAD, body)
 
 
 def _legend(series: Sequence[Series], width: float) -> tuple[str, float]:
