@@ -252,9 +252,7 @@ def upload_import(request: HttpRequest, population_id: int, file: File[UploadedF
     return 201, _import(batch)
 
 
-@router.get(
-    "/populations/{population_id}/learners", response={200: LearnerPage, **COMMON_ERRORS}
-)
+@router.get("/populations/{population_id}/learners", response={200: LearnerPage, **COMMON_ERRORS})
 def list_learners(  # type: ignore[no-untyped-def]
     request: HttpRequest,
     population_id: int,

@@ -63,7 +63,10 @@ class Assignment(models.Model):
     module_version = models.ForeignKey(
         "catalog.ModuleVersion", on_delete=models.PROTECT, related_name="assignments"
     )
-    learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="assignments")
+    # No index of its own: the unique (learner, module_version) constraint starts with it.
+    learner = models.ForeignKey(
+        Learner, on_delete=models.PROTECT, related_name="assignments", db_index=False
+    )
     population = models.ForeignKey(
         Population, on_delete=models.SET_NULL, null=True, blank=True, related_name="assignments"
     )

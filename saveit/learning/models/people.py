@@ -16,8 +16,9 @@ class Learner(models.Model):
     their data never mix. The user account is linked the first time the person signs in.
     """
 
+    # No index of its own: the unique (organization, email) constraint starts with it.
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="learners"
+        Organization, on_delete=models.PROTECT, related_name="learners", db_index=False
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -94,7 +95,10 @@ class Population(models.Model):
 
 
 class PopulationMember(models.Model):
-    population = models.ForeignKey(Population, on_delete=models.CASCADE, related_name="members")
+    # No index of its own: the unique (population, learner) constraint starts with it.
+    population = models.ForeignKey(
+        Population, on_delete=models.CASCADE, related_name="members", db_index=False
+    )
     learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="memberships")
     added_at = models.DateTimeField(_("added"), auto_now_add=True)
 
