@@ -60,6 +60,15 @@ class Overview:
         return current_evidence_pack(self.engagement)
 
     @property
+    def closure_open(self) -> bool:
+        """The closure artefacts can still be (re)issued by this member: the services' rule
+        (phase 7, not closed), so the page offers only what they would accept."""
+        engagement = self.engagement
+        return (
+            self.can_manage and engagement.phase == Phase.CLOSURE and engagement.closed_at is None
+        )
+
+    @property
     def waits_for_client(self) -> bool:
         return self.waiting == CLIENT
 

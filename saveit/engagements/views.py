@@ -27,7 +27,6 @@ from .permissions import (
     is_provider_staff,
 )
 from .services import (
-    GateClosed,
     advance_phase,
     create_engagement,
     reopen_phase,
@@ -92,9 +91,7 @@ def engagement_advance(request: HttpRequest, engagement_id: int) -> HttpResponse
     engagement = access_engagement(member, engagement_id, manage=True)
     try:
         engagement = advance_phase(engagement=engagement, by=member)
-    except GateClosed as refusal:
-        messages.error(request, refusal.message)
-    except Refusal as refusal:
+    except Refusal as refusal:  # GateClosed included: its message lists the unmet checks
         messages.error(request, refusal.message)
     else:
         messages.success(

@@ -15,17 +15,16 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from saveit.accounts.models import Membership
 from saveit.audit.chain import record_event
 from saveit.audit.evidence import PackWriter
-from saveit.audit.services import store_generated_pdf, stored_sha256
+from saveit.audit.services import stored_sha256
 from saveit.core.errors import Refusal
 
 from .. import evidence
 from ..models import DeliveryNote, Engagement, EvidencePack, Phase, PhaseChange
-from ..signing import State, content_sha256, state_of
+from ..signing import State, state_of
 from .common import issue_artefact, lock, require_manager, require_phase
 
 
@@ -77,6 +76,8 @@ def generate_completion_report(*, engagement: Engagement, by: Membership):  # ty
     from saveit.reporting.completion import render_completion_report, snapshot
     from saveit.reporting.models import CompletionReport
 
+    from ..artefact_kinds import COMPLETION_REPORT
+
     engagement = lock(engagement)
     require_manager(engagement, by)
     require_phase(engagement, Phase.CLOSURE)
@@ -85,32 +86,8 @@ def generate_completion_report(*, engagement: Engagement, by: Membership):  # ty
         revision=_next_revision(CompletionReport.objects.filter(engagement=engagement)),
         snapshot=snapshot(engagement),
     )
-    pdf = render_completion_report(report)
-    with override("fr"):
-        title = f"{_('Completion report')} · {engagement.reference} · r{report.revision}"
-    report.document = store_generated_pdf(
-        organization=engagement.client,
-        by=by,
-        content=pdf,
-        name=f"completion_report-{engagement.reference}-r{report.revision}.pdf",
-        title=title,
-        signer_roles=[],
-    )
-    report.content_sha256 = content_sha256(report)
-    report.issued_at, report.issued_by = timezone.now(), by
-    report.save()
-    record_event(
-        organization=engagement.client,
-        action="engagement.artefact_issued",
-        actor=by,
-        target=engagement,
-        after={
-            "artefact": "completion_report",
-            "revision": report.revision,
-            "document": report.document.pk,
-            "sha256": report.document.sha256,
-            "content_sha256": report.content_sha256,
-        },
+    issue_artefact(
+        artefact=report, kind=COMPLETION_REPORT, by=by, pdf=render_completion_report(report)
     )
     return report
 

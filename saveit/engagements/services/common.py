@@ -70,14 +70,15 @@ def notify(recipients: list[Membership], *, subject: str, body: str) -> None:
 def issue_artefact(
     *, artefact: SignedArtefact, kind: ArtefactKind, by: Membership, pdf: bytes
 ) -> SignedArtefact:
-    """Freeze one revision: keep its PDF as evidence asking for the owner's signature.
+    """Freeze one revision: keep its PDF as evidence, asking for the owner's signature when the
+    kind is signed (the completion report is only issued).
 
     Runs inside the caller's transaction, which holds the engagement lock.
     """
     if artefact.document_id is not None:
         raise Refusal(_("This revision has already been issued."), code="already_issued")
     engagement = artefact.engagement
-    if not client_owners(engagement):
+    if kind.signed and not client_owners(engagement):
         raise Refusal(
             _("The client has no content owner who could sign: invite one first."),
             code="no_signer",
@@ -90,7 +91,7 @@ def issue_artefact(
         content=pdf,
         name=f"{kind.code}-{engagement.reference}-r{artefact.revision}.pdf",
         title=title,
-        signer_roles=[Role.CLIENT_OWNER],
+        signer_roles=[Role.CLIENT_OWNER] if kind.signed else [],
     )
     artefact.content_sha256 = content_sha256(artefact)
     artefact.issued_at = timezone.now()
@@ -109,6 +110,8 @@ def issue_artefact(
             "content_sha256": artefact.content_sha256,
         },
     )
+    if not kind.signed:
+        return artefact
     with override("fr"):
         notify(
             client_owners(engagement),

@@ -198,3 +198,21 @@ def test_a_closed_engagement_refuses_changes_from_the_pages_and_the_api(in_closu
     assert (AuditEvent.objects.count(), closed.populations.count()) == (events, populations)
     # No model of the platform is editable in Django's admin.
     assert not [model for model in admin.site._registry if model.__module__.startswith("saveit")]
+
+
+def test_the_report_is_issued_without_a_signature_request_and_the_page_follows_the_rule(
+    in_closure, pm, owner
+):
+    from django.core import mail
+
+    mail.outbox.clear()
+    report = closure.generate_completion_report(engagement=in_closure, by=pm)
+    assert report.document is not None and report.document.signer_roles == []
+    assert mail.outbox == []  # nobody is asked to sign a report
+    detail = reverse("engagements:detail", args=[in_closure.pk])
+    seal_url = f'action="{reverse("engagements:seal", args=[in_closure.pk])}"'
+    assert seal_url in signed_in(pm).get(detail).content.decode()
+    assert seal_url not in signed_in(owner).get(detail).content.decode()  # not a manager
+    sealed(in_closure, pm, owner)
+    services.advance_phase(engagement=in_closure, by=pm)
+    assert seal_url not in signed_in(pm).get(detail).content.decode()  # closed: nothing to seal
