@@ -161,8 +161,8 @@ def report_data(report: CompletionReport) -> dict[str, Any]:
 
     engagement = report.engagement
     board = board_of(engagement)
-    learners, total = _learners(engagement)
-    with override("fr"):
+    with override("fr"):  # the statuses of the learner list too: artefacts are French
+        learners, total = _learners(engagement)
         data = _common(
             engagement,
             title=_("Completion report"),

@@ -466,3 +466,15 @@ def test_a_missing_key_is_a_runtime_error_naming_it():
 def test_an_unknown_template_is_refused():
     with pytest.raises(ValueError, match="unknown PDF template"):
         render_pdf("../letterhead", {})
+
+
+def test_a_table_column_is_as_wide_as_its_longest_address():
+    """Columns size to their content (a narrow equal share made addresses overlap the next
+    column); the text layer keeps every address whole."""
+    from saveit.core.tables import Column, Table, to_pdf
+
+    email = "marie-christine.dupont@laboratoires-exemple.fr"
+    columns = [Column(name, name.title()) for name in ("a", "b", "c", "d", "e", "f", "g", "h")]
+    pdf = to_pdf(Table("Liste", columns, [[email, "@ref", "x", "x", "x", "x", "x", "x"]]))
+    text = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert f"{email} @ref x" in text  # on one line, whole, before the next cell

@@ -216,3 +216,22 @@ def test_the_report_is_issued_without_a_signature_request_and_the_page_follows_t
     sealed(in_closure, pm, owner)
     services.advance_phase(engagement=in_closure, by=pm)
     assert seal_url not in signed_in(pm).get(detail).content.decode()  # closed: nothing to seal
+
+
+def test_the_closure_pdfs_are_french_and_print_no_empty_identifier(in_closure, pm, owner):
+    from pypdf import PdfReader
+
+    from saveit.accounts.models import Organization
+
+    Organization.objects.filter(pk=in_closure.client_id).update(siren="", vat_number="")
+    sealed(in_closure, pm, owner)
+
+    def text(artefact) -> str:  # type: ignore[no-untyped-def]
+        with artefact.document.file.open("rb") as handle:
+            return "".join(page.extract_text() for page in PdfReader(handle).pages)
+
+    report = text(closure.current_completion_report(in_closure))
+    assert "non commencé" in report and "réussi" in report  # the learner list's statuses
+    assert "not started" not in report and "passed" not in report
+    client_card = text(closure.current_delivery_note(in_closure)).split("CLIENT", 1)[1][:200]
+    assert "SIREN" not in client_card and "TVA" not in client_card  # no label without value
