@@ -20,6 +20,11 @@ from saveit.engagements.models import SignedArtefact
 NO_DUE_DATE = date(9999, 12, 31)
 
 
+# What makes a cell of the detailed cubes unique, before each cube's own key columns (the
+# organisation follows from the engagement).
+CELL_KEY = ("engagement_id", "module_version_id", "population_id", "site", "assigned_month")
+
+
 class Dimensions(models.Model):
     organization_id = models.BigIntegerField()
     engagement_id = models.BigIntegerField()
@@ -51,13 +56,10 @@ class StatusCell(Dimensions):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=[
-                    "engagement_id", "module_version_id", "population_id", "site",
-                    "assigned_month", "due_on", "status",
-                ],
+                fields=[*CELL_KEY, "due_on", "status"],
                 name="status_cell_key",
             )
-        ]  # fmt: skip
+        ]
         indexes = [models.Index(fields=["organization_id", "engagement_id"])]
 
 
@@ -71,13 +73,10 @@ class ScoreCell(Dimensions):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=[
-                    "engagement_id", "module_version_id", "population_id", "site",
-                    "assigned_month", "score",
-                ],
+                fields=[*CELL_KEY, "score"],
                 name="score_cell_key",
             )
-        ]  # fmt: skip
+        ]
         indexes = [models.Index(fields=["organization_id", "engagement_id"])]
 
 
@@ -91,13 +90,10 @@ class CompletionCell(Dimensions):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=[
-                    "engagement_id", "module_version_id", "population_id", "site",
-                    "assigned_month", "week", "passed",
-                ],
+                fields=[*CELL_KEY, "week", "passed"],
                 name="completion_cell_key",
             )
-        ]  # fmt: skip
+        ]
         indexes = [models.Index(fields=["organization_id", "engagement_id"])]
 
 
