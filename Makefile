@@ -35,6 +35,7 @@ test: $(VENV)/.installed-dev catalogues
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 typecheck: $(VENV)/.installed-dev
 	$(VENV)/bin/mypy saveit config

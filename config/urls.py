@@ -7,9 +7,10 @@ from saveit.api import api
 
 urlpatterns: list = [
     path("", include("saveit.core.urls")),
+    path("", include("saveit.web.urls")),
     path("comptes/", include("saveit.accounts.urls")),
     path("audit/", include("saveit.audit.urls")),
-    path("missions/", include("saveit.engagements.urls")),
+    path("missions/", include("saveit.orchestration.urls")),
     path("missions/", include("saveit.documents.urls")),
     path("", include("saveit.catalog.urls")),
     path("", include("saveit.learning.urls")),

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "saveit.learning",
     "saveit.certificates",
     "saveit.reporting",
+    "saveit.orchestration",
+    "saveit.web",
 ]
 
 MIDDLEWARE = [
@@ -95,7 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "saveit.accounts.context_processors.membership",
+                "saveit.web.context_processors.membership",
             ],
         },
     }
@@ -136,7 +138,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 

@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .models import ApiToken, Invitation, Membership, Organization, User
-from .roles import Role
+from .roles import OrganizationKind, Role
 
 
 def current_memberships(user: User) -> list[Membership]:
@@ -48,3 +48,12 @@ def invitations_of(organization: Organization) -> QuerySet[Invitation]:
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(membership__user=user).select_related("membership__organization")
+
+
+def provider_organization() -> Organization | None:
+    """The installation's provider (the issuer of every document), if it is set up."""
+    return (
+        Organization.objects.filter(kind=OrganizationKind.PROVIDER, is_active=True)
+        .order_by("pk")
+        .first()
+    )

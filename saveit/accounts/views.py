@@ -60,7 +60,7 @@ def switch_membership(request: HttpRequest) -> HttpResponse:
         _("You now act for %(org)s as %(role)s.")
         % {"org": chosen.organization.name, "role": chosen.get_role_display()},
     )
-    return redirect("core:home")
+    return redirect("web:home")
 
 
 @login_required
@@ -240,7 +240,7 @@ def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
                 request,
                 _("Welcome to %(org)s.") % {"org": membership.organization.name},
             )
-            return redirect("core:home")
+            return redirect("web:home")
     return render(
         request,
         "accounts/invitation_accept.html",

@@ -68,16 +68,6 @@ ACTION_LABELS = {
     "recertification.due_date_changed": _("Re-certification due date changed"),
 }
 
-ARTEFACT_LABELS = {
-    "scoping_note": _("Scoping note"),
-    "mapping_report": _("Mapping report"),
-    "proposal": _("Technical proposal"),
-    "purchase_order": _("Purchase order"),
-    "acceptance_record": _("Validation and activation record"),
-    "completion_report": _("Completion report"),
-    "delivery_note": _("Delivery note"),
-}
-
 OBJECT_LABELS = {
     "accounts.organization": _("Organisation"),
     "accounts.user": _("Account"),
@@ -99,10 +89,6 @@ OBJECT_LABELS = {
 
 def action_label(code: str) -> str:
     return str(ACTION_LABELS.get(code, code))
-
-
-def artefact_label(code: str) -> str:
-    return str(ARTEFACT_LABELS.get(code, code))
 
 
 def object_label(code: str) -> str:

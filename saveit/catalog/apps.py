@@ -10,6 +10,13 @@ class CatalogConfig(AppConfig):
     def ready(self) -> None:
         from saveit.audit.services import SIGNATURE_HANDLERS
 
+        from . import artefacts  # noqa: F401  (registers the validation record)
         from .services.acceptance import activate_on_signature
 
         SIGNATURE_HANDLERS.append(activate_on_signature)
+
+        from saveit.documents.services import version_superseded
+
+        from .services.outdated import mark_outdated
+
+        version_superseded.register(mark_outdated)

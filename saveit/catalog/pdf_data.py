@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from saveit.core.pdf import render_pdf
-from saveit.engagements.pdf_data import _base_labels, _common, _today
+from saveit.core.pdf.documents import base_labels, today
+from saveit.engagements.pdf_data import common
 
 from .models import AcceptanceRecord
 
@@ -14,11 +15,11 @@ from .models import AcceptanceRecord
 def render_acceptance_record(record: AcceptanceRecord) -> bytes:
     engagement = record.engagement
     with override("fr"):
-        data = _common(
+        data = common(
             engagement,
             title=_("Validation and activation record"),
             reference=f"{engagement.reference}-PV-r{record.revision}",
-            issued_on=_today(),
+            issued_on=today(),
         )
         data |= {
             "paragraphs": [
@@ -47,7 +48,7 @@ def render_acceptance_record(record: AcceptanceRecord) -> bytes:
                 }
                 for m in record.snapshot["modules"]
             ],
-            "labels": _base_labels(_("Validation and activation record"))
+            "labels": base_labels(_("Validation and activation record"))
             | {
                 "statement": _("Statement"),
                 "modules": _("Module versions validated"),

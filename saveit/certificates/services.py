@@ -15,12 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saveit.accounts.models import Membership
+from saveit.accounts.selectors import provider_organization as provider
 from saveit.audit.chain import record_event
 from saveit.catalog.snapshot import snapshot_of
 from saveit.core.dates import paris_date
 from saveit.core.errors import Refusal
-from saveit.engagements.pdf_data import provider
-from saveit.engagements.services.numbering import next_number
+from saveit.core.numbering import next_number
 
 from .credential import build_credential, sign_credential
 from .facts import AttestationFacts, SourceRef

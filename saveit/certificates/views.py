@@ -145,7 +145,7 @@ def credential_status(request: HttpRequest, code: str) -> JsonResponse:
 
 @cache_control(max_age=3600)
 def issuer(request: HttpRequest) -> JsonResponse:
-    from saveit.engagements.pdf_data import provider
+    from saveit.accounts.selectors import provider_organization as provider
 
     from .services import absolute
 

@@ -1,4 +1,4 @@
-"""What every API router shares: authentication, the acting membership, JSON errors."""
+"""What every API router shares: the error schemas and the JSON error answers."""
 
 from __future__ import annotations
 
@@ -6,14 +6,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
-from ninja.security import HttpBearer, SessionAuth
 
-from saveit.accounts.models import ApiToken, Membership
 from saveit.core.errors import Refusal
-from saveit.core.tokens import digest
 
 
 class ErrorOut(Schema):
@@ -38,33 +34,6 @@ COMMON_ERRORS: dict[int, Any] = {
     404: ErrorOut,
     422: ValidationErrorOut,
 }
-
-
-class TokenAuth(HttpBearer):
-    """Authorization: Bearer sit_… — a personal token bound to one membership."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Membership | None:
-        record = (
-            ApiToken.objects.select_related("membership__organization", "membership__user")
-            .filter(token_hash=digest(token), revoked_at__isnull=True)
-            .first()
-        )
-        if record is None or not record.membership.is_current():
-            return None
-        ApiToken.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
-        request.user = record.membership.user
-        request.member = record.membership  # type: ignore[attr-defined]
-        request.api_token = record  # type: ignore[attr-defined]
-        return record.membership
-
-
-class MemberSessionAuth(SessionAuth):
-    """The browser session, acting as the membership chosen with the switcher (CSRF checked)."""
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Membership | None:
-        if not request.user.is_authenticated:
-            return None
-        return getattr(request, "member", None)
 
 
 def _error(

@@ -17,6 +17,7 @@ from saveit.accounts.models import Membership
 from saveit.audit.chain import record_event
 from saveit.audit.services import read_upload
 from saveit.core.errors import Refusal
+from saveit.core.hooks import Hook
 from saveit.engagements.models import Engagement
 from saveit.engagements.permissions import can_add_sources
 from saveit.engagements.services.common import lock, require_open
@@ -24,6 +25,9 @@ from saveit.engagements.services.common import lock, require_open
 from .models import DocumentVersion, SourceDocument
 
 MAX_SCOPES = 30
+
+# Called when versions stop being in force (catalog marks the modules built on them outdated).
+version_superseded = Hook("documents.version_superseded")
 
 
 @dataclass(frozen=True)
@@ -147,9 +151,7 @@ def _record_version(engagement, by, data, name, content, sha256, path, detected,
             "superseded": superseded,
         },
     )
-    from saveit.catalog.services.outdated import mark_outdated
-
-    mark_outdated(superseded_ids=superseded, new_version=version, by=by)
+    version_superseded(superseded_ids=superseded, new_version=version, by=by)
     return version
 
 
@@ -191,7 +193,5 @@ def put_in_force(*, version: DocumentVersion, by: Membership) -> DocumentVersion
         target=engagement,
         after={"source": source.pk, "version": version.pk, "superseded": superseded},
     )
-    from saveit.catalog.services.outdated import mark_outdated
-
-    mark_outdated(superseded_ids=superseded, new_version=version, by=by)
+    version_superseded(superseded_ids=superseded, new_version=version, by=by)
     return version

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import pdf_data
-from .artefact_kinds import MAPPING_REPORT, PROPOSAL, PURCHASE_ORDER, SCOPING_NOTE, ArtefactKind
+from .artefacts import MAPPING_REPORT, PROPOSAL, PURCHASE_ORDER, SCOPING_NOTE, ArtefactKind
 from .models import Engagement, PurchaseOrder, SignedArtefact
 
 

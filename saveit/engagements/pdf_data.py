@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from saveit.accounts.models import Organization
-from saveit.accounts.roles import OrganizationKind, role_label
+from saveit.accounts.roles import role_label
+from saveit.accounts.selectors import provider_organization
 from saveit.core import money
 from saveit.core.dates import long_date
 from saveit.core.pdf import render_pdf
+from saveit.core.pdf.documents import base_labels, document_header, today
 
 from .models import (
     Engagement,
@@ -31,56 +32,6 @@ from .models import (
 )
 
 
-def _party(organization: Organization | None) -> dict[str, str]:
-    if organization is None:
-        return {"name": "", "legal": "", "address": "", "siren": "", "vat": ""}
-    legal = [organization.name, *company_mentions(organization)]
-    if organization.siren:
-        legal.append(f"SIREN {organization.siren}")
-    if organization.vat_number:
-        legal.append(f"TVA {organization.vat_number}")
-    address = " ".join(organization.address.split())
-    if address:
-        legal.append(address)
-    return {
-        "name": organization.name,
-        "legal": " · ".join(legal),
-        "address": organization.address,
-        "siren": organization.siren,
-        "vat": organization.vat_number,
-    }
-
-
-def company_mentions(organization: Organization) -> list[str]:
-    """Legal form and share capital, then the RCS registration, as French invoices print them."""
-    mentions = []
-    if organization.legal_form and organization.share_capital is not None:
-        mentions.append(
-            _("%(form)s with a share capital of %(capital)s")
-            % {
-                "form": organization.legal_form,
-                "capital": money.format_money(organization.share_capital),
-            }
-        )
-    elif organization.legal_form:
-        mentions.append(organization.legal_form)
-    if organization.rcs_city and organization.siren:
-        siren = organization.siren
-        mentions.append(
-            _("RCS %(city)s %(number)s")
-            % {"city": organization.rcs_city, "number": f"{siren[:3]} {siren[3:6]} {siren[6:]}"}
-        )
-    return mentions
-
-
-def provider() -> Organization | None:
-    return (
-        Organization.objects.filter(kind=OrganizationKind.PROVIDER, is_active=True)
-        .order_by("pk")
-        .first()
-    )
-
-
 def milestones(text: str) -> list[dict[str, str]]:
     """ "Label : date" per line; a line without a colon is a label with no date."""
     rows = []
@@ -92,39 +43,17 @@ def milestones(text: str) -> list[dict[str, str]]:
     return rows
 
 
-def _common(
-    engagement: Engagement, *, title: str, reference: str, issued_on: Any
-) -> dict[str, Any]:
-    return {
-        "provider": _party(provider()),
-        "client": _party(engagement.client),
-        "reference": reference,
-        "issued_on": long_date(issued_on),
-        "title": title,
-        "engagement": {"title": engagement.title, "reference": engagement.reference},
-        "signature": {
-            "role_label": role_label("client_owner"),
-            "note": _(
-                "Signed electronically on the platform after re-authentication. The signature "
-                "covers the SHA-256 fingerprint of this exact file, listed on its evidence page."
-            ),
-        },
-    }
-
-
-def _base_labels(kind: str) -> dict[str, str]:
-    return {
-        "kind": kind,
-        "page": _("page"),
-        "reference": _("Reference"),
-        "issued_on": _("Date"),
-        "engagement": _("Engagement"),
-        "signature": _("Signature"),
-        "provider": _("Provider"),
-        "client": _("Client"),
-        "siren": _("SIREN"),
-        "vat_number": _("VAT number"),
-    }
+def common(engagement: Engagement, *, title: str, reference: str, issued_on: Any) -> dict[str, Any]:
+    """The header of an engagement's document: both parties, reference, date, signature."""
+    return document_header(
+        provider=provider_organization(),
+        client=engagement.client,
+        engagement=engagement,
+        title=title,
+        reference=reference,
+        issued_on=issued_on,
+        signer_role_label=role_label("client_owner"),
+    )
 
 
 def render_scoping_note(note: ScopingNote) -> bytes:
@@ -139,7 +68,7 @@ def scoping_note_data(note: ScopingNote) -> dict[str, Any]:
         interviews = interviews.filter(created_at__lte=note.issued_at)
     with override("fr"):
         interview = interviews.first()
-        data = _common(
+        data = common(
             engagement,
             title=_("Scoping note"),
             reference=f"{engagement.reference}-NC-r{note.revision}",
@@ -156,7 +85,7 @@ def scoping_note_data(note: ScopingNote) -> dict[str, Any]:
             "constraints": note.constraints,
             "expectations": note.expectations,
             "milestones": milestones(note.planning),
-            "labels": _base_labels(_("Scoping note"))
+            "labels": base_labels(_("Scoping note"))
             | {
                 "interview": _("Scoping interview"),
                 "interview_date": _("Date"),
@@ -186,7 +115,7 @@ def mapping_report_data(report: MappingReport) -> dict[str, Any]:
     """What the report's PDF and its HTML page show: its snapshot, never the live inventory."""
     engagement, snapshot = report.engagement, report.snapshot
     with override("fr"):
-        data = _common(
+        data = common(
             engagement,
             title=_("Document mapping report"),
             reference=f"{engagement.reference}-RC-r{report.revision}",
@@ -225,7 +154,7 @@ def mapping_report_data(report: MappingReport) -> dict[str, Any]:
                 {"sha256_short": d["sha256"][:12], "files": ", ".join(d["files"])}
                 for d in snapshot["duplicates"]
             ],
-            "labels": _base_labels(_("Mapping report"))
+            "labels": base_labels(_("Mapping report"))
             | {
                 "summary": _("Summary"),
                 "sources": _("Source documents in force"),
@@ -314,7 +243,7 @@ def proposal_data(proposal: Proposal) -> dict[str, Any]:
     engagement = proposal.engagement
     lines = _proposal_lines(proposal)
     with override("fr"):
-        data = _common(
+        data = common(
             engagement,
             title=_("Technical and financial proposal"),
             reference=f"{engagement.reference}-PT-r{proposal.revision}",
@@ -335,7 +264,7 @@ def proposal_data(proposal: Proposal) -> dict[str, Any]:
             **_totals(money.totals_of(lines)),
             "valid_until": long_date(proposal.valid_until),
             "terms": proposal.terms,
-            "labels": _base_labels(_("Technical proposal"))
+            "labels": base_labels(_("Technical proposal"))
             | _price_labels()
             | {
                 "need": _("The need as we understood it"),
@@ -385,7 +314,7 @@ def render_proforma(proforma: ProformaInvoice, totals: money.Totals) -> bytes:
         for row in proforma.lines
     ]
     with override("fr"):
-        data = _common(
+        data = common(
             engagement,
             title=_("Proforma invoice"),
             reference=proforma.number,
@@ -396,7 +325,7 @@ def render_proforma(proforma: ProformaInvoice, totals: money.Totals) -> bytes:
             "lines": _price_rows(lines),
             **_totals(totals),
             "mentions": proforma_mentions(proforma.terms, proforma.due_on),
-            "labels": _base_labels(_("Proforma invoice"))
+            "labels": base_labels(_("Proforma invoice"))
             | _price_labels()
             | {
                 "seller": _("Seller"),
@@ -437,7 +366,7 @@ def agreement_data(order: PurchaseOrder) -> dict[str, Any]:
     engagement, proposal = order.engagement, order.proposal
     lines = _proposal_lines(proposal)
     with override("fr"):
-        data = _common(
+        data = common(
             engagement,
             title=_("Agreement in lieu of purchase order"),
             reference=f"{engagement.reference}-BC-r{order.revision}",
@@ -463,22 +392,18 @@ def agreement_data(order: PurchaseOrder) -> dict[str, Any]:
             ],
             "lines": _price_rows(lines),
             **_totals(money.totals_of(lines)),
-            "labels": _base_labels(_("Agreement in lieu of purchase order"))
+            "labels": base_labels(_("Agreement in lieu of purchase order"))
             | _price_labels()
             | {"statement": _("Agreement"), "recap": _("Order summary")},
         }
     return data
 
 
-def _today() -> date:
-    return timezone.localdate()
-
-
 def _issued_on(artefact: SignedArtefact) -> date:
     """The day the revision was issued; today while it is rendered for issue (or a draft)."""
     if artefact.issued_at is not None:
         return timezone.localdate(artefact.issued_at)
-    return _today()
+    return today()
 
 
 def _parse(value: str) -> Any:

@@ -71,12 +71,6 @@ def proforma_for(proposal: Proposal) -> ProformaInvoice | None:
     return proposal.proformas.select_related("document").order_by("-created_at").first()
 
 
-def in_force_version_ids(engagement: Engagement) -> list[int]:
-    from saveit.documents.selectors import in_force_versions
-
-    return [version.pk for version in in_force_versions(engagement)]
-
-
 def terms_for(engagement: Engagement) -> ContractTerms:
     """The client's own terms, else the installation's defaults (the SPEC's figures)."""
     return terms_for_client(engagement.client)
@@ -91,17 +85,14 @@ def terms_for_client(client: Organization) -> ContractTerms:
 
 
 def engagement_documents(engagement: Engagement) -> QuerySet[Document]:
-    """Every evidence PDF of the engagement (artefacts, proformas, purchase orders)."""
+    """Every evidence PDF of the engagement: each registered artefact's revisions, and the
+    proformas issued with its proposals."""
+    from .artefacts import artefact_kinds
+
     ids: list[int] = []
-    for related in (
-        engagement.scoping_notes,
-        engagement.mapping_reports,
-        engagement.proposals,
-        engagement.purchase_orders,
-        engagement.proformas,
-        engagement.acceptance_records,  # type: ignore[attr-defined]
-    ):
-        ids.extend(i for i in related.values_list("document_id", flat=True) if i)
+    for kind in artefact_kinds():
+        ids.extend(i for i in kind.revisions(engagement).values_list("document_id", flat=True) if i)
+    ids.extend(i for i in engagement.proformas.values_list("document_id", flat=True) if i)
     return Document.objects.filter(pk__in=ids)
 
 
@@ -143,11 +134,11 @@ def awaiting_signature(
 ) -> list[AwaitingSignature]:
     """Current artefacts of these open engagements that wait for a signature of this member's
     role: issued, unchanged since, and not yet signed by any of the client's content owners."""
-    from .artefact_kinds import ARTEFACT_KINDS
+    from .artefacts import artefact_kinds
 
     items: list[AwaitingSignature] = []
     for engagement in engagements.filter(closed_at__isnull=True):
-        for kind in ARTEFACT_KINDS:
+        for kind in artefact_kinds():
             artefact = kind.current(engagement)
             document = getattr(artefact, "document", None)
             if document is None or member.role not in document.signer_roles:

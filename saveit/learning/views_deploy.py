@@ -78,8 +78,6 @@ def deployment(request: HttpRequest, engagement_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("Population created: add its learners."))
                 return redirect("learning:population", population.pk)
-    from saveit.certificates.selectors import attestations_of_engagement
-
     return render(
         request,
         "learning/deployment.html",
@@ -94,7 +92,6 @@ def deployment(request: HttpRequest, engagement_id: int) -> HttpResponse:
                 dict(row, due_form=_due_form(row["campaign"]))
                 for row in selectors.campaigns_of(engagement)
             ],
-            "attestations": attestations_of_engagement(engagement)[:50],
             "active_versions": assignable_versions(engagement).select_related("module"),
         },
     )

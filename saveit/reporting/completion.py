@@ -124,9 +124,9 @@ def _learners(engagement: Engagement) -> tuple[list[list[str]], int]:
 
 
 def _labels() -> dict[str, str]:
-    from saveit.engagements.pdf_data import _base_labels
+    from saveit.core.pdf.documents import base_labels
 
-    return _base_labels(_("Completion report")) | {
+    return base_labels(_("Completion report")) | {
         "scope": _("Scope"),
         "period": _("Period"),
         "populations": _("Populations"),
@@ -157,13 +157,13 @@ def _labels() -> dict[str, str]:
 
 
 def report_data(report: CompletionReport) -> dict[str, Any]:
-    from saveit.engagements.pdf_data import _common
+    from saveit.engagements.pdf_data import common
 
     engagement = report.engagement
     board = board_of(engagement)
     with override("fr"):  # the statuses of the learner list too: artefacts are French
         learners, total = _learners(engagement)
-        data = _common(
+        data = common(
             engagement,
             title=_("Completion report"),
             reference=f"{engagement.reference}-RC{report.revision}",

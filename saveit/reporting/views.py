@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from saveit.accounts.permissions import acting_member
+from saveit.accounts.selectors import provider_organization as provider
 from saveit.core.charts import PDF_FONT_FAMILY
 from saveit.core.tables import Table, csv_chunks, to_pdf, to_xlsx
-from saveit.engagements.pdf_data import provider
 
 from . import charts, exports
 from .dashboard import build

@@ -9,11 +9,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from saveit.accounts.demo_data import load_demo
 from saveit.accounts.models import Organization
 from saveit.accounts.roles import OrganizationKind
 from saveit.audit.models import AuditEvent
 from saveit.testing.factories import bearer, signed_in
+from saveit.web.demo.accounts import load_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -84,7 +84,7 @@ def generate_acceptance_record(*, engagement: Engagement, by: Membership) -> Acc
         },
     )
     record.versions.set(versions)
-    from saveit.engagements.artefact_kinds import ACCEPTANCE_RECORD
+    from saveit.catalog.artefacts import ACCEPTANCE_RECORD
 
     issue_artefact(
         artefact=record, kind=ACCEPTANCE_RECORD, by=by, pdf=render_acceptance_record(record)

@@ -9,10 +9,10 @@ import zipfile
 import pytest
 from django.test import Client
 
+from saveit.testing.catalog_setup import procedure_version
 from saveit.testing.factories import PASSWORD, bearer
 
 from ..models import ModuleVersion
-from .conftest import procedure_version
 
 pytestmark = pytest.mark.django_db
 

@@ -15,13 +15,13 @@ from django.urls import reverse
 
 from saveit.audit.models import AuditEvent
 from saveit.core.errors import Refusal
+from saveit.testing.catalog_setup import procedure_version
 from saveit.testing.factories import bearer, signed_in
 
 from .. import services
 from ..models import Block, Lesson, ModuleVersion
 from ..selectors import proposal_keys
 from ..snapshot import build_snapshot
-from .conftest import procedure_version
 from .test_scorm import png
 
 pytestmark = pytest.mark.django_db

@@ -7,16 +7,17 @@ import pytest
 from saveit.accounts.roles import Role
 from saveit.audit.models import AuditEvent
 from saveit.core.errors import Refusal
-from saveit.engagements import services as engagement_services
-from saveit.engagements.gates import unmet_checks
-from saveit.engagements.services import GateClosed
+from saveit.orchestration import services as workflow
+from saveit.orchestration.gates import unmet_checks
+from saveit.orchestration.services import GateClosed
+from saveit.testing.catalog_setup import PROCEDURE_V2, procedure_version
+from saveit.testing.engagement_setup import sign, upload_procedure
 from saveit.testing.factories import make_member
 
 from .. import services
 from ..models import ModuleVersion
 from ..selectors import is_assignable, proposal_keys
 from ..snapshot import is_intact
-from .conftest import procedure_version, sign
 
 Status = ModuleVersion.Status
 
@@ -47,7 +48,7 @@ def _submitted(engagement, by):
 
 
 def _to_validation(engagement, pm):
-    return engagement_services.advance_phase(engagement=engagement, by=pm)
+    return workflow.advance_phase(engagement=engagement, by=pm)
 
 
 @pytest.fixture
@@ -131,7 +132,7 @@ def test_gates_of_phases_3_and_4(in_production, designer_member, pm, owner):
     version = _module(in_production, designer_member)
     assert [c.name for c in unmet_checks(in_production)] == ["modules_submitted"]
     with pytest.raises(GateClosed):
-        engagement_services.advance_phase(engagement=in_production, by=pm)
+        workflow.advance_phase(engagement=in_production, by=pm)
     services.submit_version(version=_ready(version, designer_member), by=designer_member)
     engagement = _to_validation(in_production, pm)
     assert [c.name for c in unmet_checks(engagement)] == [
@@ -178,7 +179,7 @@ def test_changes_requested_then_revised_approved_and_activated_by_the_signed_rec
     assert second.status == Status.ACTIVE and is_assignable(second)
     assert ModuleVersion.objects.get(pk=first.pk).status == Status.CHANGES_REQUESTED
     assert unmet_checks(engagement) == []
-    engagement = engagement_services.advance_phase(engagement=engagement, by=pm)
+    engagement = workflow.advance_phase(engagement=engagement, by=pm)
     assert engagement.phase == 5
 
 
@@ -195,7 +196,6 @@ def test_a_version_altered_after_submission_cannot_be_approved(
 
 
 def test_a_new_procedure_version_marks_the_module_outdated(in_production, designer_member, owner):
-    from .conftest import PROCEDURE_V2, upload_procedure
 
     version = _submitted(in_production, designer_member)
     source = procedure_version(in_production).source

@@ -10,16 +10,17 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from saveit.engagements import services as engagement_services
 from saveit.learning.models import Assignment
 from saveit.learning.services import assignments, populations
+from saveit.orchestration import services as workflow
+from saveit.testing.catalog_setup import procedure_version
+from saveit.testing.engagement_setup import sign
 from saveit.testing.factories import signed_in
 from saveit.testing.pdf import make_pdf
 
 from .. import services
 from ..models import ModuleVersion
 from ..selectors import proposal_keys
-from .conftest import procedure_version, sign
 from .test_scorm import png
 
 pytestmark = pytest.mark.django_db
@@ -57,10 +58,10 @@ def _active_version(engagement, designer, pm, owner) -> tuple[object, ModuleVers
         ),
     )
     version = services.submit_version(version=version, by=designer)
-    engagement = engagement_services.advance_phase(engagement=engagement, by=pm)
+    engagement = workflow.advance_phase(engagement=engagement, by=pm)
     services.approve_version(version=version, by=owner)
     sign(services.generate_acceptance_record(engagement=engagement, by=pm), owner)
-    engagement = engagement_services.advance_phase(engagement=engagement, by=pm)
+    engagement = workflow.advance_phase(engagement=engagement, by=pm)
     return engagement, ModuleVersion.objects.get(pk=version.pk)
 
 

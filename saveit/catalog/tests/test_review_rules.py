@@ -10,14 +10,15 @@ from django.urls import reverse
 
 from saveit.audit.models import AuditEvent
 from saveit.core.errors import Refusal
-from saveit.engagements import services as engagement_services
 from saveit.engagements.signing import State, state_of
+from saveit.orchestration import services as workflow
+from saveit.testing.catalog_setup import procedure_version
+from saveit.testing.engagement_setup import sign
 from saveit.testing.factories import bearer, signed_in
 
 from .. import services
 from ..models import AcceptanceRecord, ModuleVersion, ReviewComment
 from ..selectors import proposal_keys
-from .conftest import procedure_version, sign
 
 pytestmark = pytest.mark.django_db
 Status = ModuleVersion.Status
@@ -53,7 +54,7 @@ def _submitted(engagement, by) -> ModuleVersion:
 @pytest.fixture
 def in_validation(in_production, designer_member, pm):
     version = _submitted(in_production, designer_member)
-    engagement = engagement_services.advance_phase(engagement=in_production, by=pm)
+    engagement = workflow.advance_phase(engagement=in_production, by=pm)
     return engagement, ModuleVersion.objects.get(pk=version.pk)
 
 

@@ -13,12 +13,12 @@ from django.apps import apps
 from saveit.core.errors import Refusal
 from saveit.documents.models import DocumentVersion
 from saveit.documents.services import VersionInput, upload_version
+from saveit.testing.catalog_setup import procedure_version
 
 from .. import services
 from ..models import Block, Item, Lesson, ModuleVersion
 from ..selectors import proposal_keys, used_anchors
 from . import procedure_fixture as pf
-from .conftest import procedure_version
 
 pytestmark = pytest.mark.django_db
 

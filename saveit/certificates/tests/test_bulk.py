@@ -1,7 +1,6 @@
 """Attestations in bulk: the same PDFs as one by one, on every core, zipped with their index."""
 
 # The fixtures imported below are parameters of the tests (pytest's way), not redefinitions.
-# ruff: noqa: F811
 
 from __future__ import annotations
 
@@ -21,12 +20,6 @@ import pytest
 from django.urls import reverse
 
 from saveit.accounts.roles import Role
-from saveit.catalog.tests.conftest import (  # noqa: F401  (fixtures)
-    designer_member,
-    engagement,
-    in_production,
-    pm,
-)
 from saveit.certificates import bulk
 from saveit.certificates.bulk import index_csv, render_many, write_attestations_zip
 from saveit.certificates.models import Attestation
@@ -35,14 +28,8 @@ from saveit.certificates.selectors import attestations_of_engagement
 from saveit.certificates.services import facts_from_json, revoke_attestation
 from saveit.learning.models import Assignment
 from saveit.learning.services import attempts
-from saveit.learning.tests.conftest import (  # noqa: F401  (fixtures)
-    Form,
-    answers_for,
-    assigned,
-    deployed,
-    population,
-)
 from saveit.testing.factories import make_member, signed_in
+from saveit.testing.learning_setup import Form, answers_for
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -15,8 +15,8 @@ from saveit.audit.models import AuditEvent
 from saveit.core.errors import Refusal
 from saveit.learning.models import Assignment
 from saveit.learning.services import attempts
-from saveit.learning.tests.conftest import Form, answers_for
 from saveit.testing.factories import bearer, make_member
+from saveit.testing.learning_setup import Form, answers_for
 
 from ..models import Attestation
 from ..services import revoke_attestation

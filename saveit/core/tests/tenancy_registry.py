@@ -134,44 +134,44 @@ ENGAGEMENT_HTML: dict[str, Call] = {
 }
 
 ENGAGEMENT_API: dict[str, Call] = {
-    "saveit_engagements_api_list_engagements": OWN,
-    "saveit_engagements_api_list_to_sign": OWN,
-    "saveit_engagements_api_get_contract_terms": Call(
+    "saveit_orchestration_api_list_engagements": OWN,
+    "saveit_orchestration_api_list_to_sign": OWN,
+    "saveit_orchestration_api_get_contract_terms": Call(
         kwargs=lambda w: {"client_id": w.extra["engagement"].client_id}
     ),
-    "saveit_engagements_api_update_contract_terms": Call(
+    "saveit_orchestration_api_update_contract_terms": Call(
         kwargs=lambda w: {"client_id": w.extra["engagement"].client_id},
         method="put",
         body=lambda w: {"payment_days": 1},
     ),
-    "saveit_engagements_api_create_engagement": Call(
+    "saveit_orchestration_api_create_engagement": Call(
         method="post", body=lambda w: {"client_id": w.extra["engagement"].client_id, "title": "x"}
     ),
-    "saveit_engagements_api_get_engagement": Call(kwargs=engagement),
-    "saveit_engagements_api_advance_engagement": engagement_post(),
-    "saveit_engagements_api_reopen_engagement": engagement_post(
+    "saveit_orchestration_api_get_engagement": Call(kwargs=engagement),
+    "saveit_orchestration_api_advance_engagement": engagement_post(),
+    "saveit_orchestration_api_reopen_engagement": engagement_post(
         lambda w: {"to_phase": 0, "reason": "a good reason"}
     ),
-    "saveit_engagements_api_engagement_timeline": Call(kwargs=engagement),
-    "saveit_engagements_api_record_interview": engagement_post(
+    "saveit_orchestration_api_engagement_timeline": Call(kwargs=engagement),
+    "saveit_orchestration_api_record_interview": engagement_post(
         lambda w: {"held_on": "2026-01-05", "participants": "x", "notes": "y"}
     ),
-    "saveit_engagements_api_save_scoping_note": Call(
+    "saveit_orchestration_api_save_scoping_note": Call(
         kwargs=engagement, method="put", body=lambda w: {"objectives": "x"}
     ),
-    "saveit_engagements_api_issue_scoping_note": engagement_post(),
-    "saveit_engagements_api_generate_mapping_report": engagement_post(),
-    "saveit_engagements_api_save_proposal": Call(
+    "saveit_orchestration_api_issue_scoping_note": engagement_post(),
+    "saveit_orchestration_api_generate_mapping_report": engagement_post(),
+    "saveit_orchestration_api_save_proposal": Call(
         kwargs=engagement,
         method="put",
         body=lambda w: {"need": "x", "lines": [], "deliverables": []},
     ),
-    "saveit_engagements_api_issue_proposal": engagement_post(),
-    "saveit_engagements_api_issue_proforma": engagement_post(),
-    "saveit_engagements_api_upload_purchase_order": Call(
+    "saveit_orchestration_api_issue_proposal": engagement_post(),
+    "saveit_orchestration_api_issue_proforma": engagement_post(),
+    "saveit_orchestration_api_upload_purchase_order": Call(
         kwargs=engagement, method="post", upload=True
     ),
-    "saveit_engagements_api_issue_purchase_agreement": engagement_post(),
+    "saveit_orchestration_api_issue_purchase_agreement": engagement_post(),
     "saveit_documents_api_list_sources": Call(kwargs=engagement),
     "saveit_documents_api_upload_source": Call(
         kwargs=engagement, method="post", upload=True, body=lambda w: {"version_label": "2"}
@@ -270,7 +270,7 @@ CATALOG_API: dict[str, Call] = {
 
 
 HTML_ROUTES: dict[str, Call] = {
-    "core:home": OWN,
+    "web:home": OWN,
     "core:health": PUBLIC,
     "set_language": Call(kind="public", method="post"),
     "accounts:login": PUBLIC,
@@ -517,12 +517,14 @@ CLOSURE_HTML: dict[str, Call] = {
     "engagements:reopen_closed": engagement_post(lambda w: {"reason": "x" * 20}),
 }
 CLOSURE_API: dict[str, Call] = {
-    "saveit_engagements_api_closure_generate_completion_report": engagement_post(),
-    "saveit_engagements_api_closure_issue_delivery_note": engagement_post(),
-    "saveit_engagements_api_closure_seal_evidence_pack": engagement_post(),
-    "saveit_engagements_api_closure_list_evidence_packs": Call(kwargs=engagement),
-    "saveit_engagements_api_closure_download_evidence_pack": Call(kwargs=pack),
-    "saveit_engagements_api_closure_reopen_closed": engagement_post(lambda w: {"reason": "x" * 20}),
+    "saveit_orchestration_api_closure_generate_completion_report": engagement_post(),
+    "saveit_orchestration_api_closure_issue_delivery_note": engagement_post(),
+    "saveit_orchestration_api_closure_seal_evidence_pack": engagement_post(),
+    "saveit_orchestration_api_closure_list_evidence_packs": Call(kwargs=engagement),
+    "saveit_orchestration_api_closure_download_evidence_pack": Call(kwargs=pack),
+    "saveit_orchestration_api_closure_reopen_closed": engagement_post(
+        lambda w: {"reason": "x" * 20}
+    ),
 }
 HTML_ROUTES.update(CLOSURE_HTML)
 API_ROUTES.update(CLOSURE_API)

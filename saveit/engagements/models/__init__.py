@@ -2,7 +2,6 @@ from .artefacts import MappingReport, ScopingInterview, ScopingNote, SignedArtef
 from .closure import DeliveryNote, EvidencePack
 from .commercial import (
     ContractTerms,
-    InvoiceSequence,
     ProformaInvoice,
     Proposal,
     ProposalDeliverable,
@@ -16,7 +15,6 @@ __all__ = [
     "DeliveryNote",
     "Engagement",
     "EvidencePack",
-    "InvoiceSequence",
     "MappingReport",
     "Phase",
     "PhaseChange",

@@ -137,23 +137,6 @@ class ProposalDeliverable(models.Model):
         return self.title
 
 
-class InvoiceSequence(models.Model):
-    """Gap-free numbering: one counter per series and year, incremented under a row lock in the
-    transaction that creates the numbered document (a rollback gives the number back)."""
-
-    series = models.CharField(max_length=8)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["series", "year"], name="invoice_sequence_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.series}-{self.year}:{self.last}"
-
-
 class ProformaInvoice(models.Model):
     """Issued from a signed proposal; immutable once issued."""
 

@@ -14,13 +14,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from saveit.accounts.models import Membership, Organization
+from saveit.accounts.selectors import provider_organization
 from saveit.audit.chain import record_event
 from saveit.audit.services import read_upload, store_generated_pdf
 from saveit.core import money
 from saveit.core.errors import Refusal
+from saveit.core.numbering import next_number
 
 from .. import pdf_data, selectors
-from ..artefact_kinds import PROPOSAL, PURCHASE_ORDER
+from ..artefacts import PROPOSAL, PURCHASE_ORDER
 from ..models import (
     ContractTerms,
     Engagement,
@@ -34,7 +36,6 @@ from ..models import (
 from ..permissions import can_manage_engagement, is_client_owner_of
 from ..signing import State, content_sha256, proforma_sha256, signed_in_time, state_of
 from .common import issue_artefact, lock, require_manager, require_phase
-from .numbering import next_number
 
 MAX_AMOUNT = Decimal("9999999999")
 
@@ -257,7 +258,7 @@ def issue_proforma(*, engagement: Engagement, by: Membership) -> ProformaInvoice
 
 
 def _require_invoice_mentions() -> None:
-    seller = pdf_data.provider()
+    seller = provider_organization()
     missing = seller.missing_invoice_mentions() if seller else [_("the provider organisation")]
     if missing:
         raise Refusal(

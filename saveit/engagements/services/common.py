@@ -16,7 +16,7 @@ from saveit.core.errors import Refusal
 from saveit.core.tasks import send_email_after_commit
 
 from .. import selectors
-from ..artefact_kinds import ArtefactKind
+from ..artefacts import ArtefactKind
 from ..models import Engagement, Phase, SignedArtefact
 from ..permissions import can_manage_engagement
 from ..signing import content_sha256

@@ -1,4 +1,5 @@
-"""Creating an engagement and moving it between phases through the gate table."""
+"""Creating an engagement and recording its phase changes (the gate table moves them: see
+saveit.orchestration.services.lifecycle)."""
 
 from __future__ import annotations
 
@@ -7,37 +8,16 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from saveit.accounts.models import Membership, Organization
 from saveit.accounts.roles import ENGAGEMENT_MANAGER_ROLES, Role
 from saveit.audit.chain import record_event
 from saveit.core.errors import Refusal
+from saveit.core.numbering import next_number
 
-from ..gates import Check, awaited_people, gate_status, unmet_checks
-from ..models import Engagement, Phase, PhaseChange
+from ..models import Engagement, PhaseChange
 from ..permissions import is_provider_staff
-from .common import engagement_url, lock, notify, require_manager, require_open
-from .numbering import next_number
-
-
-class GateClosed(Refusal):
-    """The gate of the current phase does not hold; `unmet` names every missing check."""
-
-    def __init__(self, *, phase: int, unmet: list[Check]) -> None:
-        self.phase = phase
-        self.unmet = unmet
-        message = _("Phase %(phase)s cannot be left yet: %(missing)s") % {
-            "phase": phase,
-            "missing": " ".join(str(check.message) for check in unmet),
-        }
-        super().__init__(message, code="gate_closed")
-
-    def details(self) -> dict[str, object]:
-        return {
-            "phase": self.phase,
-            "unmet": [{"check": c.name, "message": str(c.message)} for c in self.unmet],
-        }
+from .common import require_manager
 
 
 def _check_people(
@@ -109,53 +89,7 @@ def create_engagement(
     return engagement
 
 
-@transaction.atomic
-def advance_phase(*, engagement: Engagement, by: Membership) -> Engagement:
-    """Move to the next phase, or refuse with every unmet check and change nothing."""
-    require_manager(engagement, by)
-    engagement = lock(engagement)
-    require_open(engagement)
-    if unmet := unmet_checks(engagement):
-        raise GateClosed(phase=engagement.phase, unmet=unmet)
-    if engagement.phase == Phase.CLOSURE:
-        from .closure import close_engagement
-
-        return close_engagement(engagement=engagement, by=by)
-    before = engagement.phase
-    engagement.phase = before + 1
-    engagement.save(update_fields=["phase", "updated_at"])
-    _record_change(engagement, by, kind=PhaseChange.Kind.ADVANCE, before=before, reason="")
-    _tell_who_is_next(engagement, by)
-    return engagement
-
-
-@transaction.atomic
-def reopen_phase(
-    *, engagement: Engagement, by: Membership, to_phase: int, reason: str
-) -> Engagement:
-    """Go back to an earlier phase: an explicit, reasoned and recorded act."""
-    require_manager(engagement, by)
-    engagement = lock(engagement)
-    require_open(engagement)
-    reason = (reason or "").strip()
-    if len(reason) < 10:
-        raise Refusal(
-            _("Explain why the phase is reopened (10 characters at least)."), code="reason"
-        )
-    if not 0 <= to_phase < engagement.phase:
-        raise Refusal(
-            _("Only an earlier phase can be reopened (the engagement is in phase %(phase)s).")
-            % {"phase": engagement.phase},
-            code="to_phase",
-        )
-    before = engagement.phase
-    engagement.phase = to_phase
-    engagement.save(update_fields=["phase", "updated_at"])
-    _record_change(engagement, by, kind=PhaseChange.Kind.REOPEN, before=before, reason=reason)
-    return engagement
-
-
-def _record_change(
+def record_phase_change(
     engagement: Engagement, by: Membership, *, kind: str, before: int, reason: str
 ) -> None:
     PhaseChange.objects.create(
@@ -178,29 +112,3 @@ def _record_change(
         before={"phase": before},
         after=after,
     )
-
-
-def _tell_who_is_next(engagement: Engagement, by: Membership) -> None:
-    """E-mail whoever the new phase waits for first (not the person who just moved it)."""
-    status = gate_status(engagement)
-    unmet = status.unmet
-    recipients = [m for m in awaited_people(engagement, status.waiting_for) if m.pk != by.pk]
-    if not recipients:
-        return
-    with override("fr"):
-        notify(
-            recipients,
-            subject=_("%(ref)s: phase %(phase)s has started")
-            % {"ref": engagement.reference, "phase": engagement.phase},
-            body=_(
-                "The engagement “%(title)s” is now in phase %(phase)s (%(label)s).\n"
-                "What it waits for:\n%(missing)s\n\nFollow it here: %(url)s\n"
-            )
-            % {
-                "title": engagement.title,
-                "phase": engagement.phase,
-                "label": Phase(engagement.phase).label,
-                "missing": "\n".join(f"- {c.message}" for c in unmet),
-                "url": engagement_url(engagement),
-            },
-        )

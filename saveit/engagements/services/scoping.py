@@ -12,8 +12,8 @@ from saveit.audit.chain import record_event
 from saveit.core.errors import Refusal
 
 from .. import pdf_data, selectors
-from ..artefact_kinds import MAPPING_REPORT, SCOPING_NOTE
-from ..models import Engagement, MappingReport, Phase, ScopingInterview, ScopingNote
+from ..artefacts import SCOPING_NOTE
+from ..models import Engagement, Phase, ScopingInterview, ScopingNote
 from .common import issue_artefact, lock, require_manager, require_phase
 
 NOTE_FIELDS = ("objectives", "scope", "constraints", "expectations", "planning")
@@ -87,28 +87,3 @@ def issue_scoping_note(*, engagement: Engagement, by: Membership) -> ScopingNote
     pdf = pdf_data.render_scoping_note(note)
     issue_artefact(artefact=note, kind=SCOPING_NOTE, by=by, pdf=pdf)
     return note
-
-
-@transaction.atomic
-def generate_mapping_report(*, engagement: Engagement, by: Membership) -> MappingReport:
-    """Take the inventory as it stands and issue it for the client's acknowledgement."""
-    from saveit.documents.selectors import mapping_snapshot
-
-    require_manager(engagement, by)
-    engagement = lock(engagement)
-    require_phase(engagement, Phase.MAPPING)
-    snapshot = mapping_snapshot(engagement)
-    if not snapshot["version_ids"]:
-        raise Refusal(
-            _("Upload at least one source document in force before the report."),
-            code="no_sources",
-        )
-    previous = selectors.current_mapping_report(engagement)
-    report = MappingReport.objects.create(
-        engagement=engagement,
-        revision=previous.revision + 1 if previous else 1,
-        snapshot=snapshot,
-    )
-    pdf = pdf_data.render_mapping_report(report)
-    issue_artefact(artefact=report, kind=MAPPING_REPORT, by=by, pdf=pdf)
-    return report

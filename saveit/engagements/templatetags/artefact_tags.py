@@ -6,6 +6,8 @@ from typing import Any
 
 from django import template
 
+from ..artefacts import artefact_kind
+
 register = template.Library()
 
 BULLETS = ("- ", "• ", "* ")
@@ -31,3 +33,10 @@ def paragraphs(value: str | None) -> list[dict[str, Any]]:
         else:
             blocks.append({"text": line})
     return blocks
+
+
+@register.filter
+def artefact_label(code: str) -> str:
+    """An artefact's name from the registry (the timeline stores only its code)."""
+    kind = artefact_kind(code)
+    return str(kind.label) if kind else code

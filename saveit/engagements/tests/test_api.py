@@ -9,9 +9,8 @@ from django.test import Client
 
 from saveit.audit.models import AuditEvent
 from saveit.engagements.models import Engagement, PhaseChange
+from saveit.testing.engagement_setup import through_phase_0
 from saveit.testing.factories import PASSWORD, bearer
-
-from .conftest import through_phase_0
 
 pytestmark = pytest.mark.django_db
 

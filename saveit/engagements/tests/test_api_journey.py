@@ -11,9 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from saveit.testing.engagement_setup import PROCEDURE_TXT
 from saveit.testing.factories import PASSWORD, bearer
-
-from .conftest import PROCEDURE_TXT
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,10 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from saveit.engagements import services
+from saveit.orchestration import services as workflow
+from saveit.testing.engagement_setup import sign, signed_proposal, through_phase_0, through_phase_1
 from saveit.testing.factories import signed_in
 from saveit.testing.pdf import make_pdf
-
-from .conftest import sign, signed_proposal, through_phase_0, through_phase_1
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +115,7 @@ def test_the_engagement_page_links_each_issued_artefact_to_its_page(engagement, 
 
 def test_a_revision_keeps_its_own_content(engagement, pm, owner):
     engagement = through_phase_0(engagement, pm, owner)
-    services.reopen_phase(engagement=engagement, by=pm, to_phase=0, reason="Un site de plus.")
+    workflow.reopen_phase(engagement=engagement, by=pm, to_phase=0, reason="Un site de plus.")
     services.save_scoping_note(engagement=engagement, by=pm, objectives="Nouveaux", scope="Nice")
     sign(services.issue_scoping_note(engagement=engagement, by=pm), owner)
     client = signed_in(owner)

@@ -14,12 +14,12 @@ from pypdf import PdfReader
 from saveit.audit.models import Document
 from saveit.core.errors import Refusal
 from saveit.engagements import services
-from saveit.engagements.gates import unmet_checks
 from saveit.engagements.models import ContractTerms, Phase, ProformaInvoice, PurchaseOrder
+from saveit.orchestration import services as workflow
+from saveit.orchestration.gates import unmet_checks
+from saveit.testing.engagement_setup import sign, signed_proposal, through_phase_1, upload_procedure
 from saveit.testing.factories import make_engagement
 from saveit.testing.pdf import make_pdf
-
-from .conftest import sign, signed_proposal, through_phase_1
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +36,8 @@ def _text(document: Document) -> str:
 
 
 def test_the_gate_to_production_names_each_missing_artefact(in_phase_2, pm):
-    with pytest.raises(services.GateClosed) as refusal:
-        services.advance_phase(engagement=in_phase_2, by=pm)
+    with pytest.raises(workflow.GateClosed) as refusal:
+        workflow.advance_phase(engagement=in_phase_2, by=pm)
     assert [c["check"] for c in refusal.value.details()["unmet"]] == [
         "proposal_signed",
         "proforma_issued",
@@ -108,7 +108,7 @@ def test_uploaded_purchase_order_opens_the_gate_to_production(in_phase_2, pm, ow
         client_reference="BC-778",
     )
     assert order.kind == PurchaseOrder.Kind.UPLOADED
-    engagement = services.advance_phase(engagement=in_phase_2, by=pm)
+    engagement = workflow.advance_phase(engagement=in_phase_2, by=pm)
     assert engagement.phase == Phase.PRODUCTION
 
 
@@ -146,7 +146,6 @@ def test_deliverables_cannot_point_to_another_engagements_documents(
     in_phase_2, pm, owner, client_org
 ):
     other = make_engagement(client_org, pm)
-    from .conftest import upload_procedure
 
     foreign = upload_procedure(other, owner).source
     with pytest.raises(Refusal) as refusal:

@@ -9,9 +9,15 @@ from django.core import mail
 
 from saveit.accounts.roles import Role
 from saveit.engagements import services
+from saveit.orchestration import services as workflow
+from saveit.testing.engagement_setup import (
+    sign,
+    signed_proposal,
+    through_phase_0,
+    through_phase_1,
+    upload_procedure,
+)
 from saveit.testing.factories import make_document, make_engagement, make_member
-
-from .conftest import sign, through_phase_0, through_phase_1
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +75,6 @@ def test_the_manager_is_mailed_when_the_client_signs_and_the_gate_waits_for_the_
 def test_a_signed_proposal_tells_the_manager_the_proforma_is_due(
     named, pm, owner, django_capture_on_commit_callbacks
 ):
-    from .conftest import signed_proposal
 
     engagement = through_phase_1(named, pm, owner)
     with django_capture_on_commit_callbacks(execute=True):
@@ -97,7 +102,7 @@ def test_a_phase_that_waits_for_the_client_is_announced_to_the_named_owner(
     note = _issue_note(named, pm)
     sign(note, owner)
     with django_capture_on_commit_callbacks(execute=True):
-        services.advance_phase(engagement=named, by=staff_admin)  # phase 1: sources awaited
+        workflow.advance_phase(engagement=named, by=staff_admin)  # phase 1: sources awaited
     assert _recipients() == [owner.user.email]
     assert "phase 1" in mail.outbox[0].subject
 
@@ -106,14 +111,13 @@ def test_no_phase_mail_to_the_client_when_the_provider_must_act_first(
     named, pm, owner, staff_admin, django_capture_on_commit_callbacks
 ):
     engagement = through_phase_0(named, pm, owner)
-    from .conftest import upload_procedure
 
     upload_procedure(engagement, owner)
-    sign(services.generate_mapping_report(engagement=engagement, by=pm), owner)
+    sign(workflow.generate_mapping_report(engagement=engagement, by=pm), owner)
     with django_capture_on_commit_callbacks(execute=True):
-        services.advance_phase(engagement=engagement, by=staff_admin)  # phase 2: proposal to write
+        workflow.advance_phase(engagement=engagement, by=staff_admin)  # phase 2: proposal to write
     assert _recipients() == [pm.user.email]
     with django_capture_on_commit_callbacks(execute=True):
-        services.reopen_phase(engagement=engagement, by=pm, to_phase=1, reason="Un test de plus.")
-        services.advance_phase(engagement=engagement, by=pm)
+        workflow.reopen_phase(engagement=engagement, by=pm, to_phase=1, reason="Un test de plus.")
+        workflow.advance_phase(engagement=engagement, by=pm)
     assert _recipients() == [pm.user.email]  # nobody is told of their own move

@@ -10,10 +10,10 @@ from pypdf import PdfReader
 from saveit.accounts.models import Organization
 from saveit.audit.models import Document
 from saveit.core.errors import Refusal
+from saveit.core.models import NumberSequence as InvoiceSequence
 from saveit.engagements import services
-from saveit.engagements.models import InvoiceSequence, ProformaInvoice
-
-from .conftest import signed_proposal, through_phase_1
+from saveit.engagements.models import ProformaInvoice
+from saveit.testing.engagement_setup import signed_proposal, through_phase_1
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,9 @@ import re
 from django.urls import reverse
 from django.utils import translation
 
-from saveit.engagements.gates import GATES
+from saveit.orchestration.gates import GATES
+from saveit.testing.engagement_setup import through_phase_0
 from saveit.testing.factories import signed_in
-
-from .conftest import through_phase_0
 
 
 def _checklist(html: str) -> dict[str, str]:

@@ -6,10 +6,9 @@ import pytest
 from django.urls import reverse
 
 from saveit.engagements import services
+from saveit.testing.engagement_setup import signed_proposal, through_phase_1
 from saveit.testing.factories import signed_in
 from saveit.testing.pdf import make_pdf
-
-from .conftest import signed_proposal, through_phase_1
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,12 @@ import pytest
 from django.core.files.storage import default_storage
 
 from saveit.engagements import services
-from saveit.engagements.gates import unmet_checks
 from saveit.engagements.models import Engagement, Phase, ProformaInvoice
 from saveit.engagements.signing import proforma_is_intact
+from saveit.orchestration import services as workflow
+from saveit.orchestration.gates import unmet_checks
+from saveit.testing.engagement_setup import signed_proposal, through_phase_1
 from saveit.testing.pdf import make_pdf
-
-from .conftest import signed_proposal, through_phase_1
 
 pytestmark = pytest.mark.django_db
 
@@ -32,8 +32,8 @@ def ordered(engagement, pm, owner):
 
 
 def _refused(engagement, pm) -> list[str]:
-    with pytest.raises(services.GateClosed) as refusal:
-        services.advance_phase(engagement=engagement, by=pm)
+    with pytest.raises(workflow.GateClosed) as refusal:
+        workflow.advance_phase(engagement=engagement, by=pm)
     assert Engagement.objects.get(pk=engagement.pk).phase == Phase.CONTRACT
     return [c["check"] for c in refusal.value.details()["unmet"]]
 

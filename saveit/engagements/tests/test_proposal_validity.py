@@ -11,11 +11,10 @@ from django.utils import timezone
 
 from saveit.core.errors import Refusal
 from saveit.engagements import selectors, services
-from saveit.engagements.gates import PROVIDER, gate_status
 from saveit.engagements.models import ProformaInvoice
 from saveit.engagements.permissions import engagements_visible_to
-
-from .conftest import proposal_lines, sign, through_phase_1
+from saveit.orchestration.gates import PROVIDER, gate_status
+from saveit.testing.engagement_setup import proposal_lines, sign, through_phase_1
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")

@@ -12,9 +12,8 @@ from saveit.accounts.roles import Role
 from saveit.engagements import selectors, services
 from saveit.engagements.models import Engagement, ScopingNote
 from saveit.engagements.permissions import engagements_visible_to
+from saveit.testing.engagement_setup import sign
 from saveit.testing.factories import make_member, signed_in
-
-from .conftest import sign
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,8 @@ from saveit.catalog.models import ModuleVersion
 from saveit.core.bulk import db_date, db_datetime, insert_rows, json_param
 from saveit.core.errors import Refusal
 from saveit.engagements.models import Engagement
-from saveit.reporting.stats import add_queryset
 
+from ..hooks import add_queryset
 from ..models import Assignment, Learner, Population
 from .common import locked_for_deployment
 

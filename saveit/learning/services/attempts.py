@@ -15,9 +15,9 @@ from saveit.audit.chain import record_event
 from saveit.catalog.selectors import source_sections
 from saveit.catalog.snapshot import snapshot_of
 from saveit.core.errors import Refusal
-from saveit.reporting.stats import tracking
 
 from ..assessment import DrawnItem, InvalidAnswers, Outcome, draw, parse_answers, score
+from ..hooks import attempt_passed, tracking
 from ..models import Activity, Assignment, Attempt
 from .progress import _require_open
 
@@ -189,9 +189,7 @@ def _record_outcome(  # type: ignore[no-untyped-def]
         },
     )
     if outcome.passed:
-        from saveit.certificates.services import issue_attestation
-
-        issue_attestation(assignment=assignment, attempt=attempt)
+        attempt_passed(assignment=assignment, attempt=attempt)
     return outcome
 
 

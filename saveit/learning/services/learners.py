@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from saveit.accounts.models import Membership
 from saveit.audit.chain import record_event
 from saveit.core.errors import Refusal
-from saveit.reporting.stats import moving_learners
 
+from ..hooks import moving_learners
 from ..importing import FIELDS, check_person, column_label
 from ..models import Learner, Population, SignInLink
 from .common import locked_for_deployment

@@ -15,8 +15,8 @@ from saveit.audit.chain import record_event
 from saveit.core.bulk import db_datetime, insert_rows
 from saveit.core.errors import Refusal
 from saveit.engagements.models import Engagement
-from saveit.reporting.stats import moving_learners
 
+from ..hooks import moving_learners
 from ..importing import LearnerRow, ParsedFile, RowError, column_label, parse_population_file
 from ..models import Learner, Population, PopulationImport, PopulationMember
 from .common import locked_for_deployment

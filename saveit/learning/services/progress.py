@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from saveit.catalog.snapshot import snapshot_of
 from saveit.core.errors import Refusal
-from saveit.reporting.stats import tracking
 
+from ..hooks import tracking
 from ..models import Activity, Assignment
 
 # A lesson left open in a forgotten tab stops counting after this long without a heartbeat.

@@ -14,8 +14,8 @@ from saveit.audit.chain import record_event
 from saveit.audit.models import Document, Signature
 from saveit.catalog.models import AcceptanceRecord, ModuleVersion
 from saveit.core.errors import Refusal
-from saveit.reporting.stats import shifting
 
+from ..hooks import shifting
 from ..models import Assignment, RecertificationCampaign
 from .assignments import _invite_after_commit, create_assignments, require_assignable
 from .common import locked_for_deployment, locked_for_recertification

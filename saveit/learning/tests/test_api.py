@@ -12,10 +12,10 @@ from saveit.accounts.roles import Role
 from saveit.catalog.models import ModuleVersion
 from saveit.certificates.models import Attestation
 from saveit.testing.factories import bearer, make_member
+from saveit.testing.learning_setup import answers_for
 
 from ..models import Assignment, Attempt, Learner
 from ..services import access, populations
-from .conftest import answers_for
 
 CAMILLE = "camille.lefevre@alpha.example"
 

@@ -8,10 +8,10 @@ import pytest
 from django.utils import timezone
 
 from saveit.core.errors import Refusal
+from saveit.testing.learning_setup import Form, answers_for
 
 from ..models import Activity, Assignment, Attempt, SignInLink
 from ..services import access, attempts, progress
-from .conftest import Form, answers_for
 
 
 @pytest.fixture

@@ -11,13 +11,13 @@ from django.test import Client
 from saveit.accounts.roles import Role
 from saveit.audit.models import AuditEvent
 from saveit.core.errors import Refusal
-from saveit.engagements.gates import unmet_checks
+from saveit.orchestration.gates import unmet_checks
 from saveit.testing.factories import make_engagement, make_member, signed_in
+from saveit.testing.learning_setup import CSV
 from saveit.testing.pdf import make_pdf
 
 from ..models import Assignment, Learner, PopulationImport, SignInLink
 from ..services import assignments, populations
-from .conftest import CSV
 
 
 def test_an_import_is_previewed_then_committed_once(deployed, owner):

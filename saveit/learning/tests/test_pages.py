@@ -10,9 +10,9 @@ from django.test import Client
 
 from saveit.certificates.models import Attestation
 from saveit.testing.factories import signed_in
+from saveit.testing.learning_setup import CSV, answers_for
 
 from ..models import Assignment, Attempt, Learner
-from .conftest import CSV, answers_for
 
 
 def test_the_owner_imports_and_assigns_from_the_pages(

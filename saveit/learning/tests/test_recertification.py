@@ -14,16 +14,16 @@ from saveit.accounts.roles import Role
 from saveit.audit.models import AuditEvent
 from saveit.catalog import services as catalog
 from saveit.catalog.models import ModuleVersion
-from saveit.catalog.tests.conftest import PROCEDURE_V2, procedure_version
 from saveit.core.errors import Refusal
-from saveit.engagements import services as lifecycle
-from saveit.engagements.tests.conftest import upload_procedure
+from saveit.orchestration import services as workflow
+from saveit.testing.catalog_setup import PROCEDURE_V2, procedure_version
+from saveit.testing.engagement_setup import upload_procedure
 from saveit.testing.factories import bearer, make_engagement, make_member, signed_in
+from saveit.testing.learning_setup import Form, activate, answers_for
 
 from .. import selectors
 from ..models import Assignment, RecertificationCampaign
 from ..services import attempts, common, recertification
-from .conftest import Form, activate, answers_for
 
 CAMILLE, ELOISE, NOE = (
     "camille.lefevre@alpha.example",
@@ -47,12 +47,12 @@ def replace_version(engagement, old, designer, pm, owner, capture):  # type: ign
         source_id=source.pk,
     )  # fmt: skip
     assert ModuleVersion.objects.get(pk=old.pk).is_outdated
-    engagement = lifecycle.reopen_phase(
+    engagement = workflow.reopen_phase(
         engagement=engagement, by=pm, to_phase=3, reason="La procédure a changé (délai 24 h)."
     )
     new = catalog.create_version(version=old, by=designer)
     new = catalog.submit_version(version=new, by=designer)
-    engagement = lifecycle.advance_phase(engagement=engagement, by=pm)
+    engagement = workflow.advance_phase(engagement=engagement, by=pm)
     with capture(execute=True):
         new = activate(engagement, new, pm, owner)
     return engagement, new
@@ -65,7 +65,7 @@ def campaign(deployed, assigned, designer_member, pm, owner, django_capture_on_c
     engagement, new = replace_version(
         engagement, old, designer_member, pm, owner, django_capture_on_commit_callbacks
     )
-    assert lifecycle.advance_phase(engagement=engagement, by=pm).phase == 5
+    assert workflow.advance_phase(engagement=engagement, by=pm).phase == 5
     return RecertificationCampaign.objects.get(version=new)
 
 
@@ -89,7 +89,7 @@ def test_people_certified_or_in_progress_on_the_old_version_get_the_new_one(
     assert campaign.due_on > campaign.created_at.date()
     # The dashboards follow: the replaced ones leave the figures of 1.0, 1.1 counts all three.
     from saveit.reporting.selectors import Filters, Scope, figures_by
-    from saveit.reporting.tests.test_cube import assert_cube_matches_a_recount
+    from saveit.testing.figures import assert_cube_matches_a_recount
 
     scope = Scope(engagement.client_id, engagement.pk)
     by_version = figures_by("module_version_id", scope, Filters())

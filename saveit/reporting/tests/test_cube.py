@@ -10,28 +10,12 @@ from django.utils import timezone
 
 from saveit.learning.models import Activity, Assignment
 from saveit.learning.services import attempts, progress
-from saveit.learning.tests.conftest import Form, answers_for
+from saveit.reporting import stats
+from saveit.reporting.models import StatusCell, TrendCell
+from saveit.testing.figures import assert_cube_matches_a_recount, cube_rows
+from saveit.testing.learning_setup import Form, answers_for
 
-from .. import stats
-from ..models import CompletionCell, ScoreCell, StatusCell, TrendCell
 from ..selectors import Filters, Scope, figures_by, total
-
-
-def cube_rows(engagement_id: int) -> dict[str, list[tuple]]:
-    rows = {}
-    for cube in (StatusCell, ScoreCell, CompletionCell, TrendCell):
-        fields = [f.attname for f in cube._meta.concrete_fields if f.attname != "id"]
-        rows[cube.__name__] = sorted(
-            tuple(str(v) for v in row)
-            for row in cube.objects.filter(engagement_id=engagement_id).values_list(*fields)
-        )
-    return rows
-
-
-def assert_cube_matches_a_recount(engagement_id: int) -> None:
-    incremental = cube_rows(engagement_id)
-    stats.rebuild([engagement_id])
-    assert cube_rows(engagement_id) == incremental
 
 
 def by_email(email: str) -> Assignment:

@@ -12,8 +12,8 @@ from pypdf import PdfReader
 
 from saveit.learning.models import Assignment
 from saveit.learning.services import attempts
-from saveit.learning.tests.conftest import Form, answers_for
 from saveit.testing.factories import bearer, signed_in
+from saveit.testing.learning_setup import Form, answers_for
 
 
 @pytest.fixture

@@ -1,0 +1,256 @@
+"""Phase 7: the completion report, the delivery note to sign, the sealed evidence pack, closing.
+
+Once closed, an engagement is read-only for every service (each checks `require_open`); only
+`reopen_closed` brings it back, with a reason recorded in the audit chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import zipfile
+
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from saveit.accounts.models import Membership
+from saveit.audit.chain import record_event
+from saveit.audit.evidence import PackWriter
+from saveit.audit.services import stored_sha256
+from saveit.core.errors import Refusal
+from saveit.engagements.models import DeliveryNote, Engagement, EvidencePack, Phase, PhaseChange
+from saveit.engagements.services.common import issue_artefact, lock, require_manager, require_phase
+from saveit.engagements.signing import State, state_of
+from saveit.reporting.artefacts import current_completion_report
+
+from .. import evidence
+
+
+def current_delivery_note(engagement: Engagement) -> DeliveryNote | None:
+    return engagement.delivery_notes.order_by("-revision").first()
+
+
+def current_evidence_pack(engagement: Engagement) -> EvidencePack | None:
+    return engagement.evidence_packs.order_by("-revision").first()
+
+
+def report_is_current(engagement: Engagement) -> bool:
+    from saveit.reporting.completion import is_current
+
+    report = current_completion_report(engagement)
+    return (
+        report is not None
+        and state_of(report, needs_signature=False) == State.SIGNED
+        and is_current(report)
+    )
+
+
+def pack_is_current(engagement: Engagement) -> bool:
+    """The latest pack is intact and covers the current report and signed delivery note."""
+    pack = current_evidence_pack(engagement)
+    report, note = current_completion_report(engagement), current_delivery_note(engagement)
+    if pack is None or report is None or note is None:
+        return False
+    return (
+        pack.covers.get("completion_report") == report.revision
+        and pack.covers.get("delivery_note") == note.revision
+        and stored_sha256(pack.file.name) == pack.sha256
+    )
+
+
+def _next_revision(queryset) -> int:  # type: ignore[no-untyped-def]
+    return (queryset.aggregate(n=Max("revision"))["n"] or 0) + 1
+
+
+@transaction.atomic
+def generate_completion_report(*, engagement: Engagement, by: Membership):  # type: ignore[no-untyped-def]
+    """Render the report from the engagement's figures now; a new revision each time."""
+    from saveit.reporting.artefacts import COMPLETION_REPORT
+    from saveit.reporting.completion import render_completion_report, snapshot
+    from saveit.reporting.models import CompletionReport
+
+    engagement = lock(engagement)
+    require_manager(engagement, by)
+    require_phase(engagement, Phase.CLOSURE)
+    report = CompletionReport.objects.create(
+        engagement=engagement,
+        revision=_next_revision(CompletionReport.objects.filter(engagement=engagement)),
+        snapshot=snapshot(engagement),
+    )
+    issue_artefact(
+        artefact=report, kind=COMPLETION_REPORT, by=by, pdf=render_completion_report(report)
+    )
+    return report
+
+
+@transaction.atomic
+def issue_delivery_note(*, engagement: Engagement, by: Membership) -> DeliveryNote:
+    """The note lists what was delivered, from the current report; the client owner signs it."""
+    from saveit.engagements.artefacts import DELIVERY_NOTE
+
+    from ..closure_data import delivery_snapshot, render_delivery_note
+
+    engagement = lock(engagement)
+    require_manager(engagement, by)
+    require_phase(engagement, Phase.CLOSURE)
+    if not report_is_current(engagement):
+        raise Refusal(
+            _("Generate the completion report first: the delivery note lists it."),
+            code="no_report",
+        )
+    note = DeliveryNote.objects.create(
+        engagement=engagement,
+        revision=_next_revision(engagement.delivery_notes),
+        snapshot=delivery_snapshot(engagement, current_completion_report(engagement)),
+    )
+    issue_artefact(artefact=note, kind=DELIVERY_NOTE, by=by, pdf=render_delivery_note(note))
+    return note
+
+
+@transaction.atomic
+def seal_evidence_pack(*, engagement: Engagement, by: Membership) -> EvidencePack:
+    """Zip every artefact with its manifest, sign the manifest, record its hash in the chain."""
+    from saveit.certificates.keys import signing_key
+
+    engagement = lock(engagement)
+    require_manager(engagement, by)
+    require_phase(engagement, Phase.CLOSURE)
+    report, note = current_completion_report(engagement), current_delivery_note(engagement)
+    if not report_is_current(engagement) or report is None:
+        raise Refusal(_("The completion report is missing or out of date."), code="no_report")
+    if note is None or state_of(note) != State.SIGNED:
+        raise Refusal(_("The delivery note must be signed by the client first."), code="no_note")
+    revision = _next_revision(engagement.evidence_packs)
+    sealed_at = timezone.now()
+    covers = {"completion_report": report.revision, "delivery_note": note.revision}
+    with tempfile.TemporaryFile() as buffer:
+        with zipfile.ZipFile(buffer, "w") as archive:
+            pack = PackWriter(archive)
+            pack.add("LISEZMOI.txt", evidence.readme(engagement))
+            covers |= {"documents": evidence.add_documents(pack, engagement)}
+            evidence.add_sources(pack, engagement)
+            evidence.add_modules(pack, engagement)
+            covers |= {"attestations": evidence.add_attestations(pack, engagement)}
+            evidence.add_exports(pack, engagement)
+            covers |= {"audit_events": evidence.add_audit(pack, engagement)}
+            header = {
+                "engagement": {
+                    "reference": engagement.reference,
+                    "title": engagement.title,
+                    "client": engagement.client.name,
+                },
+                "revision": revision,
+                "sealed_at": sealed_at.isoformat(),
+                "sealed_by_membership": by.pk,
+                "covers": covers,
+            }
+            manifest_sha256, _seal = pack.seal(header, signing_key())
+            count = len(pack.entries)
+        buffer.seek(0)
+        digest = hashlib.file_digest(buffer, "sha256").hexdigest()  # type: ignore[arg-type]
+        size = buffer.tell()
+        buffer.seek(0)
+        record = EvidencePack(
+            engagement=engagement,
+            revision=revision,
+            size=size,
+            sha256=digest,
+            manifest_sha256=manifest_sha256,
+            covers=covers,
+            files=count,
+            sealed_at=sealed_at,
+            sealed_by=by,
+        )
+        record.file.save(
+            f"dossier-de-preuves-{engagement.reference}-r{revision}.zip", File(buffer), save=False
+        )
+    record.save()
+    record_event(
+        organization=engagement.client,
+        action="engagement.evidence_sealed",
+        actor=by,
+        target=engagement,
+        after={
+            "revision": revision,
+            "manifest_sha256": manifest_sha256,
+            "pack_sha256": digest,
+            "files": count,
+        },
+    )
+    return record
+
+
+@transaction.atomic
+def close_engagement(*, engagement: Engagement, by: Membership) -> Engagement:
+    """Called by advance_phase once the closure gate holds: from now on nothing changes."""
+    engagement.closed_at = timezone.now()
+    engagement.save(update_fields=["closed_at", "updated_at"])
+    PhaseChange.objects.create(
+        engagement=engagement,
+        kind=PhaseChange.Kind.ADVANCE,
+        from_phase=Phase.CLOSURE,
+        to_phase=Phase.CLOSURE,
+        reason="",
+        by=by,
+        at=engagement.closed_at,
+    )
+    record_event(
+        organization=engagement.client,
+        action="engagement.closed",
+        actor=by,
+        target=engagement,
+        after={"pack": current_evidence_pack(engagement).pk},  # type: ignore[union-attr]
+    )
+    return engagement
+
+
+@transaction.atomic
+def reopen_closed(*, engagement: Engagement, by: Membership, reason: str) -> Engagement:
+    """Undo a closure (a missing attestation, a correction): reasoned and recorded."""
+    require_manager(engagement, by)
+    engagement = lock(engagement)
+    if engagement.closed_at is None:
+        raise Refusal(_("This engagement is not closed."), code="not_closed")
+    reason = (reason or "").strip()
+    if len(reason) < 10:
+        raise Refusal(
+            _("Explain why the engagement is reopened (10 characters at least)."), code="reason"
+        )
+    closed_at = engagement.closed_at
+    engagement.closed_at = None
+    engagement.save(update_fields=["closed_at", "updated_at"])
+    PhaseChange.objects.create(
+        engagement=engagement,
+        kind=PhaseChange.Kind.REOPEN,
+        from_phase=Phase.CLOSURE,
+        to_phase=Phase.CLOSURE,
+        reason=reason[:2000],
+        by=by,
+        at=timezone.now(),
+    )
+    record_event(
+        organization=engagement.client,
+        action="engagement.reopened",
+        actor=by,
+        target=engagement,
+        before={"closed_at": closed_at.isoformat()},
+        after={"reason": reason[:2000]},
+    )
+    return engagement
+
+
+__all__ = [
+    "close_engagement",
+    "current_completion_report",
+    "current_delivery_note",
+    "current_evidence_pack",
+    "generate_completion_report",
+    "issue_delivery_note",
+    "pack_is_current",
+    "reopen_closed",
+    "report_is_current",
+    "seal_evidence_pack",
+]

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from .navigation import entries_for
+
+
+def membership(request: HttpRequest) -> dict[str, object]:
+    member = getattr(request, "member", None)
+    return {
+        "member": member,
+        "memberships": getattr(request, "memberships", []),
+        "navigation": entries_for(member, request.path),
+    }

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from saveit.web.demo.accounts import DEMO_ORGS, DEMO_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisations and one login per role (idempotent)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--logins", action="store_true", help="only print the demo logins")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not options["logins"]:
+            load_demo()
+            from saveit.web.demo.engagements import load_demo_engagements
+
+            load_demo_engagements()
+            from saveit.web.demo.catalog import load_demo_modules
+
+            load_demo_modules()
+            from saveit.web.demo.learning import load_demo_deployment
+
+            load_demo_deployment()
+            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.stdout.write(f"  Demo logins (password for all: {DEMO_PASSWORD})")
+        for spec in DEMO_ORGS:
+            self.stdout.write(f"  {spec.name} ({spec.kind})")
+            for email, role, _first, _last in spec.people:
+                self.stdout.write(f"    {role:<16} {email}")
+        self.stdout.write("  Provider staff set up an authenticator app (TOTP) at first sign-in.")
