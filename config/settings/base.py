@@ -13,25 +13,31 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = Path(os.environ.get("SAVEIT_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR = Path(os.environ.get("SAVEIT_VAR_DIR", "").strip() or BASE_DIR / "var")
+
+
+def env(name: str, default: str) -> str:
+    """A setting from the environment; set but empty (DATABASE_URL= in a unit file) means unset."""
+    value = os.environ.get(name, "").strip()
+    return value or default
 
 
 def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
+    value = os.environ.get(name, "").strip()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    return value.lower() in {"1", "true", "yes", "on"}
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-local-development-key-change-me")
+SECRET_KEY = env("SECRET_KEY", "insecure-local-development-key-change-me")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -103,7 +109,7 @@ TEMPLATES = [
     }
 ]
 
-DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'saveit.sqlite3'}")
+DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'saveit.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer commits; IMMEDIATE takes the write lock at the
@@ -143,8 +149,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 # Login throttling: five failures for one username from one address lock it for 15 minutes.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
@@ -191,23 +197,23 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(25 * 1024 * 1024)))
+UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(25 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "SAVE IT <no-reply@saveit.local>")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "SAVE IT <no-reply@saveit.local>")
 
-INVITATION_VALIDITY_HOURS = int(os.environ.get("INVITATION_VALIDITY_HOURS", "72"))
+INVITATION_VALIDITY_HOURS = int(env("INVITATION_VALIDITY_HOURS", "72"))
 
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
 
@@ -216,7 +222,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
@@ -226,18 +232,16 @@ LOGGING = {
 # The installation's Ed25519 key signs the Open Badges credentials; created on first use. Every
 # app server of one installation must read the same file (shared volume or secret mount).
 SAVEIT_SIGNING_KEY_PATH = Path(
-    os.environ.get("SAVEIT_SIGNING_KEY_PATH", str(VAR_DIR / "keys" / "installation-ed25519.pem"))
+    env("SAVEIT_SIGNING_KEY_PATH", str(VAR_DIR / "keys" / "installation-ed25519.pem"))
 )
-SIGN_IN_LINK_VALIDITY_HOURS = int(os.environ.get("SIGN_IN_LINK_VALIDITY_HOURS", "168"))
+SIGN_IN_LINK_VALIDITY_HOURS = int(env("SIGN_IN_LINK_VALIDITY_HOURS", "168"))
 # "Send me a new link": at most one link e-mail per learner in this many minutes (the invitation
 # counts), and at most this many requests per IP address in the window (a whole site behind one
 # NAT may ask at the start of a campaign, hence not lower).
-SIGN_IN_LINK_RESEND_MINUTES = int(os.environ.get("SIGN_IN_LINK_RESEND_MINUTES", "5"))
-SIGN_IN_LINK_REQUESTS_PER_IP = int(os.environ.get("SIGN_IN_LINK_REQUESTS_PER_IP", "20"))
-SIGN_IN_LINK_REQUESTS_WINDOW_MINUTES = int(
-    os.environ.get("SIGN_IN_LINK_REQUESTS_WINDOW_MINUTES", "15")
-)
+SIGN_IN_LINK_RESEND_MINUTES = int(env("SIGN_IN_LINK_RESEND_MINUTES", "5"))
+SIGN_IN_LINK_REQUESTS_PER_IP = int(env("SIGN_IN_LINK_REQUESTS_PER_IP", "20"))
+SIGN_IN_LINK_REQUESTS_WINDOW_MINUTES = int(env("SIGN_IN_LINK_REQUESTS_WINDOW_MINUTES", "15"))
 # Invitation e-mails are sent by background tasks, this many per task.
 INVITATION_BATCH_SIZE = 500
 # A re-certification campaign launched by a new activation gives people this long.
-RECERTIFICATION_DUE_DAYS = int(os.environ.get("RECERTIFICATION_DUE_DAYS", "30"))
+RECERTIFICATION_DUE_DAYS = int(env("RECERTIFICATION_DUE_DAYS", "30"))

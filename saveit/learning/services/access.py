@@ -18,6 +18,7 @@ from saveit.accounts.models import Membership, User
 from saveit.accounts.roles import Role
 from saveit.audit.chain import record_event
 from saveit.core.errors import Refusal
+from saveit.core.tasks import send_email_after_commit
 from saveit.core.tokens import digest, new_secret
 
 from ..models import Activity, Assignment, Learner, LinkRequest, SignInLink
@@ -176,7 +177,8 @@ def resend_link(*, email: str, ip: str | None = None) -> int:
                 },
             )
             subject = _("Your sign-in link to SAVE IT")
-        EmailMessage(subject, body, None, [learner.email]).send()
+        # Sent by the worker, like every e-mail of the platform: the page never waits for SMTP.
+        send_email_after_commit(to=[learner.email], subject=subject, body=body)
         sent += 1
     return sent
 
