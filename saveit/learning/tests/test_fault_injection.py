@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)  # the services' own transa
 
 # Camille moves from Lyon to Paris (her assignment's statistics move with her), one newcomer.
 SECOND_FILE = CSV.replace(b"M001;Lyon", b"M001;Paris") + (
-    "Petit;Jules;jules.petit@alpha.example;M004;Grenoble;Technicien;Paul Petit\n".encode()
+    b"Petit;Jules;jules.petit@alpha.example;M004;Grenoble;Technicien;Paul Petit\n"
 )
 
 
