@@ -105,7 +105,11 @@ def checkpoint_chain(
 ) -> ChainCheckpoint | None:
     """Checkpoint the organisation's chain head, once the chain is proven whole and consistent
     with its earlier checkpoints. None for an organisation without events; the existing
-    checkpoint when the head has not moved since. Raises CheckpointRefused otherwise."""
+    checkpoint when the head has not moved since. Raises CheckpointRefused otherwise.
+
+    May run inside the caller's transaction (at an evidence pack's sealing): the row is part of
+    it, and the file is written once it commits, so a transaction rolled back leaves no
+    checkpoint of events that never were."""
     head = ChainHead.objects.filter(organization=organization).values_list("seq", "hash").first()
     report = verify_chain(organization)
     problems = verify_checkpoints(organization, report).problems
@@ -139,12 +143,14 @@ def checkpoint_chain(
         document=document.decode(),
         storage_name=storage_name(organization.pk, seq),
     )
-    _ensure_file(checkpoint)  # the file first: a row never stands without its copy outside
     try:
         with transaction.atomic():
             checkpoint.save(force_insert=True)
     except IntegrityError:  # another scheduler checkpointed this very head meanwhile
         return ChainCheckpoint.objects.get(organization=organization, seq=seq)
+    # At once in autocommit; after the commit inside a transaction. A crash in between leaves
+    # a row without its file, which audit_verify reports and the next scheduled run writes.
+    transaction.on_commit(lambda: _ensure_file(checkpoint))
     return checkpoint
 
 
@@ -165,11 +171,13 @@ def checkpoint_all(now: datetime) -> str:
     not checkpointed; the job then fails, naming it (audit_verify tells more)."""
     taken, refused = 0, []
     for organization in Organization.objects.order_by("pk").iterator():
-        last = ChainCheckpoint.objects.filter(organization=organization).aggregate(Max("seq"))
+        last = ChainCheckpoint.objects.filter(organization=organization).order_by("-seq").first()
         head = ChainHead.objects.filter(organization=organization).values_list("seq", flat=True)
-        if (head.first() or 0) == (last["seq__max"] or 0):
-            continue
         try:
+            if (head.first() or 0) == (last.seq if last else 0):
+                if last is not None:
+                    _ensure_file(last)  # written after its commit: make sure it was
+                continue
             if checkpoint_chain(organization, now=now) is not None:
                 taken += 1
         except CheckpointRefused as refusal:

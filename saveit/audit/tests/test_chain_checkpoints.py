@@ -21,6 +21,9 @@ from saveit.core import keys
 from saveit.core.models import JobRun
 from saveit.core.request_context import Origin, reset_origin, set_origin
 
+# Committed for real: a checkpoint's file is written once its transaction commits.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 @pytest.fixture(autouse=True)
 def own_storage_and_key(settings, tmp_path):  # type: ignore[no-untyped-def]
@@ -238,4 +241,32 @@ def test_a_checkpoint_signed_before_a_key_rotation_still_verifies(chain, owner):
         for row in ChainCheckpoint.objects.filter(organization=chain)
     }
     assert len(kids) == 2
+    assert _verify()[0] == 0
+
+
+def test_a_checkpoint_taken_in_a_transaction_that_rolls_back_leaves_nothing(chain, owner):
+    class Abandoned(Exception):
+        pass
+
+    with pytest.raises(Abandoned), transaction.atomic():
+        _append(chain, owner, 2)  # as an evidence pack's sealing records its events
+        checkpoint = checkpoints.checkpoint_chain(chain)
+        assert checkpoint is not None and checkpoint.seq == _head(chain)
+        assert not default_storage.exists(checkpoint.storage_name)  # not before the commit
+        raise Abandoned
+    assert not ChainCheckpoint.objects.exists()
+    assert not default_storage.exists(checkpoint.storage_name)
+    assert _verify()[0] == 0  # no false alarm about events that never were
+    with transaction.atomic():
+        kept = checkpoints.checkpoint_chain(chain)
+    assert kept is not None and default_storage.exists(kept.storage_name)
+
+
+def test_the_scheduler_writes_a_checkpoint_file_a_crash_left_unwritten(chain):
+    checkpoint = checkpoints.checkpoint_chain(chain)
+    assert checkpoint is not None
+    default_storage.delete(checkpoint.storage_name)
+    code, output = _verify()
+    assert code == 1 and "is missing from the file storage" in output
+    call_command("run_due_jobs", stdout=StringIO())
     assert _verify()[0] == 0
