@@ -229,8 +229,10 @@ LOGGING = {
     },
 }
 
-# The installation's Ed25519 key signs the Open Badges credentials; created on first use. Every
-# app server of one installation must read the same file (shared volume or secret mount).
+# The installation's Ed25519 key signs the Open Badges credentials, the evidence packs' seals and
+# the audit chain checkpoints; created on first use, rotated by `manage.py rotate_signing_key`
+# (the retired public keys are kept in retired/ beside it). Every app server of one installation
+# must read the same files (shared volume or secret mount); backups carry them (manage.py backup).
 SAVEIT_SIGNING_KEY_PATH = Path(
     env("SAVEIT_SIGNING_KEY_PATH", str(VAR_DIR / "keys" / "installation-ed25519.pem"))
 )

@@ -142,10 +142,10 @@ def check_rows(
             return count, seq, chain_scan.MODIFIED
         if salt and context_digest(salt, ip, user_agent) != hashed[12]:
             return count, seq, chain_scan.ORIGIN_MODIFIED
+        if not salt and (ip is not None or user_agent):  # a blanked salt, not an erasure
+            return count, seq, chain_scan.ORIGIN_MODIFIED
         expected_prev, expected_seq, count = stored_hash, seq + 1, count + 1
-    if head is not None and (head[0] != count or (count and head[1] != expected_prev)):
-        return count, count + 1, chain_scan.TRUNCATED
-    return count, None, ""
+    return chain_scan.against_head(count, expected_prev, head)
 
 
 def _hash_or_none(hashed: tuple[Any, ...]) -> str | None:

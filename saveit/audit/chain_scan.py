@@ -37,6 +37,7 @@ PREVIOUS_MISMATCH = "previous hash does not match"
 MODIFIED = "event content was modified"
 ORIGIN_MODIFIED = "origin (IP or user agent) was modified"
 TRUNCATED = "events missing at the end of the chain"
+HEAD_MISSING = "the chain head row is missing"
 
 # What a scan reads of each event, in this order. organization_id is the scan's filter, so it
 # is not read back. "created_at" comes as stored text (SQLite) or as a datetime in UTC
@@ -60,10 +61,16 @@ SCAN_COLUMNS = (
 
 
 def _origin(ip: str) -> str:
-    """context_digest()'s text, f"{salt}|{ip or ''}|{user_agent}", written by the database."""
+    """context_digest()'s text, f"{salt}|{ip or ''}|{user_agent}", written by the database.
+
+    NULL when the origin was erased (salt, address and user agent all blank: the chain then
+    stays valid). A blank salt beside an address or a user agent is no erasure but a forged
+    origin: the text is then '', whose SHA-256 no context digest is, so the walk reports it.
+    """
     return (
         """CASE WHEN "context_salt" <> '' THEN "context_salt" || '|' || """
-        f"""coalesce({ip}, '') || '|' || coalesce("user_agent", 'None') END"""
+        f"""coalesce({ip}, '') || '|' || coalesce("user_agent", 'None') """
+        """WHEN "ip" IS NOT NULL OR "user_agent" <> '' THEN '' END"""
     )
 
 
@@ -333,7 +340,16 @@ def stitch(walks: Sequence[SliceWalk], head: tuple[int, str] | None) -> tuple[in
         if walk.broken_seq is not None:
             return count, walk.broken_seq, walk.reason
         expected_seq, expected_prev = walk.next_seq, walk.last_hash
-    if head is not None and (head[0] != count or (count and head[1] != expected_prev)):
+    return against_head(count, expected_prev, head)
+
+
+def against_head(
+    count: int, last_hash: str | None, head: tuple[int, str] | None
+) -> tuple[int, int | None, str]:
+    """The chain's end against its head row: a chain with events always has one."""
+    if head is None:
+        return (count, count + 1, HEAD_MISSING) if count else (0, None, "")
+    if head[0] != count or (count and head[1] != last_hash):
         return count, count + 1, TRUNCATED
     return count, None, ""
 

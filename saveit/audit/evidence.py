@@ -12,7 +12,7 @@ import base64
 import hashlib
 import io
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, Any
@@ -110,8 +110,11 @@ def _digest(archive: zipfile.ZipFile, name: str) -> tuple[str, int]:
 
 
 def verify_pack(
-    source: str | IO[bytes], *, expected_key: Ed25519PublicKey | None = None
+    source: str | IO[bytes],
+    *,
+    expected_key: Ed25519PublicKey | Sequence[Ed25519PublicKey] | None = None,
 ) -> PackReport:
+    """`expected_key`: the key (or any of the keys) the seal must be made with."""
     report = PackReport()
     try:
         archive = zipfile.ZipFile(source)
@@ -150,7 +153,10 @@ def _read_small(archive: zipfile.ZipFile, name: str, report: PackReport) -> byte
 
 
 def _check_seal(
-    manifest: bytes, seal_bytes: bytes, report: PackReport, expected: Ed25519PublicKey | None
+    manifest: bytes,
+    seal_bytes: bytes,
+    report: PackReport,
+    expected: Ed25519PublicKey | Sequence[Ed25519PublicKey] | None,
 ) -> None:
     report.manifest_sha256 = hashlib.sha256(manifest).hexdigest()
     try:
@@ -166,9 +172,11 @@ def _check_seal(
         public.verify(signature, manifest)
     except InvalidSignature:
         report.problems.append("the seal's signature does not verify: the manifest was altered")
-    if expected is not None and public.public_bytes(
-        Encoding.Raw, PublicFormat.Raw
-    ) != expected.public_bytes(Encoding.Raw, PublicFormat.Raw):
+    accepted = [expected] if isinstance(expected, Ed25519PublicKey) else expected
+    raw = public.public_bytes(Encoding.Raw, PublicFormat.Raw)
+    if accepted is not None and all(
+        raw != key.public_bytes(Encoding.Raw, PublicFormat.Raw) for key in accepted
+    ):
         report.problems.append("the pack was sealed with another key than this installation's")
 
 

@@ -134,3 +134,33 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.signer_name} · {self.document}"
+
+
+class ChainCheckpoint(models.Model):
+    """A signed statement of one organisation's chain head (seq, hash) at a moment.
+
+    The same signed JSON is written to the file storage (outside the database), so that a chain
+    cut short or rewritten after it is found even when this table was tampered with as well.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="audit_checkpoints"
+    )
+    seq = models.BigIntegerField()
+    hash = models.CharField(max_length=64)
+    taken_at = models.DateTimeField(_("taken at (UTC)"))
+    document = models.TextField()  # the signed JSON, byte for byte the stored file's content
+    storage_name = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name = _("audit chain checkpoint")
+        verbose_name_plural = _("audit chain checkpoints")
+        ordering = ["organization_id", "seq"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "seq"], name="audit_checkpoint_unique_seq"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}@{self.seq} (checkpoint)"

@@ -29,9 +29,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from saveit.core import keys
 from saveit.core.dates import PARIS, long_date
 
-from . import keys
 from .facts import AttestationFacts
 
 CONTEXT = [
@@ -129,23 +129,23 @@ def issuer_profile(issuer_id: str, name: str, url: str) -> dict[str, Any]:
     of a W3C controlled identifier document (the VC 2.0 way to publish the keys of an https
     identifier).
     """
-    jwk = keys.public_jwk()
-    method_id = f"{issuer_id}#{jwk['kid']}"
+    methods = [
+        {
+            "id": f"{issuer_id}#{jwk['kid']}",
+            "type": "JsonWebKey",
+            "controller": issuer_id,
+            "publicKeyJwk": {k: jwk[k] for k in ("kty", "crv", "x")},
+        }
+        for jwk in keys.verification_jwks()  # the current key first, then the retired ones
+    ]
     return {
         "@context": [*CONTEXT, CID_CONTEXT],
         "id": issuer_id,
         "type": ["Profile"],
         "name": name,
         "url": url,
-        "verificationMethod": [
-            {
-                "id": method_id,
-                "type": "JsonWebKey",
-                "controller": issuer_id,
-                "publicKeyJwk": {k: jwk[k] for k in ("kty", "crv", "x")},
-            }
-        ],
-        "assertionMethod": [method_id],
+        "verificationMethod": methods,
+        "assertionMethod": [method["id"] for method in methods],
     }
 
 
@@ -310,13 +310,21 @@ def _public_key(jwk: dict[str, Any]) -> Ed25519PublicKey:
     return Ed25519PublicKey.from_public_bytes(_b64url_decode(str(jwk["x"])))
 
 
+def _installation_jwk(header: dict[str, Any]) -> dict[str, Any]:
+    named = header.get("jwk")
+    kid = named.get("kid") if isinstance(named, dict) else None
+    found = keys.find_jwk(kid) if isinstance(kid, str) else None
+    return found if found is not None else keys.public_jwk()
+
+
 def verify_credential(
     token: str, jwk: dict[str, Any] | None = None, *, now: datetime | None = None
 ) -> dict[str, Any]:
     """The OpenBadgeCredential inside `token`, once proven ours, untouched and currently valid.
 
-    The signature is checked against `jwk` (default: this installation's public key), never
-    against the key the token carries in its own header. Raises InvalidCredential.
+    The signature is checked against `jwk` (default: the installation's key the header names by
+    its key id, current or retired by a rotation), never against the key the token carries in
+    its own header. Raises InvalidCredential.
     """
     malformed = InvalidCredential(_("This is not a signed credential."), code="malformed")
     try:
@@ -339,7 +347,7 @@ def verify_credential(
             code="algorithm",
         )
     try:
-        public_key = _public_key(jwk if jwk is not None else keys.public_jwk())
+        public_key = _public_key(jwk if jwk is not None else _installation_jwk(header))
         public_key.verify(signature, f"{header_b64}.{payload_b64}".encode("ascii"))
     except (InvalidSignature, ValueError, KeyError) as error:
         raise InvalidCredential(

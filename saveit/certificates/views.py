@@ -13,11 +13,12 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from saveit.accounts.permissions import acting_member
+from saveit.core import keys
 from saveit.core.actions import act
 from saveit.engagements.models import Engagement
 from saveit.learning.forms import RevokeForm
 
-from . import keys, selectors
+from . import selectors
 from .bulk import write_attestations_zip
 from .credential import achievement, issuer_profile
 from .models import Attestation

@@ -150,7 +150,11 @@ def test_the_origin_text_is_the_one_context_digest_hashes(varied_chain):
     for event in events:
         expected = f"{event.context_salt}|{event.ip or ''}|{event.user_agent}"
         assert rows[event.seq][13] == (expected if event.context_salt else None)
-    events.update(context_salt="")
+    events.update(context_salt="")  # a blank salt beside an origin: the text no digest has
+    rows = {row[0]: row for row in _scan_rows(varied_chain)}
+    for event in events:
+        assert rows[event.seq][13] == ("" if event.ip or event.user_agent else None)
+    events.update(ip=None, user_agent="")  # erased: no origin to check
     assert all(row[13] is None for row in _scan_rows(varied_chain))
 
 

@@ -79,11 +79,14 @@ TAMPERINGS: dict[str, Callable[[Organization], object]] = {
         seq=EVENTS + 3
     ),
     "head missing": lambda org: ChainHead.objects.filter(organization=org).delete(),
+    "salt blanked, ip forged": lambda org: _event(org, 9).update(
+        context_salt="", ip="203.0.113.66"
+    ),
 }
 
 
-# Erasing the origin keeps a chain valid; without a head there is no end to check (as ever).
-HOLDING = ("untouched", "origin erased (GDPR)", "head missing")
+# Erasing the origin keeps a chain valid; a chain with events and no head row is broken.
+HOLDING = ("untouched", "origin erased (GDPR)")
 
 
 def _tampered_chains() -> dict[str, Organization]:

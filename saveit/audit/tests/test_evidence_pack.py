@@ -13,6 +13,7 @@ from django.core.management import call_command
 from saveit.audit.chain import record_event
 from saveit.audit.evidence import CHAIN_EXTRACT, PackWriter, chain_line, verify_pack
 from saveit.audit.models import AuditEvent
+from saveit.core import keys
 
 KEY = Ed25519PrivateKey.generate()
 
@@ -92,6 +93,20 @@ def test_a_pack_resealed_with_another_key_is_refused_when_the_key_is_required():
     assert verify_pack(io.BytesIO(other)).ok  # self-consistent…
     report = verify_pack(io.BytesIO(other), expected_key=KEY.public_key())
     assert any("another key" in problem for problem in report.problems)  # …but not ours
+
+
+def test_a_pack_sealed_before_a_key_rotation_passes_the_installation_key_check(settings, tmp_path):
+    settings.SAVEIT_SIGNING_KEY_PATH = tmp_path / "keys" / "installation-ed25519.pem"
+    keys.signing_key.cache_clear()
+    before = sealed(FILES, key=keys.signing_key())
+    call_command("rotate_signing_key")
+    path = tmp_path / "pack.zip"
+    path.write_bytes(before)
+    call_command("evidence_verify", str(path), "--installation-key")  # exits 1 on "another key"
+    accepted = keys.verification_public_keys()
+    assert verify_pack(io.BytesIO(before), expected_key=accepted).ok
+    assert not verify_pack(io.BytesIO(before), expected_key=accepted[0]).ok  # the new key only
+    keys.signing_key.cache_clear()
 
 
 @pytest.mark.django_db

@@ -5,15 +5,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import stat
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.core.management import call_command
 from joserfc import jws, jwt
 from joserfc.errors import BadSignatureError
 from joserfc.jwk import OKPKey
 
-from saveit.certificates import keys
 from saveit.certificates.credential import (
     InvalidCredential,
     achievement,
@@ -22,6 +21,7 @@ from saveit.certificates.credential import (
     sign_credential,
     verify_credential,
 )
+from saveit.core import keys
 
 from . import HOST, make_facts
 
@@ -67,34 +67,6 @@ def our_key() -> OKPKey:
 
 
 # --- The key -----------------------------------------------------------------------------------
-
-
-def test_the_key_file_is_created_private_on_first_use_then_reused(key_file):
-    assert not key_file.exists()
-    first = keys.public_jwk()
-    assert key_file.exists()
-    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
-    assert key_file.read_bytes().startswith(b"-----BEGIN PRIVATE KEY-----")
-    assert list(key_file.parent.iterdir()) == [key_file]  # no temporary file left behind
-
-    content = key_file.read_bytes()
-    keys.signing_key.cache_clear()  # as a new process would
-    assert keys.public_jwk() == first
-    assert key_file.read_bytes() == content
-
-
-def test_a_key_written_by_another_process_in_the_meantime_wins(key_file, monkeypatch):
-    key_file.parent.mkdir(parents=True)
-    other_process_key = keys._load_or_create(key_file.with_name("other.pem"))
-    real_link = keys.os.link
-
-    def link_after_the_other_process(source, destination):
-        key_file.write_bytes(key_file.with_name("other.pem").read_bytes())
-        return real_link(source, destination)
-
-    monkeypatch.setattr(keys.os, "link", link_after_the_other_process)
-    raw = keys.signing_key().public_key().public_bytes_raw()
-    assert raw == other_process_key.public_key().public_bytes_raw()
 
 
 def test_the_key_id_is_the_rfc_7638_thumbprint():
@@ -366,3 +338,27 @@ def test_the_public_achievement_is_the_one_in_the_credential_without_the_holder(
     assert {k: v for k, v in document.items() if k != "@context"} == embedded
     text = json.dumps(document, ensure_ascii=False)
     assert facts.holder_name not in text and facts.number not in text
+
+
+# --- Key rotation ------------------------------------------------------------------------------
+
+
+def test_a_credential_signed_before_a_key_rotation_still_verifies_after_it(key_file):
+    old_token = sign_credential(build_credential(make_facts()))
+    old_kid = keys.public_jwk()["kid"]
+    call_command("rotate_signing_key")
+    new_token = sign_credential(build_credential(make_facts()))
+    assert parts(new_token)[0]["jwk"]["kid"] != old_kid
+    for token in (old_token, new_token):
+        assert verify_credential(token, now=DURING_VALIDITY)["type"]
+    profile = issuer_profile(f"{HOST}/badges/issuer", "SAVE IT Studio", f"{HOST}/")
+    assert profile["assertionMethod"][1] == f"{HOST}/badges/issuer#{old_kid}"
+
+
+def test_a_credential_of_a_key_neither_current_nor_retired_is_refused(key_file, settings):
+    token = sign_credential(build_credential(make_facts()))
+    settings.SAVEIT_SIGNING_KEY_PATH = key_file.with_name("another-installation.pem")
+    keys.rotate()  # this installation has a current key and a retired one, neither signed it
+    with pytest.raises(InvalidCredential) as refused:
+        verify_credential(token, now=DURING_VALIDITY)
+    assert refused.value.code == "signature"

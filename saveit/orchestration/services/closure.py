@@ -113,7 +113,7 @@ def issue_delivery_note(*, engagement: Engagement, by: Membership) -> DeliveryNo
 @transaction.atomic
 def seal_evidence_pack(*, engagement: Engagement, by: Membership) -> EvidencePack:
     """Zip every artefact with its manifest, sign the manifest, record its hash in the chain."""
-    from saveit.certificates.keys import signing_key
+    from saveit.core.keys import signing_key
 
     engagement = lock(engagement)
     require_manager(engagement, by)

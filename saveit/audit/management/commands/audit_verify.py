@@ -1,6 +1,9 @@
 """Verify every organisation's audit chain (or one) and pinpoint the first broken link.
 
-Exit status: 0 when every chain holds, 1 when any is broken, 2 for an unknown organisation.
+Each chain is also compared with its signed checkpoints (saveit.audit.checkpoints), in the
+database and in the file storage: a chain cut short of its latest checkpoint, or rewritten
+under one, fails. Exit status: 0 when every chain holds, 1 when any is broken, 2 for an unknown
+organisation.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from saveit.accounts.models import Organization
-from saveit.audit.chain import ChainReport, verify_chain
+from saveit.audit.chain import verify_chain
+from saveit.audit.checkpoints import verify_checkpoints
 
 
 class Command(BaseCommand):
@@ -21,22 +25,28 @@ class Command(BaseCommand):
         parser.add_argument("--org", metavar="SLUG", help="Verify only this organisation.")
 
     def handle(self, *args: Any, org: str | None = None, **options: Any) -> None:
-        broken: list[ChainReport] = []
+        broken: list[str] = []
         for organization in self._organizations(org):
             report = verify_chain(organization)
-            if report.ok:
-                self.stdout.write(f"ok {report.organization_slug}: {report.events} events")
-            else:
-                broken.append(report)
-                self.stdout.write(
-                    self.style.ERROR(
-                        f"BROKEN {report.organization_slug}: first broken seq "
-                        f"{report.broken_seq} ({report.reason})"
-                    )
+            checked = verify_checkpoints(organization, report)
+            problems = list(checked.problems)
+            if not report.ok:
+                problems.insert(0, f"first broken seq {report.broken_seq} ({report.reason})")
+            if not problems:
+                anchor = (
+                    f", whole up to its checkpoint at seq {checked.latest_seq} "
+                    f"({checked.latest_taken_at})"
+                    if checked.latest_seq
+                    else ", no checkpoint yet"
                 )
+                self.stdout.write(f"ok {report.organization_slug}: {report.events} events{anchor}")
+                continue
+            where = f"seq {report.broken_seq}" if not report.ok else "its checkpoints"
+            broken.append(f"{report.organization_slug} at {where}")
+            for problem in problems:
+                self.stdout.write(self.style.ERROR(f"BROKEN {report.organization_slug}: {problem}"))
         if broken:
-            names = ", ".join(f"{r.organization_slug} at seq {r.broken_seq}" for r in broken)
-            raise CommandError(f"Audit chain broken: {names}.", returncode=1)
+            raise CommandError(f"Audit chain broken: {', '.join(broken)}.", returncode=1)
 
     def _organizations(self, slug: str | None) -> Iterable[Organization]:
         if slug is None:

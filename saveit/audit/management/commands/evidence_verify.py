@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from saveit.audit.evidence import verify_pack
+from saveit.core import keys
 
 
 class Command(BaseCommand):
@@ -32,10 +33,8 @@ class Command(BaseCommand):
             self.stderr.write(f"{path}: no such file")
             sys.exit(2)
         expected = None
-        if options["installation_key"]:
-            from saveit.certificates.keys import signing_key
-
-            expected = signing_key().public_key()
+        if options["installation_key"]:  # the current key or one that rotation retired
+            expected = keys.verification_public_keys()
         report = verify_pack(str(path), expected_key=expected)
         if report.problems and not report.manifest_sha256:
             for problem in report.problems:
