@@ -25,8 +25,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from pypdf import PdfReader
 
 from saveit.accounts.models import Membership, Organization
-from saveit.accounts.roles import DOCUMENT_EDITOR_ROLES, ROLES_BY_KIND, SIGNER_ROLES
-from saveit.accounts.selectors import is_provider_admin
+from saveit.accounts.roles import (
+    DOCUMENT_EDITOR_ROLES,
+    ROLES_BY_KIND,
+    SIGNER_ROLES,
+    is_provider_admin,
+    is_provider_staff,
+)
 from saveit.core.errors import Refusal
 from saveit.core.request_context import current_origin
 
@@ -273,7 +278,7 @@ def signing_refusal(document: Document, member: Membership | None) -> Refusal | 
 
 
 def reauth_method_for(member: Membership) -> str:
-    return Signature.Method.TOTP if member.is_provider_staff else Signature.Method.PASSWORD
+    return Signature.Method.TOTP if is_provider_staff(member) else Signature.Method.PASSWORD
 
 
 def sign_document(

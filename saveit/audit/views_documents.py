@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from saveit.accounts.models import Membership
 from saveit.accounts.permissions import acting_member
-from saveit.accounts.roles import role_label
+from saveit.accounts.roles import is_provider_staff, role_label
 from saveit.core.errors import Refusal
 
 from . import services
@@ -77,7 +77,7 @@ def _detail_context(
 ) -> dict[str, Any]:
     may_sign = can_sign_document(member, document)
     if may_sign and sign_form is None:
-        sign_form = SignForm(with_totp=member.is_provider_staff)
+        sign_form = SignForm(with_totp=is_provider_staff(member))
     verification = services.verify_document(document)
     return {
         "document": document,
@@ -125,7 +125,7 @@ def document_file(request: HttpRequest, document_id: int) -> FileResponse:
 def document_sign(request: HttpRequest, document_id: int) -> HttpResponse:
     member = acting_member(request)
     document = access_document(member, document_id)
-    form = SignForm(request.POST, with_totp=member.is_provider_staff)
+    form = SignForm(request.POST, with_totp=is_provider_staff(member))
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from saveit.accounts.models import Membership
+from saveit.accounts.roles import is_provider_staff
 from saveit.documents.ingest.outline import Outline
 from saveit.engagements.models import Engagement
+from saveit.engagements.permissions import engagements_visible_to
 
 from .anchors import section_key
 from .models import AcceptanceRecord, Block, Module, ModuleVersion
@@ -19,6 +22,18 @@ def modules_of(engagement: Engagement) -> QuerySet[Module]:
 
 def in_scope_modules(engagement: Engagement) -> QuerySet[Module]:
     return modules_of(engagement).filter(in_scope=True)
+
+
+def versions_visible_to(member: Membership | None) -> QuerySet[ModuleVersion]:
+    """The one rule of which module versions a member may see, for every list and every page.
+
+    Those of the engagements the member sees; a draft is the designer's working copy, seen by
+    the provider's staff only (the client sees a version once it is submitted).
+    """
+    versions = ModuleVersion.objects.filter(module__engagement__in=engagements_visible_to(member))
+    if not is_provider_staff(member):
+        versions = versions.exclude(status=Status.DRAFT)
+    return versions.select_related("module__engagement__client")
 
 
 def latest_submitted(module: Module) -> ModuleVersion | None:

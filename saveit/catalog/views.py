@@ -53,10 +53,11 @@ def module_list(request: HttpRequest, engagement_id: int) -> HttpResponse:
                 messages.success(request, _("The module is created: review what was proposed."))
                 return redirect("catalog:version", version.pk)
     record = selectors.current_acceptance_record(engagement)
+    visible = selectors.versions_visible_to(member)
     rows = [
         {
             "module": module,
-            "versions": list(module.versions.order_by("-major", "-minor")),
+            "versions": list(visible.filter(module=module).order_by("-major", "-minor")),
             "in_review": version,
         }
         for module, version in selectors.scope_versions(engagement).items()
@@ -77,7 +78,7 @@ def module_list(request: HttpRequest, engagement_id: int) -> HttpResponse:
             "record_final": state_of(record) == State.SIGNED
             and selectors.record_lists_scope(engagement, record),
             "record_signature": owner_signature(record) if record and record.document_id else None,
-            "outdated": selectors.outdated_versions(engagement),
+            "outdated": selectors.outdated_versions(engagement).filter(pk__in=visible.values("pk")),
         },
     )
 

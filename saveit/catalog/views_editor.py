@@ -68,7 +68,9 @@ def version_detail(request: HttpRequest, version_id: int) -> HttpResponse:
         "reviewer": can_review(member, engagement),
         "sections": dict(sections),
         "links": version.source_links.select_related("document_version__source"),
-        "others": version.module.versions.exclude(pk=version.pk).exclude(status="draft"),
+        "others": selectors.versions_visible_to(member)
+        .filter(module=version.module)
+        .exclude(pk=version.pk),
         "unreviewed": selectors.proposal_keys(version),
         "comments": version.comments.select_related("author__user"),
     }

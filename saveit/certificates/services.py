@@ -125,8 +125,7 @@ def issue_attestation(*, assignment, attempt) -> Attestation:  # type: ignore[no
 
 
 def can_revoke(member: Membership | None) -> bool:
-    from saveit.accounts.roles import Role
-    from saveit.engagements.permissions import is_provider_staff
+    from saveit.accounts.roles import Role, is_provider_staff
 
     return is_provider_staff(member) and member is not None and member.role in (
         Role.ADMIN, Role.PROJECT_MANAGER, Role.QUALITY_MANAGER

@@ -10,22 +10,13 @@ from saveit.accounts.models import Membership, Organization
 from saveit.accounts.roles import (
     ENGAGEMENT_CLIENT_READER_ROLES,
     ENGAGEMENT_MANAGER_ROLES,
-    PROVIDER_ROLES,
     SOURCE_UPLOADER_ROLES,
     OrganizationKind,
     Role,
+    is_provider_staff,
 )
 
 from .models import Engagement
-
-
-def is_provider_staff(member: Membership | None) -> bool:
-    return (
-        member is not None
-        and member.is_current()
-        and member.organization.is_provider
-        and member.role in PROVIDER_ROLES
-    )
 
 
 def can_list_engagements(member: Membership | None) -> bool:

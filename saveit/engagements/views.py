@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saveit.accounts.permissions import acting_member
+from saveit.accounts.roles import is_provider_staff
 from saveit.core.errors import Refusal
 
 from . import selectors
@@ -24,7 +25,6 @@ from .permissions import (
     can_manage_engagement,
     clients_open_to,
     engagements_visible_to,
-    is_provider_staff,
 )
 from .services import (
     advance_phase,

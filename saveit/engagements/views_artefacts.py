@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saveit.accounts.permissions import acting_member
+from saveit.accounts.roles import is_provider_staff
 from saveit.core.actions import act
 from saveit.core.errors import Refusal
 
@@ -30,7 +31,7 @@ from .forms import (
     deliverable_formset,
 )
 from .models import Engagement, Proposal, PurchaseOrder
-from .permissions import access_engagement, is_client_owner_of, is_provider_staff
+from .permissions import access_engagement, is_client_owner_of
 from .signing import State, is_expired, owner_signature, state_of
 
 

@@ -10,13 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from saveit.accounts.models import Membership, Organization
-from saveit.accounts.roles import ENGAGEMENT_MANAGER_ROLES, Role
+from saveit.accounts.roles import ENGAGEMENT_MANAGER_ROLES, Role, is_provider_staff
 from saveit.audit.chain import record_event
 from saveit.core.errors import Refusal
 
 from ..gates import Check, awaited_people, gate_status, unmet_checks
 from ..models import Engagement, Phase, PhaseChange
-from ..permissions import is_provider_staff
 from .common import engagement_url, lock, notify, require_manager, require_open
 from .numbering import next_number
 
