@@ -13,8 +13,9 @@ from .models import Module, ModuleVersion
 from .selectors import versions_visible_to
 
 
-def can_design(member: Membership | None, engagement: Engagement | None = None) -> bool:
-    """Provider designers, project managers and administrators build modules."""
+def can_design(member: Membership | None) -> bool:
+    """Provider designers, project managers and administrators build modules (of any
+    engagement: the provider's staff follow them all)."""
     return is_provider_staff(member) and member is not None and member.role in MODULE_DESIGNER_ROLES
 
 

@@ -33,7 +33,7 @@ def _source_choices(engagement) -> list[tuple[int, str]]:  # type: ignore[no-unt
 def module_list(request: HttpRequest, engagement_id: int) -> HttpResponse:
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id)
-    designer = can_design(member, engagement)
+    designer = can_design(member)
     form = ModuleCreateForm(request.POST or None, sources=_source_choices(engagement))
     if request.method == "POST":
         if not designer:
@@ -70,7 +70,7 @@ def module_list(request: HttpRequest, engagement_id: int) -> HttpResponse:
             "rows": rows,
             "form": form,
             "can_design": designer,
-            "can_manage": can_manage_engagement(member, engagement),
+            "can_manage": can_manage_engagement(member),
             "is_owner": can_review(member, engagement),
             "record": record,
             "record_state": state_of(record),

@@ -26,7 +26,7 @@ from .services.modules import SETTINGS_FIELDS
 def _designer_version(request: HttpRequest, version_id: int) -> tuple[Any, ModuleVersion]:
     member = acting_member(request)
     version = access_version(member, version_id)
-    if not can_design(member, version.module.engagement):
+    if not can_design(member):
         raise Http404
     return member, version
 
@@ -52,7 +52,7 @@ def version_detail(request: HttpRequest, version_id: int) -> HttpResponse:
     member = acting_member(request)
     version = access_version(member, version_id)
     engagement = version.module.engagement
-    designer = can_design(member, engagement)
+    designer = can_design(member)
     editable = designer and version.status == ModuleVersion.Status.DRAFT
     sections = selectors.source_sections(version)
     lessons = list(version.lessons.prefetch_related("blocks"))

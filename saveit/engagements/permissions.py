@@ -36,8 +36,9 @@ def engagements_visible_to(member: Membership | None) -> QuerySet[Engagement]:
     return queryset.none()
 
 
-def can_manage_engagement(member: Membership | None, engagement: Engagement | None = None) -> bool:
-    """Provider admins and project managers drive engagements (create, edit, advance)."""
+def can_manage_engagement(member: Membership | None) -> bool:
+    """Provider admins and project managers drive engagements (create, edit, advance), every
+    one of them: the rule depends on the member only."""
     return (
         is_provider_staff(member)
         and member is not None
@@ -69,7 +70,7 @@ def access_engagement(
     engagement = engagements_visible_to(member).filter(pk=engagement_id).first()
     if engagement is None:
         raise Http404
-    if manage and not can_manage_engagement(member, engagement):
+    if manage and not can_manage_engagement(member):
         raise PermissionDenied
     return engagement
 

@@ -20,7 +20,7 @@ T = TypeVar("T")
 
 
 def require_designer(engagement: Engagement, by: Membership) -> None:
-    if not by.is_current() or not can_design(by, engagement):
+    if not by.is_current() or not can_design(by):
         raise Refusal(
             _("Only the provider's designers, project managers and administrators can do this."),
             code="forbidden",

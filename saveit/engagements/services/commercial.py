@@ -283,7 +283,7 @@ def terms_snapshot(terms: ContractTerms) -> dict[str, str]:
 
 
 def _require_order_taker(engagement: Engagement, by: Membership) -> None:
-    if not (can_manage_engagement(by, engagement) or is_client_owner_of(by, engagement)):
+    if not (can_manage_engagement(by) or is_client_owner_of(by, engagement)):
         raise Refusal(
             _("Only the client's content owner or the provider's project managers can do this."),
             code="forbidden",

@@ -23,7 +23,7 @@ from ..signing import content_sha256
 
 
 def require_manager(engagement: Engagement | None, by: Membership) -> None:
-    if not by.is_current() or not can_manage_engagement(by, engagement):
+    if not by.is_current() or not can_manage_engagement(by):
         raise Refusal(
             _("Only the provider's project managers and administrators can do this."),
             code="forbidden",
