@@ -32,7 +32,7 @@ from saveit.accounts.roles import (
     is_provider_admin,
     is_provider_staff,
 )
-from saveit.core.errors import Refusal
+from saveit.core.errors import Forbidden, Refusal
 from saveit.core.request_context import current_origin
 
 from .chain import record_event
@@ -98,11 +98,11 @@ def store_generated_pdf(
 
 def _check_may_upload(organization: Organization, by: Membership) -> None:
     if not by.is_current():
-        raise Refusal(_("Your access to this organisation has ended."), code="not_current")
+        raise Forbidden(_("Your access to this organisation has ended."), code="not_current")
     if is_provider_admin(by):
         return
     if by.organization_id != organization.pk or by.role not in DOCUMENT_EDITOR_ROLES:
-        raise Refusal(_("Your role does not allow adding documents here."), code="forbidden")
+        raise Forbidden(_("Your role does not allow adding documents here."))
 
 
 def _checked_signer_roles(organization: Organization, signer_roles: list[str]) -> list[str]:
@@ -265,13 +265,13 @@ def verify_document(document: Document) -> Verification:
 def signing_refusal(document: Document, member: Membership | None) -> Refusal | None:
     """Why this membership may not sign this document now, or None if it may."""
     if member is None or not member.is_current():
-        return Refusal(_("Your access to this organisation has ended."), code="not_current")
+        return Forbidden(_("Your access to this organisation has ended."), code="not_current")
     if member.organization_id != document.organization_id:
-        return Refusal(
+        return Forbidden(
             _("Only members of the document's organisation may sign it."), code="not_member"
         )
     if member.role not in document.signer_roles:
-        return Refusal(_("Your role is not asked to sign this document."), code="role_not_signer")
+        return Forbidden(_("Your role is not asked to sign this document."), code="role_not_signer")
     if Signature.objects.filter(document=document, membership=member).exists():
         return Refusal(_("You have already signed this document."), code="already_signed")
     return None

@@ -126,6 +126,7 @@ def document_sign(request: HttpRequest, document_id: int) -> HttpResponse:
     member = acting_member(request)
     document = access_document(member, document_id)
     form = SignForm(request.POST, with_totp=is_provider_staff(member))
+    status = 400  # the form is not filled in as it must be
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -138,6 +139,7 @@ def document_sign(request: HttpRequest, document_id: int) -> HttpResponse:
             )
         except Refusal as refusal:
             form.add_error(None, refusal.message)
+            status = refusal.status  # 403 for this member, 409 for the state of things
         else:
             messages.success(request, _("Your signature is recorded."))
             return redirect("audit:document_detail", document.pk)
@@ -148,5 +150,4 @@ def document_sign(request: HttpRequest, document_id: int) -> HttpResponse:
             " ".join(str(e) for e in form.non_field_errors())
             or _("You cannot sign this document."),
         )
-    status = 409 if form.non_field_errors() else 400
     return render(request, "audit/document_detail.html", context, status=status)

@@ -18,7 +18,7 @@ from saveit.accounts.models import Membership
 from saveit.audit.chain import record_event
 from saveit.catalog.snapshot import snapshot_of
 from saveit.core.dates import paris_date
-from saveit.core.errors import Refusal
+from saveit.core.errors import Forbidden, Refusal
 from saveit.engagements.pdf_data import provider
 from saveit.engagements.services.numbering import next_number
 
@@ -135,9 +135,8 @@ def can_revoke(member: Membership | None) -> bool:
 @transaction.atomic
 def revoke_attestation(*, attestation: Attestation, reason: str, by: Membership) -> Attestation:
     if not by.is_current() or not can_revoke(by):
-        raise Refusal(
-            _("Only the provider's administrators, project and quality managers can revoke."),
-            code="forbidden",
+        raise Forbidden(
+            _("Only the provider's administrators, project and quality managers can revoke.")
         )
     attestation = Attestation.objects.select_for_update().get(pk=attestation.pk)
     reason = reason.strip()

@@ -17,7 +17,7 @@ from saveit.accounts.models import Membership, Organization
 from saveit.audit.chain import record_event
 from saveit.audit.services import read_upload, store_generated_pdf
 from saveit.core import money
-from saveit.core.errors import Refusal
+from saveit.core.errors import Forbidden, Refusal
 
 from .. import pdf_data, selectors
 from ..artefact_kinds import PROPOSAL, PURCHASE_ORDER
@@ -284,9 +284,8 @@ def terms_snapshot(terms: ContractTerms) -> dict[str, str]:
 
 def _require_order_taker(engagement: Engagement, by: Membership) -> None:
     if not (can_manage_engagement(by) or is_client_owner_of(by, engagement)):
-        raise Refusal(
-            _("Only the client's content owner or the provider's project managers can do this."),
-            code="forbidden",
+        raise Forbidden(
+            _("Only the client's content owner or the provider's project managers can do this.")
         )
 
 
