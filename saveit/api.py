@@ -8,6 +8,7 @@ from saveit.accounts.api import router as accounts_router
 from saveit.audit.api_documents import router as documents_router
 from saveit.audit.api_trail import router as trail_router
 from saveit.catalog.api import router as modules_router
+from saveit.catalog.api_diff import router as module_diff_router
 from saveit.certificates.api import router as attestations_router
 from saveit.core.api_support import MemberSessionAuth, TokenAuth, install_error_handlers
 from saveit.documents.api import router as sources_router
@@ -36,6 +37,7 @@ api.add_router("/engagements/", engagements_router)
 api.add_router("/engagements/", sources_router)
 api.add_router("/engagements/", closure_router)
 api.add_router("/", modules_router)
+api.add_router("/", module_diff_router)
 api.add_router("/", learning_router)
 api.add_router("/", attestations_router)
 api.add_router("/", reporting_router)

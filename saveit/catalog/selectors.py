@@ -11,7 +11,9 @@ from saveit.engagements.models import Engagement
 from saveit.engagements.permissions import engagements_visible_to
 
 from .anchors import section_key
+from .diff import VersionDiff, diff_versions
 from .models import AcceptanceRecord, Block, Module, ModuleVersion
+from .snapshot import snapshot_of
 
 Status = ModuleVersion.Status
 
@@ -109,6 +111,17 @@ def used_anchors(version: ModuleVersion) -> dict[int, list[str]]:
         if pk in used:
             used[pk].update(a for a in anchors if a)
     return {pk: [a for a in order[pk] if a in anchors] for pk, anchors in used.items()}
+
+
+def compared(
+    version: ModuleVersion, other: ModuleVersion
+) -> tuple[ModuleVersion, ModuleVersion, VersionDiff]:
+    """The older and the newer of two versions of one module, and what changed from one to the
+    other: the comparison page and the API show this same diff."""
+    if other.module_id != version.module_id:
+        raise ValueError("two versions of one module are compared")
+    old, new = sorted((version, other), key=lambda v: (v.major, v.minor))
+    return old, new, diff_versions(snapshot_of(old), snapshot_of(new))
 
 
 def current_acceptance_record(engagement: Engagement) -> AcceptanceRecord | None:
