@@ -11,11 +11,9 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -34,6 +32,7 @@ from saveit.accounts.roles import (
 )
 from saveit.core.errors import Forbidden, Refusal
 from saveit.core.request_context import current_origin
+from saveit.core.uploads import read_upload
 
 from .chain import record_event
 from .models import Document, Signature
@@ -117,28 +116,6 @@ def _checked_signer_roles(organization: Organization, signer_roles: list[str]) -
             code="signer_roles",
         )
     return roles
-
-
-def read_upload(uploaded_file: UploadedFile | tuple[bytes, str]) -> tuple[bytes, str]:
-    """The bytes and the original name, reading no more than the size limit allows."""
-    limit = settings.UPLOAD_MAX_BYTES
-    if isinstance(uploaded_file, tuple):
-        content, name = uploaded_file
-    else:
-        if uploaded_file.size is not None and uploaded_file.size > limit:
-            raise _too_big(limit)
-        uploaded_file.seek(0)
-        content, name = uploaded_file.read(limit + 1), uploaded_file.name or ""
-    if len(content) > limit:
-        raise _too_big(limit)
-    return content, os.path.basename(name.replace("\\", "/")).strip()[:255] or "document.pdf"
-
-
-def _too_big(limit: int) -> Refusal:
-    return Refusal(
-        _("The file is too large: %(mb)s MB at most.") % {"mb": round(limit / 1024 / 1024, 1)},
-        code="too_large",
-    )
 
 
 def check_pdf(content: bytes, name: str) -> CheckedFile:

@@ -66,7 +66,7 @@ def _upload(form: UploadForm, member: Membership) -> Document | None:
         )
     except Refusal as refusal:
         form.add_error(
-            "file" if refusal.code in ("bad_file", "too_large", "encrypted") else None,
+            "file" if refusal.code in ("bad_file", "too_big", "encrypted") else None,
             refusal.message,
         )
         return None

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from saveit.accounts.models import Membership
 from saveit.audit.chain import record_event
-from saveit.audit.services import read_upload
 from saveit.core.errors import Forbidden, Refusal
+from saveit.core.uploads import read_upload
 from saveit.engagements.models import Engagement
 from saveit.engagements.permissions import can_add_sources
 from saveit.engagements.services.common import lock, require_open

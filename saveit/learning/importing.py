@@ -24,6 +24,9 @@ from django.core.validators import validate_email
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from saveit.core import uploads
+from saveit.core.errors import Refusal
+
 FIELDS = ("last_name", "first_name", "email", "employee_id", "site", "job", "manager")
 REQUIRED = ("last_name", "first_name", "email")
 MAX_LENGTHS = {
@@ -71,24 +74,7 @@ HEADER_ALIASES = {
 MAX_COLUMNS = 1000  # columns further right are ignored: a far-away cell costs nothing
 HEADER_SEARCH_LINES = 20  # a title or an export date may sit above the column names
 MAX_ERRORS = 1000  # listed; more are only counted
-MAX_ZIP_ENTRIES = 2000
-MAX_ZIP_TOTAL = 200 * 1024 * 1024
-MAX_ZIP_RATIO = 100
-ZIP_RATIO_FLOOR = 1024 * 1024  # small XML parts compress very well without harm
-
-EXECUTABLE_MAGIC = (
-    b"MZ",  # Windows
-    b"\x7fELF",  # Linux
-    b"\xfe\xed\xfa\xce",  # Mach-O, both word sizes and byte orders
-    b"\xfe\xed\xfa\xcf",
-    b"\xce\xfa\xed\xfe",
-    b"\xcf\xfa\xed\xfe",
-    b"\xca\xfe\xba\xbe",  # Mach-O universal, Java class
-    b"#!",  # scripts
-    b"\x00asm",  # WebAssembly
-)
-OTHER_MAGIC = (b"%PDF-", b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"MSCF")
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc, and password-protected .xlsx
+OTHER_MAGIC = (b"%PDF-", *uploads.ARCHIVE_SIGNATURES)
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 DIGITS = "0123456789"
@@ -227,9 +213,11 @@ def _damaged() -> _Refused:
 def _refuse_known_non_tables(content: bytes) -> None:
     if not content.strip():
         raise _Refused(_("This file is empty."))
-    if content.startswith(EXECUTABLE_MAGIC):
-        raise _Refused(_("This file is a program or a script, not a document: it is refused."))
-    if content.startswith(OLE2_MAGIC):
+    try:
+        uploads.refuse_programs(content)
+    except Refusal as refusal:
+        raise _Refused(refusal.message) from refusal
+    if content.startswith(uploads.OLE2_SIGNATURE):  # an old .xls, or a protected .xlsx
         if "EncryptedPackage".encode("utf-16-le") in content:
             raise _Refused(
                 _(
@@ -237,12 +225,7 @@ def _refuse_known_non_tables(content: bytes) -> None:
                     "it, then send it again."
                 )
             )
-        raise _Refused(
-            _(
-                "This file uses an old Word or Excel format (.doc, .xls): open it, save it as "
-                ".docx or .xlsx, then send it again."
-            )
-        )
+        raise _Refused(uploads.legacy_office().message)
     if content.lstrip().startswith(OTHER_MAGIC):
         raise _wrong_type()
 
@@ -358,14 +341,11 @@ def _open_workbook(content: bytes) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as error:
         raise _damaged() from error
-    infos = archive.infolist()
-    bomb = len(infos) > MAX_ZIP_ENTRIES or sum(info.file_size for info in infos) > MAX_ZIP_TOTAL
-    for info in infos:
-        squeezed = info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1)
-        bomb = bomb or (squeezed and info.file_size > ZIP_RATIO_FLOOR)
-    if bomb:
+    try:
+        uploads.check_zip_entries(archive.infolist())
+    except Refusal as refusal:
         archive.close()
-        raise _Refused(_("This compressed file would expand to a suspicious size: it is refused."))
+        raise _Refused(refusal.message) from refusal
     if "xl/workbook.xml" not in archive.NameToInfo:
         archive.close()
         raise _wrong_type()

@@ -15,9 +15,10 @@ from django.utils.translation import override
 
 from saveit.accounts.models import Membership, Organization
 from saveit.audit.chain import record_event
-from saveit.audit.services import read_upload, store_generated_pdf
+from saveit.audit.services import store_generated_pdf
 from saveit.core import money
 from saveit.core.errors import Forbidden, Refusal
+from saveit.core.uploads import read_upload
 
 from .. import pdf_data, selectors
 from ..artefact_kinds import PROPOSAL, PURCHASE_ORDER
