@@ -6,8 +6,8 @@ import zipfile
 import pytest
 
 from saveit.core.errors import Refusal
-from saveit.documents.ingest import detect, ingest
 from saveit.core.uploads import check_zip_entries
+from saveit.documents.ingest import detect, ingest
 from saveit.testing import sample_files as samples
 
 LIMIT = 25 * 1024 * 1024
