@@ -11,31 +11,11 @@ from saveit.testing.factories import bearer, signed_in
 
 from .. import services
 from ..models import ModuleVersion
-from ..selectors import compared, proposal_keys
-from .conftest import procedure_version
+from ..selectors import compared
+from .conftest import new_module as _module
+from .conftest import submitted as _submitted
 
 NEW_TITLE = "Objet de la procédure révisée"
-
-
-def _module(engagement, by, title="Nettoyage des paillasses") -> ModuleVersion:
-    return services.create_module(
-        engagement=engagement,
-        by=by,
-        title=title,
-        source_version_ids=[procedure_version(engagement).pk],
-    )
-
-
-def _submitted(version, by) -> ModuleVersion:
-    if keys := proposal_keys(version):
-        services.accept_proposals(version=version, by=by, keys=keys)
-    data = services.VersionSettings(
-        title=version.title,
-        objectives=["Appliquer la procédure de nettoyage."],
-        items_per_attempt=min(3, version.items.count()),
-    )
-    services.update_settings(version=version, by=by, data=data)
-    return services.submit_version(version=version, by=by)
 
 
 def _retitled_draft(first, by) -> ModuleVersion:

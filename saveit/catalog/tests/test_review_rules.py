@@ -16,34 +16,12 @@ from saveit.testing.factories import bearer, signed_in
 
 from .. import services
 from ..models import AcceptanceRecord, ModuleVersion, ReviewComment
-from ..selectors import proposal_keys
-from .conftest import procedure_version, sign
+from .conftest import new_module as _draft
+from .conftest import ready as _ready
+from .conftest import sign
 
 pytestmark = pytest.mark.django_db
 Status = ModuleVersion.Status
-
-
-def _draft(engagement, by) -> ModuleVersion:
-    return services.create_module(
-        engagement=engagement,
-        by=by,
-        title="Nettoyage des paillasses",
-        source_version_ids=[procedure_version(engagement).pk],
-    )
-
-
-def _ready(version, by, **settings) -> ModuleVersion:
-    if keys := proposal_keys(version):
-        services.accept_proposals(version=version, by=by, keys=keys)
-    data = services.VersionSettings(
-        **{
-            "title": version.title,
-            "objectives": ["Appliquer la procédure de nettoyage."],
-            "items_per_attempt": min(3, version.items.count()),
-        }
-        | settings
-    )
-    return services.update_settings(version=version, by=by, data=data)
 
 
 def _submitted(engagement, by) -> ModuleVersion:

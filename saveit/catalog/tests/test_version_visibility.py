@@ -9,19 +9,8 @@ from django.urls import reverse
 from saveit.accounts.roles import Role, is_provider_staff
 from saveit.testing.factories import make_member, signed_in
 
-from .. import services
-from ..models import ModuleVersion
 from ..selectors import versions_visible_to
-from .conftest import procedure_version
-
-
-def _draft(engagement, by) -> ModuleVersion:
-    return services.create_module(
-        engagement=engagement,
-        by=by,
-        title="Nettoyage des paillasses",
-        source_version_ids=[procedure_version(engagement).pk],
-    )
+from .conftest import new_module as _draft
 
 
 def _linked_versions(page: str) -> set[int]:
