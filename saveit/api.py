@@ -24,7 +24,9 @@ api = NinjaAPI(
         "Authenticate with the browser session (CSRF token required for writes) or with a "
         "personal token: `Authorization: Bearer sit_…`. A token acts for one organisation "
         'with one role. Errors are JSON: `{"detail": "…", "code": "…"}`; validation '
-        "errors answer 422 with the list of invalid fields."
+        "errors answer 422 with the list of invalid fields. 403: your role, organisation or "
+        "ended access does not allow the operation; 409: it is allowed to you, but the state "
+        "of things refuses it now (a gate, a frozen version, a replay)."
     ),
     urls_namespace="api",
     auth=[TokenAuth(), MemberSessionAuth()],
