@@ -9,6 +9,7 @@ from saveit.accounts.api_auth import MemberSessionAuth, TokenAuth
 from saveit.audit.api_documents import router as documents_router
 from saveit.audit.api_trail import router as trail_router
 from saveit.catalog.api import router as modules_router
+from saveit.catalog.api_diff import router as module_diff_router
 from saveit.certificates.api import router as attestations_router
 from saveit.core.api_support import install_error_handlers
 from saveit.documents.api import router as sources_router
@@ -24,7 +25,9 @@ api = NinjaAPI(
         "Authenticate with the browser session (CSRF token required for writes) or with a "
         "personal token: `Authorization: Bearer sit_…`. A token acts for one organisation "
         'with one role. Errors are JSON: `{"detail": "…", "code": "…"}`; validation '
-        "errors answer 422 with the list of invalid fields."
+        "errors answer 422 with the list of invalid fields. 403: your role, organisation or "
+        "ended access does not allow the operation; 409: it is allowed to you, but the state "
+        "of things refuses it now (a gate, a frozen version, a replay)."
     ),
     urls_namespace="api",
     auth=[TokenAuth(), MemberSessionAuth()],
@@ -37,6 +40,7 @@ api.add_router("/engagements/", engagements_router)
 api.add_router("/engagements/", sources_router)
 api.add_router("/engagements/", closure_router)
 api.add_router("/", modules_router)
+api.add_router("/", module_diff_router)
 api.add_router("/", learning_router)
 api.add_router("/", attestations_router)
 api.add_router("/", reporting_router)

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from .roles import is_provider_staff
 from .second_factor import is_verified
 from .selectors import current_memberships
 
@@ -66,4 +67,4 @@ class StaffSecondFactorMiddleware:
 
 
 def needs_second_factor(request: HttpRequest) -> bool:
-    return any(m.is_provider_staff for m in getattr(request, "memberships", []))
+    return any(is_provider_staff(m) for m in getattr(request, "memberships", []))

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .roles import PROVIDER_ROLES, OrganizationKind, Role
+from .roles import OrganizationKind, Role
 from .validators import validate_siren, validate_vat_number
 
 
@@ -137,10 +137,6 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organization} · {self.get_role_display()}"
-
-    @property
-    def is_provider_staff(self) -> bool:
-        return self.role in PROVIDER_ROLES and self.organization.is_provider
 
     def is_current(self, now: Any = None) -> bool:
         now = now or timezone.now()

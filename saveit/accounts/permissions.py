@@ -7,8 +7,8 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from .models import ApiToken, Invitation, Membership, Organization
-from .roles import MEMBER_MANAGER_ROLES
-from .selectors import is_provider_admin, organizations_visible_to
+from .roles import MEMBER_MANAGER_ROLES, is_provider_admin
+from .selectors import organizations_visible_to
 
 
 def can_manage_members(member: Membership | None, organization: Organization) -> bool:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from .models import Membership
 
 
 class OrganizationKind(models.TextChoices):
@@ -60,6 +65,21 @@ SIGNER_ROLES: frozenset[str] = frozenset(
         Role.LEARNER,
     }
 )
+
+
+def is_provider_staff(member: Membership | None) -> bool:
+    """The one definition of provider staff: a current membership of the provider organisation
+    in one of its own roles (an auditor visiting the provider is not staff)."""
+    return (
+        member is not None
+        and member.role in PROVIDER_ROLES
+        and member.organization.is_provider
+        and member.is_current()
+    )
+
+
+def is_provider_admin(member: Membership | None) -> bool:
+    return is_provider_staff(member) and member is not None and member.role == Role.ADMIN
 
 
 def role_label(code: str) -> str:

@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .models import ApiToken, Invitation, Membership, Organization, User
-from .roles import OrganizationKind, Role
+from .roles import OrganizationKind, is_provider_admin
 
 
 def current_memberships(user: User) -> list[Membership]:
@@ -19,10 +19,6 @@ def current_memberships(user: User) -> list[Membership]:
         .select_related("organization", "user")
         .order_by("organization__kind", "organization__name", "role")
     )
-
-
-def is_provider_admin(member: Membership | None) -> bool:
-    return bool(member and member.role == Role.ADMIN and member.organization.is_provider)
 
 
 def organizations_visible_to(member: Membership | None) -> QuerySet[Organization]:

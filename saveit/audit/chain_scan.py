@@ -30,7 +30,7 @@ from typing import Any
 import orjson
 from django.utils.dateparse import parse_datetime
 
-from .canonical import GENESIS, payload_bytes
+from .canonical import GENESIS, HASHED_COLUMNS, payload_bytes
 
 MISSING = "missing or reordered event"
 PREVIOUS_MISMATCH = "previous hash does not match"
@@ -42,22 +42,7 @@ HEAD_MISSING = "the chain head row is missing"
 # What a scan reads of each event, in this order. organization_id is the scan's filter, so it
 # is not read back. "created_at" comes as stored text (SQLite) or as a datetime in UTC
 # (PostgreSQL); "origin" is the text context_digest is the SHA-256 of, NULL without a salt.
-SCAN_COLUMNS = (
-    "seq",
-    "prev_hash",
-    "created_at",
-    "actor_user_id",
-    "actor_membership_id",
-    "actor_role",
-    "action",
-    "object_type",
-    "object_id",
-    "before",
-    "after",
-    "context_digest",
-    "hash",
-    "origin",
-)
+SCAN_COLUMNS = (*(c for c in HASHED_COLUMNS if c != "organization_id"), "hash", "origin")
 
 
 def _origin(ip: str) -> str:

@@ -7,8 +7,12 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from saveit.accounts.models import Membership, Organization
-from saveit.accounts.roles import DOCUMENT_EDITOR_ROLES, DOCUMENT_READER_ROLES, SIGNER_ROLES
-from saveit.accounts.selectors import is_provider_admin
+from saveit.accounts.roles import (
+    DOCUMENT_EDITOR_ROLES,
+    DOCUMENT_READER_ROLES,
+    SIGNER_ROLES,
+    is_provider_admin,
+)
 
 from .models import Document
 from .services import signing_refusal

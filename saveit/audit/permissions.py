@@ -7,15 +7,15 @@ from django.shortcuts import get_object_or_404
 
 from saveit.accounts.models import Membership, Organization
 from saveit.accounts.permissions import access_organization
-from saveit.accounts.roles import AUDIT_READER_ROLES, Role
+from saveit.accounts.roles import AUDIT_READER_ROLES, Role, is_provider_staff
 
 # Provider roles that read every organisation's trail (quality audits span all clients).
 _PROVIDER_WIDE_READERS: frozenset[str] = frozenset({Role.ADMIN, Role.QUALITY_MANAGER})
 
 
 def reads_every_trail(member: Membership | None) -> bool:
-    return bool(
-        member and member.role in _PROVIDER_WIDE_READERS and member.organization.is_provider
+    return (
+        is_provider_staff(member) and member is not None and member.role in _PROVIDER_WIDE_READERS
     )
 
 

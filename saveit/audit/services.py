@@ -11,11 +11,9 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -25,10 +23,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from pypdf import PdfReader
 
 from saveit.accounts.models import Membership, Organization
-from saveit.accounts.roles import DOCUMENT_EDITOR_ROLES, ROLES_BY_KIND, SIGNER_ROLES
-from saveit.accounts.selectors import is_provider_admin
-from saveit.core.errors import Refusal
+from saveit.accounts.roles import (
+    DOCUMENT_EDITOR_ROLES,
+    ROLES_BY_KIND,
+    SIGNER_ROLES,
+    is_provider_admin,
+    is_provider_staff,
+)
+from saveit.core.errors import Forbidden, Refusal
 from saveit.core.request_context import current_origin
+from saveit.core.uploads import read_upload
 
 from .chain import record_event
 from .models import Document, Signature
@@ -93,11 +97,11 @@ def store_generated_pdf(
 
 def _check_may_upload(organization: Organization, by: Membership) -> None:
     if not by.is_current():
-        raise Refusal(_("Your access to this organisation has ended."), code="not_current")
+        raise Forbidden(_("Your access to this organisation has ended."), code="not_current")
     if is_provider_admin(by):
         return
     if by.organization_id != organization.pk or by.role not in DOCUMENT_EDITOR_ROLES:
-        raise Refusal(_("Your role does not allow adding documents here."), code="forbidden")
+        raise Forbidden(_("Your role does not allow adding documents here."))
 
 
 def _checked_signer_roles(organization: Organization, signer_roles: list[str]) -> list[str]:
@@ -112,28 +116,6 @@ def _checked_signer_roles(organization: Organization, signer_roles: list[str]) -
             code="signer_roles",
         )
     return roles
-
-
-def read_upload(uploaded_file: UploadedFile | tuple[bytes, str]) -> tuple[bytes, str]:
-    """The bytes and the original name, reading no more than the size limit allows."""
-    limit = settings.UPLOAD_MAX_BYTES
-    if isinstance(uploaded_file, tuple):
-        content, name = uploaded_file
-    else:
-        if uploaded_file.size is not None and uploaded_file.size > limit:
-            raise _too_big(limit)
-        uploaded_file.seek(0)
-        content, name = uploaded_file.read(limit + 1), uploaded_file.name or ""
-    if len(content) > limit:
-        raise _too_big(limit)
-    return content, os.path.basename(name.replace("\\", "/")).strip()[:255] or "document.pdf"
-
-
-def _too_big(limit: int) -> Refusal:
-    return Refusal(
-        _("The file is too large: %(mb)s MB at most.") % {"mb": round(limit / 1024 / 1024, 1)},
-        code="too_large",
-    )
 
 
 def check_pdf(content: bytes, name: str) -> CheckedFile:
@@ -260,20 +242,20 @@ def verify_document(document: Document) -> Verification:
 def signing_refusal(document: Document, member: Membership | None) -> Refusal | None:
     """Why this membership may not sign this document now, or None if it may."""
     if member is None or not member.is_current():
-        return Refusal(_("Your access to this organisation has ended."), code="not_current")
+        return Forbidden(_("Your access to this organisation has ended."), code="not_current")
     if member.organization_id != document.organization_id:
-        return Refusal(
+        return Forbidden(
             _("Only members of the document's organisation may sign it."), code="not_member"
         )
     if member.role not in document.signer_roles:
-        return Refusal(_("Your role is not asked to sign this document."), code="role_not_signer")
+        return Forbidden(_("Your role is not asked to sign this document."), code="role_not_signer")
     if Signature.objects.filter(document=document, membership=member).exists():
         return Refusal(_("You have already signed this document."), code="already_signed")
     return None
 
 
 def reauth_method_for(member: Membership) -> str:
-    return Signature.Method.TOTP if member.is_provider_staff else Signature.Method.PASSWORD
+    return Signature.Method.TOTP if is_provider_staff(member) else Signature.Method.PASSWORD
 
 
 def sign_document(

@@ -21,7 +21,7 @@ from django.utils import timezone
 from saveit.accounts.models import Organization
 from saveit.accounts.roles import role_label
 
-from .chain import canonical_json, format_time
+from .chain import HASHED_COLUMNS, canonical_json, format_time
 from .models import AuditEvent
 
 PAGE_SIZE = 50
@@ -132,26 +132,14 @@ def trail_page(events: QuerySet[AuditEvent], number: Any) -> Page:
 
 # --- exports ----------------------------------------------------------------------------------
 
-EXPORT_COLUMNS = (
-    "organization",
-    "seq",
-    "time_utc",
-    "actor_user_id",
-    "actor_membership_id",
-    "actor_role",
-    "action",
-    "object_type",
-    "object_id",
-    "before",
-    "after",
-    "ip",
-    "user_agent",
-    "context_digest",
-    "prev_hash",
-    "hash",
-)
-# The stored columns behind EXPORT_COLUMNS ("organization" and "time_utc" are derived).
-_EXPORT_FIELDS = ("seq", "created_at", *EXPORT_COLUMNS[3:])
+# An export holds every column a hash is computed from (HASHED_COLUMNS, the one list), so each
+# row can be checked on its own; then the origin in the clear and the stored hash. Two are shown
+# another way: the organisation by its slug, the time as UTC text.
+_SHOWN_AS = {"organization_id": "organization", "created_at": "time_utc"}
+_STORED = (*HASHED_COLUMNS, "ip", "user_agent", "hash")
+EXPORT_COLUMNS = tuple(_SHOWN_AS.get(column, column) for column in _STORED)
+# The stored columns an export reads (the organisation is the export's own).
+_EXPORT_FIELDS = tuple(column for column in _STORED if column != "organization_id")
 
 
 def export_records(organization: Organization, events: QuerySet[AuditEvent]) -> Iterator[dict]:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from saveit.accounts.models import Membership
 from saveit.accounts.permissions import acting_member
-from saveit.accounts.roles import role_label
+from saveit.accounts.roles import is_provider_staff, role_label
 from saveit.core.errors import Refusal
 
 from . import services
@@ -66,7 +66,7 @@ def _upload(form: UploadForm, member: Membership) -> Document | None:
         )
     except Refusal as refusal:
         form.add_error(
-            "file" if refusal.code in ("bad_file", "too_large", "encrypted") else None,
+            "file" if refusal.code in ("bad_file", "too_big", "encrypted") else None,
             refusal.message,
         )
         return None
@@ -77,7 +77,7 @@ def _detail_context(
 ) -> dict[str, Any]:
     may_sign = can_sign_document(member, document)
     if may_sign and sign_form is None:
-        sign_form = SignForm(with_totp=member.is_provider_staff)
+        sign_form = SignForm(with_totp=is_provider_staff(member))
     verification = services.verify_document(document)
     return {
         "document": document,
@@ -125,7 +125,8 @@ def document_file(request: HttpRequest, document_id: int) -> FileResponse:
 def document_sign(request: HttpRequest, document_id: int) -> HttpResponse:
     member = acting_member(request)
     document = access_document(member, document_id)
-    form = SignForm(request.POST, with_totp=member.is_provider_staff)
+    form = SignForm(request.POST, with_totp=is_provider_staff(member))
+    status = 400  # the form is not filled in as it must be
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -138,6 +139,7 @@ def document_sign(request: HttpRequest, document_id: int) -> HttpResponse:
             )
         except Refusal as refusal:
             form.add_error(None, refusal.message)
+            status = refusal.status  # 403 for this member, 409 for the state of things
         else:
             messages.success(request, _("Your signature is recorded."))
             return redirect("audit:document_detail", document.pk)
@@ -148,5 +150,4 @@ def document_sign(request: HttpRequest, document_id: int) -> HttpResponse:
             " ".join(str(e) for e in form.non_field_errors())
             or _("You cannot sign this document."),
         )
-    status = 409 if form.non_field_errors() else 400
     return render(request, "audit/document_detail.html", context, status=status)

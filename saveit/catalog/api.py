@@ -180,18 +180,14 @@ def _detail(v: ModuleVersion) -> dict[str, Any]:
 def list_modules(request: HttpRequest, engagement_id: int):  # type: ignore[no-untyped-def]
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id)
-    staff = member is not None and member.is_provider_staff
+    visible = selectors.versions_visible_to(member).select_related("module")
     return [
         {
             "id": m.pk,
             "code": m.code,
             "title": m.title,
             "in_scope": m.in_scope,
-            "versions": [
-                _version(v)
-                for v in m.versions.select_related("module").order_by("major", "minor")
-                if staff or v.status != ModuleVersion.Status.DRAFT
-            ],
+            "versions": [_version(v) for v in visible.filter(module=m).order_by("major", "minor")],
         }
         for m in selectors.modules_of(engagement)
     ]

@@ -5,19 +5,17 @@ from __future__ import annotations
 from django.http import Http404
 
 from saveit.accounts.models import Membership
-from saveit.accounts.roles import MODULE_DESIGNER_ROLES
+from saveit.accounts.roles import MODULE_DESIGNER_ROLES, is_provider_staff
 from saveit.engagements.models import Engagement
-from saveit.engagements.permissions import (
-    engagements_visible_to,
-    is_client_owner_of,
-    is_provider_staff,
-)
+from saveit.engagements.permissions import engagements_visible_to, is_client_owner_of
 
 from .models import Module, ModuleVersion
+from .selectors import versions_visible_to
 
 
-def can_design(member: Membership | None, engagement: Engagement | None = None) -> bool:
-    """Provider designers, project managers and administrators build modules."""
+def can_design(member: Membership | None) -> bool:
+    """Provider designers, project managers and administrators build modules (of any
+    engagement: the provider's staff follow them all)."""
     return is_provider_staff(member) and member is not None and member.role in MODULE_DESIGNER_ROLES
 
 
@@ -39,15 +37,8 @@ def access_module(member: Membership | None, module_id: int) -> Module:
 
 
 def access_version(member: Membership | None, version_id: int) -> ModuleVersion:
-    engagements = engagements_visible_to(member)
-    version = (
-        ModuleVersion.objects.select_related("module__engagement__client")
-        .filter(pk=version_id, module__engagement__in=engagements)
-        .first()
-    )
+    """A version the member may see (selectors.versions_visible_to), else 404."""
+    version = versions_visible_to(member).filter(pk=version_id).first()
     if version is None:
-        raise Http404
-    # A draft is the designer's working copy: the client sees versions once submitted.
-    if version.status == ModuleVersion.Status.DRAFT and not is_provider_staff(member):
         raise Http404
     return version

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from saveit.accounts.models import Membership
+from saveit.accounts.roles import is_provider_staff
 from saveit.documents.ingest.outline import Outline
 from saveit.engagements.models import Engagement
+from saveit.engagements.permissions import engagements_visible_to
 
 from .anchors import section_key
+from .diff import VersionDiff, diff_versions
 from .models import AcceptanceRecord, Block, Module, ModuleVersion
+from .snapshot import snapshot_of
 
 Status = ModuleVersion.Status
 
@@ -19,6 +24,18 @@ def modules_of(engagement: Engagement) -> QuerySet[Module]:
 
 def in_scope_modules(engagement: Engagement) -> QuerySet[Module]:
     return modules_of(engagement).filter(in_scope=True)
+
+
+def versions_visible_to(member: Membership | None) -> QuerySet[ModuleVersion]:
+    """The one rule of which module versions a member may see, for every list and every page.
+
+    Those of the engagements the member sees; a draft is the designer's working copy, seen by
+    the provider's staff only (the client sees a version once it is submitted).
+    """
+    versions = ModuleVersion.objects.filter(module__engagement__in=engagements_visible_to(member))
+    if not is_provider_staff(member):
+        versions = versions.exclude(status=Status.DRAFT)
+    return versions.select_related("module__engagement__client")
 
 
 def latest_submitted(module: Module) -> ModuleVersion | None:
@@ -94,6 +111,17 @@ def used_anchors(version: ModuleVersion) -> dict[int, list[str]]:
         if pk in used:
             used[pk].update(a for a in anchors if a)
     return {pk: [a for a in order[pk] if a in anchors] for pk, anchors in used.items()}
+
+
+def compared(
+    version: ModuleVersion, other: ModuleVersion
+) -> tuple[ModuleVersion, ModuleVersion, VersionDiff]:
+    """The older and the newer of two versions of one module, and what changed from one to the
+    other: the comparison page and the API show this same diff."""
+    if other.module_id != version.module_id:
+        raise ValueError("two versions of one module are compared")
+    old, new = sorted((version, other), key=lambda v: (v.major, v.minor))
+    return old, new, diff_versions(snapshot_of(old), snapshot_of(new))
 
 
 def current_acceptance_record(engagement: Engagement) -> AcceptanceRecord | None:

@@ -33,7 +33,7 @@ def _source_choices(engagement) -> list[tuple[int, str]]:  # type: ignore[no-unt
 def module_list(request: HttpRequest, engagement_id: int) -> HttpResponse:
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id)
-    designer = can_design(member, engagement)
+    designer = can_design(member)
     form = ModuleCreateForm(request.POST or None, sources=_source_choices(engagement))
     if request.method == "POST":
         if not designer:
@@ -53,10 +53,11 @@ def module_list(request: HttpRequest, engagement_id: int) -> HttpResponse:
                 messages.success(request, _("The module is created: review what was proposed."))
                 return redirect("catalog:version", version.pk)
     record = selectors.current_acceptance_record(engagement)
+    visible = selectors.versions_visible_to(member)
     rows = [
         {
             "module": module,
-            "versions": list(module.versions.order_by("-major", "-minor")),
+            "versions": list(visible.filter(module=module).order_by("-major", "-minor")),
             "in_review": version,
         }
         for module, version in selectors.scope_versions(engagement).items()
@@ -69,7 +70,7 @@ def module_list(request: HttpRequest, engagement_id: int) -> HttpResponse:
             "rows": rows,
             "form": form,
             "can_design": designer,
-            "can_manage": can_manage_engagement(member, engagement),
+            "can_manage": can_manage_engagement(member),
             "is_owner": can_review(member, engagement),
             "record": record,
             "record_state": state_of(record),
@@ -77,7 +78,7 @@ def module_list(request: HttpRequest, engagement_id: int) -> HttpResponse:
             "record_final": state_of(record) == State.SIGNED
             and selectors.record_lists_scope(engagement, record),
             "record_signature": owner_signature(record) if record and record.document_id else None,
-            "outdated": selectors.outdated_versions(engagement),
+            "outdated": selectors.outdated_versions(engagement).filter(pk__in=visible.values("pk")),
         },
     )
 

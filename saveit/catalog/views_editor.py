@@ -26,7 +26,7 @@ from .services.modules import SETTINGS_FIELDS
 def _designer_version(request: HttpRequest, version_id: int) -> tuple[Any, ModuleVersion]:
     member = acting_member(request)
     version = access_version(member, version_id)
-    if not can_design(member, version.module.engagement):
+    if not can_design(member):
         raise Http404
     return member, version
 
@@ -52,7 +52,7 @@ def version_detail(request: HttpRequest, version_id: int) -> HttpResponse:
     member = acting_member(request)
     version = access_version(member, version_id)
     engagement = version.module.engagement
-    designer = can_design(member, engagement)
+    designer = can_design(member)
     editable = designer and version.status == ModuleVersion.Status.DRAFT
     sections = selectors.source_sections(version)
     lessons = list(version.lessons.prefetch_related("blocks"))
@@ -68,7 +68,9 @@ def version_detail(request: HttpRequest, version_id: int) -> HttpResponse:
         "reviewer": can_review(member, engagement),
         "sections": dict(sections),
         "links": version.source_links.select_related("document_version__source"),
-        "others": version.module.versions.exclude(pk=version.pk).exclude(status="draft"),
+        "others": selectors.versions_visible_to(member)
+        .filter(module=version.module)
+        .exclude(pk=version.pk),
         "unreviewed": selectors.proposal_keys(version),
         "comments": version.comments.select_related("author__user"),
     }

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from saveit.accounts.permissions import acting_member
 from saveit.core.actions import act
 
-from . import services
+from . import selectors, services
 from .forms import ChangesForm, CommentForm
 from .models import Block, ModuleVersion
 from .permissions import access_version, can_review
@@ -102,10 +102,7 @@ def version_diff(request: HttpRequest, version_id: int, other_id: int) -> HttpRe
     other = access_version(member, other_id)
     if other.module_id != version.module_id:
         raise Http404
-    from .diff import diff_versions
-
-    old, new = sorted((version, other), key=lambda v: (v.major, v.minor))
-    diff = diff_versions(snapshot_of(old), snapshot_of(new))
+    old, new, diff = selectors.compared(version, other)
     return render(
         request,
         "catalog/version_diff.html",

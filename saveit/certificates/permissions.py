@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from saveit.accounts.models import Membership
-from saveit.accounts.roles import Role
+from saveit.accounts.roles import Role, is_provider_staff
 from saveit.engagements.models import Engagement
-from saveit.engagements.permissions import access_engagement, is_provider_staff
+from saveit.engagements.permissions import access_engagement
 
 from .models import Attestation
 

@@ -19,7 +19,7 @@ from saveit.accounts.selectors import provider_organization as provider
 from saveit.audit.chain import record_event
 from saveit.catalog.snapshot import snapshot_of
 from saveit.core.dates import paris_date
-from saveit.core.errors import Refusal
+from saveit.core.errors import Forbidden, Refusal
 from saveit.core.numbering import next_number
 
 from .credential import build_credential, sign_credential
@@ -125,8 +125,7 @@ def issue_attestation(*, assignment, attempt) -> Attestation:  # type: ignore[no
 
 
 def can_revoke(member: Membership | None) -> bool:
-    from saveit.accounts.roles import Role
-    from saveit.engagements.permissions import is_provider_staff
+    from saveit.accounts.roles import Role, is_provider_staff
 
     return is_provider_staff(member) and member is not None and member.role in (
         Role.ADMIN, Role.PROJECT_MANAGER, Role.QUALITY_MANAGER
@@ -136,9 +135,8 @@ def can_revoke(member: Membership | None) -> bool:
 @transaction.atomic
 def revoke_attestation(*, attestation: Attestation, reason: str, by: Membership) -> Attestation:
     if not by.is_current() or not can_revoke(by):
-        raise Refusal(
-            _("Only the provider's administrators, project and quality managers can revoke."),
-            code="forbidden",
+        raise Forbidden(
+            _("Only the provider's administrators, project and quality managers can revoke.")
         )
     attestation = Attestation.objects.select_for_update().get(pk=attestation.pk)
     reason = reason.strip()

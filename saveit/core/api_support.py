@@ -64,7 +64,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Refusal)
     def refused(request: HttpRequest, exc: Refusal) -> HttpResponse:
         body: dict[str, object] = {"detail": exc.message, "code": exc.code, **exc.details()}
-        return api.create_response(request, body, status=409)
+        return api.create_response(request, body, status=exc.status)
 
     @api.exception_handler(ValidationError)
     def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from saveit.accounts.models import Membership
 from saveit.audit.chain import record_event
-from saveit.audit.services import read_upload
-from saveit.core.errors import Refusal
+from saveit.core.errors import Forbidden, Refusal
 from saveit.core.hooks import Hook
+from saveit.core.uploads import read_upload
 from saveit.engagements.models import Engagement
 from saveit.engagements.permissions import can_add_sources
 from saveit.engagements.services.common import lock, require_open
@@ -55,7 +55,7 @@ def _check_input(
     engagement: Engagement, by: Membership, data: VersionInput
 ) -> SourceDocument | None:
     if not by.is_current() or not can_add_sources(by, engagement):
-        raise Refusal(_("Your role does not allow adding documents here."), code="forbidden")
+        raise Forbidden(_("Your role does not allow adding documents here."))
     require_open(engagement)
     if data.status not in (DocumentVersion.Status.IN_FORCE, DocumentVersion.Status.DRAFT):
         raise Refusal(_("A new version is either a draft or in force."), code="status")
@@ -168,7 +168,7 @@ def put_in_force(*, version: DocumentVersion, by: Membership) -> DocumentVersion
     """A draft version becomes the procedure's version in force; the previous one is superseded."""
     engagement = lock(version.source.engagement)
     if not by.is_current() or not can_add_sources(by, engagement):
-        raise Refusal(_("Your role does not allow changing documents here."), code="forbidden")
+        raise Forbidden(_("Your role does not allow changing documents here."))
     require_open(engagement)
     version = DocumentVersion.objects.select_related("source").get(pk=version.pk)
     if version.status != DocumentVersion.Status.DRAFT:

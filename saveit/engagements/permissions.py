@@ -10,22 +10,13 @@ from saveit.accounts.models import Membership, Organization
 from saveit.accounts.roles import (
     ENGAGEMENT_CLIENT_READER_ROLES,
     ENGAGEMENT_MANAGER_ROLES,
-    PROVIDER_ROLES,
     SOURCE_UPLOADER_ROLES,
     OrganizationKind,
     Role,
+    is_provider_staff,
 )
 
 from .models import Engagement
-
-
-def is_provider_staff(member: Membership | None) -> bool:
-    return (
-        member is not None
-        and member.is_current()
-        and member.organization.is_provider
-        and member.role in PROVIDER_ROLES
-    )
 
 
 def can_list_engagements(member: Membership | None) -> bool:
@@ -45,8 +36,9 @@ def engagements_visible_to(member: Membership | None) -> QuerySet[Engagement]:
     return queryset.none()
 
 
-def can_manage_engagement(member: Membership | None, engagement: Engagement | None = None) -> bool:
-    """Provider admins and project managers drive engagements (create, edit, advance)."""
+def can_manage_engagement(member: Membership | None) -> bool:
+    """Provider admins and project managers drive engagements (create, edit, advance), every
+    one of them: the rule depends on the member only."""
     return (
         is_provider_staff(member)
         and member is not None
@@ -78,7 +70,7 @@ def access_engagement(
     engagement = engagements_visible_to(member).filter(pk=engagement_id).first()
     if engagement is None:
         raise Http404
-    if manage and not can_manage_engagement(member, engagement):
+    if manage and not can_manage_engagement(member):
         raise PermissionDenied
     return engagement
 

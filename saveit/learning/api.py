@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 from saveit.accounts.permissions import acting_member
 from saveit.catalog.models import ModuleVersion
 from saveit.core.api_support import COMMON_ERRORS, ErrorOut
+from saveit.core.uploads import read_upload
 from saveit.engagements.permissions import access_engagement
 
 from . import selectors
@@ -246,8 +247,9 @@ def upload_import(request: HttpRequest, population_id: int, file: File[UploadedF
     """A CSV or XLSX file of learners: checked in full, kept for the commit (nothing imported)."""
     member = acting_member(request)
     population = access_population(member, population_id)
+    content, name = read_upload(file, default_name="import")
     batch = populations.preview_import(
-        population=population, content=file.read(), filename=file.name or "import", by=member
+        population=population, content=content, filename=name, by=member
     )
     return 201, _import(batch)
 

@@ -9,20 +9,19 @@ from __future__ import annotations
 
 import csv
 import io
-import posixpath
 import re
 import unicodedata
-import zipfile
-import zlib
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
-from xml.parsers import expat
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from saveit.core import uploads, xlsx
+from saveit.core.errors import Refusal
 
 FIELDS = ("last_name", "first_name", "email", "employee_id", "site", "job", "manager")
 REQUIRED = ("last_name", "first_name", "email")
@@ -71,27 +70,9 @@ HEADER_ALIASES = {
 MAX_COLUMNS = 1000  # columns further right are ignored: a far-away cell costs nothing
 HEADER_SEARCH_LINES = 20  # a title or an export date may sit above the column names
 MAX_ERRORS = 1000  # listed; more are only counted
-MAX_ZIP_ENTRIES = 2000
-MAX_ZIP_TOTAL = 200 * 1024 * 1024
-MAX_ZIP_RATIO = 100
-ZIP_RATIO_FLOOR = 1024 * 1024  # small XML parts compress very well without harm
-
-EXECUTABLE_MAGIC = (
-    b"MZ",  # Windows
-    b"\x7fELF",  # Linux
-    b"\xfe\xed\xfa\xce",  # Mach-O, both word sizes and byte orders
-    b"\xfe\xed\xfa\xcf",
-    b"\xce\xfa\xed\xfe",
-    b"\xcf\xfa\xed\xfe",
-    b"\xca\xfe\xba\xbe",  # Mach-O universal, Java class
-    b"#!",  # scripts
-    b"\x00asm",  # WebAssembly
-)
-OTHER_MAGIC = (b"%PDF-", b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"MSCF")
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc, and password-protected .xlsx
+OTHER_MAGIC = (b"%PDF-", *uploads.ARCHIVE_SIGNATURES)
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-DIGITS = "0123456789"
 DELIMITERS = ";,\t"  # French Excel writes ";" first, so it wins ties
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")  # \t \n \v \f \r are fine in text
@@ -119,7 +100,7 @@ _USUAL_EMAIL = re.compile(
 )
 
 
-Numbered = tuple[int, Sequence[str]]  # a line number and the cells of that line
+Numbered = xlsx.Numbered  # a line number and the cells of that line
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,9 +208,11 @@ def _damaged() -> _Refused:
 def _refuse_known_non_tables(content: bytes) -> None:
     if not content.strip():
         raise _Refused(_("This file is empty."))
-    if content.startswith(EXECUTABLE_MAGIC):
-        raise _Refused(_("This file is a program or a script, not a document: it is refused."))
-    if content.startswith(OLE2_MAGIC):
+    try:
+        uploads.refuse_programs(content)
+    except Refusal as refusal:
+        raise _Refused(refusal.message) from refusal
+    if content.startswith(uploads.OLE2_SIGNATURE):  # an old .xls, or a protected .xlsx
         if "EncryptedPackage".encode("utf-16-le") in content:
             raise _Refused(
                 _(
@@ -237,12 +220,7 @@ def _refuse_known_non_tables(content: bytes) -> None:
                     "it, then send it again."
                 )
             )
-        raise _Refused(
-            _(
-                "This file uses an old Word or Excel format (.doc, .xls): open it, save it as "
-                ".docx or .xlsx, then send it again."
-            )
-        )
+        raise _Refused(uploads.legacy_office().message)
     if content.lstrip().startswith(OTHER_MAGIC):
         raise _wrong_type()
 
@@ -308,23 +286,6 @@ def _delimiter(text: str) -> str:
 
 
 # --- XLSX -------------------------------------------------------------------------------------
-# openpyxl's read-only mode needs 10 to 15 s for 100 000 rows on the reference machine (it
-# parses through defusedxml's pure-Python expat front end when defusedxml is installed, and
-# still 7 to 9 s without it), far beyond the budget. A list of people needs three parts of
-# the workbook, read here with expat directly, refusing any DTD as defusedxml does.
-
-_READ_ERRORS = (
-    expat.ExpatError,
-    zipfile.BadZipFile,
-    zlib.error,
-    KeyError,  # a part named by the workbook is missing
-    IndexError,  # a shared string that does not exist
-    ValueError,  # a row or string number that is not a number
-    EOFError,
-    OSError,
-    RuntimeError,  # an encrypted zip entry
-    NotImplementedError,  # an unknown compression method
-)
 
 
 def _parse_xlsx(content: bytes, *, max_rows: int, max_errors: int) -> ParsedFile:
@@ -338,242 +299,18 @@ def _parse_xlsx(content: bytes, *, max_rows: int, max_errors: int) -> ParsedFile
 
 def _xlsx_lines(content: bytes) -> Generator[Numbered]:
     """The first sheet's rows as text, with their row numbers; blank rows may be left out."""
-    archive = _open_workbook(content)
+    rows = xlsx.sheet_rows(content, max_columns=MAX_COLUMNS, first_only=True)
     try:
-        sheet, strings, namespace = _first_sheet(archive)
-        shared = _shared_strings(archive, strings, namespace) if strings else []
-        yield from _sheet_lines(archive, sheet, shared, namespace)
-    except _READ_ERRORS as error:
+        for _sheet, line, cells in rows:
+            yield line, cells
+    except xlsx.NotAWorkbook as error:
+        raise _wrong_type() from error
+    except xlsx.DamagedWorkbook as error:
         raise _damaged() from error
+    except Refusal as refusal:  # the upload checks: a zip bomb
+        raise _Refused(refusal.message) from refusal
     finally:
-        archive.close()
-
-
-def _open_workbook(content: bytes) -> zipfile.ZipFile:
-    """An Excel workbook's archive, refusing other zips (Word, OpenDocument…) and zip bombs.
-
-    Sizes are checked as declared: zipfile never inflates an entry beyond its declared size.
-    """
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as error:
-        raise _damaged() from error
-    infos = archive.infolist()
-    bomb = len(infos) > MAX_ZIP_ENTRIES or sum(info.file_size for info in infos) > MAX_ZIP_TOTAL
-    for info in infos:
-        squeezed = info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1)
-        bomb = bomb or (squeezed and info.file_size > ZIP_RATIO_FLOOR)
-    if bomb:
-        archive.close()
-        raise _Refused(_("This compressed file would expand to a suspicious size: it is refused."))
-    if "xl/workbook.xml" not in archive.NameToInfo:
-        archive.close()
-        raise _wrong_type()
-    return archive
-
-
-def _first_sheet(archive: zipfile.ZipFile) -> tuple[str, str | None, str]:
-    """The first sheet's part, the shared strings' part if any, and the spreadsheet namespace."""
-    workbook = _elements(archive.read("xl/workbook.xml"))
-    namespace = workbook[0][0].rpartition(" ")[0]  # transitional or strict OOXML
-    sheet_ids = [
-        value
-        for name, attributes in workbook
-        if name == f"{namespace} sheet"
-        for key, value in attributes.items()
-        if key.endswith(" id")  # r:id, whichever relationships namespace
-    ]
-    if not sheet_ids:
-        raise _Refused(_("This file is empty."))
-    relationships = {
-        attributes.get("Id"): attributes
-        for name, attributes in _elements(archive.read("xl/_rels/workbook.xml.rels"))
-        if name.endswith(" Relationship")
-    }
-    strings = next(
-        (
-            _part_path(target["Target"])
-            for target in relationships.values()
-            if target.get("Type", "").endswith("/sharedStrings")
-        ),
-        None,
-    )
-    return _part_path(relationships[sheet_ids[0]]["Target"]), strings, namespace
-
-
-def _part_path(target: str) -> str:
-    return posixpath.normpath(target[1:] if target.startswith("/") else f"xl/{target}")
-
-
-def _elements(xml: bytes) -> list[tuple[str, dict[str, str]]]:
-    """Every element of a small part, in document order: (namespace + " " + name, attributes)."""
-    found: list[tuple[str, dict[str, str]]] = []
-    parser = _safe_parser()
-    parser.StartElementHandler = lambda name, attributes: found.append((name, attributes))
-    parser.Parse(xml, True)
-    if not found:
-        raise expat.ExpatError("no element")
-    return found
-
-
-def _safe_parser() -> expat.XMLParserType:
-    """Office parts never carry a DTD: refusing one rules out entity tricks (billion laughs,
-    external entities), which is all defusedxml does for expat."""
-    parser = expat.ParserCreate(namespace_separator=" ")
-    parser.buffer_text = True
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    parser.StartDoctypeDeclHandler = _refuse_dtd
-    parser.EntityDeclHandler = _refuse_dtd
-    return parser
-
-
-def _refuse_dtd(*_args: object) -> None:
-    raise _damaged()
-
-
-def _parse_part(
-    archive: zipfile.ZipFile,
-    path: str,
-    start: Callable[[str, dict[str, str]], None],
-    end: Callable[[str], None],
-    text: Callable[[str], None],
-) -> Iterator[None]:
-    """Stream one part through expat, pausing after each chunk so the caller can hand on rows."""
-    parser = _safe_parser()
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = text
-    with archive.open(path) as stream:
-        while chunk := stream.read(1 << 16):
-            parser.Parse(chunk, False)
-            yield
-    parser.Parse(b"", True)
-    yield
-
-
-def _shared_strings(archive: zipfile.ZipFile, path: str, namespace: str) -> list[str]:
-    strings: list[str] = []
-    parts: list[str] = []
-    item, run_text, phonetic = f"{namespace} si", f"{namespace} t", f"{namespace} rPh"
-    capturing = in_phonetic = False
-
-    def start(name: str, _attributes: dict[str, str]) -> None:
-        nonlocal capturing, in_phonetic
-        if name == run_text:
-            capturing = not in_phonetic  # the phonetic reading of Japanese names is not text
-        elif name == item:
-            parts.clear()
-        elif name == phonetic:
-            in_phonetic = True
-
-    def end(name: str) -> None:
-        nonlocal capturing, in_phonetic
-        if name == run_text:
-            capturing = False
-        elif name == item:
-            strings.append("".join(parts))
-        elif name == phonetic:
-            in_phonetic = False
-
-    def text(data: str) -> None:
-        if capturing:
-            parts.append(data)
-
-    for _chunk in _parse_part(archive, path, start, end, text):
-        pass
-    return strings
-
-
-def _sheet_lines(  # one closure per expat event kind: this runs for every cell of the file
-    archive: zipfile.ZipFile, path: str, shared: list[str], namespace: str
-) -> Iterator[Numbered]:
-    done: list[Numbered] = []
-    cells: list[str] = []
-    parts: list[str] = []
-    row, cell, value, run_text, phonetic = (
-        f"{namespace} {name}" for name in ("row", "c", "v", "t", "rPh")
-    )
-    line = column = 0
-    columns = _COLUMNS
-    kind: str | None = None
-    capturing = in_phonetic = False
-
-    def start(name: str, attributes: dict[str, str]) -> None:
-        nonlocal line, column, kind, cells, capturing, in_phonetic
-        if name == cell:
-            reference = attributes.get("r")
-            if reference is None:
-                column = len(cells)
-            elif (column := columns.get(reference.rstrip(DIGITS), -1)) < 0:
-                column = _column_index(reference)
-            kind = attributes.get("t")
-            parts.clear()
-        elif name == value:
-            capturing = True
-        elif name == run_text:
-            capturing = not in_phonetic
-        elif name == row:
-            number = attributes.get("r")
-            line = int(number) if number else line + 1
-            cells = []
-        elif name == phonetic:
-            in_phonetic = True
-
-    def end(name: str) -> None:
-        nonlocal capturing, in_phonetic
-        capturing = False  # text is only ever read straight inside <v> or <t>: no children
-        if name == cell:
-            if column < MAX_COLUMNS:
-                content = "".join(parts)
-                if kind == "s":
-                    content = shared[int(content)]
-                elif kind is None or kind == "n":
-                    content = _number_text(content)
-                if column > len(cells):
-                    cells.extend([""] * (column - len(cells)))
-                if column == len(cells):
-                    cells.append(content)
-                else:
-                    cells[column] = content
-        elif name == row:
-            done.append((line, cells))
-        elif name == phonetic:
-            in_phonetic = False
-
-    def text(data: str) -> None:
-        if capturing:
-            parts.append(data)
-
-    for _chunk in _parse_part(archive, path, start, end, text):
-        yield from done
-        done.clear()
-
-
-def _column_index(reference: str) -> int:
-    """0 for "A12", 27 for "AB3"."""
-    letters = reference.rstrip(DIGITS)
-    index = _COLUMNS.get(letters)
-    if index is None:
-        if not (0 < len(letters) <= 3 and letters.isascii() and letters.isupper()):
-            raise ValueError(f"not a cell reference: {reference[:20]!r}")
-        index = -1
-        for letter in letters:
-            index = (index + 1) * 26 + ord(letter) - ord("A")
-        _COLUMNS[letters] = index
-    return index
-
-
-_COLUMNS: dict[str, int] = {}  # at most 18 278 entries: every one to three letter name
-
-
-def _number_text(text: str) -> str:
-    """Excel stores every number as a float: an employee id typed 1234 comes back "1234"."""
-    if text.isdigit() or not text:
-        return text
-    number = float(text)
-    if number.is_integer() and abs(number) < 1e15:
-        return str(int(number))
-    return str(number)
+        rows.close()
 
 
 # --- header -----------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from .models import (
 
 def can_deploy(member: Membership | None, engagement: Engagement) -> bool:
     """The client's content owner designates populations; the provider's PM may do it for them."""
-    return is_client_owner_of(member, engagement) or can_manage_engagement(member, engagement)
+    return is_client_owner_of(member, engagement) or can_manage_engagement(member)
 
 
 def access_population(member: Membership | None, population_id: int) -> Population:
@@ -51,6 +51,9 @@ def access_import(member: Membership | None, import_id: int) -> PopulationImport
 
 
 def access_learner(member: Membership | None, population: Population, learner_id: int) -> Learner:
+    """A learner of the population, which the member must see (same 404 otherwise)."""
+    if not engagements_visible_to(member).filter(pk=population.engagement_id).exists():
+        raise Http404
     learner = population.learners.filter(pk=learner_id).first()
     if learner is None:
         raise Http404
@@ -100,7 +103,12 @@ def access_own_assignment(member: Membership | None, assignment_id: int) -> Assi
 
 
 def access_own_attempt(member: Membership | None, assignment: Assignment, number: int) -> Attempt:
-    attempt = assignment.attempts.filter(number=number).first()
+    """An attempt of the member's own assignment (same 404 for anyone else's)."""
+    if member is None:
+        raise Http404
+    attempt = assignment.attempts.filter(
+        number=number, assignment__learner__user_id=member.user_id
+    ).first()
     if attempt is None:
         raise Http404
     return attempt

@@ -15,6 +15,7 @@ from saveit.accounts.permissions import acting_member
 from saveit.catalog.selectors import assignable_versions
 from saveit.core.actions import act
 from saveit.core.errors import Refusal
+from saveit.core.uploads import read_upload
 from saveit.engagements.permissions import access_engagement
 
 from . import selectors
@@ -191,10 +192,10 @@ def import_upload(request: HttpRequest, population_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a CSV or XLSX file."))
         return redirect("learning:population", population.pk)
-    upload = form.cleaned_data["file"]
     try:
+        content, name = read_upload(form.cleaned_data["file"], default_name="import")
         batch = populations.preview_import(
-            population=population, content=upload.read(), filename=upload.name, by=member
+            population=population, content=content, filename=name, by=member
         )
     except Refusal as refusal:
         messages.error(request, refusal.message)

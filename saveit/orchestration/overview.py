@@ -140,7 +140,7 @@ def overview(engagement: Engagement, member: Membership) -> Overview:
         proforma=proforma,
         proforma_intact=proforma is None or proforma_is_intact(proforma),
         phases=_phases(engagement.phase),
-        can_manage=can_manage_engagement(member, engagement),
+        can_manage=can_manage_engagement(member),
         can_add_sources=can_add_sources(member, engagement),
         is_client_owner=is_client_owner_of(member, engagement),
         modules=_modules(engagement),

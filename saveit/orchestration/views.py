@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saveit.accounts.permissions import acting_member
+from saveit.accounts.roles import is_provider_staff
 from saveit.core.errors import Refusal
 from saveit.engagements import selectors
 from saveit.engagements.forms import ContractTermsForm, EngagementForm, ReopenForm
@@ -21,7 +22,6 @@ from saveit.engagements.permissions import (
     can_manage_engagement,
     clients_open_to,
     engagements_visible_to,
-    is_provider_staff,
 )
 from saveit.engagements.services import create_engagement, update_contract_terms
 from saveit.engagements.services.commercial import TERMS_FIELDS

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saveit.accounts.permissions import acting_member
+from saveit.accounts.roles import is_provider_staff
 from saveit.core.actions import act
 from saveit.core.errors import Refusal
 from saveit.engagements import selectors, services
@@ -29,7 +30,7 @@ from saveit.engagements.forms import (
     deliverable_formset,
 )
 from saveit.engagements.models import Engagement, Proposal, PurchaseOrder
-from saveit.engagements.permissions import access_engagement, is_client_owner_of, is_provider_staff
+from saveit.engagements.permissions import access_engagement, is_client_owner_of
 from saveit.engagements.signing import State, is_expired, owner_signature, state_of
 
 from . import services as workflow

@@ -5,8 +5,12 @@ from __future__ import annotations
 from django.http import Http404
 
 from saveit.accounts.models import Membership, Organization
-from saveit.accounts.roles import ENGAGEMENT_CLIENT_READER_ROLES, OrganizationKind
-from saveit.engagements.permissions import access_engagement, is_provider_staff
+from saveit.accounts.roles import (
+    ENGAGEMENT_CLIENT_READER_ROLES,
+    OrganizationKind,
+    is_provider_staff,
+)
+from saveit.engagements.permissions import access_engagement
 
 from .selectors import Scope
 

@@ -56,6 +56,42 @@ def in_production(engagement, pm, owner):
     return engagement
 
 
+def new_module(engagement, by, title: str = "Nettoyage des paillasses"):
+    """A module built from the procedure: its draft 1.0, with proposals still to review."""
+    from saveit.catalog import services
+
+    return services.create_module(
+        engagement=engagement,
+        by=by,
+        title=title,
+        source_version_ids=[procedure_version(engagement).pk],
+    )
+
+
+def ready(version, by, **settings):  # type: ignore[no-untyped-def]
+    """Every proposal accepted and a draw that fits the bank: the draft may be submitted."""
+    from saveit.catalog import services
+    from saveit.catalog.selectors import proposal_keys
+
+    if keys := proposal_keys(version):
+        services.accept_proposals(version=version, by=by, keys=keys)
+    data = services.VersionSettings(
+        **{
+            "title": version.title,
+            "objectives": ["Appliquer la procédure de nettoyage."],
+            "items_per_attempt": min(3, version.items.count()),
+        }
+        | settings
+    )
+    return services.update_settings(version=version, by=by, data=data)
+
+
+def submitted(version, by):  # type: ignore[no-untyped-def]
+    from saveit.catalog import services
+
+    return services.submit_version(version=ready(version, by), by=by)
+
+
 def procedure_version(engagement):
     from saveit.documents.models import DocumentVersion
 

@@ -11,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from saveit.accounts import services
 from saveit.accounts.models import Membership, Organization
-from saveit.accounts.roles import OrganizationKind, Role
+from saveit.accounts.roles import OrganizationKind, Role, is_provider_staff
 from saveit.audit import services as audit_services
 from saveit.audit.models import Document
 
@@ -75,7 +75,7 @@ def signed_in(membership: Membership) -> Client:
     client.force_login(membership.user)
     session = client.session
     session["active_membership_id"] = membership.pk
-    if membership.is_provider_staff:
+    if is_provider_staff(membership):
         device = TOTPDevice.objects.filter(user=membership.user, confirmed=True).first()
         device = device or TOTPDevice.objects.create(
             user=membership.user, name="authenticator", confirmed=True

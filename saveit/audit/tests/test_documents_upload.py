@@ -82,9 +82,9 @@ def test_an_oversize_file_is_refused_and_nothing_is_stored(owner, media, setting
     content = make_pdf()
     settings.UPLOAD_MAX_BYTES = len(content) - 1
     before = state(media)
-    with pytest.raises(Refusal, match="too large"):
+    with pytest.raises(Refusal, match="too big"):
         upload(owner, content)
-    with pytest.raises(Refusal, match="too large"):
+    with pytest.raises(Refusal, match="too big"):
         services.upload_document(
             organization=owner.organization,
             by=owner,

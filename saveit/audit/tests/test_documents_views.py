@@ -133,7 +133,7 @@ def test_a_manager_reads_but_is_not_offered_to_sign_when_not_asked(manager, docu
     html = signed_in(manager).get(urls(document)["detail"]).content.decode()
     assert document.sha256 in html and 'name="password"' not in html
     before = counts()
-    assert sign_through_page(manager, document, password=PASSWORD).status_code == 409
+    assert sign_through_page(manager, document, password=PASSWORD).status_code == 403
     assert counts() == before
 
 

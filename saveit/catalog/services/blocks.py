@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from saveit.accounts.models import Membership
 from saveit.core.errors import Refusal
+from saveit.core.uploads import check_size
 from saveit.documents.ingest.sniff import detect
 
 from ..models import Block, ModuleVersion
@@ -35,8 +36,7 @@ def _stored_file(version: ModuleVersion, data: BlockInput) -> dict[str, str]:
     content, name = data.upload
     if not content:
         raise Refusal(_("The file is empty."), code="file")
-    if len(content) > settings.UPLOAD_MAX_BYTES:
-        raise Refusal(_("The file is too large."), code="file")
+    check_size(content)
     if data.kind == Block.Kind.IMAGE:
         media_type = next((t for m, t in IMAGE_MAGIC.items() if content.startswith(m)), "")
         if not media_type:

@@ -8,7 +8,7 @@ from django.db.models import Manager, Max, QuerySet
 from django.utils.translation import gettext as _
 
 from saveit.accounts.models import Membership
-from saveit.core.errors import Refusal
+from saveit.core.errors import Forbidden, Refusal
 from saveit.engagements.models import Engagement, Phase
 from saveit.engagements.services.common import lock, require_open
 
@@ -20,18 +20,16 @@ T = TypeVar("T")
 
 
 def require_designer(engagement: Engagement, by: Membership) -> None:
-    if not by.is_current() or not can_design(by, engagement):
-        raise Refusal(
-            _("Only the provider's designers, project managers and administrators can do this."),
-            code="forbidden",
+    if not by.is_current() or not can_design(by):
+        raise Forbidden(
+            _("Only the provider's designers, project managers and administrators can do this.")
         )
 
 
 def require_reviewer(engagement: Engagement, by: Membership) -> None:
     if not can_review(by, engagement):
-        raise Refusal(
-            _("Only the client's content owner can validate the modules of this engagement."),
-            code="forbidden",
+        raise Forbidden(
+            _("Only the client's content owner can validate the modules of this engagement.")
         )
 
 

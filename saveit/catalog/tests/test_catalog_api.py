@@ -96,7 +96,7 @@ def test_a_procedure_becomes_an_active_module_through_the_api(
     )
     assert forged.status_code == 409
     assert (
-        _call(client, "post", f"/api/v1/module-versions/{vid}/approve", manager).status_code == 409
+        _call(client, "post", f"/api/v1/module-versions/{vid}/approve", manager).status_code == 403
     )
     approved = _call(client, "post", f"/api/v1/module-versions/{vid}/approve", client_owner)
     assert approved.json()["status"] == "approved"

@@ -15,26 +15,18 @@ from django.urls import reverse
 
 from saveit.audit.models import AuditEvent
 from saveit.core.errors import Refusal
+from saveit.testing.catalog_setup import new_module as _module
 from saveit.testing.catalog_setup import procedure_version
+from saveit.testing.catalog_setup import submitted as _submitted
 from saveit.testing.factories import bearer, signed_in
 
 from .. import services
-from ..models import Block, Lesson, ModuleVersion
-from ..selectors import proposal_keys
+from ..models import Block, Lesson
 from ..snapshot import build_snapshot
 from .test_scorm import png
 
 pytestmark = pytest.mark.django_db
 IMAGE = png(16, 8)
-
-
-def _module(engagement, by) -> ModuleVersion:
-    return services.create_module(
-        engagement=engagement,
-        by=by,
-        title="Nettoyage des paillasses",
-        source_version_ids=[procedure_version(engagement).pk],
-    )
 
 
 def _titles(version) -> list[str]:
@@ -43,17 +35,6 @@ def _titles(version) -> list[str]:
 
 def _positions(rows) -> list[int]:
     return list(rows.order_by("position", "pk").values_list("position", flat=True))
-
-
-def _submitted(version, by) -> ModuleVersion:
-    services.accept_proposals(version=version, by=by, keys=proposal_keys(version))
-    data = services.VersionSettings(
-        title=version.title,
-        objectives=["Appliquer la procédure de nettoyage."],
-        items_per_attempt=min(3, version.items.count()),
-    )
-    services.update_settings(version=version, by=by, data=data)
-    return services.submit_version(version=version, by=by)
 
 
 @pytest.fixture

@@ -12,39 +12,16 @@ from saveit.audit.models import AuditEvent
 from saveit.core.errors import Refusal
 from saveit.engagements.signing import State, state_of
 from saveit.orchestration import services as workflow
-from saveit.testing.catalog_setup import procedure_version
+from saveit.testing.catalog_setup import new_module as _draft
+from saveit.testing.catalog_setup import ready as _ready
 from saveit.testing.engagement_setup import sign
 from saveit.testing.factories import bearer, signed_in
 
 from .. import services
 from ..models import AcceptanceRecord, ModuleVersion, ReviewComment
-from ..selectors import proposal_keys
 
 pytestmark = pytest.mark.django_db
 Status = ModuleVersion.Status
-
-
-def _draft(engagement, by) -> ModuleVersion:
-    return services.create_module(
-        engagement=engagement,
-        by=by,
-        title="Nettoyage des paillasses",
-        source_version_ids=[procedure_version(engagement).pk],
-    )
-
-
-def _ready(version, by, **settings) -> ModuleVersion:
-    if keys := proposal_keys(version):
-        services.accept_proposals(version=version, by=by, keys=keys)
-    data = services.VersionSettings(
-        **{
-            "title": version.title,
-            "objectives": ["Appliquer la procédure de nettoyage."],
-            "items_per_attempt": min(3, version.items.count()),
-        }
-        | settings
-    )
-    return services.update_settings(version=version, by=by, data=data)
 
 
 def _submitted(engagement, by) -> ModuleVersion:

@@ -18,7 +18,7 @@ from saveit.audit.services import store_generated_pdf
 from saveit.core import keys
 from saveit.learning.models import Assignment
 from saveit.learning.services import attempts
-from saveit.learning.tests.conftest import Form, answers_for
+from saveit.testing.learning_setup import Form, answers_for
 from saveit.testing.pdf import make_pdf
 
 from ..models import Attestation

@@ -85,7 +85,7 @@ def test_the_api_refuses_a_revocation_without_reason_or_by_a_client_manager(atte
     assert (blank.status_code, blank.json()["code"]) == (409, "invalid")
     assert post(pm, {}).status_code == 422
     forbidden = post(manager, {"reason": REASON})
-    assert (forbidden.status_code, forbidden.json()["code"]) == (409, "forbidden")
+    assert (forbidden.status_code, forbidden.json()["code"]) == (403, "forbidden")
     assert_untouched(attestation)
 
 

@@ -224,6 +224,9 @@ CATALOG_API: dict[str, Call] = {
         body=lambda w: {"source_version_ids": [w.extra["version"].pk]},
     ),
     "saveit_catalog_api_get_version": Call(kwargs=module_version),
+    "saveit_catalog_api_diff_version_diff": Call(
+        kwargs=module_version, query=lambda w: {"against": w.extra["module_version"].pk}
+    ),
     "saveit_catalog_api_put_settings": Call(
         kwargs=module_version, method="put", body=lambda w: {"title": "x"}
     ),

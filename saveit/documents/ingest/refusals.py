@@ -13,43 +13,11 @@ def empty() -> Refusal:
     return Refusal(_("This file is empty."), code="empty")
 
 
-def too_big(max_bytes: int) -> Refusal:
-    megabytes = f"{max_bytes / (1024 * 1024):.1f}".removesuffix(".0")
-    return Refusal(
-        _("This file is too big: the limit is %(limit)s MB.") % {"limit": megabytes},
-        code="too_big",
-    )
-
-
 def unsupported() -> Refusal:
     return Refusal(
         _("This type of file is not accepted. Accepted formats: %(formats)s.")
         % {"formats": ACCEPTED},
         code="unsupported_type",
-    )
-
-
-def executable() -> Refusal:
-    return Refusal(
-        _("This file is a program or a script, not a document: it is refused."),
-        code="unsupported_type",
-    )
-
-
-def legacy_office() -> Refusal:
-    return Refusal(
-        _(
-            "This file uses an old Word or Excel format (.doc, .xls): open it, save it as "
-            ".docx or .xlsx, then send it again."
-        ),
-        code="unsupported_type",
-    )
-
-
-def zip_bomb() -> Refusal:
-    return Refusal(
-        _("This compressed file would expand to a suspicious size: it is refused."),
-        code="zip_bomb",
     )
 
 

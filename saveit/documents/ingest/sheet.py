@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 from collections.abc import Iterable
+from itertools import groupby
 
-from openpyxl import load_workbook
+from saveit.core.xlsx import sheet_rows
 
 from .outline import Outline, OutlineBuilder
 from .sniff import decode_text, sniff_delimiter
@@ -18,15 +18,16 @@ CSV_SECTION = "Tableau"  # stored data, not a message: its anchor must not depen
 
 
 def parse_xlsx(content: bytes) -> Outline:
+    """One section per sheet, its rows as a table; cells as Excel shows them (dates in ISO)."""
     builder = OutlineBuilder("xlsx")
-    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    rows = sheet_rows(content, max_columns=MAX_COLUMNS, dates=True)
     try:
-        for sheet in workbook.worksheets:
-            if rows := _rows(sheet.iter_rows(values_only=True)):  # empty sheets say nothing
-                builder.heading(1, sheet.title)
-                builder.table(rows)
+        for title, lines in groupby(rows, key=lambda row: row[0]):
+            if table := _rows(cells for _title, _line, cells in lines):  # empty sheets say nothing
+                builder.heading(1, title)
+                builder.table(table)
     finally:
-        workbook.close()
+        rows.close()
     return builder.build()
 
 
@@ -41,10 +42,10 @@ def parse_csv(content: bytes) -> Outline:
     return builder.build()
 
 
-def _rows(rows: Iterable[Iterable[object]]) -> list[list[str]]:
+def _rows(rows: Iterable[Iterable[str]]) -> list[list[str]]:
     kept: list[list[str]] = []
     for row in rows:
-        cells = [_cell(value) for value, _ in zip(row, range(MAX_COLUMNS), strict=False)]
+        cells = [value.strip() for value, _ in zip(row, range(MAX_COLUMNS), strict=False)]
         while cells and not cells[-1]:
             cells.pop()
         if cells:
@@ -52,13 +53,3 @@ def _rows(rows: Iterable[Iterable[object]]) -> list[list[str]]:
             if len(kept) >= MAX_ROWS:
                 break
     return kept
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
-        return value.date().isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()

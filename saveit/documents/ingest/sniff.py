@@ -7,11 +7,12 @@ import io
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
+
+from saveit.core import uploads
 
 from . import refusals
 
@@ -36,25 +37,8 @@ LABELS: dict[str, StrOrPromise] = {
     "csv": "CSV",
 }
 
-MAX_ZIP_ENTRIES = 2000
-MAX_ZIP_TOTAL = 200 * 1024 * 1024
-MAX_ZIP_RATIO = 200
-RATIO_FLOOR = 1024 * 1024  # small entries may compress very well without harm
 ODT_MIMETYPE = "application/vnd.oasis.opendocument.text"
 
-EXECUTABLE_MAGIC = (
-    b"MZ",  # Windows
-    b"\x7fELF",  # Linux
-    b"\xfe\xed\xfa\xce",  # Mach-O, both word sizes and byte orders
-    b"\xfe\xed\xfa\xcf",
-    b"\xce\xfa\xed\xfe",
-    b"\xcf\xfa\xed\xfe",
-    b"\xca\xfe\xba\xbe",  # Mach-O universal, Java class
-    b"#!",  # scripts
-    b"\x00asm",  # WebAssembly
-)
-ARCHIVE_MAGIC = (b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"MSCF")
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls, .msg…
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 DELIMITERS = ";,\t"
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")  # \t \n \v \f \r are fine in text
@@ -75,13 +59,11 @@ class Detected:
 def detect(content: bytes, name: str, *, max_bytes: int) -> Detected:
     if not content:
         raise refusals.empty()
-    if len(content) > max_bytes:
-        raise refusals.too_big(max_bytes)
-    if content.startswith(EXECUTABLE_MAGIC):
-        raise refusals.executable()
-    if content.startswith(OLE2_MAGIC):
-        raise refusals.legacy_office()
-    if content.startswith(ARCHIVE_MAGIC):
+    uploads.check_size(content, max_bytes)
+    uploads.refuse_programs(content)
+    if content.startswith(uploads.OLE2_SIGNATURE):
+        raise uploads.legacy_office()
+    if content.startswith(uploads.ARCHIVE_SIGNATURES):
         raise refusals.unsupported()
     if content.startswith(b"PK\x03\x04"):
         return Detected.of(_zip_kind(content))
@@ -99,7 +81,7 @@ def _zip_kind(content: bytes) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             infos = archive.infolist()
-            check_not_a_bomb(infos)
+            uploads.check_zip_entries(infos)
             names = {info.filename for info in infos}
             if "mimetype" in names:
                 with archive.open("mimetype") as entry:
@@ -114,18 +96,6 @@ def _zip_kind(content: bytes) -> str:
     if "xl/workbook.xml" in names:
         return "xlsx"
     raise refusals.unsupported()
-
-
-def check_not_a_bomb(infos: Sequence[zipfile.ZipInfo]) -> None:
-    """Refuse on the declared sizes, before any entry is inflated."""
-    if len(infos) > MAX_ZIP_ENTRIES:
-        raise refusals.zip_bomb()
-    if sum(info.file_size for info in infos) > MAX_ZIP_TOTAL:
-        raise refusals.zip_bomb()
-    for info in infos:
-        too_squeezed = info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1)
-        if info.file_size > RATIO_FLOOR and too_squeezed:
-            raise refusals.zip_bomb()
 
 
 def decode_text(content: bytes) -> str | None:

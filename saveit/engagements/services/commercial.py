@@ -16,10 +16,11 @@ from django.utils.translation import override
 from saveit.accounts.models import Membership, Organization
 from saveit.accounts.selectors import provider_organization
 from saveit.audit.chain import record_event
-from saveit.audit.services import read_upload, store_generated_pdf
+from saveit.audit.services import store_generated_pdf
 from saveit.core import money
-from saveit.core.errors import Refusal
+from saveit.core.errors import Forbidden, Refusal
 from saveit.core.numbering import next_number
+from saveit.core.uploads import read_upload
 
 from .. import pdf_data, selectors
 from ..artefacts import PROPOSAL, PURCHASE_ORDER
@@ -284,10 +285,9 @@ def terms_snapshot(terms: ContractTerms) -> dict[str, str]:
 
 
 def _require_order_taker(engagement: Engagement, by: Membership) -> None:
-    if not (can_manage_engagement(by, engagement) or is_client_owner_of(by, engagement)):
-        raise Refusal(
-            _("Only the client's content owner or the provider's project managers can do this."),
-            code="forbidden",
+    if not (can_manage_engagement(by) or is_client_owner_of(by, engagement)):
+        raise Forbidden(
+            _("Only the client's content owner or the provider's project managers can do this.")
         )
 
 

@@ -12,7 +12,7 @@ from saveit.accounts.models import Membership
 from saveit.accounts.roles import Role
 from saveit.audit.chain import record_event
 from saveit.audit.services import store_generated_pdf
-from saveit.core.errors import Refusal
+from saveit.core.errors import Forbidden, Refusal
 from saveit.core.tasks import send_email_after_commit
 
 from .. import selectors
@@ -23,11 +23,8 @@ from ..signing import content_sha256
 
 
 def require_manager(engagement: Engagement | None, by: Membership) -> None:
-    if not by.is_current() or not can_manage_engagement(by, engagement):
-        raise Refusal(
-            _("Only the provider's project managers and administrators can do this."),
-            code="forbidden",
-        )
+    if not by.is_current() or not can_manage_engagement(by):
+        raise Forbidden(_("Only the provider's project managers and administrators can do this."))
 
 
 def require_open(engagement: Engagement) -> None:

@@ -10,13 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saveit.accounts.models import Membership, Organization
-from saveit.accounts.roles import ENGAGEMENT_MANAGER_ROLES, Role
+from saveit.accounts.roles import ENGAGEMENT_MANAGER_ROLES, Role, is_provider_staff
 from saveit.audit.chain import record_event
 from saveit.core.errors import Refusal
 from saveit.core.numbering import next_number
 
 from ..models import Engagement, PhaseChange
-from ..permissions import is_provider_staff
 from .common import require_manager
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from saveit.accounts.models import Membership
-from saveit.core.errors import Refusal
+from saveit.core.errors import Forbidden, Refusal
 from saveit.engagements.models import Engagement, Phase
 from saveit.engagements.services.common import lock, require_open
 
@@ -18,9 +18,8 @@ def locked_for_deployment(engagement: Engagement, by: Membership) -> Engagement:
     """The engagement under its lock, once checked: open, in phase 5 or 6, and ours to deploy."""
     engagement = lock(engagement)
     if not by.is_current() or not can_deploy(by, engagement):
-        raise Refusal(
-            _("Only the client's content owner or the provider's project manager can do this."),
-            code="forbidden",
+        raise Forbidden(
+            _("Only the client's content owner or the provider's project manager can do this.")
         )
     require_open(engagement)
     if engagement.phase not in DEPLOY_PHASES:

@@ -12,10 +12,10 @@ from django.core import mail
 
 from saveit.audit.models import AuditEvent, ChainHead
 from saveit.core.backup import table_counts
+from saveit.testing.learning_setup import CSV
 
 from ..models import Assignment, Learner, PopulationImport
 from ..services import assignments, populations
-from .conftest import CSV
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the services' own transactions
 

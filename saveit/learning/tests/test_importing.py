@@ -9,6 +9,7 @@ import pytest
 from django.utils import translation
 from openpyxl import Workbook
 
+from saveit.core import uploads
 from saveit.learning import importing
 from saveit.learning.importing import LearnerRow, ParsedFile, RowError, parse_population_file
 from saveit.testing import sample_files as samples
@@ -543,7 +544,7 @@ def test_a_zip_bomb_is_refused_before_being_inflated():
 
 
 def test_a_workbook_larger_than_allowed_once_inflated_is_refused(monkeypatch):
-    monkeypatch.setattr(importing, "MAX_ZIP_TOTAL", 2000)
+    monkeypatch.setattr(uploads, "MAX_ZIP_INFLATED_BYTES", 2000)
     assert file_errors(parse_population_file(population_xlsx(50), "x.xlsx")) == [BOMB]
 
 

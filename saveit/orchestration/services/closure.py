@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from saveit.accounts.models import Membership
 from saveit.audit.chain import record_event
+from saveit.audit.checkpoints import checkpoint_chain
 from saveit.audit.evidence import PackWriter
 from saveit.audit.services import stored_sha256
 from saveit.core.errors import Refusal
@@ -124,6 +125,9 @@ def seal_evidence_pack(*, engagement: Engagement, by: Membership) -> EvidencePac
     if note is None or state_of(note) != State.SIGNED:
         raise Refusal(_("The delivery note must be signed by the client first."), code="no_note")
     revision = _next_revision(engagement.evidence_packs)
+    # The client's chain head, signed, goes into the pack: a later truncation of the chain
+    # shows against the copy the client holds.
+    checkpoint = checkpoint_chain(engagement.client)
     sealed_at = timezone.now()
     covers = {"completion_report": report.revision, "delivery_note": note.revision}
     with tempfile.TemporaryFile() as buffer:
@@ -136,6 +140,13 @@ def seal_evidence_pack(*, engagement: Engagement, by: Membership) -> EvidencePac
             covers |= {"attestations": evidence.add_attestations(pack, engagement)}
             evidence.add_exports(pack, engagement)
             covers |= {"audit_events": evidence.add_audit(pack, engagement)}
+            if checkpoint is not None:
+                pack.add(
+                    "audit/checkpoint.json",
+                    checkpoint.document.encode(),
+                    description=_("Signed checkpoint of the client's audit chain head"),
+                )
+                covers |= {"checkpoint_seq": checkpoint.seq}
             header = {
                 "engagement": {
                     "reference": engagement.reference,

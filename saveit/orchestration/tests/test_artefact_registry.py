@@ -90,3 +90,18 @@ def test_every_registered_artefact_document_is_in_the_evidence_pack(assigned, pm
     for document in engagement_documents(engagement):
         assert document.sha256 in hashed, document.title
     assert AuditEvent.objects.filter(action="engagement.evidence_sealed").exists()
+
+
+def test_sealing_a_pack_checkpoints_the_client_chain_and_includes_the_signed_head(
+    assigned, pm, owner
+):
+    from saveit.audit.models import ChainCheckpoint
+
+    engagement = _in_closure(pm)
+    closure.generate_completion_report(engagement=engagement, by=pm)
+    sign(closure.issue_delivery_note(engagement=engagement, by=pm), owner)
+    pack = closure.seal_evidence_pack(engagement=engagement, by=pm)
+    checkpoint = ChainCheckpoint.objects.filter(organization=engagement.client).latest("seq")
+    with pack.file.open("rb") as stream, zipfile.ZipFile(io.BytesIO(stream.read())) as archive:
+        assert archive.read("audit/checkpoint.json").decode() == checkpoint.document
+    assert pack.covers["checkpoint_seq"] == checkpoint.seq

@@ -98,7 +98,7 @@ def test_an_unsigned_mapping_report_is_named(in_phase_1, pm):
 
 def test_a_mapping_report_signed_by_the_wrong_role_does_not_count(in_phase_1, pm, manager):
     report = workflow.generate_mapping_report(engagement=in_phase_1, by=pm)
-    assert _api_sign(manager, report.document_id) == 409  # role_not_signer
+    assert _api_sign(manager, report.document_id) == 403  # role_not_signer
     _forge(report.document, manager)
     assert _refused_checks(in_phase_1, pm) == ["mapping_report_signed"]
 
@@ -143,7 +143,7 @@ def _issued_proposal(engagement, pm):
 
 def test_a_proposal_signed_by_the_wrong_role_does_not_count(in_phase_2, pm, manager):
     proposal = _issued_proposal(in_phase_2, pm)
-    assert _api_sign(manager, proposal.document_id) == 409
+    assert _api_sign(manager, proposal.document_id) == 403  # role_not_signer
     _forge(proposal.document, manager)
     assert _refused_checks(in_phase_2, pm)[0] == "proposal_signed"
 
