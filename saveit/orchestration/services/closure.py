@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from saveit.accounts.models import Membership
 from saveit.audit.chain import record_event
-from saveit.audit.checkpoints import checkpoint_chain
+from saveit.audit.checkpoints import CheckpointRefused, checkpoint_chain
 from saveit.audit.evidence import PackWriter
 from saveit.audit.services import stored_sha256
 from saveit.core.errors import Refusal
@@ -127,7 +127,14 @@ def seal_evidence_pack(*, engagement: Engagement, by: Membership) -> EvidencePac
     revision = _next_revision(engagement.evidence_packs)
     # The client's chain head, signed, goes into the pack: a later truncation of the chain
     # shows against the copy the client holds.
-    checkpoint = checkpoint_chain(engagement.client)
+    try:
+        checkpoint = checkpoint_chain(engagement.client)
+    except CheckpointRefused as broken:
+        raise Refusal(
+            _("The client's audit chain does not verify: no pack can be sealed (%(why)s).")
+            % {"why": broken},
+            code="chain_broken",
+        ) from broken
     sealed_at = timezone.now()
     covers = {"completion_report": report.revision, "delivery_note": note.revision}
     with tempfile.TemporaryFile() as buffer:
