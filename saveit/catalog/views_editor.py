@@ -70,6 +70,7 @@ def version_detail(request: HttpRequest, version_id: int) -> HttpResponse:
         "links": version.source_links.select_related("document_version__source"),
         "others": version.module.versions.exclude(pk=version.pk).exclude(status="draft"),
         "unreviewed": selectors.proposal_keys(version),
+        "check": selectors.assessment_check(version, items),
         "comments": version.comments.select_related("author__user"),
     }
     if editable:
