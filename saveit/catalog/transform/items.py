@@ -256,8 +256,10 @@ def _which_document(sentence: str, where: Where, facts: Facts, family: str) -> l
     if len(found) != 1:
         return []  # with several documents named, one blank would leave the others as clues
     target = found[0]
-    plain = target.key.rstrip("s")
-    others = [d for d in facts.documents if s.normalise(d).rstrip("s") != plain][:MAX_DISTRACTORS]
+    head = target.key.split()[0].rstrip("s")
+    # Not "rapport d'audit" against "rapport": both could be right.
+    others = [d for d in facts.documents if s.normalise(d).split()[0].rstrip("s") != head]
+    others = others[:MAX_DISTRACTORS]
     if len(others) < 2:
         return []
     blanked = (sentence[: target.start] + "…" + sentence[target.end :]).strip().rstrip(" .;")
@@ -311,11 +313,13 @@ def _statement_text(statement: r.RoleStatement) -> str:
 
 
 def _from_sentence(sentence: str, where: Where, facts: Facts) -> list[tuple[ProposedItem, bool]]:
+    if s.has_dangling_subject(sentence):
+        return []  # "Elle réduit…" quoted alone does not say what "elle" is
     family = family_of(where.anchor, sentence)
     found: list[tuple[ProposedItem, bool]] = []
     statement = r.role_statement(sentence)
     rule_like = s.is_prohibition(sentence) or s.is_obligation(sentence)
-    if rule_like and not s.has_dangling_subject(sentence):
+    if rule_like:
         rule: Rule = "prohibition" if s.is_prohibition(sentence) else "obligation"
         found += _true_false(sentence, where, facts, family, rule)
     elif statement is not None:

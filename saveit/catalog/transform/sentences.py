@@ -187,6 +187,10 @@ def _unsafe_after(rest: str) -> bool:
 _OTHER_NEGATIONS = re.compile(r"\b(?:aucune?|rien|personne|ni|nul|nulle|guère)\b", re.I)
 
 
+def is_conditional(sentence: str) -> bool:
+    return bool(_CONDITIONAL.search(view(sentence)))
+
+
 def negated(sentence: str) -> str | None:
     """A false variant of a rule, when a single local change safely states the opposite."""
     text = view(sentence)

@@ -140,14 +140,15 @@ def _objective(title: str, items: list[ProposedItem], section_text: str) -> str:
     who = next((i for i in items if i.rule == "responsibility" and i.kind == "single"), None)
     if who is not None:
         action = who.prompt.removeprefix("Selon la procédure, qui ").rstrip(" ?")
-        roles = " ou ".join(who.choices)
-        return _sentence(_short(f"Dire qui, de {roles}, {action}"))
+        right = _lowered(who.choices[who.correct[0]])
+        return _sentence(_short(f"Dire qui {action} : {right}"))
     rule = next((i for i in items if i.kind == "true_false" and i.correct == [0]), None)
     if rule is not None and rule.rule in ("obligation", "prohibition"):
         return _sentence(_short(f"Appliquer la règle : {_lowered(rule.prompt)}"))
     if (document := by_rule.get("document")) is not None:
         right = document.choices[document.correct[0]]
-        return _sentence(_short(f"Identifier quand le document « {right} » est requis"))
+        said = document.feedback.rpartition("indique : « ")[2].rstrip(" »")
+        return _sentence(_short(f"Identifier quand le document « {right} » est requis : {said}"))
     if (figure := by_rule.get("figure")) is not None and figure.answer is not None:
         value = f"{figure.answer.normalize():f}".replace(".", ",")
         return _sentence(_short(f"Retenir la valeur fixée par la procédure : {value} {figure.unit}"))
@@ -180,14 +181,17 @@ def propose_skeleton(outline: Outline) -> Skeleton:
         lessons.append(ProposedLesson(_title(group.head), group.head.anchor, blocks))
         texts.append(" ".join(section.plain_text() for section in group.sections))
         found: list[Candidate] = []
+        whole: list[Candidate] = []  # the order of the procedure's phases: kept beyond the cap
         for index, section in enumerate(group.sections):
             if (phases := sibling_orderings.get(section.anchor)) is not None:
-                found.append(Candidate(phases, position + len(found)))
+                whole.append(Candidate(phases, position + len(found)))
+                position += 1
             found += section_candidates(
                 section, group.children(index), facts, position + len(found), pool
             )
         position += len(found)
-        per_lesson.append(select.varied(select.unique(found, seen), FAMILIES_PER_LESSON))
+        kept_here = select.varied(select.unique(found, seen), FAMILIES_PER_LESSON)
+        per_lesson.append(sorted(whole + kept_here, key=lambda c: c.position))
     kept = select.bounded(per_lesson, ITEMS_MAX)
     kept_ids = {id(candidate) for candidate in kept}
     objectives = [

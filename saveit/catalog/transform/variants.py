@@ -111,7 +111,8 @@ def role_swap(sentence: str, roles: list[str]) -> Variant | None:
     det = (match.group("det") or "").strip().lower()
     subject = not text[: match.start()].strip() or text[: match.start()].rstrip().endswith(",")
     if subject and det in ("", "le", "la", "l'", "les"):  # the verb agrees with it in number
-        plural = _article(roles[index]) == "les"
+        written = text[match.start() : match.end()].split()
+        plural = det == "les" or (len(written[-1]) > 3 and written[-1].endswith(("s", "x")))
         others = [r for r in others if (_article(r) == "les") == plural]
     if not others:
         return None
@@ -213,7 +214,7 @@ def other_values(value: Decimal, unit: str, pool: dict[str, list[Decimal]], coun
     for other in pool.get(unit_key(unit), []):
         if other != value and other not in found:
             found.append(other)
-    for factor in (Decimal(2), Decimal("0.5"), Decimal(3), Decimal("1.5"), Decimal(4)):
+    for factor in (Decimal(2), Decimal("0.5"), Decimal(3), Decimal("0.25"), Decimal(4)):
         candidate = (value * factor).quantize(Decimal(1)) if value >= 2 else value * factor
         if candidate > 0 and candidate != value and candidate not in found:
             found.append(candidate)
@@ -225,12 +226,30 @@ def unit_key(unit: str) -> str:
     return word.rstrip("s")
 
 
+# A bound stays true when loosened: "au moins 2 fois" holds for "au moins 1 fois" too. The
+# false variant tightens it: a greater lower bound, a smaller upper bound (a shorter delay).
+_LOWER = re.compile(r"(?:au moins|minimum|au minimum|plus de|supérieure? à|dès)\s*$", re.I)
+_UPPER = re.compile(
+    r"(?:sous|au plus|maximum|au maximum|dépassen?t? pas|délai de|moins de|jusqu'à|avant"
+    r"|inférieure? à|dans les|pendant)\s*$",
+    re.I,
+)
+
+
 def figure_swap(sentence: str, pool: dict[str, list[Decimal]]) -> Variant | None:
     found = figures(sentence)
-    if not found:
-        return None
+    if not found or s.is_conditional(sentence):
+        return None  # "si le taux dépasse 20 %": another threshold may leave it true
     figure = found[0]
-    other = other_values(figure.value, figure.unit, pool, 1)[0]
+    before = figure.blanked.split("___", 1)[0]
+    candidates = other_values(figure.value, figure.unit, pool, 6)
+    if _LOWER.search(s.view(before)):
+        candidates = [c for c in candidates if c > figure.value]
+    elif _UPPER.search(s.view(before)):
+        candidates = [c for c in candidates if c < figure.value]
+    if not candidates:
+        return None
+    other = candidates[0]
     new = figure.blanked.replace("___", format_number(other), 1)
     if s.view(sentence).rstrip().endswith((".", ";", "!")):
         new += sentence.rstrip()[-1]
