@@ -33,7 +33,7 @@ ORDER = "Remettez dans l'ordre les étapes de « {} »."
 # What each objective promises, and the kind of question of its lesson that assesses it.
 OBJECTIVE_RULES = {
     "Dérouler dans l'ordre les": {"ordering_steps"},
-    "Dire qui ": {"responsibility"},
+    "Dire qui ": {"responsibility"},  # "Dire qui se charge de « … »" too
     "Appliquer la règle :": {"obligation", "prohibition"},
     "Identifier quand le document": {"document"},
     "Retenir la valeur fixée": {"figure"},

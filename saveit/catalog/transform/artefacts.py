@@ -19,10 +19,12 @@ _ALONE = (
     r"|compte rendu|compte-rendu|mandat|ordre de mission|fiche|note|bon|plan|journal|relevé"
     r"|proposition|demande|déclaration|permis|autorisation|avis|feuille|liste|tableau de bord"
 )
-# Heads too vague alone: they name a document only with a complement ("bon de commande").
-_NEEDS_COMPLEMENT = {
-    "note", "bon", "plan", "journal", "relevé", "proposition", "demande", "déclaration",
-    "permis", "autorisation", "avis", "feuille", "liste", "fiche",
+# Heads too vague alone: they name a document only with a complement ("bon de commande",
+# "registre de maintenance"); "le devis", "le procès-verbal" need none.
+_STANDS_ALONE = {
+    "procès-verbal", "procès-verbaux", "devis", "contrat", "avenant", "facture", "attestation",
+    "certificat", "bordereau", "cahier des charges", "check-list", "convention", "charte",
+    "compte rendu", "compte-rendu", "mandat", "ordre de mission", "tableau de bord",
 }  # fmt: skip
 _COMPLEMENT_WORD = r"(?!(?:le|la|les|un|une|des|du|est|sont|et|ou|à|au|aux|en|par|pour|sur|dans)\b)[\w-]+"
 _ADJECTIVE = (
@@ -53,7 +55,7 @@ def artefacts(sentence: str) -> list[Artefact]:
     text = view(sentence)
     for match in _ARTEFACT.finditer(text):
         head = match.group("head").lower()
-        if head in _NEEDS_COMPLEMENT and not match.group("complement"):
+        if head not in _STANDS_ALONE and not match.group("complement"):
             continue
         found.append(Artefact(sentence[match.start() : match.end()], match.start(), match.end()))
     return found

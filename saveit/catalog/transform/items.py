@@ -75,7 +75,11 @@ class RoleBook:
         others = [
             k
             for k in keys[start:] + keys[:start]
-            if k != key and done not in self.actions.get(k, set())
+            if k != key
+            and done not in self.actions.get(k, set())
+            # "L'utilisateur" against "L'utilisateur d'un compte administrateur": both fit.
+            and not k.startswith(key + " ")
+            and not key.startswith(k + " ")
         ][:MAX_DISTRACTORS]
         if len(others) < MIN_DISTRACTORS:
             return None

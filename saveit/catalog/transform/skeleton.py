@@ -139,9 +139,12 @@ def _objective(title: str, items: list[ProposedItem], section_text: str) -> str:
         )  # fmt: skip
     who = next((i for i in items if i.rule == "responsibility" and i.kind == "single"), None)
     if who is not None:
-        action = who.prompt.removeprefix("Selon la procédure, qui ").rstrip(" ?")
         right = _lowered(who.choices[who.correct[0]])
-        return _sentence(_short(f"Dire qui {action} : {right}"))
+        if who.prompt.startswith("Selon la procédure, qui "):
+            action = who.prompt.removeprefix("Selon la procédure, qui ").rstrip(" ?")
+            return _sentence(_short(f"Dire qui {action} : {right}"))
+        duty = who.prompt.rpartition("« ")[2].partition(" »")[0]
+        return _sentence(_short(f"Dire qui se charge de « {duty} » : {right}"))
     rule = next((i for i in items if i.kind == "true_false" and i.correct == [0]), None)
     if rule is not None and rule.rule in ("obligation", "prohibition"):
         return _sentence(_short(f"Appliquer la règle : {_lowered(rule.prompt)}"))

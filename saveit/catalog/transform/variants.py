@@ -18,7 +18,7 @@ from .figures import figures
 
 _VOWEL = re.compile(r"^[aeiouyhàâéèêëîïôûù]", re.I)
 # The word before a role: a preposition fused or not with an article, or an article alone.
-_BEFORE = r"(?P<det>\b(?:de la |de l'|à la |à l'|du |des |au |aux |de |d'|à |le |la |les |l'))?"
+_BEFORE = r"(?P<det>\b(?i:de la |de l'|à la |à l'|du |des |au |aux |de |d'|à |le |la |les |l'))?"
 _FEMININE_HEADS = {
     "facture", "attestation", "fiche", "note", "proposition", "demande", "déclaration",
     "autorisation", "feuille", "liste", "charte", "convention", "check-list",
@@ -47,9 +47,9 @@ def _acronym(bare: str) -> bool:
 def _article(name: str) -> str:
     """ "le", "la", "l'", "les" or "" (a name in capitals takes none)."""
     bare = _bare(name)
-    if _acronym(bare):
-        return ""
     written = s.view(name).lower()
+    if _acronym(bare):  # "Le RSSI" keeps its determiner, "SAVE IT" has none
+        return next((a.strip() for a in ("les ", "le ", "la ", "l'") if written.startswith(a)), "")
     for article in ("les ", "le ", "la ", "l'"):
         if written.startswith(article):
             return article.strip()
@@ -58,7 +58,16 @@ def _article(name: str) -> str:
         return "les"
     if _VOWEL.match(head):
         return "l'"
-    return "la" if s._feminine(bare) else "le"
+    return "la" if feminine_role(bare) else "le"
+
+
+_FEMININE_ROLE_ENDINGS = ("ante", "ière", "euse", "rice", "enne", "esse", "ffe", "tion", "ipe", "ule")
+
+
+def feminine_role(bare: str) -> bool:
+    """ "Assistante de direction", "cheffe d'équipe", "direction": the head is the first word."""
+    head = s.view(bare).split()[0].lower() if bare.split() else ""
+    return head.endswith(_FEMININE_ROLE_ENDINGS)
 
 
 _WITH_DE = {"le": "du ", "la": "de la ", "l'": "de l'", "les": "des "}
@@ -158,8 +167,8 @@ def _feminine_document(text: str) -> bool:
 def artefact_swap(sentence: str, documents: list[str]) -> Variant | None:
     """The first document named replaced by another document of the procedure."""
     found = artefacts(sentence)
-    if not found:
-        return None
+    if not found or found[0].key.split()[0].endswith(("s", "x")):
+        return None  # a plural document: its verb and adjectives would not agree
     named = {a.key for a in found}
     target = found[0]
     head = target.key.split()[0].rstrip("s")
@@ -228,10 +237,12 @@ def unit_key(unit: str) -> str:
 
 # A bound stays true when loosened: "au moins 2 fois" holds for "au moins 1 fois" too. The
 # false variant tightens it: a greater lower bound, a smaller upper bound (a shorter delay).
-_LOWER = re.compile(r"(?:au moins|minimum|au minimum|plus de|supérieure? à|dès)\s*$", re.I)
+# A threshold that triggers a rule ("au-delà de 8 heures, …") holds for any greater one: its
+# false variant is a smaller threshold, like a shorter delay.
+_LOWER = re.compile(r"(?:au moins|minimum|au minimum)\s*$", re.I)
 _UPPER = re.compile(
-    r"(?:sous|au plus|maximum|au maximum|dépassen?t? pas|délai de|moins de|jusqu'à|avant"
-    r"|inférieure? à|dans les|pendant)\s*$",
+    r"(?:sous|au plus|maximum|au maximum|dépassen?t?(?: pas)?|délai de|moins de|jusqu'à|avant"
+    r"|inférieure? à|dans les|pendant|plus de|supérieure? à|au-dessus de|au-delà de|dès)\s*$",
     re.I,
 )
 
@@ -262,13 +273,20 @@ def figure_swap(sentence: str, pool: dict[str, list[Decimal]]) -> Variant | None
 def false_variant(
     sentence: str, *, roles: list[str], documents: list[str], numbers: dict[str, list[Decimal]]
 ) -> Variant | None:
-    """One false variant, the subtlest available: role, document, figure, then negation."""
+    """One false variant, the subtlest available: role, document, figure, then negation.
+
+    A prohibition is first lifted ("ne … jamais" → "… toujours"): with another role it may
+    still hold ("le RSSI ne communique jamais son mot de passe" is no less true).
+    """
     if re.search(r"\b(?:ou|soit|notamment|par exemple)\b", s.view(sentence), re.I):
         swaps = []  # "A ou B": swapping A for C may leave the sentence true through B
     else:
         swaps = [role_swap(sentence, roles), artefact_swap(sentence, documents)]
-    for variant in [*swaps, figure_swap(sentence, numbers)]:
+    negated = s.negated(sentence)
+    negation = [Variant(negated, "negation")] if negated else []
+    found = [*swaps, figure_swap(sentence, numbers)]
+    ordered = [*negation, *found] if s.is_prohibition(sentence) else [*found, *negation]
+    for variant in ordered:
         if variant is not None and s.normalise(variant.text) != s.normalise(sentence):
             return variant
-    negated = s.negated(sentence)
-    return Variant(negated, "negation") if negated else None
+    return None
