@@ -138,19 +138,6 @@ def role_book(outline: Outline) -> RoleBook:
     return book
 
 
-_EMPHASIS = re.compile(r"\*\*|__")
-# "Signalement : Les clients doivent…": a label before the sentence, not part of it.
-_LABEL = re.compile(r"^[^:;.]{2,40}?\s:\s+(?=[A-ZÀ-Ö])")
-
-
-def _unlabelled(sentence: str) -> str:
-    sentence = _EMPHASIS.sub("", sentence).strip()
-    match = _LABEL.match(s.view(sentence))
-    if match is None or r.role_statement(sentence) is not None:
-        return sentence
-    return sentence[match.end() :]
-
-
 def statements(block: Block) -> list[str]:
     """Sentences a question may quote; text flattened from a PDF table is no sentence."""
     if block.kind == "paragraph":
@@ -160,7 +147,7 @@ def statements(block: Block) -> list[str]:
         found = [x for x in items if len(x.split()) >= MIN_LIST_ITEM_WORDS]
     else:
         return []
-    return [_unlabelled(x) for x in found]
+    return [r.unlabelled(x) for x in found]
 
 
 def _item(
@@ -396,7 +383,7 @@ def _required(section: Section, pool: ElementPool) -> list[ProposedItem]:
                 requirement.feedback,
                 [section.anchor],
                 "required_elements",
-                family_of(section.anchor, requirement.prompt),
+                family_of(section.anchor, requirement.source or requirement.prompt),
             )
         )
     return found

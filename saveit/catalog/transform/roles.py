@@ -198,6 +198,21 @@ def role_statement(sentence: str) -> RoleStatement | None:
     return RoleStatement(capitalised(role), action, sentence)
 
 
+_EMPHASIS = re.compile(r"\*\*|__")
+# "Signalement : Les clients doivent…": a label before the sentence, not part of it.
+_LABEL = re.compile(r"^[^:;.]{2,40}?\s:\s+(?=[A-ZÀ-Ö])")
+
+
+def unlabelled(sentence: str) -> str:
+    """The sentence without Markdown emphasis nor a leading label (unless the label is a role:
+    "Client : responsable de…")."""
+    sentence = _EMPHASIS.sub("", sentence).strip()
+    match = _LABEL.match(view(sentence))
+    if match is None or role_statement(sentence) is not None:
+        return sentence
+    return sentence[match.end() :]
+
+
 def negative_subject(sentence: str) -> str | None:
     """ "L'opérateur ne modifie pas…" names a role too: a distractor for who-does-what."""
     original = sentence[_subject_span(sentence) :].strip()
