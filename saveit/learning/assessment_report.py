@@ -31,7 +31,10 @@ Strategy = Callable[[dict[str, Any], DrawnItem, random.Random], object]
 
 
 def _defaults() -> dict[str, Any]:
-    field_default = lambda name: ModuleVersion._meta.get_field(name).get_default()  # noqa: E731
+    def field_default(name: str) -> Any:
+        found = ModuleVersion._meta.get_field(name)
+        return getattr(found, "default", None)
+
     return {
         "items_per_attempt": field_default("items_per_attempt"),
         "randomise": field_default("randomise"),
@@ -144,14 +147,12 @@ def simulate(snapshot: dict[str, Any], strategy: Strategy, *, attempts: int = AT
         scores.append(score(drawn, snapshot, answers, section_titles={}).score)
     if not scores:
         return Blind(0.0, 0.0)
-    return Blind(
-        sum(scores) / len(scores), 100 * sum(s >= pass_mark for s in scores) / len(scores)
-    )
+    return Blind(sum(scores) / len(scores), 100 * sum(s >= pass_mark for s in scores) / len(scores))
 
 
 def report_skeleton(name: str, skeleton: Skeleton, *, attempts: int = ATTEMPTS) -> Report:
     snapshot = snapshot_of_skeleton(skeleton)
-    kinds = Counter(item.kind for item in skeleton.items)
+    kinds: Counter[str] = Counter(item.kind for item in skeleton.items)
     true_false = [item for item in skeleton.items if item.kind == "true_false"]
     settings = snapshot["assessment"]
     return Report(
@@ -178,7 +179,9 @@ def report_file(path: Path, *, content: bytes | None = None, name: str = "") -> 
 
 
 def corpus_files() -> list[Path]:
-    return sorted(p for p in CORPUS.iterdir() if p.suffix in {".md", ".txt", ".docx", ".odt", ".pdf"})
+    return sorted(
+        p for p in CORPUS.iterdir() if p.suffix in {".md", ".txt", ".docx", ".odt", ".pdf"}
+    )
 
 
 def has_who(skeleton: Skeleton) -> bool:
@@ -188,8 +191,10 @@ def has_who(skeleton: Skeleton) -> bool:
 def lines(report: Report) -> Iterable[str]:
     share = report.true_share
     kinds = ", ".join(f"{kind} {count}" for kind, count in report.kinds.items() if count)
-    enough = "ok" if report.families >= report.per_attempt else (
-        f"MISSING {report.per_attempt - report.families}"
+    enough = (
+        "ok"
+        if report.families >= report.per_attempt
+        else (f"MISSING {report.per_attempt - report.families}")
     )
     yield f"{report.name}"
     yield (

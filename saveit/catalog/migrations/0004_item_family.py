@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0003_backfill_source_versions'),
+        ("catalog", "0003_backfill_source_versions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='item',
-            name='family',
-            field=models.CharField(blank=True, max_length=40, verbose_name='family'),
+            model_name="item",
+            name="family",
+            field=models.CharField(blank=True, max_length=40, verbose_name="family"),
         ),
     ]

@@ -45,7 +45,9 @@ def test_the_version_page_says_in_french_how_many_questions_are_missing(draft, d
     missing = draft.items_per_attempt - check.families
     browser = signed_in(designer_member)
     page = browser.get(reverse("catalog:version", args=[draft.pk])).content.decode()
-    notice = re.search(r'<div class="alert alert-warn" role="status" id="bank-check">(.*?)</div>', page, re.S)
+    notice = re.search(
+        r'<div class="alert alert-warn" role="status" id="bank-check">(.*?)</div>', page, re.S
+    )
     assert notice is not None
     text = " ".join(notice.group(1).split())
     assert f"il manque {missing} question" in text

@@ -26,7 +26,9 @@ _STANDS_ALONE = {
     "certificat", "bordereau", "cahier des charges", "check-list", "convention", "charte",
     "compte rendu", "compte-rendu", "mandat", "ordre de mission", "tableau de bord",
 }  # fmt: skip
-_COMPLEMENT_WORD = r"(?!(?:le|la|les|un|une|des|du|est|sont|et|ou|à|au|aux|en|par|pour|sur|dans)\b)[\w-]+"
+_COMPLEMENT_WORD = (
+    r"(?!(?:le|la|les|un|une|des|du|est|sont|et|ou|à|au|aux|en|par|pour|sur|dans)\b)[\w-]+"
+)
 _ADJECTIVE = (
     r"(?:proforma|pro forma|technique|commerciale?|financière?|définitive?|finale?|signée?"
     r"|annuel(?:le)?|mensuel(?:le)?|écrite?|préalable|contradictoire|nominative?|détaillée?)"

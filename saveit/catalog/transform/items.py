@@ -280,7 +280,9 @@ def _lowered(text: str) -> str:
 
 
 _DUTY_SPLIT = re.compile(r",\s+(?=(?:de|du|des|d')\b)|\s+et\s+(?=(?:de|du|des|d')\b)", re.I)
-_RESPONSIBLE = re.compile(r"^(?P<head>est (?:responsable|chargée?) )(?P<duties>(?:de|du|des|d').+)$")
+_RESPONSIBLE = re.compile(
+    r"^(?P<head>est (?:responsable|chargée?) )(?P<duties>(?:de|du|des|d').+)$"
+)
 
 
 def duties(action: str) -> list[str]:
@@ -330,7 +332,9 @@ def _from_sentence(sentence: str, where: Where, facts: Facts) -> list[tuple[Prop
     return found
 
 
-def _from_table(rows: list[list[str]], where: Where, facts: Facts) -> list[tuple[ProposedItem, bool]]:
+def _from_table(
+    rows: list[list[str]], where: Where, facts: Facts
+) -> list[tuple[ProposedItem, bool]]:
     table_duties = r.table_duties(rows)
     owners: dict[str, set[str]] = {}
     for duty in table_duties:

@@ -46,7 +46,10 @@ _VERB = "|".join(sorted((re.escape(v) for v in [*_VERBS, *_SINGULAR]), key=len, 
 _NP_WORD = r"(?!ne\s|n')[\w'-]+"  # a negation ends the subject: "Le chef ne signe pas"
 _NP = rf"{_NP_WORD}(?:\s{_NP_WORD}){{0,3}}?"
 # The future a procedure also writes its duties in: "effectuera", "diagnostiquera", "établira".
-_FUTURE = r"(?!(?:sera|aura|devra|pourra|dépendra|faudra|vaudra|conviendra)(?:nt)?\b)\w{3,}(?:era|ira|dra)(?:nt)?"
+_FUTURE = (
+    r"(?!(?:sera|aura|devra|pourra|dépendra|faudra|vaudra|conviendra)(?:nt)?\b)"
+    r"\w{3,}(?:era|ira|dra)(?:nt)?"
+)
 _STATEMENT = re.compile(
     rf"^(?P<role>(?:le\s|la\s|les\s|l')\s?{_NP})\s+(?P<action>(?P<verb>{_VERB}|{_FUTURE})\b.*)$",
     re.I,

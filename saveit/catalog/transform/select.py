@@ -29,11 +29,7 @@ def _paired(candidates: list[Candidate]) -> list[Candidate]:
     for candidate in candidates:
         if candidate.item.kind == "true_false":
             answers.setdefault(candidate.family, set()).update(candidate.item.correct)
-    return [
-        c
-        for c in candidates
-        if c.item.kind != "true_false" or answers.get(c.family) == {0, 1}
-    ]
+    return [c for c in candidates if c.item.kind != "true_false" or answers.get(c.family) == {0, 1}]
 
 
 def families(candidates: list[Candidate]) -> list[list[Candidate]]:

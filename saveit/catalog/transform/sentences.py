@@ -83,7 +83,9 @@ _BEFORE_ANY = re.compile(r"\bavant\s+(?:toute?|tous|toutes|chaque)\b", re.I)
 _ONLY = re.compile(
     r"\bne\s+(?:[\w'-]+\s+){1,4}?qu(?:e\b|')|\bn'[\w-]+(?:\s+[\w'-]+){0,3}?\s+qu(?:e\b|')", re.I
 )
-_NOT_RULE_PASSIVE = re.compile(r"\b(?:est|sont)\s+(?:chargée?s?|destinée?s?|situé|située?s?)\b", re.I)
+_NOT_RULE_PASSIVE = re.compile(
+    r"\b(?:est|sont)\s+(?:chargée?s?|destinée?s?|situé|située?s?)\b", re.I
+)
 
 
 def is_obligation(sentence: str) -> bool:

@@ -154,9 +154,13 @@ def _objective(title: str, items: list[ProposedItem], section_text: str) -> str:
         return _sentence(_short(f"Identifier quand le document « {right} » est requis : {said}"))
     if (figure := by_rule.get("figure")) is not None and figure.answer is not None:
         value = f"{figure.answer.normalize():f}".replace(".", ",")
-        return _sentence(_short(f"Retenir la valeur fixée par la procédure : {value} {figure.unit}"))
+        return _sentence(
+            _short(f"Retenir la valeur fixée par la procédure : {value} {figure.unit}")
+        )
     if (listed := by_rule.get("required_elements")) is not None:
-        return _sentence(_short(f"Répondre : {_lowered(listed.prompt.removeprefix('Selon la procédure, '))}"))
+        return _sentence(
+            _short(f"Répondre : {_lowered(listed.prompt.removeprefix('Selon la procédure, '))}")
+        )
     first = next(iter(s.sentences(section_text)), "")
     if first:
         return _sentence(_short(f"Expliquer « {title} » : {_lowered(first)}"))

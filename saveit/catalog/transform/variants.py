@@ -61,7 +61,18 @@ def _article(name: str) -> str:
     return "la" if feminine_role(bare) else "le"
 
 
-_FEMININE_ROLE_ENDINGS = ("ante", "ière", "euse", "rice", "enne", "esse", "ffe", "tion", "ipe", "ule")
+_FEMININE_ROLE_ENDINGS = (
+    "ante",
+    "ière",
+    "euse",
+    "rice",
+    "enne",
+    "esse",
+    "ffe",
+    "tion",
+    "ipe",
+    "ule",
+)
 
 
 def feminine_role(bare: str) -> bool:
@@ -114,9 +125,7 @@ def role_swap(sentence: str, roles: list[str]) -> Variant | None:
         return None
     present = {_bare(roles[index]).lower() for _match, index in named}
     match, index = min(named, key=lambda pair: pair[0].start())
-    others = [
-        r for r in roles[index + 1 :] + roles[:index] if _bare(r).lower() not in present
-    ]
+    others = [r for r in roles[index + 1 :] + roles[:index] if _bare(r).lower() not in present]
     det = (match.group("det") or "").strip().lower()
     subject = not text[: match.start()].strip() or text[: match.start()].rstrip().endswith(",")
     if subject and det in ("", "le", "la", "l'", "les"):  # the verb agrees with it in number
@@ -195,7 +204,9 @@ def artefact_swap(sentence: str, documents: list[str]) -> Variant | None:
 def _replace_document(sentence: str, target: Artefact, other: str) -> str:
     before = sentence[: target.start]
     replacement = other if target.text[:1].islower() else other[:1].upper() + other[1:]
-    replacement = replacement if target.text[:1].isupper() else replacement[:1].lower() + replacement[1:]
+    replacement = (
+        replacement if target.text[:1].isupper() else replacement[:1].lower() + replacement[1:]
+    )
     match = _ARTICLE_BEFORE.search(s.view(before))
     if match is not None and not target.text.lower().endswith("s"):
         forms = _ARTICLES.get(match.group("article").lower())
@@ -217,7 +228,9 @@ def format_number(value: Decimal) -> str:
     return text.replace(".", ",")
 
 
-def other_values(value: Decimal, unit: str, pool: dict[str, list[Decimal]], count: int) -> list[Decimal]:
+def other_values(
+    value: Decimal, unit: str, pool: dict[str, list[Decimal]], count: int
+) -> list[Decimal]:
     """Plausible wrong values: the procedure's other figures in the same unit, then near ones."""
     found: list[Decimal] = []
     for other in pool.get(unit_key(unit), []):

@@ -34,7 +34,10 @@ CASES = [(path, None) for path in procedures.files()] + [
     (path, FORMATS[path.stem]) for path in procedures.files()
 ]
 # The requirement documents, beside the repository in CI (SAVEIT_SEEDS elsewhere).
-SEEDS = Path(os.environ.get("SAVEIT_SEEDS") or Path(__file__).resolve().parents[3] / ".." / "shared" / "seeds")
+SEEDS = Path(
+    os.environ.get("SAVEIT_SEEDS")
+    or Path(__file__).resolve().parents[3] / ".." / "shared" / "seeds"
+)
 
 
 def measured(content: bytes, name: str) -> tuple[Report, bool]:
@@ -53,7 +56,9 @@ def assert_certifying(report: Report) -> None:
 
 @pytest.mark.parametrize(("path", "fmt"), CASES, ids=lambda x: getattr(x, "stem", x) or "as-is")
 def test_no_blind_strategy_passes_the_assessment_generated_from_a_procedure(path, fmt):
-    content, name = (path.read_bytes(), path.name) if fmt is None else procedures.rendered(path, fmt)
+    content, name = (
+        (path.read_bytes(), path.name) if fmt is None else procedures.rendered(path, fmt)
+    )
     report, who = measured(content, name)
     assert_certifying(report)
     assert report.has_ordering == (path.stem in procedures.WITH_STEPS), report.kinds
