@@ -53,6 +53,9 @@ def test_the_version_page_says_in_french_how_many_questions_are_missing(draft, d
     assert f"il manque {missing} question" in text
     assert f"La banque fournit {check.families} questions indépendantes" in text
     assert "« Vrai » est la bonne réponse dans 50 %" in text
+    summary = re.search(r'id="bank-summary">(.*?)</p>', page, re.S)
+    assert summary is not None  # said at the top too, not only at the foot of a long page
+    assert f"Il manque {missing} questions indépendantes" in summary.group(1)
 
 
 def test_the_notice_turns_to_enough_once_the_attempt_fits_the_bank(draft, designer_member):
@@ -68,4 +71,4 @@ def test_the_notice_turns_to_enough_once_the_attempt_fits_the_bank(draft, design
     page = signed_in(designer_member).get(reverse("catalog:version", args=[draft.pk]))
     text = " ".join(page.content.decode().split())
     assert f"C’est assez pour les {check.families} questions tirées" in text
-    assert "il manque" not in text
+    assert "il manque" not in text.lower() and 'id="bank-summary"' not in text
