@@ -133,8 +133,9 @@ def _objective(title: str, items: list[ProposedItem], section_text: str) -> str:
     by_rule = {item.rule: item for item in reversed(items)}  # the first of each rule
     if (steps := by_rule.get("ordering_steps")) is not None:
         first, last = steps.choices[0].rstrip(" ."), steps.choices[-1].rstrip(" .")
+        what = "phases" if "les phases de" in steps.prompt else "étapes"
         return _sentence(
-            _short(f"Dérouler dans l'ordre les {len(steps.choices)} étapes, de « {first} » "
+            _short(f"Dérouler dans l'ordre les {len(steps.choices)} {what}, de « {first} » "
                    f"à « {last} »")
         )  # fmt: skip
     who = next((i for i in items if i.rule == "responsibility" and i.kind == "single"), None)
