@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from saveit.accounts.models import Membership
 from saveit.accounts.roles import is_provider_staff
@@ -12,7 +15,7 @@ from saveit.engagements.permissions import engagements_visible_to
 
 from .anchors import section_key
 from .diff import VersionDiff, diff_versions
-from .models import AcceptanceRecord, Block, Module, ModuleVersion
+from .models import AcceptanceRecord, Block, Item, Module, ModuleVersion
 from .snapshot import snapshot_of
 
 Status = ModuleVersion.Status
@@ -87,6 +90,65 @@ def source_sections(version: ModuleVersion) -> list[tuple[str, str]]:
             if s.level > 0
         ]
     return sections
+
+
+@dataclass(frozen=True)
+class AssessmentCheck:
+    """Whether the bank can fill an attempt (SPEC §4 "What a generated assessment must be
+    worth"): one item per family at most, at least three kinds, "Vrai" as often as "Faux"."""
+
+    families: int
+    needed: int
+    kinds: int
+    true_answers: int
+    false_answers: int
+    peers: dict[int, list[int]]  # item pk → numbers (1-based) of the others of its family
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.needed - self.families)
+
+    @property
+    def true_share(self) -> int | None:
+        total = self.true_answers + self.false_answers
+        return None if total == 0 else round(100 * self.true_answers / total)
+
+    @property
+    def unbalanced(self) -> bool:
+        share = self.true_share
+        return share is not None and not 40 <= share <= 60
+
+
+def assessment_check(version: ModuleVersion, items: list[Item]) -> AssessmentCheck:
+    members: dict[str, list[int]] = {}
+    for number, item in enumerate(items, start=1):
+        members.setdefault(item.family or f"#{item.pk}", []).append(number)
+    peers = {
+        item.pk: [n for n in members[item.family] if n != number]
+        for number, item in enumerate(items, start=1)
+        if item.family and len(members[item.family]) > 1
+    }
+    true_false = [item for item in items if item.kind == Item.Kind.TRUE_FALSE]
+    return AssessmentCheck(
+        families=len(members),
+        needed=version.items_per_attempt,
+        kinds=len({item.kind for item in items}),
+        true_answers=sum(1 for item in true_false if list(item.correct) == [0]),
+        false_answers=sum(1 for item in true_false if list(item.correct) == [1]),
+        peers=peers,
+    )
+
+
+def section_titles(version: ModuleVersion) -> dict[str, str]:
+    """Key → the section's title as the procedure writes it (no number, never the anchor),
+    for feedback and results; the untitled preamble is the introduction."""
+    titles: dict[str, str] = {}
+    for link in version.source_links.select_related("document_version").order_by("pk"):
+        outline = Outline.from_json(link.document_version.outline)
+        for section in outline.sections:
+            title = section.title or section.heading or gettext("Introduction")
+            titles[section_key(link.document_version_id, section.anchor)] = title
+    return titles
 
 
 def used_anchors(version: ModuleVersion) -> dict[int, list[str]]:

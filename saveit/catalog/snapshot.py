@@ -101,6 +101,7 @@ def build_snapshot(version: ModuleVersion, *, fmt: int = FORMAT) -> dict[str, An
                 "feedback": item.feedback,
                 "source_anchors": list(item.source_anchors),
                 **since_2(source_version_id=item.source_version_id),
+                **({"family": item.family} if item.family else {}),
             }
             for item in items
         ],

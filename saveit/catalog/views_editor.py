@@ -72,6 +72,7 @@ def version_detail(request: HttpRequest, version_id: int) -> HttpResponse:
         .filter(module=version.module)
         .exclude(pk=version.pk),
         "unreviewed": selectors.proposal_keys(version),
+        "check": selectors.assessment_check(version, items),
         "comments": version.comments.select_related("author__user"),
     }
     if editable:

@@ -21,6 +21,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from saveit.catalog.anchors import section_key
+
 FIELD_PREFIX = "item-"
 MAX_NUMBER_LENGTH = 30  # longer than any sensible answer; keeps Decimal parsing cheap
 
@@ -48,6 +50,7 @@ class ItemResult:
     key: str
     correct: bool
     section: str  # the item's first source anchor ("" if it has none)
+    section_key: str  # the same, with its document version: "12#s-4" (see catalog.anchors)
     given: object  # list[int] of stored-choice indexes, a Decimal for numeric, None if unanswered
     feedback: str
 
@@ -85,42 +88,60 @@ class InvalidAnswers(ValueError):
 def draw(snapshot: Mapping[str, Any], *, seed: str) -> list[DrawnItem]:
     """The items of one attempt, reproducible from `seed` alone.
 
-    Draws `items_per_attempt` items (all of them if the bank is smaller). Without `randomise`:
-    the first ones in bank order, choices in stored order. With `randomise`: a stratified
-    sample (see `_spread_sample`) in shuffled order, single and multiple choices shuffled.
-    True/false is never shuffled ("Vrai" stays first). An ordering item is always shuffled,
-    and never shown in its right order, otherwise the page would give the answer away.
+    Draws `items_per_attempt` items, never two of one family (items built from the same
+    statement of the procedure: a rule and its false variant would answer each other), so at
+    most one per family. Without `randomise`: the first one of each family in bank order,
+    choices in stored order. With `randomise`: a stratified sample of families (see
+    `_spread_sample`), one member of each picked at random, in shuffled order, single and
+    multiple choices shuffled. True/false is never shuffled ("Vrai" stays first). An ordering
+    item is always shuffled, and never shown in its right order, otherwise the page would
+    give the answer away.
     """
     rules = snapshot.get("assessment") or {}
-    bank = list(snapshot.get("items") or [])
+    families = _families(list(snapshot.get("items") or []))
     randomise = bool(rules.get("randomise"))
-    count = min(int(rules.get("items_per_attempt") or len(bank)), len(bank))
+    count = min(int(rules.get("items_per_attempt") or len(families)), len(families))
     rng = random.Random(seed)
     if randomise:
-        chosen = _spread_sample(bank, count, rng)
+        chosen = [rng.choice(family) for family in _spread_sample(families, count, rng)]
         rng.shuffle(chosen)
     else:
-        chosen = bank[:count]
+        chosen = [family[0] for family in families[:count]]
     return [DrawnItem(item["key"], _display_order(item, randomise, rng)) for item in chosen]
 
 
-def _spread_sample(bank: list[dict[str, Any]], count: int, rng: random.Random) -> list[Any]:
-    """`count` items covering as many source sections as possible, evenly.
+def family_count(snapshot: Mapping[str, Any]) -> int:
+    """How many items an attempt can draw at most: one per family."""
+    return len(_families(list(snapshot.get("items") or [])))
 
-    Items are grouped by section (first source anchor). Round robin over the sections, in a
-    random order, taking at each pass one not-yet-drawn item (picked at random) from each
-    section that still has one: every section is covered once before any gives a second
-    item, and two sections' counts never differ by more than one unless the smaller one ran
-    out. Items of a small section are therefore drawn more often than those of a large one.
-    """
-    groups: dict[str, list[dict[str, Any]]] = {}
+
+def _families(bank: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The bank grouped by family, in bank order; an item without a family is its own."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
     for item in bank:
-        groups.setdefault(_section(item), []).append(item)
+        grouped.setdefault(item.get("family") or f"item:{item['key']}", []).append(item)
+    return list(grouped.values())
+
+
+def _spread_sample(
+    families: list[list[dict[str, Any]]], count: int, rng: random.Random
+) -> list[list[dict[str, Any]]]:
+    """`count` families covering as many source sections as possible, evenly.
+
+    Families are grouped by section (first source anchor of their first item). Round robin
+    over the sections, in a random order, taking at each pass one not-yet-drawn family (picked
+    at random) from each section that still has one: every section is covered once before any
+    gives a second family, and two sections' counts never differ by more than one unless the
+    smaller one ran out.
+    """
+    groups: dict[str, list[list[dict[str, Any]]]] = {}
+    for family in families:
+        groups.setdefault(_section(family[0]), []).append(family)
     sections = list(groups.values())
     for group in sections:
         rng.shuffle(group)
     rng.shuffle(sections)
-    chosen: list[dict[str, Any]] = []
+    chosen: list[list[dict[str, Any]]] = []
     depth = 0
     while len(chosen) < count:
         for group in sections:
@@ -261,6 +282,7 @@ def score(
                 key=entry.key,
                 correct=given is not None and _is_right(item, given),
                 section=_section(item),
+                section_key=section_key(item.get("source_version_id"), _section(item)),
                 given=given,
                 feedback=str(item.get("feedback") or ""),
             )
@@ -305,7 +327,8 @@ def _sections(
     return tuple(
         SectionResult(
             anchor=anchor,
-            title=titles.get(anchor) or anchor,
+            # The title, never the anchor ("s-4-3" means nothing to a learner); "" if unknown.
+            title=titles.get(group[0].section_key) or titles.get(anchor) or "",
             correct=sum(r.correct for r in group),
             total=len(group),
             feedbacks=tuple(

@@ -294,7 +294,10 @@ def result(request: HttpRequest, assignment_id: int, number: int) -> HttpRespons
     for section in (attempt.outcome or {}).get("sections", []):
         top = section["anchor"].split("-")
         lesson = lesson_of.get(section["anchor"]) or lesson_of.get("-".join(top[:2]))
-        sections.append(dict(section, lesson=lesson))
+        title = section.get("title") or ""
+        if (not title or title == section["anchor"]) and lesson:
+            title = lesson["title"]  # an attempt scored before titles were looked up by key
+        sections.append(dict(section, lesson=lesson, title=title))
     return render(
         request,
         "learning/result.html",

@@ -92,13 +92,17 @@ def procedure(
 
 
 def sample_docx(
-    sections: Sequence[SampleSection] | None = None, *, extra_paragraph: str | None = None
+    sections: Sequence[SampleSection] | None = None,
+    *,
+    extra_paragraph: str | None = None,
+    title: str = TITLE,
+    preamble: str = PREAMBLE,
 ) -> bytes:
     import docx
 
     document = docx.Document()
-    document.add_paragraph(TITLE, style="Title")
-    document.add_paragraph(PREAMBLE)
+    document.add_paragraph(title, style="Title")
+    document.add_paragraph(preamble)
     for heading, level, blocks in procedure(sections, extra_paragraph):
         document.add_heading(heading, level=level)
         for kind, value in blocks:
@@ -118,14 +122,18 @@ def sample_docx(
 
 
 def sample_odt(
-    sections: Sequence[SampleSection] | None = None, *, extra_paragraph: str | None = None
+    sections: Sequence[SampleSection] | None = None,
+    *,
+    extra_paragraph: str | None = None,
+    title: str = TITLE,
+    preamble: str = PREAMBLE,
 ) -> bytes:
     from odf import style, table, text
     from odf.opendocument import OpenDocumentText
 
     document = OpenDocumentText()
-    title = style.Style(name="Title", family="paragraph")
-    document.styles.addElement(title)
+    title_style = style.Style(name="Title", family="paragraph")
+    document.styles.addElement(title_style)
     bullets = text.ListStyle(name="Puces")
     bullets.addElement(text.ListLevelStyleBullet(level=1, bulletchar="•"))
     numbers = text.ListStyle(name="Numeros")
@@ -133,8 +141,8 @@ def sample_odt(
     document.automaticstyles.addElement(bullets)
     document.automaticstyles.addElement(numbers)
     body = document.text
-    body.addElement(text.P(stylename=title, text=TITLE))
-    body.addElement(text.P(text=PREAMBLE))
+    body.addElement(text.P(stylename=title_style, text=title))
+    body.addElement(text.P(text=preamble))
     for heading, level, blocks in procedure(sections, extra_paragraph):
         body.addElement(text.H(outlinelevel=level, text=heading))
         for kind, value in blocks:
@@ -222,9 +230,14 @@ def sample_text(
 
 
 def _text_lines(
-    sections: Sequence[SampleSection], *, blank: bool = True, bullet: str = "•"
+    sections: Sequence[SampleSection],
+    *,
+    blank: bool = True,
+    bullet: str = "•",
+    title: str = TITLE,
+    preamble: str = PREAMBLE,
 ) -> list[str]:
-    lines = [TITLE, "", PREAMBLE, ""]
+    lines = [title, "", preamble, ""]
     for heading, _level, blocks in sections:
         lines.append(heading)
         for kind, value in blocks:
@@ -270,6 +283,8 @@ def sample_pdf(
     sections: Sequence[SampleSection] | None = None,
     *,
     extra_paragraph: str | None = None,
+    title: str = TITLE,
+    preamble: str = PREAMBLE,
 ) -> bytes:
     """A procedure over `pages` pages, with a running header and footer on each page."""
     from reportlab.lib.pagesizes import A4
@@ -278,7 +293,8 @@ def sample_pdf(
 
     chosen = procedure([*PROCEDURE, *PHASES] if sections is None else sections, extra_paragraph)
     lines: list[str] = []
-    for line in _text_lines(chosen, blank=False, bullet="–"):  # reportlab garbles "•"
+    text_lines = _text_lines(chosen, blank=False, bullet="–", title=title, preamble=preamble)
+    for line in text_lines:  # reportlab garbles "•"
         lines += simpleSplit(line.replace("\t", "   "), "Helvetica", 11, 450) or [""]
     per_page = -(-len(lines) // pages)
     buffer = io.BytesIO()

@@ -225,6 +225,9 @@ class Item(models.Model):
         DocumentVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     rule = models.CharField(max_length=30, blank=True)  # the heuristic that proposed it
+    # Items built from the same statement of the procedure (a rule and its false variant, who
+    # does it, which document): an attempt draws one of a family at most. Blank: its own.
+    family = models.CharField(_("family"), max_length=40, blank=True)
     reviewed = models.BooleanField(default=True)
 
     class Meta:

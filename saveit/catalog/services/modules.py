@@ -136,6 +136,7 @@ def _propose_into(
             source_anchors=list(item.source_anchors),
             source_version=source,
             rule=item.rule,
+            family=item.family,
             reviewed=False,
         )
         for i, item in enumerate(skeleton.items)

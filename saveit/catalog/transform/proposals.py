@@ -14,7 +14,13 @@ from typing import Literal
 BlockKind = Literal["text", "callout"]
 ItemKind = Literal["single", "multiple", "true_false", "ordering", "numeric"]
 Rule = Literal[
-    "ordering_steps", "obligation", "prohibition", "responsibility", "figure", "required_elements"
+    "ordering_steps",
+    "obligation",
+    "prohibition",
+    "responsibility",
+    "figure",
+    "required_elements",
+    "document",
 ]
 ITEM_KINDS: tuple[ItemKind, ...] = ("ordering", "true_false", "single", "multiple", "numeric")
 
@@ -45,6 +51,7 @@ class ProposedItem:
     feedback: str
     source_anchors: list[str]
     rule: Rule
+    family: str = ""  # items built from the same sentence: an attempt draws one at most
 
 
 @dataclass(frozen=True)

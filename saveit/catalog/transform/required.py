@@ -51,6 +51,7 @@ class Requirement:
     prompt: str
     elements: list[str]  # as written, in the procedure's order
     feedback: str
+    source: str = ""  # the sentence it comes from: its family (see items.family_of)
 
 
 @dataclass
@@ -125,7 +126,31 @@ def _question(subject: str, modal: str, verb: str) -> str:
     return f"Selon la procédure, qu'est-ce {que}{subject} {modal.lower()} {verb} ?"
 
 
+# "… dans un registre, incluant les dates, les coûts et les actions effectuées."
+_INCLUDING = re.compile(
+    r"^(?P<head>.+?),?\s+(?P<verb>incluant|comprenant|précisant|indiquant|mentionnant|listant"
+    r"|reprenant)\s+(?P<object>.+?)[\s.;:!]*$",
+    re.I,
+)
+
+
+def _listed_in(sentence: str) -> Requirement | None:
+    match = _INCLUDING.match(s.view(sentence))
+    if match is None or s.has_dangling_subject(sentence):
+        return None
+    obj = sentence[match.start("object") : match.end("object")]
+    elements = _enumeration(obj)
+    if not MIN_IN_SENTENCE <= len(elements) <= MAX_ELEMENTS:
+        return None
+    head = sentence[: match.end("head")].strip().rstrip(",")
+    verb = sentence[match.start("verb") : match.end("verb")]
+    prompt = f"Selon la procédure, quels éléments complètent : « {head}, {verb} … » ?"
+    return Requirement(prompt, elements, f"La procédure indique : « {sentence} »", sentence)
+
+
 def _from_sentence(sentence: str) -> Requirement | None:
+    if (listed := _listed_in(sentence)) is not None:
+        return listed
     if not s.is_obligation(sentence) or s.has_dangling_subject(sentence):
         return None
     if re.search(r"\b(?:si|lorsque|quand|sauf|en cas)\b", s.view(sentence), re.I):
@@ -140,7 +165,7 @@ def _from_sentence(sentence: str) -> Requirement | None:
     subject = sentence[match.start("subject") : match.end("subject")]
     verb = sentence[match.start("verb") : match.end("verb")]
     prompt = _question(subject, match.group("modal"), verb)
-    return Requirement(prompt, elements, f"La procédure indique : « {sentence} »")
+    return Requirement(prompt, elements, f"La procédure indique : « {sentence} »", sentence)
 
 
 def _from_list(intro: str, items: list[str], title: str) -> Requirement | None:
@@ -180,6 +205,12 @@ def requirements(section: Section) -> list[Requirement]:
         for sentence in s.sentences(block.text):
             if (requirement := _from_sentence(sentence)) is not None:
                 found.append(requirement)
+    for block in blocks:
+        if block.kind == "list":  # "- **Registre** : Toutes les interventions …, incluant …"
+            for item in block.items:
+                for sentence in map(r.unlabelled, s.sentences(item)):
+                    if (requirement := _listed_in(sentence)) is not None:
+                        found.append(requirement)
     return found
 
 

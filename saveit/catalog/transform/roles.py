@@ -34,17 +34,44 @@ _VERBS = {
     "est responsable": "sont responsables", "est chargé": "sont chargés",
     "est chargée": "sont chargées", "a la charge": "ont la charge",
     "prend en charge": "prennent en charge", "prononce": "prononcent", "recense": "recensent",
-    "attribue": "attribuent", "consulte": "consultent",
+    "attribue": "attribuent", "consulte": "consultent", "procède": "procèdent",
+    "remet": "remettent", "applique": "appliquent", "exécute": "exécutent",
+    "signale": "signalent", "respecte": "respectent", "effectue": "effectuent",
+    "produit": "produisent", "établit": "établissent", "tranche": "tranchent",
+    "désactive": "désactivent", "active": "activent", "conserve": "conservent",
+    "reçoit": "reçoivent", "envoie": "envoient", "mesure": "mesurent", "relève": "relèvent",
 }  # fmt: skip
 _SINGULAR = {plural: singular for singular, plural in _VERBS.items()}
 _VERB = "|".join(sorted((re.escape(v) for v in [*_VERBS, *_SINGULAR]), key=len, reverse=True))
 _NP_WORD = r"(?!ne\s|n')[\w'-]+"  # a negation ends the subject: "Le chef ne signe pas"
 _NP = rf"{_NP_WORD}(?:\s{_NP_WORD}){{0,3}}?"
+# The future a procedure also writes its duties in: "effectuera", "diagnostiquera", "établira".
+_FUTURE = (
+    r"(?!(?:sera|aura|devra|pourra|dépendra|faudra|vaudra|conviendra)(?:nt)?\b)"
+    r"\w{3,}(?:era|ira|dra)(?:nt)?"
+)
 _STATEMENT = re.compile(
-    rf"^(?P<role>(?:le\s|la\s|les\s|l')\s?{_NP})\s+(?P<action>(?P<verb>{_VERB})\b.*)$", re.I
+    rf"^(?P<role>(?:le\s|la\s|les\s|l')\s?{_NP})\s+(?P<action>(?P<verb>{_VERB}|{_FUTURE})\b.*)$",
+    re.I,
+)
+# "SAVE IT assure…", "La DSI valide…": a name in capitals needs no determiner.
+_ACRONYM_STATEMENT = re.compile(
+    rf"^(?P<role>[A-ZÀ-Ö][A-Z0-9À-Ö&-]+(?:\s[A-Z0-9À-Ö&-]{{2,}}){{0,3}})\s+(?P<action>(?P<verb>{_VERB})\b.*)$"
+)
+# "Client : responsable du contenu…", "Responsable de maintenance : supervise…"
+_COLON = re.compile(r"^(?P<role>[^:;,.]{2,60}?)\s*:\s+(?P<action>\S.*)$")
+_COLON_DUTY = re.compile(
+    rf"^(?:(?P<verb>{_VERB})\b|(?P<responsible>responsables?|chargée?s?)\s+(?:de|d'|du|des)\b)",
+    re.I,
 )
 _NEGATIVE = re.compile(rf"^(?P<role>(?:le\s|la\s|les\s|l')\s?{_NP})\s+(?:ne\s|n')", re.I)
-_LEADING_CLAUSE = re.compile(r"^[^,]{3,60},\s+(?=(?:le|la|les|l')\b)", re.I)
+_LEADING_CLAUSE = re.compile(r"^[^,]{3,60},\s+(?=(?:le|la|les|l')\b|(?-i:[A-ZÀ-Ö]{2,}\b))", re.I)
+# "La responsabilité de la conformité incombe au client."
+_INCUMBENT = re.compile(
+    r"^la responsabilité (?P<duty>(?:de|du|des|d').+?) (?:incombe|revient) "
+    r"(?P<det>au |aux |à la |à l'|à )(?P<role>[^,;]+?)[.;!]?$",
+    re.I,
+)
 _DETERMINER = re.compile(r"^(?:les\s|le\s|la\s|l')\s*", re.I)
 
 _ROLE_WORDS = {
@@ -83,6 +110,11 @@ def role_key(name: str) -> str:
     return " ".join(w[:-1] if len(w) > 3 and w[-1] in "sx" else w for w in words)
 
 
+def without_determiner(name: str) -> str:
+    match = _DETERMINER.match(view(name))
+    return name[match.end() :] if match else name
+
+
 def has_determiner(name: str) -> bool:
     return bool(_DETERMINER.match(view(name)))
 
@@ -100,7 +132,7 @@ def is_person(name: str) -> bool:
     return head in _ROLE_WORDS or head.endswith(_AGENT_ENDINGS)
 
 
-def _capitalised(text: str) -> str:
+def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
@@ -110,10 +142,50 @@ def _subject_span(sentence: str) -> int:
     return match.end() if match else 0
 
 
+def _colon_statement(sentence: str) -> RoleStatement | None:
+    original = sentence.strip().replace("**", "").replace("__", "")
+    match = _COLON.match(view(original))
+    if match is None:
+        return None
+    role = original[: match.end("role")].strip()
+    action = original[match.start("action") :].rstrip(" .;:!")
+    duty = _COLON_DUTY.match(view(action))
+    if duty is None or len(role.split()) > 5 or not (is_person(role) or _named(role)):
+        return None
+    if duty.group("responsible"):
+        action = "est " + _lowered_first(action)
+        action = re.sub(r"^est responsables\b", "est responsable", action)
+    else:
+        verb = duty.group("verb")
+        singular = _SINGULAR.get(verb.lower(), verb)
+        action = _lowered_first(singular) + action[len(verb) :]
+    return RoleStatement(capitalised(role), action, sentence)
+
+
+def _named(role: str) -> bool:
+    """ "SAVE IT", "Client", "Direction Qualité": a capitalised name with no verb in it."""
+    words = view(role).split()
+    return bool(words) and words[0][:1].isupper() and len(words) <= 4
+
+
+def _lowered_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 def role_statement(sentence: str) -> RoleStatement | None:
+    if (colon := _colon_statement(sentence)) is not None:
+        return colon
+    if (incumbent := _INCUMBENT.match(view(sentence.strip()))) is not None:
+        article = {"au ": "Le ", "aux ": "Les ", "à la ": "La ", "à l'": "L'"}.get(
+            incumbent.group("det").lower(), ""
+        )
+        role = article + sentence.strip()[incumbent.start("role") : incumbent.end("role")]
+        duty = sentence.strip()[incumbent.start("duty") : incumbent.end("duty")]
+        if is_person(role) or _named(role):
+            return RoleStatement(capitalised(role), f"est responsable {duty}", sentence)
     start = _subject_span(sentence)
     original = sentence[start:].strip()
-    match = _STATEMENT.match(view(original))
+    match = _STATEMENT.match(view(original)) or _ACRONYM_STATEMENT.match(view(original))
     if match is None:
         return None
     action = original[match.start("action") :].rstrip(" .;:!")
@@ -126,7 +198,22 @@ def role_statement(sentence: str) -> RoleStatement | None:
     singular = _SINGULAR.get(verb.lower())
     if singular is not None:  # "qui valident …" reads wrong: "qui valide …"
         action = singular + action[len(verb) :]
-    return RoleStatement(_capitalised(role), action, sentence)
+    return RoleStatement(capitalised(role), action, sentence)
+
+
+_EMPHASIS = re.compile(r"\*\*|__")
+# "Signalement : Les clients doivent…": a label before the sentence, not part of it.
+_LABEL = re.compile(r"^[^:;.]{2,40}?\s:\s+(?=[A-ZÀ-Ö])")
+
+
+def unlabelled(sentence: str) -> str:
+    """The sentence without Markdown emphasis nor a leading label (unless the label is a role:
+    "Client : responsable de…")."""
+    sentence = _EMPHASIS.sub("", sentence).strip()
+    match = _LABEL.match(view(sentence))
+    if match is None or role_statement(sentence) is not None:
+        return sentence
+    return sentence[match.end() :]
 
 
 def negative_subject(sentence: str) -> str | None:
@@ -136,7 +223,7 @@ def negative_subject(sentence: str) -> str | None:
     if match is None:
         return None
     role = original[: match.end("role")].strip()
-    return _capitalised(role) if is_person(role) else None
+    return capitalised(role) if is_person(role) else None
 
 
 _ROLE_HEADER = re.compile(

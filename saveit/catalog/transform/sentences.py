@@ -66,8 +66,38 @@ _PROHIBITION = re.compile(
 _WARNING = re.compile(r"\b(?:attention|important|impératif|danger|vigilance)\b", re.I)
 
 
+_PARTICIPLES = (
+    r"[\w-]+(?:é|ée|és|ées)|produite?s?|remise?s?|transmise?s?|établie?s?|fournie?s?"
+    r"|soumise?s?|inscrite?s?|écrite?s?|tenue?s?|mise?s?|prise?s?|faite?s?|conduite?s?"
+    r"|détruite?s?|interdite?s?|définie?s?|remplie?s?|requise?s?|réunie?s?"
+)
+# Rules stated in the present tense: "Un procès-verbal est signé…", "Toute demande fait
+# l'objet d'un entretien", "… avant toute mise en service", "On ne diffuse que…".
+_PASSIVE = re.compile(
+    rf"\b(?P<verb>est|sont|sera|seront)\s+(?:(?:systématiquement|obligatoirement|toujours|immédiatement"
+    rf"|formellement|préalablement)\s+)?(?:{_PARTICIPLES})\b",
+    re.I,
+)
+_OBJECT_OF = re.compile(r"\b(?P<verb>fait|font)\s+l'objet\b", re.I)
+_BEFORE_ANY = re.compile(r"\bavant\s+(?:toute?|tous|toutes|chaque)\b", re.I)
+_ONLY = re.compile(
+    r"\bne\s+(?:[\w'-]+\s+){1,4}?qu(?:e\b|')|\bn'[\w-]+(?:\s+[\w'-]+){0,3}?\s+qu(?:e\b|')", re.I
+)
+_NOT_RULE_PASSIVE = re.compile(
+    r"\b(?:est|sont)\s+(?:chargée?s?|destinée?s?|situé|située?s?)\b", re.I
+)
+
+
 def is_obligation(sentence: str) -> bool:
-    return bool(_OBLIGATION.search(view(sentence))) and not is_prohibition(sentence)
+    """A rule the procedure sets, whatever its form: "doit", passive present, "fait l'objet
+    de", "avant toute", "ne … que"."""
+    text = view(sentence)
+    if is_prohibition(sentence):
+        return False
+    if _OBLIGATION.search(text) or _OBJECT_OF.search(text) or _ONLY.search(text):
+        return True
+    passive = _PASSIVE.search(text) and not _NOT_RULE_PASSIVE.search(text)
+    return bool(passive or _BEFORE_ANY.search(text))
 
 
 def is_prohibition(sentence: str) -> bool:
@@ -77,7 +107,8 @@ def is_prohibition(sentence: str) -> bool:
 # "Il doit informer la direction." quoted alone does not say who "il" is; the impersonal
 # "Il est interdit de…" or "Il faut…" needs no antecedent.
 _PRONOUN_SUBJECT = re.compile(
-    r"^(?:il|elle|ils|elles|celui-ci|celle-ci|ceux-ci|celles-ci|ce dernier|cette dernière)\s",
+    r"^(?:il|elle|ils|elles|celui-ci|celle-ci|ceux-ci|celles-ci|ce dernier|cette dernière|ces"
+    r"|ceci|cela|on)\s",
     re.I,
 )
 _IMPERSONAL = re.compile(
@@ -158,6 +189,10 @@ def _unsafe_after(rest: str) -> bool:
 _OTHER_NEGATIONS = re.compile(r"\b(?:aucune?|rien|personne|ni|nul|nulle|guère)\b", re.I)
 
 
+def is_conditional(sentence: str) -> bool:
+    return bool(_CONDITIONAL.search(view(sentence)))
+
+
 def negated(sentence: str) -> str | None:
     """A false variant of a rule, when a single local change safely states the opposite."""
     text = view(sentence)
@@ -167,6 +202,16 @@ def negated(sentence: str) -> str | None:
         return None if _OTHER_NEGATIONS.search(text) else _lifted(sentence, text)
     if match := _MUST_RE.search(text):
         return _swap(sentence, match.span(), _MUST[match.group(1).lower()])
+    if match := _OBJECT_OF.search(text):
+        verb = sentence[match.start("verb") : match.end("verb")]
+        return _swap(sentence, match.span(), f"ne {verb} pas l'objet")
+    if (match := _PASSIVE.search(text)) and not _ONLY.search(text):
+        verb = sentence[match.start("verb") : match.end("verb")]
+        rest = sentence[match.end("verb") : match.end()]
+        negation = {"est": "n'est pas", "sont": "ne sont pas", "sera": "ne sera pas"}.get(
+            verb.lower(), "ne seront pas"
+        )
+        return _swap(sentence, match.span(), negation + rest)
     if match := _MANDATORY_RE.search(text):
         plural = match.group(1).lower().startswith("sont")
         subject = text[: match.start()].strip()

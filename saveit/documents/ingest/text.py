@@ -62,6 +62,11 @@ def _title_end(lines: Sequence[str], builder: OutlineBuilder, needs_blank: bool)
     if index is None:
         return 0
     line = " ".join(lines[index].split())
+    if _is_caps_title(line) and split_number(line) is None and _numbered_next(lines[index + 1 :]):
+        # "PROCÉDURE OFFICIELLE" above "1. Objet", "2. Champ…": the document's title, not
+        # a section of its own (the numbered sections are the sections).
+        builder.set_title(line)
+        return index + 1
     if is_heading(line) or BULLET.match(line) or ORDERED.match(line):
         return 0
     if len(line) >= MAX_HEADING or line.endswith((".", ",", ";", ":")):
@@ -71,6 +76,15 @@ def _title_end(lines: Sequence[str], builder: OutlineBuilder, needs_blank: bool)
         return 0
     builder.set_title(line)
     return index + 1
+
+
+def _numbered_next(lines: Sequence[str]) -> bool:
+    """The next heading after these lines carries a section number."""
+    for raw in lines:
+        line = " ".join(raw.split())
+        if line and (level := heading_level(line)) is not None:
+            return level == 0
+    return False
 
 
 class _LineReader:

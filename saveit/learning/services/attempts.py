@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from saveit.accounts.models import Membership
 from saveit.audit.chain import record_event
-from saveit.catalog.selectors import source_sections
+from saveit.catalog.selectors import section_titles
 from saveit.catalog.snapshot import snapshot_of
 from saveit.core.errors import Refusal
 
@@ -164,7 +164,7 @@ def _record_outcome(  # type: ignore[no-untyped-def]
     except InvalidAnswers as error:
         raise Refusal(str(error), code="invalid_answers") from error
     outcome = score(
-        drawn, snapshot, answers, section_titles=dict(source_sections(assignment.module_version))
+        drawn, snapshot, answers, section_titles=section_titles(assignment.module_version)
     )
     now = timezone.now()
     attempt.status = Attempt.Status.SUBMITTED

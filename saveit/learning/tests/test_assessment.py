@@ -412,10 +412,10 @@ def test_sections_come_in_order_of_appearance_with_the_feedback_of_missed_items(
     assert outcome.items[0].feedback == "Voir 2.1"
 
 
-def test_a_section_without_a_known_title_is_named_by_its_anchor():
+def test_a_section_without_a_known_title_is_never_named_by_its_anchor():
     snap = snapshot([item("a", "single", "s9")])
     outcome = score([DrawnItem("a", (0, 1, 2, 3))], snap, {"a": [2]}, section_titles={})
-    assert outcome.sections[0].title == "s9"
+    assert outcome.sections[0].title == ""  # the page says "written without a source section"
 
 
 # ---------------------------------------------------------------- refused submissions
@@ -488,3 +488,65 @@ def test_answering_every_drawn_item_right_scores_100_and_passes(seed, randomise,
         drawn, snap, parse_answers(drawn, snap, right_form(drawn, snap)), section_titles={}
     )
     assert (outcome.score, outcome.passed, outcome.total) == (100, True, min(per_attempt, 10))
+
+
+# ---------------------------------------------------------------- families
+
+
+def with_families() -> dict[str, Any]:
+    """Three statements, each a rule, its false variant and a who-question; two loose items."""
+    items = []
+    for n, anchor in enumerate(["s1", "s2", "s3"]):
+        items += [
+            item(f"rule-{n}", "true_false", anchor, correct=[0], family=f"F-{n}"),
+            item(f"false-{n}", "true_false", anchor, correct=[1], family=f"F-{n}"),
+            item(f"who-{n}", "single", anchor, family=f"F-{n}"),
+        ]
+    items += [item("loose-a", "numeric", "s1"), item("loose-b", "ordering", "s2")]
+    return snapshot(items, items_per_attempt=10)
+
+
+def family_of(snap: dict[str, Any], key: str) -> str:
+    return by_key(snap)[key].get("family") or key
+
+
+@pytest.mark.parametrize("randomise", [True, False])
+def test_an_attempt_never_draws_two_items_of_one_family(randomise):
+    snap = with_families()
+    snap["assessment"]["randomise"] = randomise
+    for seed in SEEDS:
+        drawn = draw(snap, seed=seed)
+        families = [family_of(snap, d.key) for d in drawn]
+        assert len(families) == len(set(families))  # a rule never sits beside its false twin
+        assert len(drawn) == 5  # 10 asked, 3 families and 2 loose items: 5 can be drawn
+
+
+def test_every_member_of_a_family_gets_drawn_in_turn():
+    snap = with_families()
+    seen = Counter(d.key for seed in SEEDS for d in draw(snap, seed=seed))
+    for n in range(3):  # the true statement as often as its false variant, give or take luck
+        assert seen[f"rule-{n}"] > 40 and seen[f"false-{n}"] > 40 and seen[f"who-{n}"] > 40
+    assert seen["loose-a"] == seen["loose-b"] == len(SEEDS)
+
+
+def test_the_family_count_is_what_an_attempt_can_draw_at_most():
+    from saveit.learning.assessment import family_count
+
+    assert family_count(with_families()) == 5
+    assert family_count(five_kinds()) == 5  # no family: each item is its own
+
+
+def test_results_name_sections_by_title_looked_up_with_their_document_version():
+    snap = snapshot(
+        [
+            item("a", "single", "s-4", source_version_id=12),
+            item("b", "single", "preambule", source_version_id=12),
+            item("c", "single", "s-9", source_version_id=12),
+        ]
+    )
+    titles = {"12#s-4": "Gouvernance et rôles", "12#preambule": "Introduction", "7#s-4": "Autre"}
+    drawn = draw(snap, seed="t")
+    outcome = score(drawn, snap, {}, section_titles=titles)
+    named = {s.anchor: s.title for s in outcome.sections}
+    assert named == {"s-4": "Gouvernance et rôles", "preambule": "Introduction", "s-9": ""}
+    assert not any(s.title.startswith("s-") for s in outcome.sections)  # never the anchor

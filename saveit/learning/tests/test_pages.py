@@ -94,3 +94,23 @@ def test_a_learner_never_reaches_another_learners_assignment_or_attempt(assigned
         assert browser.get(url).status_code == 404
     assert browser.post(f"/mes-formations/{camille_assignment.pk}/evaluation/").status_code == 404
     assert not Attempt.objects.filter(assignment=camille_assignment).exists()
+
+
+def test_the_result_page_names_each_section_by_its_title_never_its_anchor(assigned):
+    message = next(m for m in mail.outbox if m.to == ["noe.martin@alpha.example"])
+    link = re.search(r"https?://[^/\s]+(/acces/[\w-]+/)", message.body).group(1)
+    browser = Client()
+    browser.post(link)
+    assignment = Assignment.objects.get(learner__email="noe.martin@alpha.example")
+    browser.post(f"/mes-formations/{assignment.pk}/evaluation/")
+    attempt = Attempt.objects.get(assignment=assignment)
+    page = browser.post(
+        f"/mes-formations/{assignment.pk}/evaluation/1/",
+        answers_for(attempt, right=False),
+        follow=True,
+    ).content.decode()
+    cells = re.findall(r"<tr>\s*<td>(.*?)</td>", page, re.S)
+    assert cells and not any(re.fullmatch(r"s-[\w-]+", c.strip()) for c in cells)
+    titles = {"Rôles et responsabilités", "Déroulement", "Délais", "Objet"}
+    assert {c.strip() for c in cells} <= titles, cells
+    assert "section « " in page  # the feedback quotes the procedure and names its section
