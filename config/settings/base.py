@@ -27,6 +27,10 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+# "production" in config.settings.production: commands that must never touch real data
+# (the demo loader) refuse to run there.
+SAVEIT_ENVIRONMENT = "development"
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-local-development-key-change-me")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
@@ -150,6 +154,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "SAVE IT"
+# The admin never shows a TOTP seed, its QR code, or recovery codes of an existing device.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
