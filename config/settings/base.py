@@ -153,6 +153,12 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 
+# Re-authentication (signing, current password at a change): this many wrong answers of one
+# user within the window lock it for the lock-out time (saveit/accounts/reauth.py).
+REAUTH_FAILURE_LIMIT = int(os.environ.get("REAUTH_FAILURE_LIMIT", "5"))
+REAUTH_WINDOW_MINUTES = int(os.environ.get("REAUTH_WINDOW_MINUTES", "15"))
+REAUTH_LOCKOUT_MINUTES = int(os.environ.get("REAUTH_LOCKOUT_MINUTES", "15"))
+
 OTP_TOTP_ISSUER = "SAVE IT"
 # The admin never shows a TOTP seed, its QR code, or recovery codes of an existing device.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True

@@ -206,3 +206,20 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class ReauthThrottle(models.Model):
+    """Wrong answers to "prove it is you again" (signing, current password) of one user.
+
+    One row per user: failures counted from the first one of the window; at the limit the user
+    is locked until locked_until and the count starts again.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="reauth_throttle")
+    failures = models.PositiveIntegerField(default=0)
+    first_failure_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("re-authentication throttle")
+        verbose_name_plural = _("re-authentication throttles")

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from saveit.accounts import reauth
 from saveit.accounts.models import Membership, User
 from saveit.accounts.roles import Role
 from saveit.audit.chain import record_event
@@ -181,21 +182,31 @@ def resend_link(*, email: str, ip: str | None = None) -> int:
     return sent
 
 
-@transaction.atomic
 def set_own_password(
     *, user: User, password: str, by: Membership, current_password: str | None = None
 ) -> None:
     """Someone who has a password gives it to change it: a session left open, or borrowed, is
     not enough. Someone who only ever signed in by link chooses a first one freely.
 
+    The current password is checked outside the write transaction, throttled per user
+    (saveit.accounts.reauth), so that a wrong one is counted even though nothing is written.
     The caller has validated the new password's strength (the form shows what is wrong).
     """
     first = not user.has_usable_password()
-    if not first and not user.check_password(current_password or ""):
-        raise Refusal(
-            _("The current password is not the right one: nothing was changed."),
-            code="wrong_password",
-        )
+    if not first:
+        reauth.ensure_not_locked(user)
+        if not user.check_password(current_password or ""):
+            reauth.record_failure(member=by, purpose="password_change")
+            raise Refusal(
+                _("The current password is not the right one: nothing was changed."),
+                code="wrong_password",
+            )
+        reauth.record_success(user)
+    _save_password(user=user, password=password, by=by, first=first)
+
+
+@transaction.atomic
+def _save_password(*, user: User, password: str, by: Membership, first: bool) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
     record_event(
