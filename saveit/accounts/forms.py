@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organization
-from .roles import ROLES_BY_KIND, OrganizationKind, Role
+from .roles import ROLES_BY_KIND, OrganizationKind, Role, SecondFactorRule
 
 
 class LoginForm(AuthenticationForm):
@@ -124,4 +124,12 @@ class OtpForm(forms.Form):
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
+    )
+
+
+class SecondFactorRuleForm(forms.Form):
+    second_factor_rule = forms.ChoiceField(
+        label=_("A second factor is required of"),
+        choices=SecondFactorRule.choices,
+        error_messages={"invalid_choice": _("Choose one of the rules offered.")},
     )

@@ -6,7 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .second_factor import is_verified
+from .second_factor import confirmed_totp, is_verified
+from .second_factor import is_required as second_factor_is_required
 from .selectors import current_memberships
 
 SESSION_KEY = "active_membership_id"
@@ -37,12 +38,17 @@ class ActiveMembershipMiddleware:
         return self.get_response(request)
 
 
-# Pages a signed-in member of the provider may reach before completing the second factor.
+# Pages a signed-in user may reach before completing the second factor.
 _OTP_EXEMPT_PREFIXES = ("/comptes/2fa/", "/comptes/deconnexion/", "/static/", "/i18n/")
+# Whether the signed-in user has a confirmed authenticator, remembered for the session so that
+# users without one (most learners) cost no query per request; forgotten at each sign-in.
+ENROLLED_SESSION_KEY = "second_factor_enrolled"
 
 
 class StaffSecondFactorMiddleware:
-    """Provider staff must pass TOTP before anything else (SPEC §15)."""
+    """The second factor is asked before anything else (SPEC §15): from every user who enrolled
+    one, and from those whose memberships require one (provider staff, business content owners,
+    members of an organisation that requires it of everyone), who must enrol at once."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -50,9 +56,9 @@ class StaffSecondFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if (
             request.user.is_authenticated
-            and needs_second_factor(request)
             and not is_verified(request.user)
             and not request.path.startswith(_OTP_EXEMPT_PREFIXES)
+            and (needs_second_factor(request) or _has_enrolled_factor(request))
         ):
             if request.path.startswith("/api/"):
                 from django.http import JsonResponse
@@ -66,4 +72,19 @@ class StaffSecondFactorMiddleware:
 
 
 def needs_second_factor(request: HttpRequest) -> bool:
-    return any(m.is_provider_staff for m in getattr(request, "memberships", []))
+    """Whether the user's memberships oblige them to enrol and pass a second factor."""
+    return second_factor_is_required(getattr(request, "memberships", []))
+
+
+def _has_enrolled_factor(request: HttpRequest) -> bool:
+    enrolled = request.session.get(ENROLLED_SESSION_KEY)
+    if enrolled is None:
+        enrolled = confirmed_totp(request.user) is not None  # type: ignore[arg-type]
+        request.session[ENROLLED_SESSION_KEY] = enrolled
+    return bool(enrolled)
+
+
+def forget_enrolment(sender: object, request: HttpRequest | None, **kwargs: object) -> None:
+    """user_logged_in receiver: look the user's authenticator up again at each sign-in."""
+    if request is not None and hasattr(request, "session"):
+        request.session.pop(ENROLLED_SESSION_KEY, None)

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .roles import PROVIDER_ROLES, OrganizationKind, Role
+from .roles import PROVIDER_ROLES, SECOND_FACTOR_ROLES, OrganizationKind, Role, SecondFactorRule
 from .validators import validate_siren, validate_vat_number
 
 
@@ -87,6 +87,12 @@ class Organization(models.Model):
         help_text=_("The city of the trade and companies register; the number is the SIREN."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    second_factor_rule = models.CharField(
+        _("second factor required for"),
+        max_length=16,
+        choices=SecondFactorRule.choices,
+        default=SecondFactorRule.SIGNERS,
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -141,6 +147,14 @@ class Membership(models.Model):
     @property
     def is_provider_staff(self) -> bool:
         return self.role in PROVIDER_ROLES and self.organization.is_provider
+
+    @property
+    def requires_second_factor(self) -> bool:
+        """Whether this membership obliges its user to set up and pass a second factor."""
+        return (
+            self.role in SECOND_FACTOR_ROLES
+            or self.organization.second_factor_rule == SecondFactorRule.EVERYONE
+        )
 
     def is_current(self, now: Any = None) -> bool:
         now = now or timezone.now()
@@ -223,3 +237,6 @@ class ReauthThrottle(models.Model):
     class Meta:
         verbose_name = _("re-authentication throttle")
         verbose_name_plural = _("re-authentication throttles")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.failures}"

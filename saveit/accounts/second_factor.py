@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable
 
 import segno
 from django.db import transaction
@@ -15,6 +16,11 @@ from saveit.audit.chain import record_event
 from .models import Membership, User
 
 RECOVERY_CODE_COUNT = 10
+
+
+def is_required(memberships: Iterable[Membership]) -> bool:
+    """Whether one of these (current) memberships obliges the user to use a second factor."""
+    return any(m.requires_second_factor for m in memberships)
 
 
 def confirmed_totp(user: User) -> TOTPDevice | None:

@@ -22,7 +22,7 @@ from saveit.core.tasks import send_email_after_commit
 from saveit.core.tokens import digest, new_secret
 
 from .models import ApiToken, Invitation, Membership, Organization, User
-from .roles import ROLES_BY_KIND, OrganizationKind, Role
+from .roles import ROLES_BY_KIND, OrganizationKind, Role, SecondFactorRule
 
 
 def _check_role_fits(organization: Organization, role: str) -> None:
@@ -127,6 +127,31 @@ def update_organization(
         target=organization,
         before=before,
         after=_org_fields(organization),
+    )
+    return organization
+
+
+@transaction.atomic
+def set_second_factor_rule(
+    *, organization: Organization, rule: str, by: Membership
+) -> Organization:
+    """Who among the organisation's members must set up a second factor; effective at each
+    member's next request (they are sent to enrol before anything else)."""
+    if rule not in SecondFactorRule.values:
+        raise Refusal(_("Choose one of the rules offered."), code="bad_rule")
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    before = organization.second_factor_rule
+    if rule == before:
+        return organization
+    organization.second_factor_rule = rule
+    organization.save(update_fields=["second_factor_rule"])
+    record_event(
+        organization=organization,
+        action="organization.second_factor_policy_changed",
+        actor=by,
+        target=organization,
+        before={"second_factor_rule": before},
+        after={"second_factor_rule": rule},
     )
     return organization
 

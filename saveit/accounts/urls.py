@@ -47,6 +47,11 @@ urlpatterns = [
     path("organisations/<int:org_id>/", views.organization_detail, name="organization_detail"),
     path("organisations/<int:org_id>/modifier/", views.organization_edit, name="organization_edit"),
     path("organisations/<int:org_id>/inviter/", views.member_invite, name="member_invite"),
+    path(
+        "organisations/<int:org_id>/double-authentification/",
+        views.organization_second_factor,
+        name="organization_second_factor",
+    ),
     path("membres/<int:membership_id>/role/", views.member_role, name="member_role"),
     path("membres/<int:membership_id>/activation/", views.member_active, name="member_active"),
     path(

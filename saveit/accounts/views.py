@@ -20,6 +20,7 @@ from .forms import (
     NewOrganizationForm,
     OrganizationForm,
     RoleForm,
+    SecondFactorRuleForm,
     default_invite_role,
 )
 from .middleware import SESSION_KEY
@@ -104,8 +105,36 @@ def organization_detail(request: HttpRequest, org_id: int) -> HttpResponse:
         )
         if manage
         else None,
+        "second_factor_form": SecondFactorRuleForm(
+            initial={"second_factor_rule": organization.second_factor_rule}
+        )
+        if manage
+        else None,
     }
     return render(request, "accounts/organization_detail.html", context)
+
+
+@login_required
+@require_POST
+def organization_second_factor(request: HttpRequest, org_id: int) -> HttpResponse:
+    """The organisation's admin or owner sets who among its members needs a second factor."""
+    member = acting_member(request)
+    organization = access_organization(member, org_id, manage=True)
+    form = SecondFactorRuleForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    else:
+        try:
+            services.set_second_factor_rule(
+                organization=organization, rule=form.cleaned_data["second_factor_rule"], by=member
+            )
+        except Refusal as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("Second-factor rule saved."))
+    return redirect("accounts:organization_detail", organization.pk)
 
 
 @login_required

@@ -97,5 +97,6 @@ def security(request: HttpRequest) -> HttpResponse:
         "totp": second_factor.confirmed_totp(user),
         "remaining_codes": second_factor.remaining_recovery_codes(user),
         "verified": second_factor.is_verified(user),  # type: ignore[union-attr]
+        "required": second_factor.is_required(getattr(request, "memberships", [])),
     }
     return render(request, "accounts/security.html", context)

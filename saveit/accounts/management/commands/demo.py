@@ -39,4 +39,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {spec.name} ({spec.kind})")
             for email, role, _first, _last in spec.people:
                 self.stdout.write(f"    {role:<16} {email}")
-        self.stdout.write("  Provider staff set up an authenticator app (TOTP) at first sign-in.")
+        self.stdout.write(
+            "  Provider staff and business content owners set up an authenticator app (TOTP)"
+            " at first sign-in."
+        )
