@@ -96,13 +96,16 @@ class NewOrganizationForm(OrganizationForm):
 class AcceptInvitationForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
+    # strip=False: a password is kept exactly as typed, spaces included (ASVS 6.2.4).
     password = forms.CharField(
         label=_("Password"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 10 characters, not too common, not only digits."),
     )
     password_again = forms.CharField(
         label=_("Password again"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 

@@ -7,6 +7,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -190,8 +192,12 @@ def set_own_password(
 
     The current password is checked outside the write transaction, throttled per user
     (saveit.accounts.reauth), so that a wrong one is counted even though nothing is written.
-    The caller has validated the new password's strength (the form shows what is wrong).
+    The new password's strength is checked here too (the form shows what is wrong first).
     """
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise Refusal(" ".join(error.messages), code="weak_password") from error
     first = not user.has_usable_password()
     if not first:
         reauth.ensure_not_locked(user)
