@@ -3,11 +3,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
 from .roles import PROVIDER_ROLES, SECOND_FACTOR_ROLES, OrganizationKind, Role, SecondFactorRule
 from .validators import validate_siren, validate_vat_number
@@ -240,3 +243,44 @@ class ReauthThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.failures}"
+
+
+class RecoveryCodeDevice(TimestampMixin, ThrottlingMixin, Device):
+    """One-use recovery codes of a user, a django-otp device whose codes are stored hashed.
+
+    django-otp's own StaticDevice keeps its tokens in clear; these are hashed with the password
+    hasher (salted, Argon2 in production: ASVS 6.5.2 for secrets of less than 112 bits).
+    """
+
+    class Meta:
+        verbose_name = _("recovery codes")
+        verbose_name_plural = _("recovery codes")
+
+    def get_throttle_factor(self) -> int:
+        return int(getattr(settings, "OTP_STATIC_THROTTLE_FACTOR", 1))
+
+    def verify_token(self, token: str) -> bool:
+        allowed, _reason = self.verify_is_allowed()
+        if not allowed:
+            return False
+        match = next((c for c in self.codes.all() if check_password(token, c.digest)), None)
+        if match is None:
+            self.throttle_increment()
+            return False
+        match.delete()
+        self.throttle_reset(commit=False)
+        self.set_last_used_timestamp(commit=False)
+        self.save()
+        return True
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=256)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self) -> str:
+        return f"{self.device} · {self.pk}"

@@ -63,7 +63,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             form.add_error("code", _("This code is not valid."))
         else:
             otp_login(request, matched)
-            if matched.persistent_id.startswith("otp_static"):
+            if second_factor.is_recovery_device(matched):
                 messages.warning(
                     request,
                     _("You used a recovery code; %(n)s remain.")
