@@ -238,7 +238,10 @@ LOGGING = {
 SAVEIT_SIGNING_KEY_PATH = Path(
     os.environ.get("SAVEIT_SIGNING_KEY_PATH", str(VAR_DIR / "keys" / "installation-ed25519.pem"))
 )
-SIGN_IN_LINK_VALIDITY_HOURS = int(os.environ.get("SIGN_IN_LINK_VALIDITY_HOURS", "168"))
+# A learner's sign-in link asked for on the page lives minutes (they are waiting for it); the
+# one in an assignment e-mail, which may be read the next day, lives as long as an invitation.
+SIGN_IN_LINK_VALIDITY_MINUTES = int(os.environ.get("SIGN_IN_LINK_VALIDITY_MINUTES", "15"))
+LEARNER_INVITATION_LINK_HOURS = int(os.environ.get("LEARNER_INVITATION_LINK_HOURS", "72"))
 # "Send me a new link": at most one link e-mail per learner in this many minutes (the invitation
 # counts), and at most this many requests per IP address in the window (a whole site behind one
 # NAT may ask at the start of a campaign, hence not lower).

@@ -26,13 +26,18 @@ from saveit.core.tokens import digest, new_secret
 from ..models import Activity, Assignment, Learner, LinkRequest, SignInLink
 
 
-def new_sign_in_link(learner: Learner) -> str:
-    """Creates a link for the learner; the token is returned once and stored as a digest."""
+def new_sign_in_link(learner: Learner, *, valid_for: timedelta | None = None) -> str:
+    """Creates a link for the learner; the token is returned once and stored as a digest.
+
+    A link asked for on the sign-in page lives SIGN_IN_LINK_VALIDITY_MINUTES (the learner is
+    waiting for it); the one in an assignment e-mail, read later, LEARNER_INVITATION_LINK_HOURS.
+    """
     token = new_secret("sl_")
+    valid_for = valid_for or timedelta(minutes=settings.SIGN_IN_LINK_VALIDITY_MINUTES)
     SignInLink.objects.create(
         learner=learner,
         token_hash=digest(token),
-        expires_at=timezone.now() + timedelta(hours=settings.SIGN_IN_LINK_VALIDITY_HOURS),
+        expires_at=timezone.now() + valid_for,
     )
     return settings.SITE_URL + reverse("learning:sign_in_link", args=[token])
 
@@ -51,7 +56,9 @@ def invite_learners(*, assignment_ids: list[int]) -> int:
     with translation.override("fr"):
         for learner, assigned in by_learner.items():
             with transaction.atomic():
-                url = new_sign_in_link(learner)
+                url = new_sign_in_link(
+                    learner, valid_for=timedelta(hours=settings.LEARNER_INVITATION_LINK_HOURS)
+                )
                 Assignment.objects.filter(pk__in=[a.pk for a in assigned]).update(
                     invited_at=timezone.now()
                 )
@@ -61,7 +68,7 @@ def invite_learners(*, assignment_ids: list[int]) -> int:
                     "learner": learner,
                     "assignments": assigned,
                     "url": url,
-                    "days": settings.SIGN_IN_LINK_VALIDITY_HOURS // 24,
+                    "hours": settings.LEARNER_INVITATION_LINK_HOURS,
                 },
             )
             subject = _("%(org)s: training to follow on SAVE IT") % {
@@ -175,7 +182,7 @@ def resend_link(*, email: str, ip: str | None = None) -> int:
                 {
                     "learner": learner,
                     "url": url,
-                    "days": settings.SIGN_IN_LINK_VALIDITY_HOURS // 24,
+                    "minutes": settings.SIGN_IN_LINK_VALIDITY_MINUTES,
                 },
             )
             subject = _("Your sign-in link to SAVE IT")
