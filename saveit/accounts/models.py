@@ -284,3 +284,21 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device} · {self.pk}"
+
+
+class PasswordResetRequest(models.Model):
+    """One "forgot my password" request, kept an hour to rate-limit the e-mails.
+
+    The address is kept as a digest only: the table tells nobody who asked.
+    """
+
+    email_digest = models.CharField(max_length=64, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    requested_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
+
+    def __str__(self) -> str:
+        return f"{self.ip} · {self.requested_at:%Y-%m-%d %H:%M}"

@@ -9,12 +9,7 @@ urlpatterns = [
     path("deconnexion/", views.logout_view, name="logout"),
     path(
         "mot-de-passe/oubli/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset.html",
-            email_template_name="accounts/email/password_reset.txt",
-            subject_template_name="accounts/email/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password_reset_done"),
-        ),
+        views.ThrottledPasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

@@ -3,14 +3,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saveit.core.errors import Refusal
+from saveit.core.request_context import current_origin
 
 from . import services
 from .forms import (
@@ -39,6 +42,23 @@ class SaveitLoginView(LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """Django's reset view, with e-mails capped per address and per IP (same answer always)."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        allowed = services.allow_password_reset_mail(
+            email=form.cleaned_data["email"], ip=current_origin().ip
+        )
+        if allowed:
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 @require_POST
