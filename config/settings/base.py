@@ -81,7 +81,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "saveit.core.middleware.RequestContextMiddleware",
     "saveit.accounts.middleware.ActiveMembershipMiddleware",
+    "saveit.accounts.middleware.StaffIdleTimeoutMiddleware",
     "saveit.accounts.middleware.StaffSecondFactorMiddleware",
+    "saveit.accounts.middleware.NoStoreForSignedInMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -171,6 +173,9 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 10
+# Provider staff are signed out after this many minutes without a request (other members keep
+# SESSION_COOKIE_AGE, ten hours from sign-in).
+STAFF_IDLE_TIMEOUT_MINUTES = int(os.environ.get("STAFF_IDLE_TIMEOUT_MINUTES", "30"))
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from urllib.parse import quote
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
 from .second_factor import confirmed_totp, is_verified
 from .second_factor import is_required as second_factor_is_required
@@ -88,3 +95,59 @@ def forget_enrolment(sender: object, request: HttpRequest | None, **kwargs: obje
     """user_logged_in receiver: look the user's authenticator up again at each sign-in."""
     if request is not None and hasattr(request, "session"):
         request.session.pop(ENROLLED_SESSION_KEY, None)
+
+
+class NoStoreForSignedInMiddleware:
+    """Pages served to a signed-in user hold personal data: no browser or proxy may keep them
+    (Cache-Control: no-store), unless the view chose its own cache policy."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response
+
+
+LAST_SEEN_SESSION_KEY = "last_seen"
+# The last-seen time is written at most this often, so a busy session is not saved each time.
+_LAST_SEEN_GRANULARITY_SECONDS = 60
+
+
+class StaffIdleTimeoutMiddleware:
+    """Provider staff, who can reach every client, are signed out after STAFF_IDLE_TIMEOUT_MINUTES
+    without a request (ASVS 7.3.1); other members keep the session lifetime (SESSION_COOKIE_AGE).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and any(
+            m.is_provider_staff for m in getattr(request, "memberships", [])
+        ):
+            now = time.time()
+            last_seen = request.session.get(LAST_SEEN_SESSION_KEY)
+            limit = settings.STAFF_IDLE_TIMEOUT_MINUTES * 60
+            if last_seen is not None and now - float(last_seen) > limit:
+                return self._sign_out(request)
+            if last_seen is None or now - float(last_seen) > _LAST_SEEN_GRANULARITY_SECONDS:
+                request.session[LAST_SEEN_SESSION_KEY] = now
+        return self.get_response(request)
+
+    @staticmethod
+    def _sign_out(request: HttpRequest) -> HttpResponse:
+        logout(request)
+        if request.path.startswith("/api/"):
+            from django.http import JsonResponse
+
+            return JsonResponse({"detail": "Session expired after inactivity."}, status=401)
+        messages.info(
+            request,
+            _("You were signed out after %(minutes)s minutes without activity.")
+            % {"minutes": settings.STAFF_IDLE_TIMEOUT_MINUTES},
+        )
+        return redirect(f"{reverse('accounts:login')}?next={quote(request.get_full_path())}")
