@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
-from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from saveit.accounts.models import Organization, User
@@ -56,7 +56,10 @@ def test_the_verified_second_factor_opens_the_admin(superuser):
 def test_admin_pages_never_show_a_totp_seed_or_recovery_codes(superuser):
     client, device = _verified_client(superuser)
     codes = regenerate_recovery_codes(user=superuser, member=None)
-    static = StaticDevice.objects.get(user=superuser)
+    # django-otp's own static device, had an older installation kept codes in it.
+    static = StaticDevice.objects.create(user=superuser, name="legacy")
+    StaticToken.objects.create(device=static, token="legacycode")
+    codes.append("legacycode")
     pages = [
         "/admin/otp_totp/totpdevice/",
         f"/admin/otp_totp/totpdevice/{device.pk}/change/",
