@@ -33,7 +33,9 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+# django-stubs cannot resolve the reverse manager that django-otp's abstract Device.user gives
+# RecoveryCodeDevice (no related_name there); nothing uses that manager.
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     """A person. What they may do depends on their memberships, never on the user alone."""
 
     email = models.EmailField(_("e-mail address"), unique=True)

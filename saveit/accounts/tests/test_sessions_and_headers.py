@@ -83,3 +83,24 @@ def test_production_cookies_carry_the_host_prefix(monkeypatch):
     assert production.SESSION_COOKIE_SECURE and production.CSRF_COOKIE_SECURE
     assert getattr(production, "SESSION_COOKIE_DOMAIN", None) is None
     assert production.STAFF_IDLE_TIMEOUT_MINUTES == 30
+
+
+def test_every_page_carries_the_browser_security_headers(manager):
+    response = signed_in(manager).get(reverse("accounts:security"))
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_the_session_cookie_is_http_only_and_same_site(manager):
+    from django.test import Client
+
+    from saveit.testing.factories import PASSWORD
+
+    client = Client()
+    client.post(reverse("accounts:login"), {"username": manager.user.email, "password": PASSWORD})
+    cookie = client.cookies["sessionid"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
