@@ -2,8 +2,13 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 
 from saveit.api import api
+
+# The admin asks for the verified second factor too, not a password alone (django-otp's site:
+# its login form takes the code, and a signed-in but unverified user is sent back to it).
+admin.site.__class__ = OTPAdminSite
 
 urlpatterns: list = [
     path("", include("saveit.core.urls")),

@@ -90,7 +90,8 @@ def submit(page: Page, button: Locator) -> None:
 
 
 def sign_in_staff_enrolling_totp(page: Page, username: str) -> None:
-    """First sign-in of a provider member: password, then the authenticator enrolment."""
+    """First sign-in of someone who must use a second factor (provider staff, business content
+    owners): password, then the authenticator enrolment."""
     sign_in(page, username)
     expect(page).to_have_url(url_path_re("/comptes/2fa/"))
     secret = page.locator("#totp-secret").inner_text().strip()
@@ -104,7 +105,7 @@ TOTP_STEP = 30
 
 
 def enrolled_totp(email: str) -> tuple[str, int] | None:
-    """(base32 secret, last used step) of a staff member's confirmed authenticator, if any.
+    """(base32 secret, last used step) of a member's confirmed authenticator, if any.
 
     A staff member enrols once per installation: when another journey of the same run enrolled
     this person first, the secret (which their phone would hold) is only in the server's
@@ -126,7 +127,8 @@ def enrolled_totp(email: str) -> tuple[str, int] | None:
 
 
 def sign_in_staff(page: Page, email: str) -> None:
-    """Provider staff: enrol an authenticator at first sign-in, or give its current code."""
+    """Provider staff and business content owners (second factor required): enrol an
+    authenticator at first sign-in, or give its current code."""
     enrolled = enrolled_totp(email)
     if enrolled is None:
         sign_in_staff_enrolling_totp(page, email)
@@ -140,3 +142,12 @@ def sign_in_staff(page: Page, email: str) -> None:
     page.locator("main form input[name='code']").fill(totp_code(secret, at=step * TOTP_STEP))
     submit(page, page.locator("main form button[type='submit']"))
     expect(page).not_to_have_url(url_path_re("/comptes/2fa/"))
+
+
+def sign_in_with_second_factor(page: Page, email: str) -> None:
+    """Business content owners must use a second factor too: the staff journey, ending on the
+    home page like a plain sign-in (after the recovery codes, at first sign-in)."""
+    sign_in_staff(page, email)
+    if url_path_re("/comptes/2fa/codes-de-secours/").match(page.url):
+        page.goto("/")
+        page.wait_for_load_state()

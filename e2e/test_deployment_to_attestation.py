@@ -38,7 +38,14 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from pypdf import PdfReader
 
 from .accessibility import assert_accessible
-from .support import message_text, sign_in, sign_in_staff, submit, url_path_re, wait_for_mail
+from .support import (
+    message_text,
+    sign_in_staff,
+    sign_in_with_second_factor,
+    submit,
+    url_path_re,
+    wait_for_mail,
+)
 from .test_engagement_to_production import OWNER, PM, expect_success
 
 JOURNEY = "deployment"  # screenshots: var/e2e/deployment-<step>.png
@@ -259,7 +266,7 @@ def test_a_population_is_imported_trained_and_certified_then_revoked(
 
     # 1. The client owner creates the population and imports its learners.
     owner = page
-    sign_in(owner, OWNER)
+    sign_in_with_second_factor(owner, OWNER)
     engagement_id = open_deployment(owner)
     expect(owner.locator("main section[aria-labelledby='active-title'] .badge-ok")).to_have_count(1)
     owner.locator("main details.disclosure > summary").first.click()

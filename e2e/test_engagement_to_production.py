@@ -18,7 +18,13 @@ from pathlib import Path
 import docx
 from playwright.sync_api import BrowserContext, Page, expect
 
-from .support import DEMO_PASSWORD, sign_in, sign_in_staff, submit, url_path_re
+from .support import (
+    DEMO_PASSWORD,
+    sign_in_staff,
+    sign_in_with_second_factor,
+    submit,
+    url_path_re,
+)
 
 JOURNEY = "engagement"  # screenshots: var/e2e/engagement-<step>.png
 PM = "cheffe.projet@saveit.demo"
@@ -200,7 +206,7 @@ def test_engagement_from_request_to_production(
 
     # 4. The client owner signs the note, in their own browser profile.
     owner = new_context().new_page()
-    sign_in(owner, OWNER)
+    sign_in_with_second_factor(owner, OWNER)
     expect(owner).to_have_url(url_path_re("/"))
     sign_next_document(owner, title, before_signing=lambda p: shot(p, "to-sign"))
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Page, expect
 
-from .support import message_text, sign_in, url_path_re, wait_for_mail
+from .support import message_text, sign_in_with_second_factor, url_path_re, wait_for_mail
 
 JOURNEY = "invite"  # screenshots: var/e2e/invite-<step>.png
 OWNER = "responsable@helios.demo"
@@ -43,7 +43,7 @@ def test_owner_invites_a_member_who_joins(
 ) -> None:
     newcomer = f"recrue.{uuid.uuid4().hex[:8]}@helios.demo"
 
-    sign_in(page, OWNER)
+    sign_in_with_second_factor(page, OWNER)
     expect(page).to_have_url(url_path_re("/"))
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator("header .org-pill, header #switch-membership")).to_contain_text(HELIOS)

@@ -23,7 +23,13 @@ from pathlib import Path
 import docx
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from .support import DEMO_PASSWORD, sign_in, sign_in_staff, submit, url_path_re
+from .support import (
+    DEMO_PASSWORD,
+    sign_in_staff,
+    sign_in_with_second_factor,
+    submit,
+    url_path_re,
+)
 from .test_engagement_to_production import (
     DETAIL_URL,
     DOCX_TYPE,
@@ -284,7 +290,7 @@ def test_module_from_procedure_to_activation(
     pm = page
     sign_in_staff(pm, PM)
     owner = new_context().new_page()
-    sign_in(owner, OWNER)
+    sign_in_with_second_factor(owner, OWNER)
 
     # 1. A new Hélios engagement, in production with its procedure.
     engagement_id = take_to_production(pm, owner, title)

@@ -25,7 +25,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from .accessibility import assert_accessible
-from .support import sign_in, sign_in_staff, submit
+from .support import sign_in_staff, sign_in_with_second_factor, submit
 from .test_engagement_to_production import (
     OWNER,
     PM,
@@ -55,7 +55,7 @@ def test_the_dashboard_is_read_then_the_engagement_is_closed_with_a_verified_pac
     new_context: Callable, shot: Callable, tmp_path: Path
 ) -> None:
     owner = new_context().new_page()
-    sign_in(owner, OWNER)
+    sign_in_with_second_factor(owner, OWNER)
     engagement_id = find_engagement(owner)
 
     # The client owner's dashboard: figures, charts and the versions followed, in French.

@@ -33,6 +33,10 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
+# "production" in config.settings.production: commands that must never touch real data
+# (the demo loader) refuse to run there.
+SAVEIT_ENVIRONMENT = "development"
+
 SECRET_KEY = env("SECRET_KEY", "insecure-local-development-key-change-me")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
@@ -85,7 +89,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "saveit.core.middleware.RequestContextMiddleware",
     "saveit.accounts.middleware.ActiveMembershipMiddleware",
+    "saveit.accounts.middleware.StaffIdleTimeoutMiddleware",
     "saveit.accounts.middleware.StaffSecondFactorMiddleware",
+    "saveit.accounts.middleware.NoStoreForSignedInMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -147,6 +153,11 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+# "Forgot my password": at most this many e-mails per address, and requests per IP address, in
+# the window (the answer is the same when capped, so it tells nobody which addresses exist).
+PASSWORD_RESET_MAILS_PER_ADDRESS = int(env("PASSWORD_RESET_MAILS_PER_ADDRESS", "3"))
+PASSWORD_RESET_REQUESTS_PER_IP = int(env("PASSWORD_RESET_REQUESTS_PER_IP", "20"))
+PASSWORD_RESET_WINDOW_MINUTES = int(env("PASSWORD_RESET_WINDOW_MINUTES", "60"))
 
 # Login throttling: five failures for one username from one address lock it for 15 minutes.
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
@@ -157,11 +168,22 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 
+# Re-authentication (signing, current password at a change): this many wrong answers of one
+# user within the window lock it for the lock-out time (saveit/accounts/reauth.py).
+REAUTH_FAILURE_LIMIT = int(env("REAUTH_FAILURE_LIMIT", "5"))
+REAUTH_WINDOW_MINUTES = int(env("REAUTH_WINDOW_MINUTES", "15"))
+REAUTH_LOCKOUT_MINUTES = int(env("REAUTH_LOCKOUT_MINUTES", "15"))
+
 OTP_TOTP_ISSUER = "SAVE IT"
+# The admin never shows a TOTP seed, its QR code, or recovery codes of an existing device.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 10
+# Provider staff are signed out after this many minutes without a request (other members keep
+# SESSION_COOKIE_AGE, ten hours from sign-in).
+STAFF_IDLE_TIMEOUT_MINUTES = int(env("STAFF_IDLE_TIMEOUT_MINUTES", "30"))
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -236,7 +258,10 @@ LOGGING = {
 SAVEIT_SIGNING_KEY_PATH = Path(
     env("SAVEIT_SIGNING_KEY_PATH", str(VAR_DIR / "keys" / "installation-ed25519.pem"))
 )
-SIGN_IN_LINK_VALIDITY_HOURS = int(env("SIGN_IN_LINK_VALIDITY_HOURS", "168"))
+# A learner's sign-in link asked for on the page lives minutes (they are waiting for it); the
+# one in an assignment e-mail, which may be read the next day, lives as long as an invitation.
+SIGN_IN_LINK_VALIDITY_MINUTES = int(env("SIGN_IN_LINK_VALIDITY_MINUTES", "15"))
+LEARNER_INVITATION_LINK_HOURS = int(env("LEARNER_INVITATION_LINK_HOURS", "72"))
 # "Send me a new link": at most one link e-mail per learner in this many minutes (the invitation
 # counts), and at most this many requests per IP address in the window (a whole site behind one
 # NAT may ask at the start of a campaign, hence not lower).

@@ -6,3 +6,10 @@ class AccountsConfig(AppConfig):
     name = "saveit.accounts"
     label = "accounts"
     verbose_name = _("Accounts and organisations")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import forget_enrolment
+
+        user_logged_in.connect(forget_enrolment, dispatch_uid="saveit.accounts.forget_enrolment")

@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organization
-from .roles import ROLES_BY_KIND, OrganizationKind, Role
+from .roles import ROLES_BY_KIND, OrganizationKind, Role, SecondFactorRule
 
 
 class LoginForm(AuthenticationForm):
@@ -96,13 +96,16 @@ class NewOrganizationForm(OrganizationForm):
 class AcceptInvitationForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
+    # strip=False: a password is kept exactly as typed, spaces included (ASVS 6.2.4).
     password = forms.CharField(
         label=_("Password"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 10 characters, not too common, not only digits."),
     )
     password_again = forms.CharField(
         label=_("Password again"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -124,4 +127,12 @@ class OtpForm(forms.Form):
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
+    )
+
+
+class SecondFactorRuleForm(forms.Form):
+    second_factor_rule = forms.ChoiceField(
+        label=_("A second factor is required of"),
+        choices=SecondFactorRule.choices,
+        error_messages={"invalid_choice": _("Choose one of the rules offered.")},
     )

@@ -3,13 +3,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
-from .roles import OrganizationKind, Role
+from .roles import SECOND_FACTOR_ROLES, OrganizationKind, Role, SecondFactorRule
 from .validators import validate_siren, validate_vat_number
 
 
@@ -30,7 +33,9 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+# django-stubs cannot resolve the reverse manager that django-otp's abstract Device.user gives
+# RecoveryCodeDevice (no related_name there); nothing uses that manager.
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     """A person. What they may do depends on their memberships, never on the user alone."""
 
     email = models.EmailField(_("e-mail address"), unique=True)
@@ -87,6 +92,12 @@ class Organization(models.Model):
         help_text=_("The city of the trade and companies register; the number is the SIREN."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    second_factor_rule = models.CharField(
+        _("second factor required for"),
+        max_length=16,
+        choices=SecondFactorRule.choices,
+        default=SecondFactorRule.SIGNERS,
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -137,6 +148,14 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organization} · {self.get_role_display()}"
+
+    @property
+    def requires_second_factor(self) -> bool:
+        """Whether this membership obliges its user to set up and pass a second factor."""
+        return (
+            self.role in SECOND_FACTOR_ROLES
+            or self.organization.second_factor_rule == SecondFactorRule.EVERYONE
+        )
 
     def is_current(self, now: Any = None) -> bool:
         now = now or timezone.now()
@@ -202,3 +221,82 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class ReauthThrottle(models.Model):
+    """Wrong answers to "prove it is you again" (signing, current password) of one user.
+
+    One row per user: failures counted from the first one of the window; at the limit the user
+    is locked until locked_until and the count starts again.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="reauth_throttle")
+    failures = models.PositiveIntegerField(default=0)
+    first_failure_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("re-authentication throttle")
+        verbose_name_plural = _("re-authentication throttles")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.failures}"
+
+
+class RecoveryCodeDevice(TimestampMixin, ThrottlingMixin, Device):
+    """One-use recovery codes of a user, a django-otp device whose codes are stored hashed.
+
+    django-otp's own StaticDevice keeps its tokens in clear; these are hashed with the password
+    hasher (salted, Argon2 in production: ASVS 6.5.2 for secrets of less than 112 bits).
+    """
+
+    class Meta:
+        verbose_name = _("recovery codes")
+        verbose_name_plural = _("recovery codes")
+
+    def get_throttle_factor(self) -> int:
+        return int(getattr(settings, "OTP_STATIC_THROTTLE_FACTOR", 1))
+
+    def verify_token(self, token: str) -> bool:
+        allowed, _reason = self.verify_is_allowed()
+        if not allowed:
+            return False
+        match = next((c for c in self.codes.all() if check_password(token, c.digest)), None)
+        if match is None:
+            self.throttle_increment()
+            return False
+        match.delete()
+        self.throttle_reset(commit=False)
+        self.set_last_used_timestamp(commit=False)
+        self.save()
+        return True
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=256)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self) -> str:
+        return f"{self.device} · {self.pk}"
+
+
+class PasswordResetRequest(models.Model):
+    """One "forgot my password" request, kept an hour to rate-limit the e-mails.
+
+    The address is kept as a digest only: the table tells nobody who asked.
+    """
+
+    email_digest = models.CharField(max_length=64, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    requested_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
+
+    def __str__(self) -> str:
+        return f"{self.ip} · {self.requested_at:%Y-%m-%d %H:%M}"

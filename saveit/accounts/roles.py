@@ -38,6 +38,18 @@ ROLES_BY_KIND: dict[str, frozenset[str]] = {
     OrganizationKind.CLIENT: CLIENT_ROLES | {Role.AUDITOR},
 }
 
+# Who must pass a second factor whatever their organisation's rule: provider staff (SPEC §15)
+# and business content owners, who sign the client's validations.
+SECOND_FACTOR_ROLES: frozenset[str] = PROVIDER_ROLES | {Role.CLIENT_OWNER}
+
+
+class SecondFactorRule(models.TextChoices):
+    """An organisation's rule: who among its members must set up and give a second factor."""
+
+    SIGNERS = "signers", _("Provider staff and business content owners (who sign)")
+    EVERYONE = "everyone", _("Every member, learners included")
+
+
 # Who manages the members of an organisation (besides provider admins, who manage all).
 MEMBER_MANAGER_ROLES: frozenset[str] = frozenset({Role.ADMIN, Role.CLIENT_OWNER})
 # Who may read an organisation's audit trail.

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable
 
 import segno
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django_otp import match_token
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from saveit.audit.chain import record_event
 
-from .models import Membership, User
+from .models import Membership, RecoveryCode, RecoveryCodeDevice, User
 
 RECOVERY_CODE_COUNT = 10
+
+
+def is_required(memberships: Iterable[Membership]) -> bool:
+    """Whether one of these (current) memberships obliges the user to use a second factor."""
+    return any(m.requires_second_factor for m in memberships)
 
 
 def confirmed_totp(user: User) -> TOTPDevice | None:
@@ -67,21 +74,38 @@ def regenerate_recovery_codes(*, user: User, member: Membership | None) -> list[
 
 
 def _new_recovery_codes(user: User) -> list[str]:
-    device, _created = StaticDevice.objects.get_or_create(user=user, name="recovery")
-    device.token_set.all().delete()
+    """Fresh codes, shown once; only their salted hashes are kept (ASVS 6.5.2)."""
+    device, _created = RecoveryCodeDevice.objects.get_or_create(user=user, name="recovery")
+    device.codes.all().delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    RecoveryCode.objects.bulk_create(
+        [RecoveryCode(device=device, digest=make_password(code)) for code in codes]
+    )
     return codes
 
 
-def check_code(user: User, code: str):  # type: ignore[no-untyped-def]
-    """The confirmed device (TOTP or a one-use recovery code) that accepts the code."""
-    cleaned = code.strip().replace(" ", "").lower()
-    return match_token(user, cleaned)
+def check_code(user: User, code: str) -> Device | None:
+    """The confirmed device that accepts the code: the authenticator for a 6-digit code, else a
+    one-use recovery code (so a mistyped TOTP code costs no password-hash checks)."""
+    cleaned = code.strip().replace(" ", "").replace("-", "").lower()
+    with transaction.atomic():
+        if cleaned.isdigit() and len(cleaned) == 6:
+            devices: Iterable[Device] = TOTPDevice.objects.devices_for_user(
+                user, confirmed=True
+            ).select_for_update()
+        else:
+            devices = RecoveryCodeDevice.objects.devices_for_user(
+                user, confirmed=True
+            ).select_for_update()
+        return next((d for d in devices if d.verify_token(cleaned)), None)
+
+
+def is_recovery_device(device: Device) -> bool:
+    return isinstance(device, RecoveryCodeDevice)
 
 
 def remaining_recovery_codes(user: User) -> int:
-    return StaticToken.objects.filter(device__user=user, device__name="recovery").count()
+    return RecoveryCode.objects.filter(device__user=user).count()
 
 
 def is_verified(user: object) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -21,8 +22,10 @@ from saveit.core.errors import Refusal
 from saveit.core.tasks import send_email_after_commit
 from saveit.core.tokens import digest, new_secret
 
-from .models import ApiToken, Invitation, Membership, Organization, User
-from .roles import ROLES_BY_KIND, OrganizationKind, Role
+from .models import ApiToken, Invitation, Membership, Organization, PasswordResetRequest, User
+from .roles import ROLES_BY_KIND, OrganizationKind, Role, SecondFactorRule
+
+security_log = logging.getLogger("saveit.security")
 
 
 def _check_role_fits(organization: Organization, role: str) -> None:
@@ -127,6 +130,55 @@ def update_organization(
         target=organization,
         before=before,
         after=_org_fields(organization),
+    )
+    return organization
+
+
+@transaction.atomic
+def allow_password_reset_mail(*, email: str, ip: str | None) -> bool:
+    """Counts a "forgot my password" request; False when its address or its IP is at its cap.
+
+    The caller answers the same either way, so the cap tells nobody which addresses exist.
+    """
+    now = timezone.now()
+    start = now - timedelta(minutes=settings.PASSWORD_RESET_WINDOW_MINUTES)
+    PasswordResetRequest.objects.filter(requested_at__lt=start).delete()
+    email_digest = digest(email.strip().lower())
+    recent = PasswordResetRequest.objects.filter(requested_at__gte=start)
+    if (
+        recent.filter(email_digest=email_digest).count()
+        >= settings.PASSWORD_RESET_MAILS_PER_ADDRESS
+    ):
+        security_log.warning("password_reset_capped reason=address ip=%s", ip or "-")
+        return False
+    if ip and recent.filter(ip=ip).count() >= settings.PASSWORD_RESET_REQUESTS_PER_IP:
+        security_log.warning("password_reset_capped reason=ip ip=%s", ip)
+        return False
+    PasswordResetRequest.objects.create(email_digest=email_digest, ip=ip, requested_at=now)
+    return True
+
+
+@transaction.atomic
+def set_second_factor_rule(
+    *, organization: Organization, rule: str, by: Membership
+) -> Organization:
+    """Who among the organisation's members must set up a second factor; effective at each
+    member's next request (they are sent to enrol before anything else)."""
+    if rule not in SecondFactorRule.values:
+        raise Refusal(_("Choose one of the rules offered."), code="bad_rule")
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    before = organization.second_factor_rule
+    if rule == before:
+        return organization
+    organization.second_factor_rule = rule
+    organization.save(update_fields=["second_factor_rule"])
+    record_event(
+        organization=organization,
+        action="organization.second_factor_policy_changed",
+        actor=by,
+        target=organization,
+        before={"second_factor_rule": before},
+        after={"second_factor_rule": rule},
     )
     return organization
 

@@ -9,12 +9,7 @@ urlpatterns = [
     path("deconnexion/", views.logout_view, name="logout"),
     path(
         "mot-de-passe/oubli/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset.html",
-            email_template_name="accounts/email/password_reset.txt",
-            subject_template_name="accounts/email/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password_reset_done"),
-        ),
+        views.ThrottledPasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
@@ -47,6 +42,11 @@ urlpatterns = [
     path("organisations/<int:org_id>/", views.organization_detail, name="organization_detail"),
     path("organisations/<int:org_id>/modifier/", views.organization_edit, name="organization_edit"),
     path("organisations/<int:org_id>/inviter/", views.member_invite, name="member_invite"),
+    path(
+        "organisations/<int:org_id>/double-authentification/",
+        views.organization_second_factor,
+        name="organization_second_factor",
+    ),
     path("membres/<int:membership_id>/role/", views.member_role, name="member_role"),
     path("membres/<int:membership_id>/activation/", views.member_active, name="member_active"),
     path(

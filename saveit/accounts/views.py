@@ -3,14 +3,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saveit.core.errors import Refusal
+from saveit.core.request_context import current_origin
 
 from . import services
 from .forms import (
@@ -20,6 +23,7 @@ from .forms import (
     NewOrganizationForm,
     OrganizationForm,
     RoleForm,
+    SecondFactorRuleForm,
     default_invite_role,
 )
 from .middleware import SESSION_KEY
@@ -38,6 +42,23 @@ class SaveitLoginView(LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """Django's reset view, with e-mails capped per address and per IP (same answer always)."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        allowed = services.allow_password_reset_mail(
+            email=form.cleaned_data["email"], ip=current_origin().ip
+        )
+        if allowed:
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 @require_POST
@@ -104,8 +125,36 @@ def organization_detail(request: HttpRequest, org_id: int) -> HttpResponse:
         )
         if manage
         else None,
+        "second_factor_form": SecondFactorRuleForm(
+            initial={"second_factor_rule": organization.second_factor_rule}
+        )
+        if manage
+        else None,
     }
     return render(request, "accounts/organization_detail.html", context)
+
+
+@login_required
+@require_POST
+def organization_second_factor(request: HttpRequest, org_id: int) -> HttpResponse:
+    """The organisation's admin or owner sets who among its members needs a second factor."""
+    member = acting_member(request)
+    organization = access_organization(member, org_id, manage=True)
+    form = SecondFactorRuleForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    else:
+        try:
+            services.set_second_factor_rule(
+                organization=organization, rule=form.cleaned_data["second_factor_rule"], by=member
+            )
+        except Refusal as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("Second-factor rule saved."))
+    return redirect("accounts:organization_detail", organization.pk)
 
 
 @login_required

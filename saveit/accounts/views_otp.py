@@ -63,7 +63,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             form.add_error("code", _("This code is not valid."))
         else:
             otp_login(request, matched)
-            if matched.persistent_id.startswith("otp_static"):
+            if second_factor.is_recovery_device(matched):
                 messages.warning(
                     request,
                     _("You used a recovery code; %(n)s remain.")
@@ -97,5 +97,6 @@ def security(request: HttpRequest) -> HttpResponse:
         "totp": second_factor.confirmed_totp(user),
         "remaining_codes": second_factor.remaining_recovery_codes(user),
         "verified": second_factor.is_verified(user),  # type: ignore[union-attr]
+        "required": second_factor.is_required(getattr(request, "memberships", [])),
     }
     return render(request, "accounts/security.html", context)

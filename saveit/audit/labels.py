@@ -56,6 +56,8 @@ ACTION_LABELS = {
     "assignment.learners": _("Module assigned to learners"),
     "learner.signed_in_by_link": _("Learner signed in with an e-mailed link"),
     "user.password_set": _("Password chosen"),
+    "user.reauth_locked": _("Identity confirmation locked after wrong attempts"),
+    "organization.second_factor_policy_changed": _("Second-factor rule changed"),
     "attempt.submitted": _("Assessment attempt submitted"),
     "attestation.issued": _("Attestation issued"),
     "attestation.revoked": _("Attestation revoked"),

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from pypdf import PdfReader
 
+from saveit.accounts import reauth
 from saveit.accounts.models import Membership, Organization
 from saveit.accounts.roles import (
     DOCUMENT_EDITOR_ROLES,
@@ -276,15 +277,20 @@ def sign_document(
 
 
 def _reauthenticate(member: Membership, *, password: str, otp_code: str) -> str:
+    """Throttled per user (saveit.accounts.reauth): five wrong answers lock signing a while."""
+    reauth.ensure_not_locked(member.user)
     method = reauth_method_for(member)
     if method == Signature.Method.TOTP:
         if not _totp_accepts(member, otp_code):
+            reauth.record_failure(member=member, purpose="signing")
             raise Refusal(
                 _("The authenticator code is not valid. Recovery codes cannot sign."),
                 code="reauth_failed",
             )
     elif not password or not member.user.check_password(password):
+        reauth.record_failure(member=member, purpose="signing")
         raise Refusal(_("The password is not correct."), code="reauth_failed")
+    reauth.record_success(member.user)
     return method
 
 

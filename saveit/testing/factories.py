@@ -70,12 +70,15 @@ def make_document(
 
 
 def signed_in(membership: Membership) -> Client:
-    """A browser-like client signed in as this membership (TOTP passed for provider staff)."""
+    """A browser-like client signed in as this membership (TOTP passed by those who need it)."""
+    from saveit.accounts.second_factor import is_required
+    from saveit.accounts.selectors import current_memberships
+
     client = Client()
     client.force_login(membership.user)
     session = client.session
     session["active_membership_id"] = membership.pk
-    if is_provider_staff(membership):
+    if is_required(current_memberships(membership.user)) or is_provider_staff(membership):
         device = TOTPDevice.objects.filter(user=membership.user, confirmed=True).first()
         device = device or TOTPDevice.objects.create(
             user=membership.user, name="authenticator", confirmed=True

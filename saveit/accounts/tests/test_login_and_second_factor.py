@@ -19,11 +19,11 @@ def _login(client: Client, email: str, password: str = PASSWORD):  # type: ignor
     return client.post(reverse("accounts:login"), {"username": email, "password": password})
 
 
-def test_client_owner_signs_in_and_the_session_key_is_rotated(owner):
+def test_client_manager_signs_in_and_the_session_key_is_rotated(manager):
     client = Client()
     client.get(reverse("accounts:login"))
     before = client.session.session_key
-    response = _login(client, owner.user.email)
+    response = _login(client, manager.user.email)
     assert response.status_code == 302
     assert client.session.session_key != before
     assert client.get("/").status_code == 200

@@ -296,6 +296,9 @@ HTML_ROUTES: dict[str, Call] = {
     ),
     "accounts:organization_detail": Call(kwargs=org),
     "accounts:organization_edit": Call(kwargs=org, method="post", body=lambda w: {"name": "x"}),
+    "accounts:organization_second_factor": Call(
+        kwargs=org, method="post", body=lambda w: {"second_factor_rule": "everyone"}
+    ),
     "accounts:member_invite": Call(
         kwargs=org,
         method="post",

@@ -7,6 +7,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -14,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from saveit.accounts import reauth
 from saveit.accounts.models import Membership, User
 from saveit.accounts.roles import Role
 from saveit.audit.chain import record_event
@@ -24,13 +27,18 @@ from saveit.core.tokens import digest, new_secret
 from ..models import Activity, Assignment, Learner, LinkRequest, SignInLink
 
 
-def new_sign_in_link(learner: Learner) -> str:
-    """Creates a link for the learner; the token is returned once and stored as a digest."""
+def new_sign_in_link(learner: Learner, *, valid_for: timedelta | None = None) -> str:
+    """Creates a link for the learner; the token is returned once and stored as a digest.
+
+    A link asked for on the sign-in page lives SIGN_IN_LINK_VALIDITY_MINUTES (the learner is
+    waiting for it); the one in an assignment e-mail, read later, LEARNER_INVITATION_LINK_HOURS.
+    """
     token = new_secret("sl_")
+    valid_for = valid_for or timedelta(minutes=settings.SIGN_IN_LINK_VALIDITY_MINUTES)
     SignInLink.objects.create(
         learner=learner,
         token_hash=digest(token),
-        expires_at=timezone.now() + timedelta(hours=settings.SIGN_IN_LINK_VALIDITY_HOURS),
+        expires_at=timezone.now() + valid_for,
     )
     return settings.SITE_URL + reverse("learning:sign_in_link", args=[token])
 
@@ -49,7 +57,9 @@ def invite_learners(*, assignment_ids: list[int]) -> int:
     with translation.override("fr"):
         for learner, assigned in by_learner.items():
             with transaction.atomic():
-                url = new_sign_in_link(learner)
+                url = new_sign_in_link(
+                    learner, valid_for=timedelta(hours=settings.LEARNER_INVITATION_LINK_HOURS)
+                )
                 Assignment.objects.filter(pk__in=[a.pk for a in assigned]).update(
                     invited_at=timezone.now()
                 )
@@ -59,7 +69,7 @@ def invite_learners(*, assignment_ids: list[int]) -> int:
                     "learner": learner,
                     "assignments": assigned,
                     "url": url,
-                    "days": settings.SIGN_IN_LINK_VALIDITY_HOURS // 24,
+                    "hours": settings.LEARNER_INVITATION_LINK_HOURS,
                 },
             )
             subject = _("%(org)s: training to follow on SAVE IT") % {
@@ -173,7 +183,7 @@ def resend_link(*, email: str, ip: str | None = None) -> int:
                 {
                     "learner": learner,
                     "url": url,
-                    "days": settings.SIGN_IN_LINK_VALIDITY_HOURS // 24,
+                    "minutes": settings.SIGN_IN_LINK_VALIDITY_MINUTES,
                 },
             )
             subject = _("Your sign-in link to SAVE IT")
@@ -183,21 +193,35 @@ def resend_link(*, email: str, ip: str | None = None) -> int:
     return sent
 
 
-@transaction.atomic
 def set_own_password(
     *, user: User, password: str, by: Membership, current_password: str | None = None
 ) -> None:
     """Someone who has a password gives it to change it: a session left open, or borrowed, is
     not enough. Someone who only ever signed in by link chooses a first one freely.
 
-    The caller has validated the new password's strength (the form shows what is wrong).
+    The current password is checked outside the write transaction, throttled per user
+    (saveit.accounts.reauth), so that a wrong one is counted even though nothing is written.
+    The new password's strength is checked here too (the form shows what is wrong first).
     """
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise Refusal(" ".join(error.messages), code="weak_password") from error
     first = not user.has_usable_password()
-    if not first and not user.check_password(current_password or ""):
-        raise Refusal(
-            _("The current password is not the right one: nothing was changed."),
-            code="wrong_password",
-        )
+    if not first:
+        reauth.ensure_not_locked(user)
+        if not user.check_password(current_password or ""):
+            reauth.record_failure(member=by, purpose="password_change")
+            raise Refusal(
+                _("The current password is not the right one: nothing was changed."),
+                code="wrong_password",
+            )
+        reauth.record_success(user)
+    _save_password(user=user, password=password, by=by, first=first)
+
+
+@transaction.atomic
+def _save_password(*, user: User, password: str, by: Membership, first: bool) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
     record_event(

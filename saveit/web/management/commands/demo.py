@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from saveit.web.demo.accounts import DEMO_ORGS, DEMO_PASSWORD, load_demo
 
@@ -14,6 +15,13 @@ class Command(BaseCommand):
         parser.add_argument("--logins", action="store_true", help="only print the demo logins")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.SAVEIT_ENVIRONMENT == "production":
+            # Published logins with a known password must never exist on a real installation.
+            raise CommandError(
+                "The demo refuses to run with production settings (config.settings.production):"
+                " it creates accounts whose password is published. Use a development or e2e"
+                " settings module."
+            )
         if not options["logins"]:
             load_demo()
             from saveit.web.demo.engagements import load_demo_engagements
@@ -31,4 +39,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {spec.name} ({spec.kind})")
             for email, role, _first, _last in spec.people:
                 self.stdout.write(f"    {role:<16} {email}")
-        self.stdout.write("  Provider staff set up an authenticator app (TOTP) at first sign-in.")
+        self.stdout.write(
+            "  Provider staff and business content owners set up an authenticator app (TOTP)"
+            " at first sign-in."
+        )
