@@ -148,7 +148,62 @@
     return connection;
   }
 
+  /* SHA-256 of a text (UTF-8), in hex, computed here: crypto.subtle exists only on https pages
+   * and is asynchronous, while an LMS may serve the package over plain http. */
+  var K = [];
+  (function () {
+    var n = 2;
+    while (K.length < 64) {
+      var prime = true;
+      for (var d = 2; d * d <= n; d += 1) if (n % d === 0) prime = false;
+      if (prime) K.push((Math.pow(n, 1 / 3) % 1) * 4294967296 | 0);
+      n += 1;
+    }
+  })();
+  var H0 = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+
+  function sha256(text) {
+    var bytes = unescape(encodeURIComponent(text));
+    var length = bytes.length;
+    var words = [];
+    for (var i = 0; i < length; i += 1) words[i >> 2] |= bytes.charCodeAt(i) << (24 - (i % 4) * 8);
+    words[length >> 2] |= 0x80 << (24 - (length % 4) * 8);
+    var total = ((length + 8) >> 6) * 16 + 16;
+    for (var j = (length >> 2) + 1; j < total; j += 1) words[j] = words[j] | 0;
+    words[total - 1] = length * 8;
+    var h = H0.slice();
+    var w = new Array(64);
+    for (var block = 0; block < total; block += 16) {
+      for (var t = 0; t < 64; t += 1) {
+        if (t < 16) {
+          w[t] = words[block + t] | 0;
+        } else {
+          var a = w[t - 15];
+          var b = w[t - 2];
+          var s0 = ((a >>> 7) | (a << 25)) ^ ((a >>> 18) | (a << 14)) ^ (a >>> 3);
+          var s1 = ((b >>> 17) | (b << 15)) ^ ((b >>> 19) | (b << 13)) ^ (b >>> 10);
+          w[t] = (w[t - 16] + s0 + w[t - 7] + s1) | 0;
+        }
+      }
+      var v = h.slice();
+      for (var r = 0; r < 64; r += 1) {
+        var e = v[4];
+        var S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+        var ch = (e & v[5]) ^ (~e & v[6]);
+        var t1 = (v[7] + S1 + ch + K[r] + w[r]) | 0;
+        var x = v[0];
+        var S0 = ((x >>> 2) | (x << 30)) ^ ((x >>> 13) | (x << 19)) ^ ((x >>> 22) | (x << 10));
+        var maj = (x & v[1]) ^ (x & v[2]) ^ (v[1] & v[2]);
+        var t2 = (S0 + maj) | 0;
+        v = [(t1 + t2) | 0, v[0], v[1], v[2], (v[3] + t1) | 0, v[4], v[5], v[6]];
+      }
+      for (var k = 0; k < 8; k += 1) h[k] = (h[k] + v[k]) | 0;
+    }
+    return h.map(function (word) { return ("00000000" + (word >>> 0).toString(16)).slice(-8); }).join("");
+  }
+
   global.SaveitScorm = {
+    sha256: sha256,
     connect: connect,
     findAPI: findAPI,
     formatSessionTime: formatSessionTime,
