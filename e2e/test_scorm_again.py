@@ -41,7 +41,17 @@ LMS_PAGE = """<!DOCTYPE html>
   window.lmsFinished = false;
   window.API.on("LMSFinish", function () { window.lmsFinished = true; });
 </script></head>
-<body><iframe id="sco" title="Module" src="/sco/index.html"></iframe></body></html>
+<body><iframe id="sco" title="Module" src="/sco/index.html"></iframe>
+<script>
+  /* Grow the frame with its content, so that a full-page screenshot shows the whole module. */
+  var frame = document.getElementById("sco");
+  frame.addEventListener("load", function () {
+    var doc = frame.contentDocument;
+    if (!doc || !doc.body) return;
+    new ResizeObserver(function () { frame.style.height = doc.body.offsetHeight + "px"; })
+      .observe(doc.body);
+  });
+</script></body></html>
 """
 
 
@@ -152,6 +162,7 @@ def test_a_learner_resumes_where_they_stopped_then_passes(
     lms.leave()
     assert lms.stored["core"]["exit"] == "suspend"
     assert lms.stored["core"]["lesson_status"] == "incomplete"
+    assert lms.stored["core"]["lesson_location"] == "evaluation"
     saved = json.loads(lms.stored["suspend_data"])
     assert saved["a"] == 1 and saved["o"]["r"][:2] != [[], []]
     page_text = (lms.package_dir / "index.html").read_text(encoding="utf-8")
@@ -159,7 +170,7 @@ def test_a_learner_resumes_where_they_stopped_then_passes(
 
     sco = lms.launch()
     assert lms.value("cmi.core.entry") == "resume"
-    expect(sco.locator("#reprise")).to_be_visible()
+    expect(sco.locator("#evaluation #reprise")).to_be_visible()  # said where the learner lands
     expect(sco.locator("fieldset.question")).to_have_count(len(ITEMS))
     assert prompts(sco) == drawn  # the same questions, in the same order
     first = sco.locator("fieldset.question").nth(0)

@@ -484,21 +484,31 @@
     lms.finish();
   }
 
-  /* Where the learner is: the section most in view, as cmi.core.lesson_location. */
+  /* "You resume where you stopped", shown where the learner lands (under the section title). */
+  function showResumed(section) {
+    var notice = document.getElementById("reprise");
+    var title = section.querySelector("h2");
+    section.insertBefore(notice, title ? title.nextSibling : section.firstChild);
+    notice.hidden = false;
+  }
+
+  /* Where the learner is: the section taking the most of the screen, as
+   * cmi.core.lesson_location (the id of a section of this page). */
   function trackLocation() {
     if (!lms.connected || !("IntersectionObserver" in window)) return;
-    var current = "";
+    var shown = {};
+    var current = lms.get("cmi.core.lesson_location");
     var observer = new IntersectionObserver(function (entries) {
       entries.forEach(function (entry) {
-        if (entry.isIntersecting && entry.target.id !== current) {
-          current = entry.target.id;
-          if (!state.done) {
-            lms.set("cmi.core.lesson_location", current);
-            saveState();
-          }
-        }
+        shown[entry.target.id] = entry.isIntersecting ? entry.intersectionRect.height : 0;
       });
-    }, { rootMargin: "0px 0px -60% 0px" });
+      var best = Object.keys(shown).reduce(function (a, b) { return shown[b] > (shown[a] || 0) ? b : a; }, "");
+      if (best && shown[best] > 0 && best !== current && !state.done) {
+        current = best;
+        lms.set("cmi.core.lesson_location", current);
+        saveState();
+      }
+    }, { threshold: [0, 0.1, 0.25, 0.5, 0.75, 1] });
     Array.prototype.forEach.call(document.querySelectorAll("main > section[id]"), function (section) {
       observer.observe(section);
     });
@@ -525,15 +535,15 @@
       var location = lms.get("cmi.core.lesson_location");
       var target = location && /^[\w-]+$/.test(location) ? document.getElementById(location) : null;
       if (target) {
+        showResumed(target);
         target.scrollIntoView();
-        document.getElementById("reprise").hidden = false;
       }
     } else {
       saved.o = null; // a new session: an attempt left open before is not resumed
     }
   }
   if (resumeFrom && resumeFrom.d) {
-    document.getElementById("reprise").hidden = false;
+    showResumed(document.getElementById("evaluation"));
     startAttempt(resumeFrom);
     if (state.deadline && Date.now() >= state.deadline) submit(true);
   } else {
