@@ -6,6 +6,20 @@ attachment blocks under `files/<sha256>/<name>`. The SCO shows the lessons, then
 assessment in the browser and reports score and status through the SCORM 1.2 run-time API.
 The same snapshot and files always give the same bytes (fixed timestamps, sorted entries).
 Every sentence comes from gettext (see scorm_text.py), rendered in the package's language.
+
+Resuming (player.js): `cmi.suspend_data` keeps the attempts used and the open attempt,
+`cmi.core.lesson_location` the section on screen; exit is "suspend" until the module is finished.
+
+The answer key is not in the page: each right answer is a salted SHA-256 (`answer_hash`), with a
+salt per client, module and version, and the player hashes the learner's answer to score it.
+This stops reading the answers in the page source, copying them from one package (or one
+client) to another, and a search engine or a colleague finding them in clear. It cannot stop a
+determined learner: SCORM 1.2 scores in the browser, so anyone can hash each of the few
+options of a question (or each order of a few steps) and compare, step through the player in
+the developer tools, or call LMSSetValue("cmi.core.score.raw", "100") directly. A score that
+must be trusted is the platform's own, scored on the server (saveit.learning); the SCORM score
+is what the client's LMS reports. A numeric tolerance too wide to list (over NUMERIC_GRID_CAP
+values) stays in clear.
 """
 
 from __future__ import annotations
