@@ -484,7 +484,7 @@
     lms.finish();
   }
 
-  /* "You resume where you stopped", shown where the learner lands (under the section title). */
+  /* The resume notice, moved to where the learner lands (under the section title). */
   function showResumed(section) {
     var notice = document.getElementById("reprise");
     var title = section.querySelector("h2");
