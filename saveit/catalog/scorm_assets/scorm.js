@@ -202,7 +202,42 @@
     return h.map(function (word) { return ("00000000" + (word >>> 0).toString(16)).slice(-8); }).join("");
   }
 
+  /* A number ("12.5", "-3") on the grid of 10^-scale, rounded down and up, as integer strings
+   * (exact, with BigInt: no floating point). */
+  function onGrid(clean, scale) {
+    var negative = clean.charAt(0) === "-";
+    var digits = clean.replace(/^[-+]/, "").split(".");
+    var fraction = (digits[1] || "") + new Array(scale + 1).join("0");
+    var n = BigInt((digits[0] || "0") + fraction.slice(0, scale));
+    var exact = !/[1-9]/.test(fraction.slice(scale));
+    var one = BigInt(1);
+    if (negative) return [String(exact ? -n : -n - one), String(-n)];
+    return [String(n), String(exact ? n : n + one)];
+  }
+
+  /* Is `answer` right for `item`, whose right answers are salted hashes (scorm.py, answer_hash)?
+   * `answer`: indexes into the item's choices (in the order given, for ordering), or for a
+   * numeric item the number as a clean string ("12.5"); null when unanswered. A numeric answer
+   * is right when its floor and ceiling on the answer's grid are both accepted values, which is
+   * exactly |answer - expected| <= tolerance. */
+  function isRight(salt, item, answer) {
+    if (answer === null || answer === undefined) return false;
+    function hashed(canonical) {
+      return item.hashes.indexOf(sha256(salt + "|" + item.key + "|" + canonical)) !== -1;
+    }
+    if (item.kind === "numeric") {
+      var bounds = onGrid(String(answer), item.scale);
+      if (item.hashes === undefined) {
+        return BigInt(bounds[0]) >= BigInt(item.low) && BigInt(bounds[1]) <= BigInt(item.high);
+      }
+      return hashed(bounds[0]) && hashed(bounds[1]);
+    }
+    var canonical = item.kind === "ordering" ? answer : answer.slice().sort(function (a, b) { return a - b; });
+    return hashed(canonical.join(","));
+  }
+
   global.SaveitScorm = {
+    isRight: isRight,
     sha256: sha256,
     connect: connect,
     findAPI: findAPI,
