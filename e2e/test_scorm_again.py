@@ -186,6 +186,7 @@ def test_a_learner_resumes_where_they_stopped_then_passes(
         answer(questions.nth(n), ITEMS[drawn[n]], right=True)
     sco.locator("#valider").click()
     expect(sco.locator("#resultat-titre")).to_have_text(say("result", score=100))
+    expect(sco.locator("#reprise")).to_be_hidden()
     shot(lms.page, "result")  # type: ignore[arg-type]
     assert lms.value("cmi.core.lesson_status") == "passed"
     assert lms.value("cmi.core.score.raw") == "100"

@@ -375,6 +375,7 @@
     window.clearInterval(state.timer);
     saved.o = null;
     saveState();
+    document.getElementById("reprise").hidden = true; // the resumed attempt is over
     var right = state.drawn.map(function (entry, i) { return isRight(entry.item, answers[i]); });
     var correct = right.filter(Boolean).length;
     var score = Math.floor((100 * correct) / state.drawn.length);
