@@ -9,6 +9,8 @@ source scripts/lib_server.sh
 export CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
 [ -x "$CHROMIUM_PATH" ] || { echo "Chromium not found at $CHROMIUM_PATH: run scripts/ensure_chromium.sh." >&2; exit 1; }
 
+# The SCORM 1.2 run-time of e2e/test_scorm_again.py (npm); without it only that test fails.
+scripts/ensure_scorm_runtime.sh || saveit_log "scorm-again could not be installed"
 saveit_prepare
 saveit_start_server
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
+from pydantic import model_validator
 
 from saveit.accounts.permissions import acting_member
 from saveit.core.api_support import COMMON_ERRORS, ErrorOut
@@ -57,17 +60,34 @@ class ModuleIn(Schema):
 
 
 class SettingsIn(Schema):
-    title: str = Field(..., min_length=1, max_length=200)
-    summary: str = Field("", max_length=10000)
-    objectives: list[str] = Field(default_factory=list, max_length=30)
-    prerequisites: str = Field("", max_length=5000)
-    duration_minutes: int = Field(30, ge=1, le=10000)
-    items_per_attempt: int = Field(10, ge=1, le=500)
-    randomise: bool = True
-    pass_mark: int = Field(80, ge=1, le=100)
-    max_attempts: int = Field(3, ge=1, le=100)
+    """Partial update: a field left out keeps its current value (so a client that sends only the
+    title never erases the objectives). `time_limit_minutes: null` removes the time limit; any
+    other field may not be null."""
+
+    title: str | None = Field(None, min_length=1, max_length=200)
+    summary: str | None = Field(None, max_length=10000)
+    objectives: list[str] | None = Field(None, max_length=30)
+    prerequisites: str | None = Field(None, max_length=5000)
+    duration_minutes: int | None = Field(None, ge=1, le=10000)
+    items_per_attempt: int | None = Field(None, ge=1, le=500)
+    randomise: bool | None = None
+    pass_mark: int | None = Field(None, ge=1, le=100)
+    max_attempts: int | None = Field(None, ge=1, le=100)
     time_limit_minutes: int | None = Field(None, ge=1, le=10000)
-    validity_months: int = Field(24, ge=1, le=600)
+    validity_months: int | None = Field(None, ge=1, le=600)
+
+    @model_validator(mode="after")
+    def _only_the_time_limit_may_be_null(self) -> SettingsIn:
+        nulls = sorted(
+            name
+            for name in self.model_fields_set
+            if getattr(self, name) is None and name != "time_limit_minutes"
+        )
+        if nulls:
+            raise ValueError(
+                _("These fields cannot be empty: %(fields)s.") % {"fields": ", ".join(nulls)}
+            )
+        return self
 
 
 class LessonIn(Schema):
@@ -221,7 +241,8 @@ def get_version(request: HttpRequest, version_id: int):  # type: ignore[no-untyp
 def put_settings(request: HttpRequest, version_id: int, payload: SettingsIn):  # type: ignore[no-untyped-def]
     member = acting_member(request)
     version = access_version(member, version_id)
-    data = services.VersionSettings(**payload.dict())
+    given = payload.dict(exclude_unset=True)
+    data = replace(services.VersionSettings.of(version), **given)
     return _detail(services.update_settings(version=version, by=member, data=data))
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import override
 
 from saveit.core.pdf import render_pdf
 from saveit.core.pdf.documents import base_labels, today
+from saveit.core.versions import version_tag
 from saveit.engagements.pdf_data import common
 
 from .models import AcceptanceRecord
@@ -42,7 +43,7 @@ def render_acceptance_record(record: AcceptanceRecord) -> bytes:
                     "version": m["version"],
                     "sha256": m["content_sha256"],
                     "sources": [
-                        f"{s['document']} v{s['version_label']} ({s['sha256'][:10]}…)"
+                        f"{s['document']} {version_tag(s['version_label'])} ({s['sha256'][:10]}…)"
                         for s in m["sources"]
                     ],
                 }

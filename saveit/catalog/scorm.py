@@ -6,6 +6,20 @@ attachment blocks under `files/<sha256>/<name>`. The SCO shows the lessons, then
 assessment in the browser and reports score and status through the SCORM 1.2 run-time API.
 The same snapshot and files always give the same bytes (fixed timestamps, sorted entries).
 Every sentence comes from gettext (see scorm_text.py), rendered in the package's language.
+
+Resuming (player.js): `cmi.suspend_data` keeps the attempts used and the open attempt,
+`cmi.core.lesson_location` the section on screen; exit is "suspend" until the module is finished.
+
+The answer key is not in the page: each right answer is a salted SHA-256 (`answer_hash`), with a
+salt per client, module and version, and the player hashes the learner's answer to score it.
+This stops reading the answers in the page source, copying them from one package (or one
+client) to another, and a search engine or a colleague finding them in clear. It cannot stop a
+determined learner: SCORM 1.2 scores in the browser, so anyone can hash each of the few
+options of a question (or each order of a few steps) and compare, step through the player in
+the developer tools, or call LMSSetValue("cmi.core.score.raw", "100") directly. A score that
+must be trusted is the platform's own, scored on the server (saveit.learning); the SCORM score
+is what the client's LMS reports. A numeric tolerance too wide to list (over NUMERIC_GRID_CAP
+values) stays in clear.
 """
 
 from __future__ import annotations
@@ -14,11 +28,14 @@ import hashlib
 import html
 import io
 import json
+import random
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from string import Template
 from typing import Any
@@ -48,6 +65,20 @@ FILE_KINDS = ("image", "attachment")
 SHA256_RE = re.compile(r"[0-9a-f]{64}")
 
 ET.register_namespace("adlcp", ADLCP_NS)
+NUMERIC_GRID_CAP = 201  # accepted values hashed one by one for a numeric item with a tolerance
+
+
+@dataclass(frozen=True)
+class PackageContext:
+    """Who the package is made for and by: identifiers, licence notice, language."""
+
+    client_name: str = ""
+    client_key: str = ""  # stable and unique per client (its slug)
+    module_id: int = 0
+    provider_name: str = "SAVE IT"
+    language: str = "fr"
+
+
 ET.register_namespace("xsi", XSI_NS)
 
 
@@ -65,11 +96,18 @@ def scorm_filename(snapshot: Mapping[str, Any]) -> str:
     return f"{code}-v{version}-scorm12.zip"
 
 
-def _identifier(prefix: str, snapshot: Mapping[str, Any]) -> str:
-    """An xs:ID (NCName): letters, digits, '.', '-', '_' only, starting with a letter."""
+def _identifier(prefix: str, snapshot: Mapping[str, Any], context: PackageContext) -> str:
+    """An xs:ID (NCName) unique per client, module and version: two clients' "HYG-01 v1.0"
+    never share one, so an LMS that hosts both keeps their tracking apart."""
     code = _ascii(str(snapshot["module"]["code"]), r"A-Za-z0-9_-") or "module"
     version = _ascii(str(snapshot["version"]).replace(".", "-"), r"A-Za-z0-9_-") or "0"
-    return f"{prefix}-{code}-{version}"
+    client = _ascii(context.client_key, r"A-Za-z0-9_-")[:40] or "client"
+    return f"{prefix}-SAVEIT-{client}-{code}-v{version}-{_package_digest(snapshot, context)[:8]}"
+
+
+def _package_digest(snapshot: Mapping[str, Any], context: PackageContext) -> str:
+    seed = f"{context.client_key}\x1f{context.module_id}\x1f{snapshot['module']['code']}"
+    return hashlib.sha256(f"{seed}\x1f{snapshot['version']}".encode()).hexdigest()
 
 
 # ---------------------------------------------------------------- files of blocks
@@ -243,7 +281,21 @@ def _lessons(snapshot: Mapping[str, Any], packaged: Mapping[str, bytes]) -> tupl
     return "\n".join(toc), "\n".join(sections)
 
 
-def _footer(snapshot: Mapping[str, Any]) -> str:
+def _licence(context: PackageContext) -> str:
+    client = context.client_name or _("the client")
+    sentences = scorm_text.licence_notice(provider=context.provider_name, client=client)
+    body = "".join(f"<p>{_e(s)}</p>" for s in sentences)
+    return (
+        f'<section class="licence" aria-labelledby="licence-titre">'
+        f'<h2 id="licence-titre">{_e(_("Licence and intellectual property"))}</h2>{body}</section>'
+    )
+
+
+def _footer(snapshot: Mapping[str, Any], context: PackageContext) -> str:
+    return _made_from(snapshot) + _licence(context)
+
+
+def _made_from(snapshot: Mapping[str, Any]) -> str:
     sources = snapshot.get("sources", [])
     if not sources:
         return f"<p>{_e(_('Module made with SAVE IT.'))}</p>"
@@ -259,14 +311,73 @@ def _footer(snapshot: Mapping[str, Any]) -> str:
     return f"<p>{_e(_('Module made with SAVE IT from:'))}</p><ul>{items}</ul>"
 
 
-def _player_data(snapshot: Mapping[str, Any]) -> str:
+def answer_hash(salt: str, key: str, canonical: str) -> str:
+    """What the package holds for one right answer instead of the answer itself."""
+    return hashlib.sha256(f"{salt}|{key}|{canonical}".encode()).hexdigest()
+
+
+def _salt(snapshot: Mapping[str, Any], context: PackageContext) -> str:
+    """Per package (client, module, version): the same answer hashes differently elsewhere.
+    Derived, not random, so that the same snapshot still gives the same bytes."""
+    return hashlib.sha256(f"answer-key|{_package_digest(snapshot, context)}".encode()).hexdigest()[
+        :32
+    ]
+
+
+def _decimals(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _numeric_key(item: Mapping[str, Any], salt: str) -> dict[str, Any]:
+    """The accepted values on the grid of the answer's precision, each hashed: the player
+    hashes the floor and the ceiling of the learner's number on that grid, and both must be
+    accepted, which is exactly |given - answer| <= tolerance. A range too wide to list is
+    left in clear (weaker: said in the module's docstring)."""
+    try:
+        answer = Decimal(str(item.get("answer")))
+        tolerance = abs(Decimal(str(item.get("tolerance") or "0")))
+    except InvalidOperation:
+        return {"scale": 0, "hashes": []}
+    scale = min(6, max(_decimals(answer), _decimals(tolerance)))
+    unit = Decimal(10) ** scale
+    low, high = int((answer - tolerance) * unit), int((answer + tolerance) * unit)
+    if high - low + 1 > NUMERIC_GRID_CAP:
+        return {"scale": scale, "low": str(low), "high": str(high)}
+    key = str(item["key"])
+    return {
+        "scale": scale,
+        "hashes": [answer_hash(salt, key, str(v)) for v in range(low, high + 1)],
+    }
+
+
+def _choice_key(item: Mapping[str, Any], salt: str) -> dict[str, Any]:
+    """Choices and the hash of the right one(s). Ordering steps are stored in the right order
+    in the snapshot, so the package shuffles them (never leaving them in order)."""
+    key, choices = str(item["key"]), list(item.get("choices") or [])
+    correct = [int(i) for i in item.get("correct") or []]
+    if item.get("kind") == "ordering":
+        order = list(range(len(choices)))
+        rng = random.Random(f"{salt}|{key}")
+        while len(order) > 1 and order == sorted(order):
+            rng.shuffle(order)
+        choices = [choices[i] for i in order]
+        canonical = ",".join(str(order.index(i)) for i in correct)
+    else:
+        canonical = ",".join(str(i) for i in sorted(correct))
+    return {"choices": choices, "hashes": [answer_hash(salt, key, canonical)]}
+
+
+def _player_data(snapshot: Mapping[str, Any], context: PackageContext) -> str:
     """The JSON the player reads, safe inside <script> (no '<', '>' or '&' left as such):
-    the assessment, and every sentence the player shows (it has none of its own)."""
+    the assessment without its answers in clear, and every sentence the player shows."""
     rules = snapshot["assessment"]
     drawn = min(int(rules["items_per_attempt"]), len(snapshot.get("items", [])))
+    salt = _salt(snapshot, context)
     data = {
         "text": scorm_text.player_templates(),
         "counted": scorm_text.player_counted(rules, drawn),
+        "salt": salt,
         "assessment": {
             name: rules.get(name)
             for name in ("items_per_attempt", "randomise", "pass_mark", "max_attempts")
@@ -274,14 +385,18 @@ def _player_data(snapshot: Mapping[str, Any]) -> str:
         | {"time_limit_minutes": rules.get("time_limit_minutes")},
         "items": [
             {
-                name: item.get(name)
-                for name in ("key", "kind", "prompt", "choices", "correct", "answer")
-            }
-            | {
-                "tolerance": item.get("tolerance") or "0",
+                "key": item.get("key"),
+                "kind": item.get("kind"),
+                "prompt": item.get("prompt"),
                 "unit": item.get("unit") or "",
                 "feedback": item.get("feedback") or "",
+                "choices": [],
             }
+            | (
+                _numeric_key(item, salt)
+                if item.get("kind") == "numeric"
+                else _choice_key(item, salt)
+            )
             for item in snapshot.get("items", [])
         ],
     }
@@ -291,7 +406,9 @@ def _player_data(snapshot: Mapping[str, Any]) -> str:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def _index_html(snapshot: Mapping[str, Any], packaged: Mapping[str, bytes]) -> str:
+def _index_html(
+    snapshot: Mapping[str, Any], packaged: Mapping[str, bytes], context: PackageContext
+) -> str:
     module = snapshot["module"]
     title = str(snapshot.get("title") or module["title"])
     summary = str(snapshot.get("summary") or "").strip()
@@ -313,15 +430,15 @@ def _index_html(snapshot: Mapping[str, Any], packaged: Mapping[str, bytes]) -> s
         overview=_overview(snapshot),
         lessons=lessons,
         rules=_rules(snapshot),
-        footer=_footer(snapshot),
-        data=_player_data(snapshot),
+        footer=_footer(snapshot, context),
+        data=_player_data(snapshot, context),
     )
 
 
 # ---------------------------------------------------------------- imsmanifest.xml
 
 
-def _manifest(snapshot: Mapping[str, Any], hrefs: list[str]) -> bytes:
+def _manifest(snapshot: Mapping[str, Any], hrefs: list[str], context: PackageContext) -> bytes:
     """imsmanifest.xml. IMS CP elements are written unprefixed under a literal default `xmlns`
     (ElementTree's default_namespace refuses unprefixed attributes such as `identifier`)."""
 
@@ -332,11 +449,12 @@ def _manifest(snapshot: Mapping[str, Any], hrefs: list[str]) -> bytes:
 
     adl = f"{{{ADLCP_NS}}}"
     title = str(snapshot.get("title") or snapshot["module"]["title"])
-    org_id, res_id = _identifier("ORG", snapshot), _identifier("RES", snapshot)
+    org_id = _identifier("ORG", snapshot, context)
+    res_id = _identifier("RES", snapshot, context)
     manifest = ET.Element(
         "manifest",
         {
-            "identifier": _identifier("MANIFEST", snapshot),
+            "identifier": _identifier("MANIFEST", snapshot, context),
             "version": str(snapshot["version"]),
             "xmlns": IMSCP_NS,
             f"{{{XSI_NS}}}schemaLocation": SCHEMA_LOCATION,
@@ -351,7 +469,7 @@ def _manifest(snapshot: Mapping[str, Any], hrefs: list[str]) -> bytes:
     item = sub(
         organization,
         "item",
-        identifier=_identifier("ITEM", snapshot),
+        identifier=_identifier("ITEM", snapshot, context),
         identifierref=res_id,
         isvisible="true",
     )
@@ -375,7 +493,11 @@ def _manifest(snapshot: Mapping[str, Any], hrefs: list[str]) -> bytes:
 
 
 def build_scorm_package(
-    snapshot: dict[str, Any], files: Mapping[str, bytes] | None = None, *, language: str = "fr"
+    snapshot: dict[str, Any],
+    files: Mapping[str, bytes] | None = None,
+    *,
+    language: str | None = None,
+    context: PackageContext | None = None,
 ) -> bytes:
     """The SCORM 1.2 ZIP of a snapshot; `files` maps the SHA-256 of file blocks to their bytes.
 
@@ -383,18 +505,21 @@ def build_scorm_package(
     do not hash to their key raise ValueError. The text is in `language` (French: the learners'
     language), whatever the language of the request.
     """
-    with translation.override(language):
-        return _package(snapshot, files or {})
+    context = context or PackageContext()
+    with translation.override(language or context.language):
+        return _package(snapshot, files or {}, context)
 
 
-def _package(snapshot: dict[str, Any], files: Mapping[str, bytes]) -> bytes:
+def _package(
+    snapshot: dict[str, Any], files: Mapping[str, bytes], context: PackageContext
+) -> bytes:
     packaged = _packaged_files(snapshot, files)
     entries: dict[str, bytes] = {
-        "index.html": _index_html(snapshot, packaged).encode("utf-8"),
+        "index.html": _index_html(snapshot, packaged, context).encode("utf-8"),
         **{name: (ASSETS / name).read_bytes() for name in STATIC_FILES},
         **packaged,
     }
-    entries["imsmanifest.xml"] = _manifest(snapshot, sorted(entries))
+    entries["imsmanifest.xml"] = _manifest(snapshot, sorted(entries), context)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name in sorted(entries):

@@ -24,6 +24,7 @@ def page_labels() -> dict[str, str]:
         "toc_title": _("Contents"),
         "overview_title": _("Overview"),
         "assessment_title": _("Assessment"),
+        "resumed": _("Welcome back: you resume where you stopped, with your answers kept."),
     }
 
 
@@ -68,6 +69,10 @@ def player_templates() -> dict[str, str]:
             "Module finished: your results are recorded. You may close this window."
         ),
         "finished": _("Module finished. You may close this window."),
+        "no_attempt_left": _(
+            "You have used the %(total)s attempts allowed for this assessment. Your training "
+            "contact will tell you what comes next."
+        ),
     }
 
 
@@ -127,3 +132,25 @@ def assessment_rules(rules: Mapping[str, Any], count: int, limit: str) -> str:
     if limit:
         sentences.append(_("Each attempt is limited to %(limit)s.") % {"limit": limit})
     return " ".join(sentences)
+
+
+def licence_notice(*, provider: str, client: str) -> list[str]:
+    """The provider's intellectual property terms (seed 004, art. 6 and 21), in our words."""
+    return [
+        _(
+            "%(provider)s grants %(client)s a licence to use this module for the internal "
+            "training of its own staff only."
+        )
+        % {"provider": provider, "client": client},
+        _(
+            "The module may not be sold, lent, passed on to or made available to anyone "
+            "outside %(client)s, nor copied or adapted for another use."
+        )
+        % {"client": client},
+        _(
+            "%(provider)s keeps every intellectual property right on the module, its "
+            "structure and its assessment; the procedure it is built from remains the "
+            "property of %(client)s."
+        )
+        % {"provider": provider, "client": client},
+    ]

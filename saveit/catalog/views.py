@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from saveit.accounts.permissions import acting_member
 from saveit.core.actions import act
 from saveit.core.errors import Refusal
+from saveit.core.versions import version_tag
 from saveit.documents.selectors import in_force_versions
 from saveit.engagements.permissions import access_engagement, can_manage_engagement
 from saveit.engagements.signing import State, owner_signature, state_of
@@ -24,7 +25,7 @@ from .permissions import can_design, can_review
 
 def _source_choices(engagement) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
     return [
-        (v.pk, f"{v.source.title} · v{v.version_label}")
+        (v.pk, f"{v.source.title} · {version_tag(v.version_label)}")
         for v in in_force_versions(engagement).select_related("source")
     ]
 

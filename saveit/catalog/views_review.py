@@ -127,13 +127,24 @@ def _files(version: ModuleVersion) -> dict[str, bytes]:
 
 
 def scorm_response(version: ModuleVersion) -> HttpResponse:
-    from .scorm import build_scorm_package, scorm_filename
+    from saveit.accounts.selectors import provider_organization as provider
+
+    from .scorm import PackageContext, build_scorm_package, scorm_filename
 
     if version.status != ModuleVersion.Status.ACTIVE:
         raise Http404  # only what the client activated leaves the platform
     snapshot = snapshot_of(version)
+    client = version.module.engagement.client
+    issuer = provider()
+    context = PackageContext(
+        client_name=client.name,
+        client_key=client.slug,
+        module_id=version.module_id,
+        provider_name=issuer.name if issuer else "SAVE IT",
+    )
     response = HttpResponse(
-        build_scorm_package(snapshot, _files(version)), content_type="application/zip"
+        build_scorm_package(snapshot, _files(version), context=context),
+        content_type="application/zip",
     )
     response["Content-Disposition"] = f'attachment; filename="{scorm_filename(snapshot)}"'
     return response

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from saveit.accounts.models import Membership, Organization
+from saveit.core.versions import version_tag
 from saveit.engagements.models import Engagement
 
 
@@ -61,4 +62,4 @@ class DocumentVersion(models.Model):
         indexes = [models.Index(fields=["client", "sha256"])]
 
     def __str__(self) -> str:
-        return f"{self.source} v{self.version_label}"
+        return f"{self.source} {version_tag(self.version_label)}"

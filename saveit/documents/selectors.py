@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
+from saveit.core.versions import version_tag
 from saveit.engagements.models import Engagement
 from saveit.engagements.selectors import signed_scoping_note
 
@@ -85,7 +86,10 @@ def mapping_snapshot(engagement: Engagement) -> dict[str, Any]:
         "extra_scopes": extra,
         "gaps": [s for s in expected if not covered[s]],
         "duplicates": [
-            {"sha256": sha, "files": [f"{v.source.title} v{v.version_label}" for v in group]}
+            {
+                "sha256": sha,
+                "files": [f"{v.source.title} {version_tag(v.version_label)}" for v in group],
+            }
             for sha, group in duplicate_hashes(engagement).items()
         ],
     }

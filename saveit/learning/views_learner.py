@@ -26,6 +26,7 @@ from saveit.core.errors import Refusal
 from saveit.core.request_context import current_origin
 
 from . import selectors
+from .assessment import FIELD_PREFIX
 from .forms import LinkRequestForm, PasswordForm
 from .permissions import access_own_assignment, access_own_attempt
 from .services import access, attempts, progress
@@ -234,49 +235,87 @@ def assessment(request: HttpRequest, assignment_id: int) -> HttpResponse:
                 request, _("The time limit was exceeded: this attempt is closed without a score.")
             )
         return redirect("learning:training", assignment.pk)
-    snapshot = snapshot_of(assignment.module_version)
+    return render(request, "learning/assessment.html", _attempt_context(assignment, attempt))
+
+
+def _questions(attempt, snapshot, posted) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+    """The drawn questions as shown, with what the learner has posted so far (if anything):
+    a page shown again (back from the summary, or after an unreadable answer) keeps it."""
     items = {item["key"]: item for item in snapshot["items"]}
-    questions = []
-    for drawn in drawn_items(attempt):
+    questions: list[dict[str, object]] = []
+    for number, drawn in enumerate(drawn_items(attempt), start=1):
         item = items[drawn.key]
+        given = [str(v).strip() for v in posted.getlist(FIELD_PREFIX + drawn.key)] if posted else []
         questions.append(
             {
+                "number": number,
                 "key": item["key"],
                 "kind": item["kind"],
                 "prompt": item["prompt"],
                 "unit": item["unit"],
+                "given": given,
+                "answered": any(given),
+                "value": given[0] if given else "",
                 "choices": [
-                    (position, item["choices"][i]) for position, i in enumerate(drawn.order)
+                    (position, item["choices"][i], str(position) in given)
+                    for position, i in enumerate(drawn.order)
+                ],
+                # ordering: the step chosen for each rank, in rank order
+                "ranks": [
+                    (rank, given[rank - 1] if rank <= len(given) else "")
+                    for rank in range(1, len(drawn.order) + 1)
                 ],
             }
         )
-    return render(
-        request,
-        "learning/assessment.html",
-        {
-            "assignment": assignment,
-            "attempt": attempt,
-            "questions": questions,
-            "snapshot": snapshot,
-            "remaining": int((attempt.deadline_at - timezone.now()).total_seconds())
-            if attempt.deadline_at
-            else None,
-        },
-    )
+    return questions
+
+
+def _attempt_context(assignment, attempt, posted=None) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    snapshot = snapshot_of(assignment.module_version)
+    questions = _questions(attempt, snapshot, posted)
+    return {
+        "assignment": assignment,
+        "attempt": attempt,
+        "questions": questions,
+        "unanswered": [q for q in questions if not q["answered"]],
+        "posted": posted is not None,
+        # what was posted, carried through the summary page as hidden fields
+        "answers": [
+            (name, value)
+            for name in (posted or {})
+            if name.startswith(FIELD_PREFIX)
+            for value in posted.getlist(name)
+        ],
+        "snapshot": snapshot,
+        "remaining": int((attempt.deadline_at - timezone.now()).total_seconds())
+        if attempt.deadline_at
+        else None,
+    }
 
 
 @login_required
 @require_POST
 def attempt_submit(request: HttpRequest, assignment_id: int, number: int) -> HttpResponse:
+    """Scores the attempt. With questions left unanswered, a summary page comes first (it works
+    without JavaScript): the learner goes back to the questions, answers kept, or confirms."""
     member = acting_member(request)
     assignment = access_own_assignment(member, assignment_id)
     attempt = access_own_attempt(member, assignment, number)
+    action = request.POST.get("action", "")
+    in_time = attempt.deadline_at is None or attempt.deadline_at > timezone.now()
+    if attempt.status == "open" and in_time and action != "confirm":
+        context = _attempt_context(assignment, attempt, request.POST)
+        if action == "back":
+            return render(request, "learning/assessment.html", context)
+        if context["unanswered"]:
+            return render(request, "learning/assessment_summary.html", context)
     try:
         attempts.submit_attempt(attempt=attempt, form=request.POST, by=member)
     except Refusal as refusal:
         messages.error(request, refusal.message)
-        if refusal.code == "invalid_answers":
-            return redirect("learning:assessment", assignment.pk)
+        if refusal.code == "invalid_answers" and attempt.status == "open":
+            context = _attempt_context(assignment, attempt, request.POST)
+            return render(request, "learning/assessment.html", context)
         return redirect("learning:training", assignment.pk)
     return redirect("learning:result", assignment.pk, attempt.number)
 

@@ -25,6 +25,7 @@ from django.utils.translation import override
 from saveit.audit.evidence import CHAIN_EXTRACT, PackWriter, chain_line
 from saveit.audit.models import AuditEvent, Document
 from saveit.core.tables import csv_chunks, to_xlsx
+from saveit.core.versions import version_tag
 from saveit.engagements.artefacts import artefact_kinds
 from saveit.engagements.models import Engagement
 
@@ -105,7 +106,7 @@ def add_sources(pack: PackWriter, engagement: Engagement) -> None:
     for version in versions.order_by("source__title", "pk"):
         with version.file.open("rb") as handle:
             content = handle.read()
-        name = f"{_slug(version.source.title)}-v{_slug(version.version_label)}-{version.pk}"
+        name = f"{_slug(version.source.title)}-{_slug(version_tag(version.version_label))}-{version.pk}"
         suffix = (
             version.original_name.rsplit(".", 1)[-1][:8] if "." in version.original_name else "bin"
         )
@@ -125,7 +126,7 @@ def add_modules(pack: PackWriter, engagement: Engagement) -> None:
             "snapshot": version.snapshot,
         }
         pack.add(
-            f"modules/{_slug(version.module.code)}-v{version.label}.json",
+            f"modules/{_slug(version.module.code)}-{version_tag(version.label)}.json",
             orjson.dumps(body, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS),
         )
 

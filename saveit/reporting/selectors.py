@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from saveit.catalog.models import ModuleVersion
+from saveit.core.versions import version_tag
 from saveit.learning.models import Assignment, Population
 
 from .figures import Figures
@@ -196,7 +197,8 @@ def version_rows(by_version: dict[Any, Figures]) -> list[VersionRow]:
             version=found[pk],
             figures=figures,
             sources=[
-                f"{link.document_version.source.title} v{link.document_version.version_label}"
+                f"{link.document_version.source.title} "
+                f"{version_tag(link.document_version.version_label)}"
                 for link in found[pk].source_links.all()
             ],
         )

@@ -123,8 +123,9 @@ def answers_for(attempt, *, right: bool) -> dict[str, list[str]]:
             ranks = [order.index(i) for i in range(len(order))]
             form[name] = [str(p) for p in (ranks if right else list(reversed(ranks)))]
         elif item["kind"] == "multiple":
-            wanted = set(item["correct"]) if right else set()
-            form[name] = [str(order.index(i)) for i in sorted(wanted)] or []
+            wrong = set(range(len(order))) - set(item["correct"]) or set(item["correct"][1:])
+            wanted = set(item["correct"]) if right else wrong
+            form[name] = [str(order.index(i)) for i in sorted(wanted)]
         else:
             target = item["correct"][0]
             if not right:

@@ -13,6 +13,10 @@
   var lms = window.SaveitScorm.connect();
   var state = { attempt: 0, drawn: [], passed: false, done: false, timer: null, deadline: 0 };
   var alreadyPassed = false;
+  /* What survives a launch, in cmi.suspend_data (4096 characters in SCORM 1.2): attempts used,
+   * and the open attempt (drawn item indexes and display orders, answers, deadline). */
+  var saved = { v: 1, a: 0, o: null };
+  var commitTimer = null;
 
   /* ---------- small helpers ---------- */
   function el(tag, attrs, children) {
@@ -54,10 +58,23 @@
       return name ? String(values[name]) : "%";
     });
   }
-  /* "12,5", "1 200", "-3.75" -> number; anything else -> null. */
+  /* "12,5", "1 200", "-3.75" -> "12.5", "1200", "-3.75"; anything else -> null. */
   function parseNumber(text) {
     var clean = String(text).replace(/[\s\u00a0\u202f]/g, "").replace(",", ".");
-    return /^[-+]?(\d+\.?\d*|\.\d+)$/.test(clean) ? Number(clean) : null;
+    return /^[-+]?(\d+\.?\d*|\.\d+)$/.test(clean) ? clean : null;
+  }
+  function saveState() {
+    if (!lms.connected) return;
+    lms.set("cmi.suspend_data", JSON.stringify(saved));
+    window.clearTimeout(commitTimer);
+    commitTimer = window.setTimeout(function () { lms.commit(); }, 1500);
+  }
+  function readSaved() {
+    try {
+      var value = JSON.parse(lms.get("cmi.suspend_data") || "null");
+      if (value && value.v === 1) return value;
+    } catch (error) { /* not ours, or damaged: start afresh */ }
+    return null;
   }
 
   /* ---------- drawing and rendering questions ---------- */
@@ -67,10 +84,9 @@
     var count = Math.min(Math.max(1, rules.items_per_attempt || pool.length), pool.length);
     return pool.slice(0, count).map(function (item) {
       var order = range(item.choices.length);
+      if (rules.randomise && item.kind !== "true_false" && item.kind !== "numeric") shuffle(order);
       if (item.kind === "ordering") {
-        while (order.length > 1 && sameList(order, item.correct)) shuffle(order);
-      } else if (rules.randomise && (item.kind === "single" || item.kind === "multiple")) {
-        shuffle(order);
+        while (order.length > 1 && isRight(item, order)) shuffle(order); // never shown solved
       }
       return { item: item, order: order };
     });
@@ -185,15 +201,55 @@
     return picked.length ? picked : null;
   }
 
+  /* The package holds salted hashes of the right answers, never the answers themselves. */
   function isRight(item, answer) {
-    if (answer === null) return false;
-    if (item.kind === "numeric") {
-      var expected = Number(item.answer);
-      var tolerance = Math.abs(Number(item.tolerance || 0));
-      return Math.abs(answer - expected) <= tolerance + 1e-9 * Math.max(1, Math.abs(expected));
-    }
-    if (item.kind === "ordering") return sameList(answer, item.correct);
-    return sameList(answer, item.correct.slice().sort(function (a, b) { return a - b; }));
+    return window.SaveitScorm.isRight(data.salt, item, answer);
+  }
+
+  /* What the learner has put so far, per question, to resume it in a later launch. */
+  function rawAnswers(form) {
+    return Array.prototype.map.call(form.querySelectorAll("fieldset.question"), function (fieldset, i) {
+      var kind = state.drawn[i].item.kind;
+      if (kind === "numeric") return fieldset.querySelector("input").value;
+      if (kind === "ordering") {
+        return Array.prototype.map.call(fieldset.querySelectorAll(".ordering li"), function (li) {
+          return Number(li.getAttribute("data-index"));
+        });
+      }
+      return Array.prototype.map.call(fieldset.querySelectorAll("input:checked"), function (input) {
+        return Number(input.value);
+      });
+    });
+  }
+
+  function restoreAnswers(form, answers) {
+    Array.prototype.forEach.call(form.querySelectorAll("fieldset.question"), function (fieldset, i) {
+      var given = answers[i];
+      var kind = state.drawn[i].item.kind;
+      if (given === undefined || given === null) return;
+      if (kind === "numeric") {
+        fieldset.querySelector("input").value = String(given);
+      } else if (kind === "ordering") {
+        var list = fieldset.querySelector(".ordering");
+        given.forEach(function (index) {
+          var row = list.querySelector("li[data-index='" + Number(index) + "']");
+          if (row) list.appendChild(row);
+        });
+        refreshMoves(list);
+      } else {
+        given.forEach(function (index) {
+          var input = fieldset.querySelector("input[value='" + Number(index) + "']");
+          if (input) input.checked = true;
+        });
+      }
+    });
+  }
+
+  function rememberAnswers() {
+    var form = document.getElementById("questionnaire");
+    if (!form || !saved.o) return;
+    saved.o.r = rawAnswers(form);
+    saveState();
   }
 
   function missingMessage(entry, fieldset) {
@@ -217,15 +273,35 @@
     }
     if (alreadyPassed) {
       zone.appendChild(el("p", { class: "notice notice-success", text: t("already_passed") }));
+    } else if (saved.a >= rules.max_attempts) {
+      zone.appendChild(el("p", { class: "notice notice-error", id: "plus-de-tentative", role: "status",
+        text: t("no_attempt_left", { total: rules.max_attempts }) }));
+      zone.appendChild(finishButton());
+      return;
     }
     var start = el("button", { type: "button", class: "btn btn-primary", id: "commencer", text: t("start") });
-    start.addEventListener("click", startAttempt);
+    start.addEventListener("click", function () { startAttempt(null); });
     zone.appendChild(start);
   }
 
-  function startAttempt() {
-    state.attempt += 1;
-    state.drawn = draw();
+  function startAttempt(resumed) {
+    if (resumed && resumed.d) {
+      state.drawn = resumed.d.map(function (entry) { return { item: data.items[entry[0]], order: entry[1] }; });
+      state.attempt = saved.a;
+      state.deadline = resumed.dl || 0;
+    } else {
+      if (saved.a >= rules.max_attempts) { showIntro(); return; }
+      state.drawn = draw();
+      saved.a += 1;
+      state.attempt = saved.a;
+      state.deadline = rules.time_limit_minutes ? Date.now() + rules.time_limit_minutes * 60000 : 0;
+      saved.o = {
+        d: state.drawn.map(function (entry) { return [data.items.indexOf(entry.item), entry.order]; }),
+        r: [],
+        dl: state.deadline,
+      };
+      saveState();
+    }
     zone.textContent = "";
     var form = el("form", { id: "questionnaire", novalidate: "novalidate", "aria-labelledby": "tentative-titre" });
     form.appendChild(el("h3", { id: "tentative-titre", tabindex: "-1", text: t("attempt_of", attemptValues()) }));
@@ -244,9 +320,14 @@
       event.preventDefault();
       submit(false);
     });
+    form.addEventListener("change", rememberAnswers);
+    form.addEventListener("input", rememberAnswers);
+    form.addEventListener("click", function (event) {
+      if (event.target.closest("button[data-move]")) rememberAnswers();
+    });
     zone.appendChild(form);
-    if (rules.time_limit_minutes) {
-      state.deadline = Date.now() + rules.time_limit_minutes * 60000;
+    if (resumed && resumed.r) restoreAnswers(form, resumed.r);
+    if (state.deadline) {
       state.timer = window.setInterval(tick, 1000);
       tick();
     }
@@ -292,6 +373,9 @@
       return;
     }
     window.clearInterval(state.timer);
+    saved.o = null;
+    saveState();
+    document.getElementById("reprise").hidden = true; // the resumed attempt is over
     var right = state.drawn.map(function (entry, i) { return isRight(entry.item, answers[i]); });
     var correct = right.filter(Boolean).length;
     var score = Math.floor((100 * correct) / state.drawn.length);
@@ -333,7 +417,7 @@
     if (!state.passed && state.attempt < rules.max_attempts) {
       var retry = el("button", { type: "button", class: "btn btn-secondary", id: "recommencer",
         text: t("retry", { n: state.attempt + 1, total: rules.max_attempts }) });
-      retry.addEventListener("click", startAttempt);
+      retry.addEventListener("click", function () { startAttempt(null); });
       actions.appendChild(retry);
     } else if (!state.passed) {
       result.appendChild(el("p", { text: counted.attempts_used }));
@@ -358,21 +442,61 @@
     return button;
   }
 
+  /* Finished: passed, no attempt left, or nothing to assess and read. Otherwise the LMS is
+   * told to keep the learner's place ("suspend"), so the next launch resumes. */
+  function isFinished() {
+    var status = lms.get("cmi.core.lesson_status");
+    return state.passed || alreadyPassed || status === "completed" || saved.a >= rules.max_attempts && !saved.o;
+  }
+
   function finish() {
     if (state.done) return;
     state.done = true;
     window.clearInterval(state.timer);
+    window.clearTimeout(commitTimer);
+    rememberAnswers();
+    var finished = isFinished();
     lms.set("cmi.core.session_time", window.SaveitScorm.formatSessionTime(Date.now() - startedAt));
-    lms.set("cmi.core.exit", "");
+    lms.set("cmi.core.exit", finished ? "" : "suspend");
     lms.commit();
     lms.finish();
+  }
+
+  /* The resume notice, moved to where the learner lands (under the section title). */
+  function showResumed(section) {
+    var notice = document.getElementById("reprise");
+    var title = section.querySelector("h2");
+    section.insertBefore(notice, title ? title.nextSibling : section.firstChild);
+    notice.hidden = false;
+  }
+
+  /* Where the learner is: the section taking the most of the screen, as
+   * cmi.core.lesson_location (the id of a section of this page). */
+  function trackLocation() {
+    if (!lms.connected || !("IntersectionObserver" in window)) return;
+    var shown = {};
+    var current = lms.get("cmi.core.lesson_location");
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        shown[entry.target.id] = entry.isIntersecting ? entry.intersectionRect.height : 0;
+      });
+      var best = Object.keys(shown).reduce(function (a, b) { return shown[b] > (shown[a] || 0) ? b : a; }, "");
+      if (best && shown[best] > 0 && best !== current && !state.done) {
+        current = best;
+        lms.set("cmi.core.lesson_location", current);
+        saveState();
+      }
+    }, { threshold: [0, 0.1, 0.25, 0.5, 0.75, 1] });
+    Array.prototype.forEach.call(document.querySelectorAll("main > section[id]"), function (section) {
+      observer.observe(section);
+    });
   }
 
   /* ---------- start-up ---------- */
   if (lms.connected) {
     var status = lms.get("cmi.core.lesson_status");
     alreadyPassed = status === "passed";
-    if (status !== "passed" && status !== "completed") {
+    if (status === "not attempted" || status === "") {
       lms.set("cmi.core.lesson_status", "incomplete");
       lms.commit();
     }
@@ -381,5 +505,27 @@
   }
   window.addEventListener("pagehide", finish);
   window.addEventListener("beforeunload", finish);
-  showIntro();
+  var resumeFrom = null;
+  if (lms.connected) {
+    saved = readSaved() || saved; // attempts used count whatever the entry, so the limit holds
+    if (lms.get("cmi.core.entry") === "resume") {
+      resumeFrom = saved.o;
+      var location = lms.get("cmi.core.lesson_location");
+      var target = location && /^[\w-]+$/.test(location) ? document.getElementById(location) : null;
+      if (target) {
+        showResumed(target);
+        target.scrollIntoView();
+      }
+    } else {
+      saved.o = null; // a new session: an attempt left open before is not resumed
+    }
+  }
+  if (resumeFrom && resumeFrom.d) {
+    showResumed(document.getElementById("evaluation"));
+    startAttempt(resumeFrom);
+    if (state.deadline && Date.now() >= state.deadline) submit(true);
+  } else {
+    showIntro();
+  }
+  window.setTimeout(trackLocation, 300);
 })();

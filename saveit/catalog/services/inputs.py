@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from saveit.core.errors import Refusal
 
-from ..models import Block, Item
+from ..models import Block, Item, ModuleVersion
 
 TRUE_FALSE = ["Vrai", "Faux"]
 
@@ -27,6 +27,23 @@ class VersionSettings:
     max_attempts: int = 3
     time_limit_minutes: int | None = None
     validity_months: int = 24
+
+    @classmethod
+    def of(cls, version: ModuleVersion) -> VersionSettings:
+        """The version's settings as they stand: the base a partial update starts from."""
+        return cls(
+            title=version.title,
+            summary=version.summary,
+            objectives=list(version.objectives),
+            prerequisites=version.prerequisites,
+            duration_minutes=version.duration_minutes,
+            items_per_attempt=version.items_per_attempt,
+            randomise=version.randomise,
+            pass_mark=version.pass_mark,
+            max_attempts=version.max_attempts,
+            time_limit_minutes=version.time_limit_minutes,
+            validity_months=version.validity_months,
+        )
 
     def check(self) -> None:
         if not self.title.strip():

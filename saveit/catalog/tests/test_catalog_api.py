@@ -131,3 +131,42 @@ def test_the_client_does_not_see_drafts(in_production, designer_member, owner):
     assert client.get(f"/api/v1/module-versions/{vid}", headers=bearer(owner)).status_code == 404
     listed = client.get(f"/api/v1/engagements/{in_production.pk}/modules", headers=bearer(owner))
     assert listed.json()[0]["versions"] == []
+
+
+def test_a_settings_put_without_objectives_keeps_them(in_production, designer_member):
+    client = Client()
+    designer = bearer(designer_member)
+    created = _call(
+        client,
+        "post",
+        f"/api/v1/engagements/{in_production.pk}/modules",
+        designer,
+        {"source_version_ids": [procedure_version(in_production).pk]},
+    )
+    vid = created.json()["id"]
+    url = f"/api/v1/module-versions/{vid}/settings"
+    full = {
+        "title": "Nettoyage",
+        "objectives": ["Appliquer le nettoyage.", "Tracer le nettoyage."],
+        "summary": "Le nettoyage des paillasses.",
+        "pass_mark": 90,
+        "time_limit_minutes": 15,
+    }
+    assert _call(client, "put", url, designer, full).status_code == 200
+    renamed = _call(client, "put", url, designer, {"title": "Nettoyage et désinfection"})
+    assert renamed.status_code == 200, renamed.content
+    kept = ModuleVersion.objects.get(pk=vid)
+    assert kept.title == "Nettoyage et désinfection"
+    assert kept.objectives == full["objectives"]
+    assert kept.summary == full["summary"]
+    assert (kept.pass_mark, kept.time_limit_minutes) == (90, 15)
+    # An explicit empty list or null time limit is a deliberate change, and is applied.
+    cleared = _call(client, "put", url, designer, {"objectives": [], "time_limit_minutes": None})
+    assert cleared.status_code == 200
+    kept.refresh_from_db()
+    assert kept.objectives == [] and kept.time_limit_minutes is None and kept.pass_mark == 90
+    # A null where a value is required is refused, and changes nothing.
+    refused = _call(client, "put", url, designer, {"title": None, "pass_mark": 50})
+    assert refused.status_code == 422
+    kept.refresh_from_db()
+    assert kept.title == "Nettoyage et désinfection" and kept.pass_mark == 90

@@ -18,7 +18,13 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
-from saveit.catalog.scorm import build_scorm_package, missing_files, scorm_filename
+from saveit.catalog.scorm import (
+    PackageContext,
+    answer_hash,
+    build_scorm_package,
+    missing_files,
+    scorm_filename,
+)
 
 CP = "{http://www.imsproject.org/xsd/imscp_rootv1p1p2}"
 ADLCP = "{http://www.adlnet.org/xsd/adlcp_rootv1p2}"
@@ -327,3 +333,62 @@ def test_filename_is_safe_ascii():
     assert scorm_filename(sample_snapshot()) == "HYG-01-v1.1-scorm12.zip"
     odd = sample_snapshot(version="2.0", module={"code": 'Hygiène/"01" é', "title": "x"})
     assert scorm_filename(odd) == "Hygiene-01-e-v2.0-scorm12.zip"
+
+
+def _data(package: bytes) -> dict[str, Any]:
+    index = _open(package).read("index.html").decode()
+    found = re.search(r'id="saveit-data">(.*?)</script>', index, re.S)
+    assert found is not None
+    return json.loads(found.group(1))
+
+
+ALPHA = PackageContext(client_name="Laboratoires Alpha", client_key="alpha", module_id=7)
+BETA = PackageContext(client_name="Transports Beta", client_key="beta", module_id=9)
+
+
+def test_identifiers_are_unique_per_client_and_version():
+    def ids(package: bytes) -> set[str]:
+        root = _manifest(_open(package))
+        found = {root.get("identifier", "")}
+        found |= {node.get("identifier", "") for node in root.iter() if node.get("identifier")}
+        return found
+
+    alpha = ids(build_scorm_package(sample_snapshot(), FILES, context=ALPHA))
+    beta = ids(build_scorm_package(sample_snapshot(), FILES, context=BETA))
+    alpha_next = ids(build_scorm_package(sample_snapshot(version="1.2"), FILES, context=ALPHA))
+    assert len(alpha) == 4  # manifest, organization, item, resource
+    assert not alpha & beta and not alpha & alpha_next
+    assert all(re.fullmatch(r"[A-Za-z_][\w.-]*", i) for i in alpha)
+    assert all("-alpha-HYG-01-v1-1-" in i for i in alpha)
+
+
+def test_the_licence_notice_and_every_fixed_text_are_in_french():
+    index = _open(build_scorm_package(sample_snapshot(), FILES, context=ALPHA)).read("index.html")
+    text = html.unescape(index.decode())
+    for english in ("Key point", "Module made with SAVE IT from:", "Licence and intellectual"):
+        assert english not in text
+    assert "À retenir" in text and "Module réalisé avec SAVE IT à partir de :" in text
+    assert "Laboratoires Alpha" in text and "formation interne" in text
+    assert "propriété intellectuelle" in text
+
+
+def test_the_answer_key_is_not_in_clear_and_the_hashes_score_right_answers():
+    snapshot = sample_snapshot()
+    snapshot["items"][4] |= {"answer": "2.5", "tolerance": "0.1"}
+    data = _data(build_scorm_package(snapshot, FILES, context=ALPHA))
+    salt = data["salt"]
+    items = {item["key"]: item for item in data["items"]}
+    for item in items.values():
+        assert not {"correct", "answer", "tolerance"} & set(item)
+    order = items["I-order"]
+    assert order["choices"] != snapshot["items"][3]["choices"]  # never shown in the right order
+    right_order = ",".join(str(order["choices"].index(s)) for s in snapshot["items"][3]["choices"])
+    assert answer_hash(salt, "I-order", right_order) in order["hashes"]
+    assert answer_hash(salt, "I-multiple", "0,2") in items["I-multiple"]["hashes"]
+    assert answer_hash(salt, "I-multiple", "0") not in items["I-multiple"]["hashes"]
+    assert answer_hash(salt, "I-tf", "1") in items["I-tf"]["hashes"]
+    numeric = items["I-num"]
+    assert numeric["scale"] == 1
+    assert {answer_hash(salt, "I-num", v) for v in ("24", "25", "26")} == set(numeric["hashes"])
+    other = _data(build_scorm_package(snapshot, FILES, context=BETA))
+    assert other["salt"] != salt
