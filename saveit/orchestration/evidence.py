@@ -106,7 +106,8 @@ def add_sources(pack: PackWriter, engagement: Engagement) -> None:
     for version in versions.order_by("source__title", "pk"):
         with version.file.open("rb") as handle:
             content = handle.read()
-        name = f"{_slug(version.source.title)}-{_slug(version_tag(version.version_label))}-{version.pk}"
+        tag = _slug(version_tag(version.version_label))
+        name = f"{_slug(version.source.title)}-{tag}-{version.pk}"
         suffix = (
             version.original_name.rsplit(".", 1)[-1][:8] if "." in version.original_name else "bin"
         )
