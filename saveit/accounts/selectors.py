@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import ApiToken, Invitation, Membership, Organization, User
+from .models import ApiToken, AttestationSignature, Invitation, Membership, Organization, User
 from .roles import Role
 
 
@@ -48,3 +48,8 @@ def invitations_of(organization: Organization) -> QuerySet[Invitation]:
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(membership__user=user).select_related("membership__organization")
+
+
+def attestation_signature_of(organization: Organization) -> AttestationSignature | None:
+    """How the provider signs its attestations, if it said so."""
+    return AttestationSignature.objects.filter(organization=organization).first()
