@@ -35,7 +35,7 @@ from saveit.core.dates import PARIS, long_date
 
 from . import keys
 from .facts import AttestationFacts, action_nature, duration_text
-from .status_list import status_entry
+from . import status_list
 
 CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",
@@ -109,7 +109,9 @@ def build_credential(facts: AttestationFacts) -> dict[str, Any]:
             "credentialSchema": [dict(CREDENTIAL_SCHEMA)],
         }
     if facts.status_list_url and facts.status_index is not None:
-        credential["credentialStatus"] = status_entry(facts.status_list_url, facts.status_index)
+        credential["credentialStatus"] = status_list.status_entry(
+            facts.status_list_url, facts.status_index
+        )
     if facts.valid_until is not None:
         credential["validUntil"] = _iso(end_of_validity(facts.valid_until))
     return credential
@@ -286,7 +288,8 @@ def _criteria_narrative(facts: AttestationFacts) -> str:
     ]
     if facts.objectives:
         lines = "\n".join(f"- {objective}" for objective in facts.objectives)
-        parts.append(f"{_('Learning objectives:')}\n\n{lines}")
+        heading = _("Learning objectives:")
+        parts.append(f"{heading}\n\n{lines}")
     if facts.sources:
         lines = "\n".join(
             "- "
@@ -294,7 +297,8 @@ def _criteria_narrative(facts: AttestationFacts) -> str:
             % {"document": s.document, "version": s.version_label, "sha256": s.sha256}
             for s in facts.sources
         )
-        parts.append(f"{_('Built from the source procedures:')}\n\n{lines}")
+        heading = _("Built from the source procedures:")
+        parts.append(f"{heading}\n\n{lines}")
     return "\n\n".join(parts)
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-# credential.py imports status_entry from here: use its functions through the module, at call time.
+# credential.py uses status_entry from here: each reaches the other through its module, at call time.
 from . import credential
 
 CONTEXT = ["https://www.w3.org/ns/credentials/v2"]
