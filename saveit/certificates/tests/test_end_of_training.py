@@ -81,7 +81,7 @@ def test_the_pdf_prints_the_uploaded_stamp_and_the_signatory(signed_provider, as
     for expected in (
         "Hélène Marchand",
         "Directrice de la formation",
-        "2 h 07 min",
+        "2\u00a0h\u00a007\u00a0min",
         "SIREN 732 829 320",
         "déclaration d'activité n° 11 75 55555 75",
     ):

@@ -147,7 +147,7 @@ def test_every_text_of_a_french_credential_is_french(settings):
     assert credential["name"].startswith("Attestation de fin de formation : ")
     assert "Nature de l'action : Action de formation (Code du travail" in credential["description"]
     assert "Suivie du 18 novembre 2025 au 23 novembre 2025." in credential["description"]
-    assert "Durée de formation à distance : 5 h 25 min." in credential["description"]
+    assert "Durée de formation à distance : 5\u00a0h\u00a025\u00a0min." in credential["description"]
     assert "Objectifs" in texts[3] or "objectifs" in texts[3]
     assert credential["credentialSubject"]["achievement"]["inLanguage"] == "fr"
 
@@ -165,11 +165,16 @@ def test_a_credential_in_another_language_is_worded_in_it():
 def test_the_holder_is_named_as_on_the_learner_record_everywhere(attestation, pm):
     learner = Learner.objects.get(pk=attestation.learner_id)
     name = learner.full_name
-    # The account the learner signs in with may spell the name otherwise: the record wins.
-    if learner.user_id:
-        learner.user.first_name = "Cam"
-        learner.user.save()
     assert attestation.facts["holder_name"] == name
+    # The account the learner signs in with spells the name otherwise: the record wins, in the
+    # header of the learner's own pages too.
+    account = make_member(attestation.organization, Role.LEARNER, email=learner.email)
+    account.user.first_name, account.user.last_name = "Cam", "LEFEVRE"
+    account.user.save()
+    Learner.objects.filter(pk=learner.pk).update(user=account.user)
+    own_page = signed_in(account).get("/mes-formations/").content.decode()
+    assert f'<span class="user-name">{name}</span>' in own_page
+    assert "Cam LEFEVRE" not in own_page
 
     detail = signed_in(pm).get(f"/attestations/{attestation.pk}/").content.decode()
     assert f'<p class="subtitle">{name} · ' in detail
