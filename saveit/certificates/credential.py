@@ -33,9 +33,8 @@ from django.utils.translation import override
 
 from saveit.core.dates import PARIS, long_date
 
-from . import keys
+from . import keys, status_list
 from .facts import AttestationFacts, action_nature, duration_text
-from . import status_list
 
 CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",

@@ -64,7 +64,9 @@ def _issuer_identity() -> dict[str, str]:
     identity = {
         "issuer_name": issuer.name,
         "issuer_siren": issuer.siren,
-        "issuer_address": ", ".join(line.strip() for line in issuer.address.splitlines() if line.strip()),
+        "issuer_address": ", ".join(
+            line.strip() for line in issuer.address.splitlines() if line.strip()
+        ),
     }
     signature = attestation_signature_of(issuer)
     if signature is not None:
@@ -262,7 +264,9 @@ def revoke_attestation(*, attestation: Attestation, reason: str, by: Membership)
     attestation.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
     if attestation.status_list_id is not None:
         # Locked like an issue: two revocations at once rebuild the list one after the other.
-        refresh_status_list(StatusList.objects.select_for_update().get(pk=attestation.status_list_id))
+        refresh_status_list(
+            StatusList.objects.select_for_update().get(pk=attestation.status_list_id)
+        )
     record_event(
         organization=attestation.organization,
         action="attestation.revoked",

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-# credential.py uses status_entry from here: each reaches the other through its module, at call time.
+# credential.py uses status_entry from here: each reaches the other through its module.
 from . import credential
 
 CONTEXT = ["https://www.w3.org/ns/credentials/v2"]

@@ -5,29 +5,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_organization_legal_mentions'),
+        ("accounts", "0003_organization_legal_mentions"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AttestationSignature',
+            name="AttestationSignature",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('activity_declaration', models.CharField(blank=True, help_text='11 digits, as given by the regional prefecture (NDA).', max_length=11, verbose_name='activity declaration number')),
-                ('signatory_name', models.CharField(blank=True, max_length=150, verbose_name="signatory's name")),
-                ('signatory_role', models.CharField(blank=True, max_length=150, verbose_name="signatory's role")),
-                ('image_name', models.CharField(blank=True, max_length=200)),
-                ('image_sha256', models.CharField(blank=True, max_length=64)),
-                ('image_width', models.PositiveIntegerField(default=0)),
-                ('image_height', models.PositiveIntegerField(default=0)),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('organization', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='attestation_signature', to='accounts.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "activity_declaration",
+                    models.CharField(
+                        blank=True,
+                        help_text="11 digits, as given by the regional prefecture (NDA).",
+                        max_length=11,
+                        verbose_name="activity declaration number",
+                    ),
+                ),
+                (
+                    "signatory_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="signatory's name"),
+                ),
+                (
+                    "signatory_role",
+                    models.CharField(blank=True, max_length=150, verbose_name="signatory's role"),
+                ),
+                ("image_name", models.CharField(blank=True, max_length=200)),
+                ("image_sha256", models.CharField(blank=True, max_length=64)),
+                ("image_width", models.PositiveIntegerField(default=0)),
+                ("image_height", models.PositiveIntegerField(default=0)),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "organization",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attestation_signature",
+                        to="accounts.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attestation signature',
-                'verbose_name_plural': 'attestation signatures',
+                "verbose_name": "attestation signature",
+                "verbose_name_plural": "attestation signatures",
             },
         ),
     ]

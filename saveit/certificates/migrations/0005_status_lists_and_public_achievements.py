@@ -5,53 +5,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_organization_legal_mentions'),
-        ('catalog', '0003_backfill_source_versions'),
-        ('certificates', '0004_attestation_qr_mask'),
-        ('learning', '0005_drop_prefix_indexes'),
+        ("accounts", "0003_organization_legal_mentions"),
+        ("catalog", "0003_backfill_source_versions"),
+        ("certificates", "0004_attestation_qr_mask"),
+        ("learning", "0005_drop_prefix_indexes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StatusList',
+            name="StatusList",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(default='revocation', max_length=16)),
-                ('next_index', models.PositiveIntegerField(default=0)),
-                ('signed', models.TextField(blank=True)),
-                ('signed_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("purpose", models.CharField(default="revocation", max_length=16)),
+                ("next_index", models.PositiveIntegerField(default=0)),
+                ("signed", models.TextField(blank=True)),
+                ("signed_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'status list',
-                'verbose_name_plural': 'status lists',
+                "verbose_name": "status list",
+                "verbose_name_plural": "status lists",
             },
         ),
         migrations.AddField(
-            model_name='attestation',
-            name='status_index',
+            model_name="attestation",
+            name="status_index",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.CreateModel(
-            name='PublicAchievement',
+            name="PublicAchievement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=32, unique=True)),
-                ('module_version', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='public_achievement', to='catalog.moduleversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(max_length=32, unique=True)),
+                (
+                    "module_version",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="public_achievement",
+                        to="catalog.moduleversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'public achievement',
-                'verbose_name_plural': 'public achievements',
+                "verbose_name": "public achievement",
+                "verbose_name_plural": "public achievements",
             },
         ),
         migrations.AddField(
-            model_name='attestation',
-            name='status_list',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='attestations', to='certificates.statuslist'),
+            model_name="attestation",
+            name="status_list",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="attestations",
+                to="certificates.statuslist",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attestation',
-            constraint=models.UniqueConstraint(fields=('status_list', 'status_index'), name='attestation_one_bit_each'),
+            model_name="attestation",
+            constraint=models.UniqueConstraint(
+                fields=("status_list", "status_index"), name="attestation_one_bit_each"
+            ),
         ),
     ]
