@@ -293,6 +293,12 @@ HTML_ROUTES: dict[str, Call] = {
     ),
     "accounts:organization_detail": Call(kwargs=org),
     "accounts:organization_edit": Call(kwargs=org, method="post", body=lambda w: {"name": "x"}),
+    "accounts:organization_signature": Call(
+        kwargs=org,
+        method="post",
+        body=lambda w: {"signatory_name": "x", "signatory_role": "y"},
+    ),
+    "accounts:organization_signature_image": Call(kwargs=org),
     "accounts:member_invite": Call(
         kwargs=org,
         method="post",
@@ -435,7 +441,9 @@ LEARNING_HTML: dict[str, Call] = {
     "certificates:verify": Call(kind="public", kwargs=lambda w: {"code": "forged"}),
     "certificates:credential": Call(kind="public", kwargs=lambda w: {"code": "forged"}),
     "certificates:issuer": PUBLIC,
-    "certificates:achievement": Call(kind="public", kwargs=lambda w: {"version_id": 1}),
+    "certificates:achievement": Call(kind="public", kwargs=lambda w: {"token": "forged"}),
+    # The revocation list: bits only, no personal data, public so verifiers can read it.
+    "certificates:status_list": Call(kind="public", kwargs=lambda w: {"list_id": 1}),
     "certificates:jwks": PUBLIC,
 }
 
