@@ -15,7 +15,8 @@ class StatusList(models.Model):
     """One published W3C Bitstring Status List of revocations; attestations take its bits in turn.
 
     The row is also the counter of its indexes: an issue locks it (select_for_update) to take the
-    next free index, so two passes at once never share a bit. The signed list is kept here and
+    next free index, so two passes at once never share a bit; the (list, index) unique
+    constraint on attestations is the backstop. The signed list is kept here and
     rebuilt whenever one of its bits flips, so the public URL serves it without work.
     """
 
@@ -23,6 +24,9 @@ class StatusList(models.Model):
     SIZE = 131_072
 
     purpose = models.CharField(max_length=16, default="revocation")
+    # 1, 2, … per purpose: unique, so two issues that both find the last list full open one
+    # next list between them, not two.
+    number = models.PositiveIntegerField(default=1)
     next_index = models.PositiveIntegerField(default=0)
     signed = models.TextField(blank=True)  # the BitstringStatusListCredential, compact JWS
     signed_at = models.DateTimeField(null=True, blank=True)
@@ -30,6 +34,9 @@ class StatusList(models.Model):
     class Meta:
         verbose_name = _("status list")
         verbose_name_plural = _("status lists")
+        constraints = [
+            models.UniqueConstraint(fields=["purpose", "number"], name="status_list_number_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.purpose} #{self.pk}"

@@ -146,22 +146,23 @@ def allocate_status_index() -> tuple[StatusList, int]:
 
     Runs in the transaction that issues: a rollback hands the index back with the counter.
     """
-    status_list = (
-        StatusList.objects.select_for_update().filter(purpose="revocation").order_by("-pk").first()
-    )
-    if status_list is None or status_list.is_full:
-        StatusList.objects.create(purpose="revocation")
-        status_list = (
-            StatusList.objects.select_for_update()
-            .filter(purpose="revocation")
-            .order_by("-pk")
-            .first()
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("allocate_status_index runs inside the transaction that issues.")
+    while True:
+        latest = StatusList.objects.filter(purpose="revocation").order_by("-number").first()
+        number = 1 if latest is None else latest.number + (1 if latest.is_full else 0)
+        # get_or_create survives a race on the unique (purpose, number): the loser reads the
+        # winner's list.
+        StatusList.objects.get_or_create(purpose="revocation", number=number)
+        status_list = StatusList.objects.select_for_update().get(
+            purpose="revocation", number=number
         )
-        assert status_list is not None
-    index = status_list.next_index
-    status_list.next_index = index + 1
-    status_list.save(update_fields=["next_index"])
-    return status_list, index
+        if status_list.is_full:  # filled while this one waited for the lock
+            continue
+        index = status_list.next_index
+        status_list.next_index = index + 1
+        status_list.save(update_fields=["next_index"])
+        return status_list, index
 
 
 def refresh_status_list(status_list: StatusList) -> StatusList:
