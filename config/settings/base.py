@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "saveit.web.context_processors.membership",
+                "saveit.learning.context_processors.learner_name",
             ],
         },
     }

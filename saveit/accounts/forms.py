@@ -136,3 +136,27 @@ class SecondFactorRuleForm(forms.Form):
         choices=SecondFactorRule.choices,
         error_messages={"invalid_choice": _("Choose one of the rules offered.")},
     )
+
+
+class AttestationSignatureForm(forms.Form):
+    signatory_name = forms.CharField(label=_("Signatory's name"), max_length=150)
+    signatory_role = forms.CharField(
+        label=_("Signatory's role"),
+        max_length=150,
+        help_text=_("e.g. Managing director, Head of training."),
+    )
+    activity_declaration = forms.CharField(
+        label=_("Activity declaration number"),
+        max_length=16,
+        required=False,
+        help_text=_("11 digits, as given by the regional prefecture (NDA). Leave empty if none."),
+    )
+    image = forms.FileField(
+        label=_("Scanned signature or stamp"),
+        required=False,
+        help_text=_(
+            "PNG or JPEG, 2 MB at most. A stamp on a transparent background prints best. "
+            "Leave empty to keep the current image."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )

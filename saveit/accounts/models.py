@@ -300,3 +300,37 @@ class PasswordResetRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ip} · {self.requested_at:%Y-%m-%d %H:%M}"
+
+
+class AttestationSignature(models.Model):
+    """How a training provider signs its attestations: who signs, and a scanned signature or stamp.
+
+    The image is re-encoded as PNG on upload and stored under its SHA-256, never replaced in
+    place: an attestation records the hash of the image it was issued with, so it keeps printing
+    that signature after the provider uploads another one.
+    """
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.PROTECT, related_name="attestation_signature"
+    )
+    # Déclaration d'activité (Code du travail, L6351-1): printed on every attestation when given.
+    activity_declaration = models.CharField(
+        _("activity declaration number"),
+        max_length=11,
+        blank=True,
+        help_text=_("11 digits, as given by the regional prefecture (NDA)."),
+    )
+    signatory_name = models.CharField(_("signatory's name"), max_length=150, blank=True)
+    signatory_role = models.CharField(_("signatory's role"), max_length=150, blank=True)
+    image_name = models.CharField(max_length=200, blank=True)  # path in the default storage
+    image_sha256 = models.CharField(max_length=64, blank=True)
+    image_width = models.PositiveIntegerField(default=0)
+    image_height = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("attestation signature")
+        verbose_name_plural = _("attestation signatures")
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.signatory_name}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import ApiToken, Invitation, Membership, Organization, User
+from .models import ApiToken, AttestationSignature, Invitation, Membership, Organization, User
 from .roles import OrganizationKind, is_provider_admin
 
 
@@ -53,3 +53,8 @@ def provider_organization() -> Organization | None:
         .order_by("pk")
         .first()
     )
+
+
+def attestation_signature_of(organization: Organization) -> AttestationSignature | None:
+    """How the provider signs its attestations, if it said so."""
+    return AttestationSignature.objects.filter(organization=organization).first()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -10,6 +11,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,7 +25,15 @@ from saveit.core.errors import Refusal
 from saveit.core.tasks import send_email_after_commit
 from saveit.core.tokens import digest, new_secret
 
-from .models import ApiToken, Invitation, Membership, Organization, PasswordResetRequest, User
+from .models import (
+    ApiToken,
+    AttestationSignature,
+    Invitation,
+    Membership,
+    Organization,
+    PasswordResetRequest,
+    User,
+)
 from .roles import ROLES_BY_KIND, OrganizationKind, Role, SecondFactorRule
 
 security_log = logging.getLogger("saveit.security")
@@ -462,3 +473,82 @@ def revoke_api_token(*, token: ApiToken, by: Membership) -> ApiToken:
             target=token,
         )
     return token
+
+
+# --- How the provider signs its attestations ---------------------------------------------------
+
+
+def signature_image_path(sha256: str) -> str:
+    """Where the signature image of this hash lives in the default storage (never overwritten)."""
+    return f"signatures/{sha256}.png"
+
+
+def _signature_fields(signature: AttestationSignature) -> dict[str, object]:
+    return {
+        "activity_declaration": signature.activity_declaration,
+        "signatory_name": signature.signatory_name,
+        "signatory_role": signature.signatory_role,
+        "image_sha256": signature.image_sha256,
+    }
+
+
+@transaction.atomic
+def set_attestation_signature(
+    *,
+    organization: Organization,
+    by: Membership,
+    activity_declaration: str,
+    signatory_name: str,
+    signatory_role: str,
+    image: bytes | None = None,
+) -> AttestationSignature:
+    """Who signs the provider's attestations, with what image; checked whole before any change.
+
+    `image` None keeps the current image. A bad image, a bad declaration number or a missing
+    name refuses the whole update: nothing is stored.
+    """
+    from saveit.core.images import checked_png
+
+    from .selectors import is_provider_admin
+
+    if not organization.is_provider or not is_provider_admin(by) or not by.is_current():
+        raise Refusal(
+            _("Only the provider's administrators set how attestations are signed."),
+            code="forbidden",
+        )
+    declaration = activity_declaration.replace(" ", "").strip()
+    if declaration and not (declaration.isdigit() and len(declaration) == 11):
+        raise Refusal(
+            _("The activity declaration number has 11 digits, e.g. 11 75 12345 75."),
+            code="invalid",
+        )
+    name, role = " ".join(signatory_name.split()), " ".join(signatory_role.split())
+    if not name or not role:
+        raise Refusal(_("Give the signatory's name and role."), code="invalid")
+    checked = checked_png(image) if image is not None else None
+
+    signature, _created = AttestationSignature.objects.select_for_update().get_or_create(
+        organization=organization
+    )
+    before = _signature_fields(signature)
+    signature.activity_declaration = declaration
+    signature.signatory_name, signature.signatory_role = name, role
+    if checked is not None:
+        sha = hashlib.sha256(checked.png).hexdigest()
+        path = signature_image_path(sha)
+        if not default_storage.exists(path):
+            stored = default_storage.save(path, ContentFile(checked.png))
+            if stored != path:  # a storage that renamed it: keep the name it gave
+                path = stored
+        signature.image_name, signature.image_sha256 = path, sha
+        signature.image_width, signature.image_height = checked.width, checked.height
+    signature.save()
+    record_event(
+        organization=organization,
+        action="attestation_signature.updated",
+        actor=by,
+        target=signature,
+        before=before,
+        after=_signature_fields(signature),
+    )
+    return signature

@@ -41,6 +41,16 @@ urlpatterns = [
     path("organisations/nouvelle/", views.organization_create, name="organization_create"),
     path("organisations/<int:org_id>/", views.organization_detail, name="organization_detail"),
     path("organisations/<int:org_id>/modifier/", views.organization_edit, name="organization_edit"),
+    path(
+        "organisations/<int:org_id>/signature/",
+        views.organization_signature,
+        name="organization_signature",
+    ),
+    path(
+        "organisations/<int:org_id>/signature/image.png",
+        views.organization_signature_image,
+        name="organization_signature_image",
+    ),
     path("organisations/<int:org_id>/inviter/", views.member_invite, name="member_invite"),
     path(
         "organisations/<int:org_id>/double-authentification/",

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -13,11 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saveit.core.errors import Refusal
+from saveit.core.images import MAX_UPLOAD_BYTES
 from saveit.core.request_context import current_origin
 
 from . import services
 from .forms import (
     AcceptInvitationForm,
+    AttestationSignatureForm,
     InviteForm,
     LoginForm,
     NewOrganizationForm,
@@ -27,6 +30,7 @@ from .forms import (
     default_invite_role,
 )
 from .middleware import SESSION_KEY
+from .models import Membership, Organization
 from .permissions import (
     access_invitation,
     access_membership,
@@ -35,7 +39,13 @@ from .permissions import (
     can_manage_members,
     can_manage_organizations,
 )
-from .selectors import invitations_of, members_of, organizations_visible_to
+from .selectors import (
+    attestation_signature_of,
+    invitations_of,
+    is_provider_admin,
+    members_of,
+    organizations_visible_to,
+)
 
 
 class SaveitLoginView(LoginView):
@@ -130,6 +140,8 @@ def organization_detail(request: HttpRequest, org_id: int) -> HttpResponse:
         )
         if manage
         else None,
+        "signature": attestation_signature_of(organization) if organization.is_provider else None,
+        "can_set_signature": organization.is_provider and is_provider_admin(member),
     }
     return render(request, "accounts/organization_detail.html", context)
 
@@ -295,3 +307,64 @@ def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
         "accounts/invitation_accept.html",
         {"invitation": invitation, "form": form, "signed_in": signed_in},
     )
+
+
+def _signature_organization(request: HttpRequest, org_id: int) -> tuple[Membership, Organization]:
+    """The provider organisation whose attestation signature the acting admin manages."""
+    member = acting_member(request)
+    organization = access_organization(member, org_id)
+    if not organization.is_provider or not is_provider_admin(member):
+        raise PermissionDenied
+    return member, organization
+
+
+@login_required
+def organization_signature(request: HttpRequest, org_id: int) -> HttpResponse:
+    member, organization = _signature_organization(request, org_id)
+    current = attestation_signature_of(organization)
+    initial = (
+        {
+            "signatory_name": current.signatory_name,
+            "signatory_role": current.signatory_role,
+            "activity_declaration": current.activity_declaration,
+        }
+        if current
+        else {}
+    )
+    form = AttestationSignatureForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["image"]
+        try:
+            services.set_attestation_signature(
+                organization=organization,
+                by=member,
+                activity_declaration=form.cleaned_data["activity_declaration"],
+                signatory_name=form.cleaned_data["signatory_name"],
+                signatory_role=form.cleaned_data["signatory_role"],
+                image=upload.read(MAX_UPLOAD_BYTES + 1) if upload else None,
+            )
+        except Refusal as refusal:
+            form.add_error("image" if refusal.code == "image" else None, refusal.message)
+        else:
+            messages.success(request, _("The attestation signature is saved."))
+            return redirect("accounts:organization_detail", organization.pk)
+    return render(
+        request,
+        "accounts/organization_signature.html",
+        {"form": form, "organization": organization, "signature": current},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def organization_signature_image(request: HttpRequest, org_id: int) -> HttpResponse:
+    _member, organization = _signature_organization(request, org_id)
+    current = attestation_signature_of(organization)
+    if current is None or not current.image_name:
+        raise Http404
+    with default_storage.open(current.image_name, "rb") as stored:
+        content = stored.read()
+    response = HttpResponse(content, content_type="image/png")
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

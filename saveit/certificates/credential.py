@@ -8,8 +8,10 @@ Token Proof Format": the JWT payload is the OpenBadgeCredential itself plus the 
 the jwk property"), so anyone can check the signature offline and match the key against the one
 the issuer profile publishes.
 
-The credential names nobody: the holder is a salted SHA-256 of their e-mail address (an
-IdentityObject), which proves the badge is theirs to whoever knows the address, and nothing more.
+The holder is named as on the learner record (the same name the PDF and the verification page
+show), and their e-mail address is added only as a salted SHA-256 (an IdentityObject), which
+proves the badge is theirs to whoever knows the address. Revocation is in a published W3C
+Bitstring Status List the credential points at (`credentialStatus`, see status_list.py).
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ from django.utils.translation import override
 from saveit.core import keys
 from saveit.core.dates import PARIS, long_date
 
-from .facts import AttestationFacts
+from . import status_list
+from .facts import AttestationFacts, action_nature, duration_text
 
 CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",
@@ -68,48 +71,127 @@ class InvalidCredential(Exception):
 
 
 def build_credential(facts: AttestationFacts) -> dict[str, Any]:
-    """The OpenBadgeCredential of an attestation, unsigned. Same facts and key → same dict."""
+    """The OpenBadgeCredential of an attestation, unsigned. Same facts and key → same dict.
+
+    Every text is in the attestation's language (French unless the facts say otherwise).
+    """
     valid_from = _iso(facts.issued_at)
-    with override("fr"):
+    with override(facts.language):
+        subject: dict[str, Any] = {
+            "id": subject_id(facts),
+            "type": ["AchievementSubject"],
+            "identifier": _holder_identifiers(facts),
+            "achievement": _achievement_body(facts),
+            "result": [
+                {
+                    "type": ["Result"],
+                    "resultDescription": _score_description_id(facts),
+                    "value": str(facts.score),
+                    "status": "Completed",
+                }
+            ],
+        }
+        if facts.started_on is not None:
+            subject["activityStartDate"] = _iso(start_of_day(facts.started_on))
+        if facts.completed_on is not None:
+            subject["activityEndDate"] = _iso(end_of_validity(facts.completed_on))
         credential: dict[str, Any] = {
             "@context": list(CONTEXT),
             "id": facts.credential_id,
             "type": ["VerifiableCredential", "OpenBadgeCredential"],
-            "name": _("Certificate of achievement: %(title)s") % {"title": facts.module_title},
-            "description": _(
-                "Certificate of achievement no. %(number)s, issued by %(issuer)s. Its status "
-                "(valid, expired or revoked) can be checked at %(url)s."
-            )
-            % {"number": facts.number, "issuer": facts.issuer_name, "url": facts.verify_url},
-            "issuer": _issuer_ref(facts.issuer_id, facts.issuer_name),
+            "name": _("Certificate of completion of training: %(title)s")
+            % {"title": facts.module_title},
+            "description": _credential_description(facts),
+            "issuer": _issuer_profile_ref(facts),
             "validFrom": valid_from,
             "awardedDate": valid_from,
-            "credentialSubject": {
-                "id": subject_id(facts),
-                "type": ["AchievementSubject"],
-                "identifier": [
-                    {
-                        "type": "IdentityObject",
-                        "identityHash": identity_hash(facts.holder_email, identity_salt(facts)),
-                        "identityType": "emailAddress",
-                        "hashed": True,
-                        "salt": identity_salt(facts),
-                    }
-                ],
-                "achievement": _achievement_body(facts),
-                "result": [
-                    {
-                        "type": ["Result"],
-                        "resultDescription": _score_description_id(facts),
-                        "value": str(facts.score),
-                    }
-                ],
-            },
+            "credentialSubject": subject,
             "credentialSchema": [dict(CREDENTIAL_SCHEMA)],
         }
+    if facts.status_list_url and facts.status_index is not None:
+        credential["credentialStatus"] = status_list.status_entry(
+            facts.status_list_url, facts.status_index
+        )
     if facts.valid_until is not None:
         credential["validUntil"] = _iso(end_of_validity(facts.valid_until))
     return credential
+
+
+def _credential_description(facts: AttestationFacts) -> str:
+    """What a French attestation of end of training states, as one paragraph per fact."""
+    lines = [
+        _(
+            "Certificate no. %(number)s, issued by %(issuer)s. Its status (valid, expired or "
+            "revoked) can be checked at %(url)s."
+        )
+        % {"number": facts.number, "issuer": facts.issuer_name, "url": facts.verify_url}
+    ]
+    nature = action_nature(facts.action_category)
+    if nature:
+        lines.append(_("Nature of the action: %(nature)s.") % {"nature": nature})
+    if facts.started_on and facts.completed_on:
+        lines.append(
+            _("Followed from %(start)s to %(end)s.")
+            % {"start": long_date(facts.started_on), "end": long_date(facts.completed_on)}
+        )
+    if facts.distance_seconds is not None:
+        lines.append(
+            _("Distance training time: %(duration)s.")
+            % {"duration": duration_text(facts.distance_seconds)}
+        )
+    if facts.attended_minutes is not None:
+        lines.append(
+            _("Attended hours in person: %(duration)s.")
+            % {"duration": duration_text(facts.attended_minutes * 60)}
+        )
+    lines.append(
+        _("Result: %(score)s %% for a pass mark of %(pass_mark)s %%, passed.")
+        % {"score": facts.score, "pass_mark": facts.pass_mark}
+    )
+    return "\n\n".join(lines)
+
+
+def _holder_identifiers(facts: AttestationFacts) -> list[dict[str, Any]]:
+    """The holder's name as on the learner record, and their address only salted and hashed."""
+    salt = identity_salt(facts)
+    return [
+        {
+            "type": "IdentityObject",
+            "identityHash": facts.holder_name,
+            "identityType": "name",
+            "hashed": False,
+        },
+        {
+            "type": "IdentityObject",
+            "identityHash": identity_hash(facts.holder_email, salt),
+            "identityType": "emailAddress",
+            "hashed": True,
+            "salt": salt,
+        },
+    ]
+
+
+def _issuer_profile_ref(facts: AttestationFacts) -> dict[str, Any]:
+    """The issuer as the credential names it: with its SIREN, NDA and address when known."""
+    issuer = _issuer_ref(facts.issuer_id, facts.issuer_name)
+    identifiers = [
+        {"type": "IdentifierEntry", "identifier": value, "identifierType": kind}
+        for value, kind in (
+            (facts.issuer_siren, "ext:SIREN"),
+            (facts.issuer_activity_declaration, "ext:FrenchTrainingActivityDeclaration"),
+        )
+        if value
+    ]
+    if identifiers:
+        issuer["otherIdentifier"] = identifiers
+    if facts.issuer_address:
+        issuer["address"] = {
+            "type": ["Address"],
+            "streetAddress": facts.issuer_address,
+            "addressCountry": "France",
+            "addressCountryCode": "FR",
+        }
+    return issuer
 
 
 def achievement(facts: AttestationFacts) -> dict[str, Any]:
@@ -118,7 +200,7 @@ def achievement(facts: AttestationFacts) -> dict[str, Any]:
     It carries only module facts, never the holder's: every attestation of the version has the
     same achievement.
     """
-    with override("fr"):
+    with override(facts.language):
         return {"@context": list(CONTEXT)} | _achievement_body(facts)
 
 
@@ -158,7 +240,7 @@ def _score_description_id(facts: AttestationFacts) -> str:
 
 
 def _achievement_body(facts: AttestationFacts) -> dict[str, Any]:
-    """Call under override("fr"): the texts are part of a French credential."""
+    """Call under override(facts.language): the texts are those of the credential."""
     return {
         "id": facts.achievement_id,
         "type": ["Achievement"],
@@ -178,10 +260,11 @@ def _achievement_body(facts: AttestationFacts) -> dict[str, Any]:
             "version": facts.version_label,
             "issuer": facts.issuer_name,
         },
+        **({"tag": [nature]} if (nature := action_nature(facts.action_category)) else {}),
         "criteria": {"narrative": _criteria_narrative(facts)},
         "humanCode": facts.module_code,
         "version": facts.version_label,
-        "inLanguage": "fr",
+        "inLanguage": facts.language,
         "creator": _issuer_ref(facts.issuer_id, facts.issuer_name),
         "resultDescription": [
             {
@@ -205,12 +288,17 @@ def _criteria_narrative(facts: AttestationFacts) -> str:
     ]
     if facts.objectives:
         lines = "\n".join(f"- {objective}" for objective in facts.objectives)
-        parts.append(f"{_('Learning objectives:')}\n\n{lines}")
+        heading = _("Learning objectives:")
+        parts.append(f"{heading}\n\n{lines}")
     if facts.sources:
         lines = "\n".join(
-            f"- {s.document}, version {s.version_label} (SHA-256 {s.sha256})" for s in facts.sources
+            "- "
+            + _("%(document)s, version %(version)s (SHA-256 %(sha256)s)")
+            % {"document": s.document, "version": s.version_label, "sha256": s.sha256}
+            for s in facts.sources
         )
-        parts.append(f"{_('Built from the source procedures:')}\n\n{lines}")
+        heading = _("Built from the source procedures:")
+        parts.append(f"{heading}\n\n{lines}")
     return "\n\n".join(parts)
 
 
@@ -246,6 +334,10 @@ def subject_id(facts: AttestationFacts) -> str:
 
 
 # --- Dates -------------------------------------------------------------------------------------
+
+
+def start_of_day(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0, 0), tzinfo=PARIS).astimezone(UTC)
 
 
 def end_of_validity(last_day: date) -> datetime:

@@ -1,4 +1,5 @@
-"""The attestation PDF: one landscape page, always in French, with a QR code to its verification.
+"""The attestation PDF: one landscape page in the attestation's language (French by default),
+with what a French attestation of end of training states and a QR code to its verification.
 
 It is rendered from the frozen facts alone (no database read), so a re-download years later
 prints what was stated on the day of issue; only the revocation mark can be added.
@@ -6,7 +7,11 @@ prints what was stated on the day of issue; only the revocation mark can be adde
 
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
 import io
+import struct
 from typing import Any
 
 import segno
@@ -16,7 +21,7 @@ from django.utils.translation import ngettext, override
 from saveit.core.dates import long_date
 from saveit.core.pdf import render_pdf
 
-from .facts import AttestationFacts
+from .facts import AttestationFacts, end_of_training
 
 NBSP = "\u00a0"
 STATUSES = frozenset({"valid", "expired", "revoked"})
@@ -74,14 +79,47 @@ def _sources(facts: AttestationFacts) -> tuple[list[dict[str, str]], str]:
     return rows, more
 
 
+def signature_svg(sha256: str) -> str:
+    """The provider's signature or stamp, by hash, as an SVG wrapping the PNG (typst reads SVG
+    from text; the PNG inside stays binary-exact). Empty when none or when the file is gone."""
+    if not sha256:
+        return ""
+    return _signature_svg(sha256)
+
+
+@functools.lru_cache(maxsize=8)
+def _signature_svg(sha256: str) -> str:
+    from django.core.files.storage import default_storage
+
+    from saveit.accounts.services import signature_image_path
+
+    try:
+        with default_storage.open(signature_image_path(sha256), "rb") as stored:
+            png = stored.read()
+    except (FileNotFoundError, OSError):
+        return ""
+    if hashlib.sha256(png).hexdigest() != sha256:
+        return ""  # not the image the attestation was issued with: print none rather than another
+    width, height = struct.unpack(">II", png[16:24])  # the PNG's IHDR
+    encoded = base64.b64encode(png).decode("ascii")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+        f'<image width="{width}" height="{height}" '
+        f'xlink:href="data:image/png;base64,{encoded}"/></svg>'
+    )
+
+
 def attestation_data(
     facts: AttestationFacts, *, status: str = "valid", qr_mask: int | None = None
 ) -> dict[str, Any]:
     if status not in STATUSES:
         raise ValueError(f"unknown attestation status: {status!r}")
-    with override("fr"):
-        title = _("Certificate of achievement")
+    with override(facts.language):
+        title = _("Certificate of completion of training")
         sources, more_sources = _sources(facts)
+        summary = end_of_training(facts)
+        objectives, more_objectives = _objectives(facts)
         return {
             "title": title,
             "number": facts.number,
@@ -94,11 +132,23 @@ def attestation_data(
             },
             "sources": sources,
             "more_sources": more_sources,
+            "objectives": objectives,
+            "more_objectives": more_objectives,
+            "nature": summary["nature_label"],
+            "nature_reference": summary["nature_reference"],
+            "period": summary["period"],
+            "distance": summary["distance"],
+            "attended": summary["attended"],
             "score": percent(facts.score),
             "pass_mark": percent(facts.pass_mark),
             "issued_on": long_date(facts.issued_at),
             "valid_until": long_date(facts.valid_until) if facts.valid_until else "",
             "issuer": facts.issuer_name,
+            "issuer_identity": summary["issuer_identity"],
+            "issuer_address": summary["issuer_address"],
+            "signatory_name": facts.signatory_name,
+            "signatory_role": facts.signatory_role,
+            "signature_svg": signature_svg(facts.signature_sha256),
             "verify_url": facts.verify_url,
             "qr_svg": qr_svg(facts.verify_url, qr_mask),
             "revoked": status == "revoked",
@@ -110,20 +160,46 @@ def attestation_data(
                 "statement": _("for following and passing the training module"),
                 "module_line": _("module %(code)s · version %(version)s")
                 % {"code": facts.module_code, "version": facts.version_label},
+                "nature": _("Nature of the action"),
+                "period": _("Dates"),
+                "duration": _("Duration"),
+                "distance": _("at a distance"),
+                "attended": _("in person"),
+                "result": _("Result"),
+                "passed": _("passed, pass mark %(mark)s") % {"mark": percent(facts.pass_mark)},
+                "objectives": _("Objectives"),
                 "score": _("Score obtained"),
                 "pass_mark": _("pass mark %(mark)s") % {"mark": percent(facts.pass_mark)},
                 "issued_on": _("Issued on"),
+                "done_on": _("Issued on %(date)s") % {"date": long_date(facts.issued_at)},
                 "valid_until": _("Valid until"),
                 "no_limit": _("no time limit"),
                 "sources": _("Source procedures"),
                 "version": _("version"),
                 "issued_by": _("Issued by"),
+                "for_issuer": _("For %(issuer)s") % {"issuer": facts.issuer_name},
                 "verify": _(
                     "Verify the authenticity of this certificate by scanning the code or at:"
                 ),
                 "revoked": _("REVOKED"),
             },
         }
+
+
+MAX_OBJECTIVES = 4
+MAX_OBJECTIVE = 110
+
+
+def _objectives(facts: AttestationFacts) -> tuple[list[str], str]:
+    shown = facts.objectives[:MAX_OBJECTIVES]
+    hidden = len(facts.objectives) - len(shown)
+    more = (
+        ngettext("and %(count)s other objective", "and %(count)s other objectives", hidden)
+        % {"count": hidden}
+        if hidden
+        else ""
+    )
+    return [shorten(objective, MAX_OBJECTIVE) for objective in shown], more
 
 
 def render_attestation_pdf(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saveit.accounts.models import Membership
+from saveit.accounts.selectors import attestation_signature_of
 from saveit.accounts.selectors import provider_organization as provider
 from saveit.audit.chain import record_event
 from saveit.catalog.snapshot import snapshot_of
@@ -23,9 +24,10 @@ from saveit.core.errors import Forbidden, Refusal
 from saveit.core.numbering import next_number
 
 from .credential import build_credential, sign_credential
-from .facts import AttestationFacts, SourceRef
-from .models import Attestation
+from .facts import DEFAULT_ACTION_CATEGORY, AttestationFacts, SourceRef
+from .models import Attestation, PublicAchievement, StatusList
 from .pdf_data import best_qr_mask
+from .status_list import sign_status_list
 
 
 def add_months(day: date, months: int) -> date:
@@ -48,19 +50,47 @@ def facts_from_json(data: dict) -> AttestationFacts:  # type: ignore[type-arg]
     fields["sources"] = tuple(SourceRef(**s) for s in data["sources"])
     fields["objectives"] = tuple(data.get("objectives") or ())
     fields["issued_at"] = datetime.fromisoformat(data["issued_at"])
-    fields["valid_until"] = date.fromisoformat(data["valid_until"]) if data["valid_until"] else None
+    for name in ("valid_until", "started_on", "completed_on"):
+        value = data.get(name)
+        fields[name] = date.fromisoformat(value) if value else None
     return AttestationFacts(**fields)
 
 
-def _facts(assignment, attempt, number: str, code: str) -> AttestationFacts:  # type: ignore[no-untyped-def]
+def _issuer_identity() -> dict[str, str]:
+    """The provider as the attestation names it: name, SIREN, NDA, address, signatory."""
+    issuer = provider()
+    if issuer is None:
+        return {"issuer_name": "SAVE IT"}
+    identity = {
+        "issuer_name": issuer.name,
+        "issuer_siren": issuer.siren,
+        "issuer_address": ", ".join(
+            line.strip() for line in issuer.address.splitlines() if line.strip()
+        ),
+    }
+    signature = attestation_signature_of(issuer)
+    if signature is not None:
+        identity |= {
+            "issuer_activity_declaration": signature.activity_declaration,
+            "signatory_name": signature.signatory_name,
+            "signatory_role": signature.signatory_role,
+            "signature_sha256": signature.image_sha256,
+        }
+    return identity
+
+
+def _facts(  # type: ignore[no-untyped-def]
+    assignment, attempt, *, number: str, code: str, achievement_token: str, status: tuple[str, int]
+) -> AttestationFacts:
     version = assignment.module_version
     snapshot = snapshot_of(version)
     issued_at = attempt.submitted_at or timezone.now()
     months = snapshot["assessment"]["validity_months"]
-    issuer = provider()
+    started_at = assignment.started_at or attempt.started_at or issued_at
     return AttestationFacts(
         number=number,
         code=code,
+        # The learner record's name, the one every page, PDF and credential of it shows.
         holder_name=assignment.learner.full_name,
         holder_email=assignment.learner.email,
         organization=assignment.learner.organization.name,
@@ -75,13 +105,82 @@ def _facts(assignment, attempt, number: str, code: str) -> AttestationFacts:  # 
         pass_mark=snapshot["assessment"]["pass_mark"],
         issued_at=issued_at,
         valid_until=add_months(paris_date(issued_at), months) if months else None,
-        issuer_name=issuer.name if issuer else "SAVE IT",
         verify_url=absolute("certificates:verify", code),
         credential_id=absolute("certificates:credential", code),
         issuer_id=absolute("certificates:issuer"),
-        achievement_id=absolute("certificates:achievement", version.pk),
+        achievement_id=absolute("certificates:achievement", achievement_token),
         objectives=tuple(snapshot["objectives"]),
+        language=settings.LANGUAGE_CODE,
+        action_category=DEFAULT_ACTION_CATEGORY,
+        started_on=paris_date(min(started_at, issued_at)),
+        completed_on=paris_date(issued_at),
+        distance_seconds=_time_on_task(assignment),
+        attended_minutes=None,  # in-person sessions do not exist yet
+        status_list_url=status[0],
+        status_index=status[1],
+        **_issuer_identity(),
     )
+
+
+def _time_on_task(assignment) -> int:  # type: ignore[no-untyped-def]
+    """The seconds recorded on the assignment, read fresh: heartbeats add to it in SQL."""
+    return int(
+        type(assignment).objects.filter(pk=assignment.pk).values_list("seconds_spent", flat=True)[0]
+    )
+
+
+def _achievement_token(version) -> str:  # type: ignore[no-untyped-def]
+    """The version's public achievement token, made on its first attestation."""
+    record, _created = PublicAchievement.objects.get_or_create(
+        module_version=version, defaults={"token": secrets.token_urlsafe(18)}
+    )
+    return record.token
+
+
+def status_list_url(status_list: StatusList) -> str:
+    return absolute("certificates:status_list", status_list.pk)
+
+
+def allocate_status_index() -> tuple[StatusList, int]:
+    """The next free bit of the open revocation list, under its row lock (no two share one).
+
+    Runs in the transaction that issues: a rollback hands the index back with the counter.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("allocate_status_index runs inside the transaction that issues.")
+    while True:
+        latest = StatusList.objects.filter(purpose="revocation").order_by("-number").first()
+        number = 1 if latest is None else latest.number + (1 if latest.is_full else 0)
+        # get_or_create survives a race on the unique (purpose, number): the loser reads the
+        # winner's list.
+        StatusList.objects.get_or_create(purpose="revocation", number=number)
+        status_list = StatusList.objects.select_for_update().get(
+            purpose="revocation", number=number
+        )
+        if status_list.is_full:  # filled while this one waited for the lock
+            continue
+        index = status_list.next_index
+        status_list.next_index = index + 1
+        status_list.save(update_fields=["next_index"])
+        return status_list, index
+
+
+def refresh_status_list(status_list: StatusList) -> StatusList:
+    """Rebuild and sign the published list from the revocations recorded now."""
+    revoked = Attestation.objects.filter(
+        status_list=status_list, revoked_at__isnull=False, status_index__isnull=False
+    ).values_list("status_index", flat=True)
+    now = timezone.now()
+    status_list.signed = sign_status_list(
+        list_url=status_list_url(status_list),
+        issuer_id=absolute("certificates:issuer"),
+        revoked=[i for i in revoked if i is not None],
+        size=StatusList.SIZE,
+        now=now,
+    )
+    status_list.signed_at = now
+    status_list.save(update_fields=["signed", "signed_at"])
+    return status_list
 
 
 def issue_attestation(*, assignment, attempt) -> Attestation:  # type: ignore[no-untyped-def]
@@ -94,7 +193,15 @@ def issue_attestation(*, assignment, attempt) -> Attestation:  # type: ignore[no
     issued_at = attempt.submitted_at or timezone.now()
     number = next_number("ATT", paris_date(issued_at).year, width=6)
     code = secrets.token_urlsafe(12)
-    facts = _facts(assignment, attempt, number, code)
+    status_list, index = allocate_status_index()
+    facts = _facts(
+        assignment,
+        attempt,
+        number=number,
+        code=code,
+        achievement_token=_achievement_token(assignment.module_version),
+        status=(status_list_url(status_list), index),
+    )
     attestation = Attestation.objects.create(
         organization_id=assignment.organization_id,
         learner_id=assignment.learner_id,
@@ -108,7 +215,11 @@ def issue_attestation(*, assignment, attempt) -> Attestation:  # type: ignore[no
         facts=facts_to_json(facts),
         credential=sign_credential(build_credential(facts)),
         qr_mask=best_qr_mask(facts.verify_url),
+        status_list=status_list,
+        status_index=index,
     )
+    if not status_list.signed:
+        refresh_status_list(status_list)  # published from its first bit on
     record_event(
         organization=assignment.learner.organization,
         action="attestation.issued",
@@ -119,6 +230,8 @@ def issue_attestation(*, assignment, attempt) -> Attestation:  # type: ignore[no
             "version": assignment.module_version_id,
             "score": facts.score,
             "valid_until": facts.valid_until.isoformat() if facts.valid_until else None,
+            "status_list": status_list.pk,
+            "status_index": index,
         },
     )
     return attestation
@@ -148,6 +261,11 @@ def revoke_attestation(*, attestation: Attestation, reason: str, by: Membership)
     attestation.revoked_reason = reason
     attestation.revoked_by = by
     attestation.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
+    if attestation.status_list_id is not None:
+        # Locked like an issue: two revocations at once rebuild the list one after the other.
+        refresh_status_list(
+            StatusList.objects.select_for_update().get(pk=attestation.status_list_id)
+        )
     record_event(
         organization=attestation.organization,
         action="attestation.revoked",

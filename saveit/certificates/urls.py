@@ -17,6 +17,7 @@ urlpatterns = [
     path("verify/<str:code>/", views.verify, name="verify"),
     path("verify/<str:code>/status.json", views.credential_status, name="credential"),
     path("badges/issuer", views.issuer, name="issuer"),
-    path("badges/achievements/<int:version_id>", views.achievement_view, name="achievement"),
+    path("badges/achievements/<str:token>", views.achievement_view, name="achievement"),
+    path("badges/status/<int:list_id>", views.status_list, name="status_list"),
     path(".well-known/jwks.json", views.jwks, name="jwks"),
 ]

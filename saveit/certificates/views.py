@@ -21,10 +21,10 @@ from saveit.learning.forms import RevokeForm
 from . import selectors
 from .bulk import write_attestations_zip
 from .credential import achievement, issuer_profile
-from .models import Attestation
 from .pdf_data import render_attestation_pdf
 from .permissions import access_attestation, access_engagement_attestations
 from .services import can_revoke, facts_from_json, revoke_attestation
+from .verification import check_signature, verification_details
 
 
 @login_required
@@ -37,6 +37,7 @@ def detail(request: HttpRequest, attestation_id: int) -> HttpResponse:
         {
             "a": attestation,
             "facts": attestation.facts,
+            "details": verification_details(attestation.facts),
             "can_revoke": can_revoke(member) and attestation.revoked_at is None,
             "form": RevokeForm(),
         },
@@ -109,20 +110,25 @@ def revoke(request: HttpRequest, attestation_id: int) -> HttpResponse:
 
 
 def verify(request: HttpRequest, code: str) -> HttpResponse:
-    """Public: authentic, revoked or expired — with only the data needed to match the holder."""
+    """Public: authentic, revoked or expired — with only the data needed to match the holder.
+
+    "Authentic" only once the stored credential's signature verifies and states the same facts.
+    """
     attestation = selectors.by_code(code)
     if attestation is None:
         return render(request, "certificates/verify.html", {"found": False}, status=404)
     facts = attestation.facts
+    check = check_signature(attestation)
     return render(
         request,
         "certificates/verify.html",
         {
             "found": True,
             "a": attestation,
-            "state": attestation.state(),
+            "state": attestation.state() if check.authentic else "unverified",
             "holder": selectors.masked_name(facts["holder_name"]),
             "facts": facts,
+            "details": verification_details(facts),
         },
     )
 
@@ -161,11 +167,25 @@ def issuer(request: HttpRequest) -> JsonResponse:
 
 
 @cache_control(max_age=3600)
-def achievement_view(request: HttpRequest, version_id: int) -> JsonResponse:
-    attestation = Attestation.objects.filter(module_version_id=version_id).first()
+def achievement_view(request: HttpRequest, token: str) -> JsonResponse:
+    """The achievement of a module version, at the random URL its credentials name."""
+    attestation = selectors.first_attestation_of_achievement(token)
     if attestation is None:
         raise Http404
     return JsonResponse(achievement(facts_from_json(attestation.facts)))
+
+
+# A verifier re-reads the list at each check; a revocation shows within this many seconds.
+STATUS_LIST_MAX_AGE = 300
+
+
+@cache_control(max_age=STATUS_LIST_MAX_AGE, public=True)
+def status_list(request: HttpRequest, list_id: int) -> HttpResponse:
+    """The signed BitstringStatusListCredential (VC-JWT) of revocations, public."""
+    published = selectors.published_status_list(list_id)
+    if published is None:
+        raise Http404
+    return HttpResponse(published, content_type="application/vc+jwt")
 
 
 @cache_control(max_age=3600)
@@ -175,6 +195,8 @@ def jwks(request: HttpRequest) -> JsonResponse:
 
 def verify_form(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "").strip()
-    if code:
+    if code and selectors.CODE_PATTERN.fullmatch(code):
         return redirect("certificates:verify", code)
+    if code:  # no code of ours has that shape: say so rather than fail on the redirect
+        return render(request, "certificates/verify.html", {"found": False}, status=404)
     return render(request, "certificates/verify.html", {"found": None})

@@ -33,7 +33,7 @@ def test_the_attestation_states_every_fact_on_one_french_page():
     pages, text = pdf_text(render_attestation_pdf(make_facts()))
     assert pages == 1
     for expected in (
-        "Attestation de réussite",
+        "Attestation de fin de formation",
         "Camille Lefèvre",
         "Laboratoires Alpha",
         "ATT-2026-000042",
@@ -51,9 +51,49 @@ def test_the_attestation_states_every_fact_on_one_french_page():
         "SAVE IT Studio",
         "https://saveit.example.fr/verify/Xk3pQ9vR2mT8wLsN/",
         "Vérifiez l'authenticité de cette attestation",
+        # What a French attestation of end of training states (Code du travail, L6353-1).
+        "Action de formation",
+        "Code du travail, art. L. 6313-1, 1°",
+        "Identifier les sources d'énergie d'une armoire",  # the objectives
+        "Poser et vérifier une consignation",
+        "du 18 novembre 2025 au",  # the dates…
+        "23 novembre 2025",
+        "5\u00a0h\u00a025\u00a0min",  # …the distance time recorded…
+        "à distance",
+        "réussi, seuil 80",  # …the result…
+        "SIREN 552 100 554",  # …and the issuer, its declaration, address and signatory
+        "déclaration d'activité n° 11 75 55555 75",
+        "12 rue des Ateliers, 75011 Paris",
+        "Fait le 23 novembre 2025",
+        "Pour SAVE IT Studio",
+        "Hélène Marchand",
+        "Directrice de la formation",
     ):
         assert expected in text, expected
     assert "RÉVOQUÉE" not in text
+    assert "présentiel" not in text  # no session in person: no attended hours printed
+
+
+def test_attended_hours_are_printed_beside_the_distance_time_when_there_were_sessions():
+    _pages, text = pdf_text(render_attestation_pdf(make_facts(attended_minutes=7 * 60)))
+    assert "7\u00a0h\u00a000\u00a0min" in text and "en présentiel" in text
+
+
+def test_an_attestation_issued_before_these_facts_were_recorded_still_renders():
+    old = make_facts(
+        action_category="",
+        started_on=None,
+        completed_on=None,
+        distance_seconds=None,
+        issuer_siren="",
+        issuer_activity_declaration="",
+        issuer_address="",
+        signatory_name="",
+        signatory_role="",
+    )
+    pages, text = pdf_text(render_attestation_pdf(old))
+    assert pages == 1
+    assert "Action de formation" not in text and "SIREN" not in text and "distance" not in text
 
 
 def test_an_attestation_without_end_of_validity_says_so():

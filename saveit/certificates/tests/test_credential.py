@@ -142,12 +142,26 @@ def test_the_credential_has_the_fields_of_an_open_badge(key_file):
         "id": f"{HOST}/badges/issuer",
         "type": ["Profile"],
         "name": "SAVE IT Studio",
+        "otherIdentifier": [
+            {"type": "IdentifierEntry", "identifier": "552100554", "identifierType": "ext:SIREN"},
+            {
+                "type": "IdentifierEntry",
+                "identifier": "11755555575",
+                "identifierType": "ext:FrenchTrainingActivityDeclaration",
+            },
+        ],
+        "address": {
+            "type": ["Address"],
+            "streetAddress": "12 rue des Ateliers, 75011 Paris",
+            "addressCountry": "France",
+            "addressCountryCode": "FR",
+        },
     }
     assert credential["name"]
     subject = credential["credentialSubject"]
     assert subject["type"] == ["AchievementSubject"]
     badge = subject["achievement"]
-    assert badge["id"] == f"{HOST}/badges/achievements/7"
+    assert badge["id"] == facts.achievement_id
     assert badge["type"] == ["Achievement"]
     assert badge["achievementType"] == "Certificate"
     assert badge["name"] == "Consignation électrique des armoires de distribution"
@@ -161,33 +175,53 @@ def test_the_credential_has_the_fields_of_an_open_badge(key_file):
     assert description["resultType"] == "Percent"
     assert description["requiredValue"] == "80"
     assert subject["result"] == [
-        {"type": ["Result"], "resultDescription": description["id"], "value": "87"}
+        {
+            "type": ["Result"],
+            "resultDescription": description["id"],
+            "value": "87",
+            "status": "Completed",
+        }
     ]
+    # The dates of the training, Paris days as UTC instants.
+    assert subject["activityStartDate"] == "2025-11-17T23:00:00Z"
+    assert subject["activityEndDate"] == "2025-11-23T22:59:59Z"
+    assert credential["credentialStatus"] == {
+        "id": f"{HOST}/badges/status/1#94567",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": "94567",
+        "statusListCredential": f"{HOST}/badges/status/1",
+    }
 
 
-def test_the_holder_is_only_a_salted_hash_of_their_email(key_file):
+def test_the_holder_is_named_as_on_the_learner_record_and_the_email_only_hashed(key_file):
     facts = make_facts()
     credential = build_credential(facts)
     text = json.dumps(credential, ensure_ascii=False)
-    assert facts.holder_name not in text
     assert facts.holder_email.lower() not in text.lower()
     assert facts.organization not in text
-    [identity] = credential["credentialSubject"]["identifier"]
-    assert identity["type"] == "IdentityObject"
-    assert identity["identityType"] == "emailAddress"
-    assert identity["hashed"] is True
+    name, email = credential["credentialSubject"]["identifier"]
+    assert name == {
+        "type": "IdentityObject",
+        "identityHash": "Camille Lefèvre",
+        "identityType": "name",
+        "hashed": False,
+    }
+    assert email["type"] == "IdentityObject"
+    assert email["identityType"] == "emailAddress"
+    assert email["hashed"] is True
     # IdentityHash: "sha256$" + hex(SHA-256(identifier + salt)), the address in lower case.
     expected = hashlib.sha256(
-        ("camille.lefevre@laboratoires-alpha.fr" + identity["salt"]).encode()
+        ("camille.lefevre@laboratoires-alpha.fr" + email["salt"]).encode()
     ).hexdigest()
-    assert identity["identityHash"] == f"sha256${expected}"
+    assert email["identityHash"] == f"sha256${expected}"
 
 
 def test_rebuilding_a_credential_gives_the_same_one_and_each_credential_its_own_salt(key_file):
     assert build_credential(make_facts()) == build_credential(make_facts())
     one = build_credential(make_facts())["credentialSubject"]
     other = build_credential(make_facts(number="ATT-2026-000043"))["credentialSubject"]
-    assert one["identifier"][0]["salt"] != other["identifier"][0]["salt"]
+    assert one["identifier"][1]["salt"] != other["identifier"][1]["salt"]
     assert one["id"] != other["id"]
 
 

@@ -106,14 +106,14 @@ def test_a_revoked_attestation_shows_as_revoked_on_the_verification_page(attesta
     assert again.value.code == "revoked"
 
 
-def test_an_attestation_past_its_validity_shows_as_expired(attestation):
-    today = timezone.localdate()
-    Attestation.objects.filter(pk=attestation.pk).update(valid_until=today)
+def test_an_attestation_past_its_validity_shows_as_expired(attestation, monkeypatch):
+    last_day = attestation.valid_until
+    monkeypatch.setattr(timezone, "localdate", lambda *args: last_day)
     assert status_of(attestation)["status"] == "valid"  # valid through its last day
-    Attestation.objects.filter(pk=attestation.pk).update(valid_until=today - timedelta(days=1))
+    monkeypatch.setattr(timezone, "localdate", lambda *args: last_day + timedelta(days=1))
     page = Client().get(f"/verify/{attestation.code}/").content.decode()
     assert "Attestation authentique, expirée." in page and 'class="alert alert-warn"' in page
     assert "authentique et valide" not in page
     status = status_of(attestation)
     assert status["status"] == "expired" and status["revoked"] is None
-    assert status["valid_until"] == (today - timedelta(days=1)).isoformat()
+    assert status["valid_until"] == last_day.isoformat()

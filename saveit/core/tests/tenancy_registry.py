@@ -299,6 +299,12 @@ HTML_ROUTES: dict[str, Call] = {
     "accounts:organization_second_factor": Call(
         kwargs=org, method="post", body=lambda w: {"second_factor_rule": "everyone"}
     ),
+    "accounts:organization_signature": Call(
+        kwargs=org,
+        method="post",
+        body=lambda w: {"signatory_name": "x", "signatory_role": "y"},
+    ),
+    "accounts:organization_signature_image": Call(kwargs=org),
     "accounts:member_invite": Call(
         kwargs=org,
         method="post",
@@ -441,7 +447,9 @@ LEARNING_HTML: dict[str, Call] = {
     "certificates:verify": Call(kind="public", kwargs=lambda w: {"code": "forged"}),
     "certificates:credential": Call(kind="public", kwargs=lambda w: {"code": "forged"}),
     "certificates:issuer": PUBLIC,
-    "certificates:achievement": Call(kind="public", kwargs=lambda w: {"version_id": 1}),
+    "certificates:achievement": Call(kind="public", kwargs=lambda w: {"token": "forged"}),
+    # The revocation list: bits only, no personal data, public so verifiers can read it.
+    "certificates:status_list": Call(kind="public", kwargs=lambda w: {"list_id": 1}),
     "certificates:jwks": PUBLIC,
 }
 
