@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import tempfile
 import zipfile
+from typing import Any
 
 from django.core.files import File
 from django.db import transaction
@@ -136,7 +137,7 @@ def seal_evidence_pack(*, engagement: Engagement, by: Membership) -> EvidencePac
             code="chain_broken",
         ) from broken
     sealed_at = timezone.now()
-    covers = {"completion_report": report.revision, "delivery_note": note.revision}
+    covers: dict[str, Any] = {"completion_report": report.revision, "delivery_note": note.revision}
     with tempfile.TemporaryFile() as buffer:
         with zipfile.ZipFile(buffer, "w") as archive:
             pack = PackWriter(archive)
