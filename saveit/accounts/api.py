@@ -139,12 +139,12 @@ def me(request: HttpRequest) -> dict[str, object]:
 
 
 @router.get("/organizations", response={200: list[OrganizationOut], **COMMON_ERRORS})
-def list_organizations(request: HttpRequest):  # type: ignore[no-untyped-def]
+def list_organizations(request: HttpRequest):
     return organizations_visible_to(acting_member(request)).order_by("name")
 
 
 @router.post("/organizations", response={201: OrganizationOut, **WRITE_ERRORS})
-def create_organization(request: HttpRequest, payload: OrganizationIn):  # type: ignore[no-untyped-def]
+def create_organization(request: HttpRequest, payload: OrganizationIn):
     member = acting_member(request)
     if not can_manage_organizations(member):
         raise PermissionDenied
@@ -152,12 +152,12 @@ def create_organization(request: HttpRequest, payload: OrganizationIn):  # type:
 
 
 @router.get("/organizations/{org_id}", response={200: OrganizationOut, **COMMON_ERRORS})
-def get_organization(request: HttpRequest, org_id: int):  # type: ignore[no-untyped-def]
+def get_organization(request: HttpRequest, org_id: int):
     return access_organization(acting_member(request), org_id)
 
 
 @router.patch("/organizations/{org_id}", response={200: OrganizationOut, **WRITE_ERRORS})
-def update_organization(request: HttpRequest, org_id: int, payload: OrganizationPatch):  # type: ignore[no-untyped-def]
+def update_organization(request: HttpRequest, org_id: int, payload: OrganizationPatch):
     member = acting_member(request)
     organization = access_organization(member, org_id, manage=True)
     fields = {k: v for k, v in payload.dict().items() if v is not None}
@@ -165,12 +165,12 @@ def update_organization(request: HttpRequest, org_id: int, payload: Organization
 
 
 @router.get("/organizations/{org_id}/members", response={200: list[MemberOut], **COMMON_ERRORS})
-def list_members(request: HttpRequest, org_id: int):  # type: ignore[no-untyped-def]
+def list_members(request: HttpRequest, org_id: int):
     return members_of(access_organization(acting_member(request), org_id))
 
 
 @router.patch("/memberships/{membership_id}", response={200: MemberOut, **WRITE_ERRORS})
-def update_membership(request: HttpRequest, membership_id: int, payload: MembershipPatch):  # type: ignore[no-untyped-def]
+def update_membership(request: HttpRequest, membership_id: int, payload: MembershipPatch):
     member = acting_member(request)
     target = access_membership(member, membership_id)
     if payload.role is not None:
@@ -185,13 +185,13 @@ def update_membership(request: HttpRequest, membership_id: int, payload: Members
 @router.get(
     "/organizations/{org_id}/invitations", response={200: list[InvitationOut], **COMMON_ERRORS}
 )
-def list_invitations(request: HttpRequest, org_id: int):  # type: ignore[no-untyped-def]
+def list_invitations(request: HttpRequest, org_id: int):
     organization = access_organization(acting_member(request), org_id, manage=True)
     return invitations_of(organization)
 
 
 @router.post("/organizations/{org_id}/invitations", response={201: InvitationOut, **WRITE_ERRORS})
-def invite(request: HttpRequest, org_id: int, payload: InvitationIn):  # type: ignore[no-untyped-def]
+def invite(request: HttpRequest, org_id: int, payload: InvitationIn):
     member = acting_member(request)
     organization = access_organization(member, org_id, manage=True)
     sent = services.invite_member(
@@ -201,25 +201,25 @@ def invite(request: HttpRequest, org_id: int, payload: InvitationIn):  # type: i
 
 
 @router.delete("/invitations/{invitation_id}", response={200: InvitationOut, **WRITE_ERRORS})
-def revoke_invitation(request: HttpRequest, invitation_id: int):  # type: ignore[no-untyped-def]
+def revoke_invitation(request: HttpRequest, invitation_id: int):
     member = acting_member(request)
     invitation = access_invitation(member, invitation_id)
     return services.revoke_invitation(invitation=invitation, by=member)
 
 
 @router.get("/tokens", response={200: list[TokenOut], **COMMON_ERRORS})
-def list_tokens(request: HttpRequest):  # type: ignore[no-untyped-def]
+def list_tokens(request: HttpRequest):
     return tokens_of(acting_member(request).user)
 
 
 @router.post("/tokens", response={201: IssuedTokenOut, **WRITE_ERRORS})
-def create_token(request: HttpRequest, payload: TokenIn):  # type: ignore[no-untyped-def]
+def create_token(request: HttpRequest, payload: TokenIn):
     issued = services.issue_api_token(membership=acting_member(request), name=payload.name)
     issued.token.token = issued.secret  # type: ignore[attr-defined]
     return 201, issued.token
 
 
 @router.delete("/tokens/{token_id}", response={200: TokenOut, **WRITE_ERRORS})
-def revoke_token(request: HttpRequest, token_id: int):  # type: ignore[no-untyped-def]
+def revoke_token(request: HttpRequest, token_id: int):
     token = access_own_token(acting_member(request), token_id)
     return services.revoke_api_token(token=token, by=token.membership)

@@ -50,7 +50,7 @@ class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-m
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS = []  # type: ignore[misc]
+    REQUIRED_FIELDS = []
 
     class Meta:
         verbose_name = _("user")

@@ -278,7 +278,7 @@ def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
             if signed_in is not None:
-                membership = services.accept_invitation(token=token, user=signed_in)  # type: ignore[arg-type]
+                membership = services.accept_invitation(token=token, user=signed_in)
             elif form is not None and form.is_valid():
                 membership = services.accept_invitation(
                     token=token,

@@ -28,7 +28,7 @@ def _safe_next(request: HttpRequest) -> str:
 def otp_verify(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator on first use, then ask for a code at every sign-in."""
     user = cast(User, request.user)
-    if second_factor.is_verified(user):  # type: ignore[union-attr]
+    if second_factor.is_verified(user):
         return redirect(_safe_next(request))
     device = second_factor.confirmed_totp(user)
     form = OtpForm(request.POST or None)
@@ -86,7 +86,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 def security(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     if request.method == "POST" and request.POST.get("action") == "regenerate":
-        if not second_factor.is_verified(user):  # type: ignore[union-attr]
+        if not second_factor.is_verified(user):
             return redirect("accounts:otp_verify")
         codes = second_factor.regenerate_recovery_codes(
             user=user, member=getattr(request, "member", None)
@@ -96,7 +96,7 @@ def security(request: HttpRequest) -> HttpResponse:
     context = {
         "totp": second_factor.confirmed_totp(user),
         "remaining_codes": second_factor.remaining_recovery_codes(user),
-        "verified": second_factor.is_verified(user),  # type: ignore[union-attr]
+        "verified": second_factor.is_verified(user),
         "required": second_factor.is_required(getattr(request, "memberships", [])),
     }
     return render(request, "accounts/security.html", context)

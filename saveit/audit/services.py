@@ -342,7 +342,7 @@ def _record_signature(*, document: Document, by: Membership, intent: str, method
 
 def _create_signature(
     *, document: Document, by: Membership, intent: str, method: str, event
-) -> Signature:  # type: ignore[no-untyped-def]
+) -> Signature:
     origin = current_origin()
     try:
         with transaction.atomic():

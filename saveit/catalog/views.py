@@ -23,7 +23,7 @@ from .forms import ModuleCreateForm
 from .permissions import can_design, can_review
 
 
-def _source_choices(engagement) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
+def _source_choices(engagement) -> list[tuple[int, str]]:
     return [
         (v.pk, f"{v.source.title} · {version_tag(v.version_label)}")
         for v in in_force_versions(engagement).select_related("source")

@@ -41,11 +41,11 @@ def absolute(name: str, *args: object) -> str:
     return settings.SITE_URL + reverse(name, args=args)
 
 
-def facts_to_json(facts: AttestationFacts) -> dict:  # type: ignore[type-arg]
+def facts_to_json(facts: AttestationFacts) -> dict:
     return json.loads(json.dumps(asdict(facts), default=str))
 
 
-def facts_from_json(data: dict) -> AttestationFacts:  # type: ignore[type-arg]
+def facts_from_json(data: dict) -> AttestationFacts:
     fields = dict(data)
     fields["sources"] = tuple(SourceRef(**s) for s in data["sources"])
     fields["objectives"] = tuple(data.get("objectives") or ())
@@ -79,7 +79,7 @@ def _issuer_identity() -> dict[str, str]:
     return identity
 
 
-def _facts(  # type: ignore[no-untyped-def]
+def _facts(
     assignment, attempt, *, number: str, code: str, achievement_token: str, status: tuple[str, int]
 ) -> AttestationFacts:
     version = assignment.module_version
@@ -122,14 +122,14 @@ def _facts(  # type: ignore[no-untyped-def]
     )
 
 
-def _time_on_task(assignment) -> int:  # type: ignore[no-untyped-def]
+def _time_on_task(assignment) -> int:
     """The seconds recorded on the assignment, read fresh: heartbeats add to it in SQL."""
     return int(
         type(assignment).objects.filter(pk=assignment.pk).values_list("seconds_spent", flat=True)[0]
     )
 
 
-def _achievement_token(version) -> str:  # type: ignore[no-untyped-def]
+def _achievement_token(version) -> str:
     """The version's public achievement token, made on its first attestation."""
     record, _created = PublicAchievement.objects.get_or_create(
         module_version=version, defaults={"token": secrets.token_urlsafe(18)}
@@ -183,7 +183,7 @@ def refresh_status_list(status_list: StatusList) -> StatusList:
     return status_list
 
 
-def issue_attestation(*, assignment, attempt) -> Attestation:  # type: ignore[no-untyped-def]
+def issue_attestation(*, assignment, attempt) -> Attestation:
     """Runs in the transaction that records the pass: no pass without its attestation."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("issue_attestation runs inside the transaction of the pass.")

@@ -110,11 +110,11 @@ def format_money(value: Decimal) -> str:
 def format_rate(value: Decimal) -> str:
     """20 → "20 %", 5.5 → "5,5 %"."""
     normalized = value.normalize()
-    places = max(0, -int(normalized.as_tuple().exponent))  # type: ignore[arg-type]
+    places = max(0, -int(normalized.as_tuple().exponent))
     return f"{format_number(value, places)}{NBSP}%"
 
 
 def format_quantity(value: Decimal) -> str:
     normalized = value.normalize()
-    places = max(0, -int(normalized.as_tuple().exponent))  # type: ignore[arg-type]
+    places = max(0, -int(normalized.as_tuple().exponent))
     return format_number(value, places)

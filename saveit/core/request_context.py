@@ -39,7 +39,7 @@ def normalise_ip(value: str | None) -> str | None:
         return None
 
 
-def origin_from_request(request) -> Origin:  # type: ignore[no-untyped-def]
+def origin_from_request(request) -> Origin:
     # Behind a reverse proxy, REMOTE_ADDR is set from X-Forwarded-For by the proxy's own
     # configuration (gunicorn --forwarded-allow-ips); we never trust the header directly.
     return Origin(

@@ -98,7 +98,7 @@ def upload_version(
 
 
 @transaction.atomic
-def _record_version(engagement, by, data, name, content, sha256, path, detected, outline):  # type: ignore[no-untyped-def]
+def _record_version(engagement, by, data, name, content, sha256, path, detected, outline):
     engagement = lock(engagement)
     require_open(engagement)
     source = _check_input(engagement, by, data)

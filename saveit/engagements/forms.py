@@ -144,7 +144,7 @@ class DeliverableForm(forms.Form):
 
     def __init__(
         self, *args: object, source_choices: list[tuple[int, str]] | None = None, **kwargs: object
-    ) -> None:  # type: ignore[assignment]
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["sources"].choices = source_choices or []  # type: ignore[attr-defined]
 
@@ -152,7 +152,7 @@ class DeliverableForm(forms.Form):
 LineFormSet = forms.formset_factory(LineForm, extra=0, min_num=3, max_num=30)
 
 
-def deliverable_formset(source_choices: list[tuple[int, str]]):  # type: ignore[no-untyped-def]
+def deliverable_formset(source_choices: list[tuple[int, str]]):
     return forms.formset_factory(DeliverableForm, extra=0, min_num=2, max_num=20), {
         "form_kwargs": {"source_choices": source_choices}
     }

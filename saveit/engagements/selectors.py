@@ -113,9 +113,7 @@ def timeline(engagement: Engagement) -> QuerySet[AuditEvent]:
 def timeline_entries(engagement: Engagement) -> list[AuditEvent]:
     """The timeline for the page: each document event carries the title of its document."""
     events = list(timeline(engagement))
-    titles = dict(
-        engagement_documents(engagement).values_list("pk", "title")  # type: ignore[arg-type]
-    )
+    titles = dict(engagement_documents(engagement).values_list("pk", "title"))
     for event in events:
         if event.object_type == "audit.document":
             event.subject = titles.get(int(event.object_id), "")  # type: ignore[attr-defined]

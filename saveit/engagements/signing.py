@@ -91,7 +91,7 @@ def content_sha256(artefact: SignedArtefact) -> str:
     return hashlib.sha256(canonical_json(artefact_content(artefact))).hexdigest()
 
 
-def owner_signature(artefact: SignedArtefact):  # type: ignore[no-untyped-def]
+def owner_signature(artefact: SignedArtefact):
     """The signature of one of the client's content owners over the issued bytes, if any."""
     if artefact.document is None:
         return None

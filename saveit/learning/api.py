@@ -145,11 +145,11 @@ class AnswersIn(Schema):
     answers: dict[str, list[str]] = Field(..., description="item key → display positions or number")
 
 
-def _population(p) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _population(p) -> dict[str, Any]:
     return {"id": p.pk, "name": p.name, "description": p.description, "size": p.members.count()}
 
 
-def _import(b) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _import(b) -> dict[str, Any]:
     return {
         "id": b.pk,
         "population_id": b.population_id,
@@ -225,7 +225,7 @@ def _attempt(attempt: Attempt) -> dict[str, Any]:
 @router.get(
     "/engagements/{engagement_id}/populations", response={200: list[PopulationOut], **COMMON_ERRORS}
 )
-def list_populations(request: HttpRequest, engagement_id: int):  # type: ignore[no-untyped-def]
+def list_populations(request: HttpRequest, engagement_id: int):
     engagement = access_engagement(acting_member(request), engagement_id)
     return [_population(p) for p in selectors.populations_of(engagement)]
 
@@ -233,7 +233,7 @@ def list_populations(request: HttpRequest, engagement_id: int):  # type: ignore[
 @router.post(
     "/engagements/{engagement_id}/populations", response={201: PopulationOut, **WRITE_ERRORS}
 )
-def create_population(request: HttpRequest, engagement_id: int, payload: PopulationIn):  # type: ignore[no-untyped-def]
+def create_population(request: HttpRequest, engagement_id: int, payload: PopulationIn):
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id)
     population = populations.create_population(
@@ -243,7 +243,7 @@ def create_population(request: HttpRequest, engagement_id: int, payload: Populat
 
 
 @router.post("/populations/{population_id}/imports", response={201: ImportOut, **WRITE_ERRORS})
-def upload_import(request: HttpRequest, population_id: int, file: File[UploadedFile]):  # type: ignore[no-untyped-def]
+def upload_import(request: HttpRequest, population_id: int, file: File[UploadedFile]):
     """A CSV or XLSX file of learners: checked in full, kept for the commit (nothing imported)."""
     member = acting_member(request)
     population = access_population(member, population_id)
@@ -255,7 +255,7 @@ def upload_import(request: HttpRequest, population_id: int, file: File[UploadedF
 
 
 @router.get("/populations/{population_id}/learners", response={200: LearnerPage, **COMMON_ERRORS})
-def list_learners(  # type: ignore[no-untyped-def]
+def list_learners(
     request: HttpRequest,
     population_id: int,
     q: str = Query("", max_length=200),
@@ -272,7 +272,7 @@ def list_learners(  # type: ignore[no-untyped-def]
 @router.patch(
     "/populations/{population_id}/learners/{learner_id}", response={200: LearnerOut, **WRITE_ERRORS}
 )
-def update_learner(  # type: ignore[no-untyped-def]
+def update_learner(
     request: HttpRequest, population_id: int, learner_id: int, payload: LearnerPatch
 ):
     """Corrects a learner of the population, held to the import's rules (409 with the fields at
@@ -289,7 +289,7 @@ def update_learner(  # type: ignore[no-untyped-def]
 
 
 @router.post("/population-imports/{import_id}/commit", response={200: ImportOut, **WRITE_ERRORS})
-def commit_import(request: HttpRequest, import_id: int):  # type: ignore[no-untyped-def]
+def commit_import(request: HttpRequest, import_id: int):
     """All or nothing; a second commit of the same import answers 409."""
     member = acting_member(request)
     batch = populations.commit_import(batch=access_import(member, import_id), by=member)
@@ -297,7 +297,7 @@ def commit_import(request: HttpRequest, import_id: int):  # type: ignore[no-unty
 
 
 @router.post("/engagements/{engagement_id}/assignments", response={201: AssignOut, **WRITE_ERRORS})
-def assign(request: HttpRequest, engagement_id: int, payload: AssignIn):  # type: ignore[no-untyped-def]
+def assign(request: HttpRequest, engagement_id: int, payload: AssignIn):
     """Assigns an active version to a population or to learners; 409 for any other version."""
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id)
@@ -323,7 +323,7 @@ def assign(request: HttpRequest, engagement_id: int, payload: AssignIn):  # type
 @router.patch(
     "/recertification-campaigns/{campaign_id}", response={200: CampaignOut, **WRITE_ERRORS}
 )
-def update_campaign(request: HttpRequest, campaign_id: int, payload: CampaignIn):  # type: ignore[no-untyped-def]
+def update_campaign(request: HttpRequest, campaign_id: int, payload: CampaignIn):
     """A new due date for the campaign and its assignments still open (client owner or the
     provider's project manager)."""
     member = acting_member(request)
@@ -334,7 +334,7 @@ def update_campaign(request: HttpRequest, campaign_id: int, payload: CampaignIn)
 
 
 @router.get("/me/assignments", response={200: list[AssignmentOut], **COMMON_ERRORS})
-def my_assignments(request: HttpRequest):  # type: ignore[no-untyped-def]
+def my_assignments(request: HttpRequest):
     member = acting_member(request)
     return [
         _assignment(a) for a in selectors.my_assignments(member.user_id, member.organization_id)
@@ -342,7 +342,7 @@ def my_assignments(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 
 @router.post("/me/assignments/{assignment_id}/attempts", response={201: AttemptOut, **WRITE_ERRORS})
-def start_attempt(request: HttpRequest, assignment_id: int):  # type: ignore[no-untyped-def]
+def start_attempt(request: HttpRequest, assignment_id: int):
     member = acting_member(request)
     attempt = attempts.start_attempt(assignment=access_own_assignment(member, assignment_id))
     return 201, _attempt(attempt)
@@ -352,7 +352,7 @@ def start_attempt(request: HttpRequest, assignment_id: int):  # type: ignore[no-
     "/me/assignments/{assignment_id}/attempts/{number}/submit",
     response={200: AttemptOut, **WRITE_ERRORS},
 )
-def submit_attempt(request: HttpRequest, assignment_id: int, number: int, payload: AnswersIn):  # type: ignore[no-untyped-def]
+def submit_attempt(request: HttpRequest, assignment_id: int, number: int, payload: AnswersIn):
     """Scored on the server; a replay, a late submission or a forged answer set answers 409."""
     member = acting_member(request)
     assignment = access_own_assignment(member, assignment_id)

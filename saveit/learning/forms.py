@@ -46,12 +46,12 @@ class AssignForm(forms.Form):
         label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, versions=(), populations=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, versions=(), populations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].choices = list(versions)  # type: ignore[attr-defined]
         self.fields["population"].choices = [("", "—"), *populations]  # type: ignore[attr-defined]
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean() or {}
         if not data.get("population") and not (data.get("emails") or "").strip():
             raise forms.ValidationError(_("Choose a population or list learners."))
@@ -80,12 +80,12 @@ class PasswordForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def __init__(self, *args, needs_current: bool, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, needs_current: bool, **kwargs):
         super().__init__(*args, **kwargs)
         if not needs_current:  # a first password, after signing in by link
             del self.fields["current_password"]
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean() or {}
         if data.get("password") != data.get("confirm"):
             raise forms.ValidationError(_("The two passwords differ."))

@@ -62,7 +62,7 @@ def version_progress(engagement: Engagement) -> list[dict[str, Any]]:
     result = [dict(r, version=versions[r["module_version"]]) for r in rows]
     return sorted(
         result, key=lambda r: (r["version"].module.code, r["version"].major, r["version"].minor)
-    )  # type: ignore[attr-defined]
+    )
 
 
 STILL_ON_OLD_LISTED = 200  # names listed per campaign; the count is always the true one

@@ -33,7 +33,7 @@ from .services import assignments, learners, populations, recertification
 from .services.learners import LearnerRefused
 
 
-def _assign_form(request: HttpRequest, engagement) -> AssignForm:  # type: ignore[no-untyped-def]
+def _assign_form(request: HttpRequest, engagement) -> AssignForm:
     return AssignForm(
         request.POST if request.method == "POST" else None,
         versions=[
@@ -44,7 +44,7 @@ def _assign_form(request: HttpRequest, engagement) -> AssignForm:  # type: ignor
     )
 
 
-def _due_form(campaign, data=None) -> CampaignDueForm:  # type: ignore[no-untyped-def]
+def _due_form(campaign, data=None) -> CampaignDueForm:
     """One form per campaign on the page: the prefix keeps their fields' ids apart."""
     return CampaignDueForm(
         data, prefix=f"campaign-{campaign.pk}", initial={"due_on": campaign.due_on}

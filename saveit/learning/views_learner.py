@@ -94,7 +94,7 @@ def set_password(request: HttpRequest) -> HttpResponse:
     return render(request, "learning/password.html", {"form": form, "needs_current": needs_current})
 
 
-def _progress(assignment, snapshot) -> int:  # type: ignore[no-untyped-def]
+def _progress(assignment, snapshot) -> int:
     total = len(snapshot["lessons"]) + 1
     done = len(set(assignment.lessons_read)) + (1 if assignment.status == "passed" else 0)
     return round(100 * done / total)
@@ -238,7 +238,7 @@ def assessment(request: HttpRequest, assignment_id: int) -> HttpResponse:
     return render(request, "learning/assessment.html", _attempt_context(assignment, attempt))
 
 
-def _questions(attempt, snapshot, posted) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+def _questions(attempt, snapshot, posted) -> list[dict[str, object]]:
     """The drawn questions as shown, with what the learner has posted so far (if anything):
     a page shown again (back from the summary, or after an unreadable answer) keeps it."""
     items = {item["key"]: item for item in snapshot["items"]}
@@ -270,7 +270,7 @@ def _questions(attempt, snapshot, posted) -> list[dict[str, object]]:  # type: i
     return questions
 
 
-def _attempt_context(assignment, attempt, posted=None) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _attempt_context(assignment, attempt, posted=None) -> dict[str, object]:
     snapshot = snapshot_of(assignment.module_version)
     questions = _questions(attempt, snapshot, posted)
     return {

@@ -48,7 +48,7 @@ class GateContext:
         return state_of(selectors.current_scoping_note(self.engagement))
 
     @cached_property
-    def report(self):  # type: ignore[no-untyped-def]
+    def report(self):
         return selectors.current_mapping_report(self.engagement)
 
     @cached_property
@@ -56,7 +56,7 @@ class GateContext:
         return state_of(self.report)
 
     @cached_property
-    def proposal(self):  # type: ignore[no-untyped-def]
+    def proposal(self):
         return selectors.current_proposal(self.engagement)
 
     @cached_property
@@ -69,7 +69,7 @@ class GateContext:
         return self.proposal_state == State.SIGNED and signed_in_time(self.proposal)
 
     @cached_property
-    def proforma(self):  # type: ignore[no-untyped-def]
+    def proforma(self):
         return selectors.proforma_for(self.proposal) if self.proposal is not None else None
 
     @cached_property
@@ -88,13 +88,13 @@ class GateContext:
         return state_of(order, needs_signature=order.kind == PurchaseOrder.Kind.AGREEMENT)
 
     @cached_property
-    def scope(self):  # type: ignore[no-untyped-def]
+    def scope(self):
         from saveit.catalog.selectors import scope_versions
 
         return scope_versions(self.engagement)
 
     @cached_property
-    def record(self):  # type: ignore[no-untyped-def]
+    def record(self):
         from saveit.catalog.selectors import current_acceptance_record
 
         return current_acceptance_record(self.engagement)
@@ -104,13 +104,13 @@ class GateContext:
         return state_of(self.record)
 
     @cached_property
-    def completion_report(self):  # type: ignore[no-untyped-def]
+    def completion_report(self):
         from .services.closure import current_completion_report
 
         return current_completion_report(self.engagement)
 
     @cached_property
-    def delivery_note(self):  # type: ignore[no-untyped-def]
+    def delivery_note(self):
         from .services.closure import current_delivery_note
 
         return current_delivery_note(self.engagement)

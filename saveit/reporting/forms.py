@@ -39,8 +39,8 @@ class FilterForm(forms.Form):
         to = self.fields.pop("to")
         self.fields["from"] = self.fields.pop("from_")
         self.fields["to"] = to
-        self.fields["from"].widget.input_type = "month"  # type: ignore[attr-defined]
-        self.fields["to"].widget.input_type = "month"  # type: ignore[attr-defined]
+        self.fields["from"].widget.input_type = "month"
+        self.fields["to"].widget.input_type = "month"
         every = [("", _("All"))]
         names = sorted(population_names(scope).items(), key=lambda item: item[1])
         self.fields["population"].choices = [  # type: ignore[attr-defined]

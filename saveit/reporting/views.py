@@ -178,7 +178,7 @@ def _export(
     return response
 
 
-def _table_chart(table: str, board) -> str:  # type: ignore[no-untyped-def]
+def _table_chart(table: str, board) -> str:
     drawers = {
         "versions": charts.completion_by_version,
         "trend": charts.completion_trend,

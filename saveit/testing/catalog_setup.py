@@ -68,7 +68,7 @@ def new_module(engagement, by, title: str = "Nettoyage des paillasses"):
     )
 
 
-def ready(version, by, **settings):  # type: ignore[no-untyped-def]
+def ready(version, by, **settings):
     """Every proposal accepted and a draw that fits the bank: the draft may be submitted."""
     from saveit.catalog import services
     from saveit.catalog.selectors import proposal_keys
@@ -86,7 +86,7 @@ def ready(version, by, **settings):  # type: ignore[no-untyped-def]
     return services.update_settings(version=version, by=by, data=data)
 
 
-def submitted(version, by):  # type: ignore[no-untyped-def]
+def submitted(version, by):
     from saveit.catalog import services
 
     return services.submit_version(version=ready(version, by), by=by)

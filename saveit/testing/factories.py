@@ -96,7 +96,7 @@ def bearer(membership: Membership) -> dict[str, str]:
 
 def make_engagement(
     client: Organization, project_manager: Membership | None = None, title: str = ""
-):  # type: ignore[no-untyped-def]
+):
     """An engagement of this client in phase 0, driven by a provider project manager."""
     from saveit.engagements.services import create_engagement
 

@@ -14,70 +14,70 @@ from saveit.testing.factories import make_member, make_organization
 
 
 @pytest.fixture
-def provider(db):  # type: ignore[no-untyped-def]
+def provider(db):
     return make_organization("SAVE IT", OrganizationKind.PROVIDER)
 
 
 @pytest.fixture
-def client_org(db):  # type: ignore[no-untyped-def]
+def client_org(db):
     return make_organization("Laboratoires Alpha")
 
 
 @pytest.fixture
-def other_org(db):  # type: ignore[no-untyped-def]
+def other_org(db):
     return make_organization("Transports Beta")
 
 
 @pytest.fixture
-def staff_admin(provider):  # type: ignore[no-untyped-def]
+def staff_admin(provider):
     return make_member(provider, Role.ADMIN)
 
 
 @pytest.fixture
-def designer(provider):  # type: ignore[no-untyped-def]
+def designer(provider):
     return make_member(provider, Role.DESIGNER)
 
 
 @pytest.fixture
-def owner(client_org):  # type: ignore[no-untyped-def]
+def owner(client_org):
     return make_member(client_org, Role.CLIENT_OWNER)
 
 
 @pytest.fixture
-def manager(client_org):  # type: ignore[no-untyped-def]
+def manager(client_org):
     return make_member(client_org, Role.CLIENT_MANAGER)
 
 
 @pytest.fixture
-def learner(client_org):  # type: ignore[no-untyped-def]
+def learner(client_org):
     return make_member(client_org, Role.LEARNER)
 
 
 @pytest.fixture
-def quality_manager(provider):  # type: ignore[no-untyped-def]
+def quality_manager(provider):
     return make_member(provider, Role.QUALITY_MANAGER)
 
 
 @pytest.fixture
-def auditor(client_org):  # type: ignore[no-untyped-def]
+def auditor(client_org):
     return make_member(client_org, Role.AUDITOR)
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
+def media(settings, tmp_path):
     """Each test stores uploaded files in its own folder, removed afterwards."""
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
 
 
 @pytest.fixture
-def outsider(other_org):  # type: ignore[no-untyped-def]
+def outsider(other_org):
     """The owner of another client organisation: must never see client_org's data."""
     return make_member(other_org, Role.CLIENT_OWNER)
 
 
 @pytest.fixture(autouse=True)
-def english_messages_outside_requests():  # type: ignore[no-untyped-def]
+def english_messages_outside_requests():
     """Services called directly speak English msgids, so tests match the code's own words.
 
     Pages still go through LocaleMiddleware and render in French, as users see them.

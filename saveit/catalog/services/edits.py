@@ -104,7 +104,7 @@ def save_lesson(
     return lesson
 
 
-def own(queryset, pk: int):  # type: ignore[no-untyped-def]
+def own(queryset, pk: int):
     found = queryset.filter(pk=pk).first()
     if found is None:
         raise Refusal(_("This element is not part of the version."), code="not_found")

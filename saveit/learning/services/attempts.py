@@ -29,7 +29,7 @@ def drawn_items(attempt: Attempt) -> list[DrawnItem]:
     return [DrawnItem(key=key, order=tuple(order)) for key, order in attempt.drawn]
 
 
-def _activity(assignment: Assignment, kind: str, at) -> None:  # type: ignore[no-untyped-def]
+def _activity(assignment: Assignment, kind: str, at) -> None:
     Activity.objects.create(
         organization_id=assignment.organization_id,
         learner_id=assignment.learner_id,
@@ -129,7 +129,7 @@ def close_if_late(*, attempt: Attempt) -> bool:
         return _expire_if_late(attempt, assignment)
 
 
-def submit_attempt(*, attempt: Attempt, form, by: Membership | None = None) -> Outcome:  # type: ignore[no-untyped-def]
+def submit_attempt(*, attempt: Attempt, form, by: Membership | None = None) -> Outcome:
     """Scores once: a second submission, a late one or a forged answer set is refused."""
     if close_if_late(attempt=attempt):
         raise Refusal(
@@ -140,7 +140,7 @@ def submit_attempt(*, attempt: Attempt, form, by: Membership | None = None) -> O
 
 
 @transaction.atomic
-def _score_attempt(*, attempt: Attempt, form, by: Membership | None) -> Outcome:  # type: ignore[no-untyped-def]
+def _score_attempt(*, attempt: Attempt, form, by: Membership | None) -> Outcome:
     attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
     assignment = (
         Assignment.objects.select_for_update()
@@ -154,7 +154,7 @@ def _score_attempt(*, attempt: Attempt, form, by: Membership | None) -> Outcome:
         return _record_outcome(attempt, assignment, form, by)
 
 
-def _record_outcome(  # type: ignore[no-untyped-def]
+def _record_outcome(
     attempt: Attempt, assignment: Assignment, form, by: Membership | None
 ) -> Outcome:
     snapshot = snapshot_of(assignment.module_version)
@@ -193,7 +193,7 @@ def _record_outcome(  # type: ignore[no-untyped-def]
     return outcome
 
 
-def _jsonable(value):  # type: ignore[no-untyped-def]
+def _jsonable(value):
     from decimal import Decimal
 
     if isinstance(value, Decimal):

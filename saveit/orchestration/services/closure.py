@@ -63,12 +63,12 @@ def pack_is_current(engagement: Engagement) -> bool:
     )
 
 
-def _next_revision(queryset) -> int:  # type: ignore[no-untyped-def]
+def _next_revision(queryset) -> int:
     return (queryset.aggregate(n=Max("revision"))["n"] or 0) + 1
 
 
 @transaction.atomic
-def generate_completion_report(*, engagement: Engagement, by: Membership):  # type: ignore[no-untyped-def]
+def generate_completion_report(*, engagement: Engagement, by: Membership):
     """Render the report from the engagement's figures now; a new revision each time."""
     from saveit.reporting.artefacts import COMPLETION_REPORT
     from saveit.reporting.completion import render_completion_report, snapshot
@@ -169,7 +169,7 @@ def seal_evidence_pack(*, engagement: Engagement, by: Membership) -> EvidencePac
             manifest_sha256, _seal = pack.seal(header, signing_key())
             count = len(pack.entries)
         buffer.seek(0)
-        digest = hashlib.file_digest(buffer, "sha256").hexdigest()  # type: ignore[arg-type]
+        digest = hashlib.file_digest(buffer, "sha256").hexdigest()
         size = buffer.tell()
         buffer.seek(0)
         record = EvidencePack(

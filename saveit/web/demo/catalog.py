@@ -52,7 +52,7 @@ Tout déversement doit être signalé au responsable qualité sous 24 heures.
 """
 
 
-def sign_as(artefact, member: Membership) -> None:  # type: ignore[no-untyped-def]
+def sign_as(artefact, member: Membership) -> None:
     artefact.refresh_from_db()
     sign_document(
         document=artefact.document, by=member, intent="Lu et approuvé", password=DEMO_PASSWORD
