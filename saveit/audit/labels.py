@@ -60,6 +60,7 @@ ACTION_LABELS = {
     "organization.second_factor_policy_changed": _("Second-factor rule changed"),
     "attempt.submitted": _("Assessment attempt submitted"),
     "attestation.issued": _("Attestation issued"),
+    "attestation_signature.updated": _("Attestation signature changed"),
     "attestation.revoked": _("Attestation revoked"),
     "recertification.launched": _("Re-certification campaign launched"),
     "module.version_outdated": _("Module version outdated by a procedure change"),

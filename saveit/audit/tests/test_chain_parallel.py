@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import subprocess
-import sys
 import threading
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections, transaction
 
@@ -17,6 +14,7 @@ from saveit.accounts.models import Organization
 from saveit.accounts.roles import OrganizationKind
 from saveit.audit.chain import record_event, verify_chain
 from saveit.audit.models import AuditEvent
+from saveit.testing.processes import run_in_fresh_sqlite
 
 WRITERS = 4
 APPENDS_EACH = 25
@@ -112,25 +110,9 @@ def sqlite_threads_scenario() -> None:
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite variant of the test above")
 def test_four_threads_appending_to_one_sqlite_chain_never_fork_it(tmp_path):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'threads.sqlite3'}",
-        "SAVEIT_VAR_DIR": str(tmp_path),
-    }
-    code = (
-        "import django; django.setup(); "
-        "from saveit.audit.tests.test_chain_parallel import sqlite_threads_scenario; "
-        "sqlite_threads_scenario()"
+    run_in_fresh_sqlite(
+        tmp_path,
+        "saveit.audit.tests.test_chain_parallel:sqlite_threads_scenario()",
+        expect="chain ok",
+        name="threads",
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert "chain ok" in done.stdout

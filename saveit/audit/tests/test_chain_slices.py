@@ -8,16 +8,12 @@ file, on PostgreSQL the tests run outside the test transaction.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import replace
 from io import StringIO
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
@@ -29,6 +25,7 @@ from saveit.audit.canonical import compute_hash
 from saveit.audit.chain import record_event, verify_chain
 from saveit.audit.models import AuditEvent, ChainHead
 from saveit.core.request_context import Origin, reset_origin, set_origin
+from saveit.testing.processes import run_in_fresh_sqlite
 
 EVENTS = 24  # with 2, 3 and 5 slices the bounds fall on seqs 13; 9, 17; 5, 10, 15, 20
 SLICES = (1, 2, 3, 5)
@@ -275,25 +272,11 @@ def big_chain_scenario(count: int) -> None:
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="runs its own SQLite file")
 def test_the_command_verifies_a_big_sqlite_chain_with_every_cpu(tmp_path):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'big.sqlite3'}",
-        "SAVEIT_VAR_DIR": str(tmp_path),
-    }
-    code = (
-        "import django; django.setup(); "
-        "from saveit.audit.tests.test_chain_slices import big_chain_scenario; "
-        f"big_chain_scenario({chain.PARALLEL_FROM_EVENTS + 1000})"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
+    events = chain.PARALLEL_FROM_EVENTS + 1000
+    run_in_fresh_sqlite(
+        tmp_path,
+        f"saveit.audit.tests.test_chain_slices:big_chain_scenario({events})",
+        expect="big chain ok",
         timeout=600,
-        check=False,
+        name="big",
     )
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert "big chain ok" in done.stdout

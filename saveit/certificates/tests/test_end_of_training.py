@@ -14,8 +14,8 @@ from saveit.accounts.services import set_attestation_signature, update_organizat
 from saveit.catalog.snapshot import snapshot_of
 from saveit.learning.models import Assignment
 from saveit.learning.services import attempts
-from saveit.learning.tests.conftest import Form, answers_for
 from saveit.testing.factories import signed_in
+from saveit.testing.learning_setup import Form, answers_for
 
 from ..models import Attestation
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
+
+from saveit.testing.processes import run_in_fresh_sqlite
 
 from ..services import allocate_status_index
 
@@ -65,25 +63,10 @@ def sqlite_threads_scenario() -> None:
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite variant of the test above")
 def test_four_threads_issuing_at_once_get_distinct_bits_on_sqlite(tmp_path):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'threads.sqlite3'}",
-        "SAVEIT_VAR_DIR": str(tmp_path),
-    }
-    code = (
-        "import django; django.setup(); "
-        "from saveit.certificates.tests.test_status_index_parallel import "
-        "sqlite_threads_scenario; sqlite_threads_scenario()"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
+    run_in_fresh_sqlite(
+        tmp_path,
+        "saveit.certificates.tests.test_status_index_parallel:sqlite_threads_scenario()",
+        expect="indexes ok",
         timeout=240,
-        check=False,
+        name="threads",
     )
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert "indexes ok" in done.stdout

@@ -18,16 +18,16 @@ from django.test import Client
 from joserfc import jwt
 from joserfc.jwk import KeySet, OKPKey
 
-from saveit.certificates import keys
 from saveit.certificates.status_list import (
     bit_is_set,
     build_status_list_credential,
     decode_bitstring,
     encode_bitstring,
 )
+from saveit.core import keys
 from saveit.learning.models import Assignment
 from saveit.learning.services import attempts
-from saveit.learning.tests.conftest import Form, answers_for
+from saveit.testing.learning_setup import Form, answers_for
 
 from ..models import Attestation, StatusList
 from ..services import allocate_status_index, revoke_attestation

@@ -11,12 +11,12 @@ import pytest
 from django.test import Client
 
 from saveit.accounts.roles import Role
-from saveit.certificates import keys
 from saveit.certificates.credential import build_credential, sign_credential
+from saveit.core import keys
 from saveit.learning.models import Assignment, Learner
 from saveit.learning.services import attempts
-from saveit.learning.tests.conftest import Form, answers_for
 from saveit.testing.factories import make_member, signed_in
+from saveit.testing.learning_setup import Form, answers_for
 
 from ..models import Attestation, PublicAchievement
 from ..services import facts_from_json

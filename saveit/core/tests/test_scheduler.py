@@ -20,6 +20,7 @@ from django.db import connection, connections
 
 from saveit.core import scheduler
 from saveit.core.models import JobRun
+from saveit.testing.processes import run_in_fresh_sqlite
 
 NOON = datetime(2026, 12, 7, 11, 0, 30, tzinfo=UTC)  # 12:00 in Paris
 
@@ -164,28 +165,13 @@ def race_scenario(marks_path: str) -> None:
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="runs its own SQLite file")
 def test_schedulers_racing_in_threads_or_processes_run_a_job_once(tmp_path):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'race.sqlite3'}",
-        "SAVEIT_VAR_DIR": str(tmp_path),
-    }
-    code = (
-        "import django; django.setup(); "
-        "from saveit.core.tests.test_scheduler import race_scenario; "
-        f"race_scenario({str(tmp_path / 'marks.txt')!r})"
+    marks = str(tmp_path / "marks.txt")
+    run_in_fresh_sqlite(
+        tmp_path,
+        f"saveit.core.tests.test_scheduler:race_scenario({marks!r})",
+        expect="race ok",
+        name="race",
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert "race ok" in done.stdout
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="runs its own SQLite file")
