@@ -4,6 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from pydantic import EmailStr
@@ -12,6 +13,7 @@ from saveit.accounts.permissions import acting_member
 from saveit.core.api_support import COMMON_ERRORS, ErrorOut
 
 from . import services
+from .models import ApiToken, Invitation, Membership, Organization
 from .permissions import (
     access_invitation,
     access_membership,
@@ -139,12 +141,12 @@ def me(request: HttpRequest) -> dict[str, object]:
 
 
 @router.get("/organizations", response={200: list[OrganizationOut], **COMMON_ERRORS})
-def list_organizations(request: HttpRequest):
+def list_organizations(request: HttpRequest) -> QuerySet[Organization]:
     return organizations_visible_to(acting_member(request)).order_by("name")
 
 
 @router.post("/organizations", response={201: OrganizationOut, **WRITE_ERRORS})
-def create_organization(request: HttpRequest, payload: OrganizationIn):
+def create_organization(request: HttpRequest, payload: OrganizationIn) -> tuple[int, Organization]:
     member = acting_member(request)
     if not can_manage_organizations(member):
         raise PermissionDenied
@@ -152,12 +154,14 @@ def create_organization(request: HttpRequest, payload: OrganizationIn):
 
 
 @router.get("/organizations/{org_id}", response={200: OrganizationOut, **COMMON_ERRORS})
-def get_organization(request: HttpRequest, org_id: int):
+def get_organization(request: HttpRequest, org_id: int) -> Organization:
     return access_organization(acting_member(request), org_id)
 
 
 @router.patch("/organizations/{org_id}", response={200: OrganizationOut, **WRITE_ERRORS})
-def update_organization(request: HttpRequest, org_id: int, payload: OrganizationPatch):
+def update_organization(
+    request: HttpRequest, org_id: int, payload: OrganizationPatch
+) -> Organization:
     member = acting_member(request)
     organization = access_organization(member, org_id, manage=True)
     fields = {k: v for k, v in payload.dict().items() if v is not None}
@@ -165,12 +169,14 @@ def update_organization(request: HttpRequest, org_id: int, payload: Organization
 
 
 @router.get("/organizations/{org_id}/members", response={200: list[MemberOut], **COMMON_ERRORS})
-def list_members(request: HttpRequest, org_id: int):
+def list_members(request: HttpRequest, org_id: int) -> QuerySet[Membership]:
     return members_of(access_organization(acting_member(request), org_id))
 
 
 @router.patch("/memberships/{membership_id}", response={200: MemberOut, **WRITE_ERRORS})
-def update_membership(request: HttpRequest, membership_id: int, payload: MembershipPatch):
+def update_membership(
+    request: HttpRequest, membership_id: int, payload: MembershipPatch
+) -> Membership:
     member = acting_member(request)
     target = access_membership(member, membership_id)
     if payload.role is not None:
@@ -185,13 +191,13 @@ def update_membership(request: HttpRequest, membership_id: int, payload: Members
 @router.get(
     "/organizations/{org_id}/invitations", response={200: list[InvitationOut], **COMMON_ERRORS}
 )
-def list_invitations(request: HttpRequest, org_id: int):
+def list_invitations(request: HttpRequest, org_id: int) -> QuerySet[Invitation]:
     organization = access_organization(acting_member(request), org_id, manage=True)
     return invitations_of(organization)
 
 
 @router.post("/organizations/{org_id}/invitations", response={201: InvitationOut, **WRITE_ERRORS})
-def invite(request: HttpRequest, org_id: int, payload: InvitationIn):
+def invite(request: HttpRequest, org_id: int, payload: InvitationIn) -> tuple[int, Invitation]:
     member = acting_member(request)
     organization = access_organization(member, org_id, manage=True)
     sent = services.invite_member(
@@ -201,25 +207,25 @@ def invite(request: HttpRequest, org_id: int, payload: InvitationIn):
 
 
 @router.delete("/invitations/{invitation_id}", response={200: InvitationOut, **WRITE_ERRORS})
-def revoke_invitation(request: HttpRequest, invitation_id: int):
+def revoke_invitation(request: HttpRequest, invitation_id: int) -> Invitation:
     member = acting_member(request)
     invitation = access_invitation(member, invitation_id)
     return services.revoke_invitation(invitation=invitation, by=member)
 
 
 @router.get("/tokens", response={200: list[TokenOut], **COMMON_ERRORS})
-def list_tokens(request: HttpRequest):
+def list_tokens(request: HttpRequest) -> QuerySet[ApiToken]:
     return tokens_of(acting_member(request).user)
 
 
 @router.post("/tokens", response={201: IssuedTokenOut, **WRITE_ERRORS})
-def create_token(request: HttpRequest, payload: TokenIn):
+def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, ApiToken]:
     issued = services.issue_api_token(membership=acting_member(request), name=payload.name)
     issued.token.token = issued.secret  # type: ignore[attr-defined]
     return 201, issued.token
 
 
 @router.delete("/tokens/{token_id}", response={200: TokenOut, **WRITE_ERRORS})
-def revoke_token(request: HttpRequest, token_id: int):
+def revoke_token(request: HttpRequest, token_id: int) -> ApiToken:
     token = access_own_token(acting_member(request), token_id)
     return services.revoke_api_token(token=token, by=token.membership)

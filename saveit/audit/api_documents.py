@@ -13,7 +13,7 @@ from saveit.core.api_support import COMMON_ERRORS, ErrorOut
 
 from . import services
 from .document_access import access_document, readable_documents, require_upload_right
-from .models import Document
+from .models import Document, Signature
 from .selectors import signing_status
 
 router = Router(tags=["documents and signatures"])
@@ -89,7 +89,7 @@ def _out(document: Document, *, detail: bool = False) -> dict[str, object]:
 
 
 @router.get("", response={200: list[DocumentOut], **COMMON_ERRORS})
-def list_documents(request: HttpRequest):
+def list_documents(request: HttpRequest) -> list[dict[str, object]]:
     return [_out(document) for document in readable_documents(acting_member(request))]
 
 
@@ -99,7 +99,7 @@ def upload_document(
     title: Form[str],
     signer_roles: Form[list[str]],
     file: File[UploadedFile],
-):
+) -> tuple[int, dict[str, object]]:
     """Multipart upload of a PDF (checked on its content) with the roles that must sign."""
     member = acting_member(request)
     require_upload_right(member, member.organization)
@@ -114,12 +114,12 @@ def upload_document(
 
 
 @router.get("/{document_id}", response={200: DocumentDetailOut, **COMMON_ERRORS})
-def get_document(request: HttpRequest, document_id: int):
+def get_document(request: HttpRequest, document_id: int) -> dict[str, object]:
     return _out(access_document(acting_member(request), document_id), detail=True)
 
 
 @router.post("/{document_id}/sign", response={201: SignatureOut, **WRITE_ERRORS})
-def sign_document(request: HttpRequest, document_id: int, payload: SignIn):
+def sign_document(request: HttpRequest, document_id: int, payload: SignIn) -> tuple[int, Signature]:
     """Provider staff give a fresh TOTP code (otp_code); everyone else their password."""
     member = acting_member(request)
     document = access_document(member, document_id)
@@ -134,7 +134,7 @@ def sign_document(request: HttpRequest, document_id: int, payload: SignIn):
 
 
 @router.get("/{document_id}/verify", response={200: VerifyOut, **COMMON_ERRORS})
-def verify_document(request: HttpRequest, document_id: int):
+def verify_document(request: HttpRequest, document_id: int) -> dict[str, object]:
     result = services.verify_document(access_document(acting_member(request), document_id))
     return {
         "stored_sha256": result.stored_sha256,

@@ -18,7 +18,7 @@ from saveit.core.api_support import COMMON_ERRORS, ErrorOut
 from saveit.engagements.permissions import access_engagement
 
 from . import selectors, services
-from .models import ModuleVersion
+from .models import Block, Lesson, ModuleVersion
 from .permissions import access_version
 from .snapshot import snapshot_of
 
@@ -197,7 +197,7 @@ def _detail(v: ModuleVersion) -> dict[str, Any]:
 @router.get(
     "/engagements/{engagement_id}/modules", response={200: list[ModuleOut], **COMMON_ERRORS}
 )
-def list_modules(request: HttpRequest, engagement_id: int):
+def list_modules(request: HttpRequest, engagement_id: int) -> list[dict[str, Any]]:
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id)
     visible = selectors.versions_visible_to(member).select_related("module")
@@ -216,7 +216,9 @@ def list_modules(request: HttpRequest, engagement_id: int):
 @router.post(
     "/engagements/{engagement_id}/modules", response={201: VersionDetailOut, **WRITE_ERRORS}
 )
-def create_module(request: HttpRequest, engagement_id: int, payload: ModuleIn):
+def create_module(
+    request: HttpRequest, engagement_id: int, payload: ModuleIn
+) -> tuple[int, dict[str, Any]]:
     """Create a module and its draft 1.0, proposed from the procedures' outlines."""
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id)
@@ -231,14 +233,14 @@ def create_module(request: HttpRequest, engagement_id: int, payload: ModuleIn):
 
 
 @router.get("/module-versions/{version_id}", response={200: VersionDetailOut, **COMMON_ERRORS})
-def get_version(request: HttpRequest, version_id: int):
+def get_version(request: HttpRequest, version_id: int) -> dict[str, Any]:
     return _detail(access_version(acting_member(request), version_id))
 
 
 @router.put(
     "/module-versions/{version_id}/settings", response={200: VersionDetailOut, **WRITE_ERRORS}
 )
-def put_settings(request: HttpRequest, version_id: int, payload: SettingsIn):
+def put_settings(request: HttpRequest, version_id: int, payload: SettingsIn) -> dict[str, Any]:
     member = acting_member(request)
     version = access_version(member, version_id)
     given = payload.dict(exclude_unset=True)
@@ -249,7 +251,9 @@ def put_settings(request: HttpRequest, version_id: int, payload: SettingsIn):
 @router.post(
     "/module-versions/{version_id}/lessons", response={201: dict[str, Any], **WRITE_ERRORS}
 )
-def add_lesson(request: HttpRequest, version_id: int, payload: LessonIn):
+def add_lesson(
+    request: HttpRequest, version_id: int, payload: LessonIn
+) -> tuple[int, dict[str, int | str]]:
     member = acting_member(request)
     version = access_version(member, version_id)
     lesson = services.save_lesson(
@@ -262,7 +266,9 @@ def add_lesson(request: HttpRequest, version_id: int, payload: LessonIn):
     "/module-versions/{version_id}/lessons/{lesson_id}",
     response={200: dict[str, Any], **WRITE_ERRORS},
 )
-def put_lesson(request: HttpRequest, version_id: int, lesson_id: int, payload: LessonIn):
+def put_lesson(
+    request: HttpRequest, version_id: int, lesson_id: int, payload: LessonIn
+) -> dict[str, int | str]:
     member = acting_member(request)
     version = access_version(member, version_id)
     data = services.LessonInput(**payload.dict())
@@ -273,7 +279,7 @@ def put_lesson(request: HttpRequest, version_id: int, lesson_id: int, payload: L
 @router.delete(
     "/module-versions/{version_id}/lessons/{lesson_id}", response={204: None, **WRITE_ERRORS}
 )
-def delete_lesson(request: HttpRequest, version_id: int, lesson_id: int):
+def delete_lesson(request: HttpRequest, version_id: int, lesson_id: int) -> tuple[int, None]:
     member = acting_member(request)
     version = access_version(member, version_id)
     services.delete_lesson(version=version, by=member, lesson_id=lesson_id)
@@ -284,7 +290,7 @@ def delete_lesson(request: HttpRequest, version_id: int, lesson_id: int):
     "/module-versions/{version_id}/lessons/{lesson_id}/move",
     response={200: LessonOut, **WRITE_ERRORS},
 )
-def move_lesson(request: HttpRequest, version_id: int, lesson_id: int, payload: MoveIn):
+def move_lesson(request: HttpRequest, version_id: int, lesson_id: int, payload: MoveIn) -> Lesson:
     """Swap the lesson with the one above ("up") or below ("down")."""
     member = acting_member(request)
     version = access_version(member, version_id)
@@ -306,7 +312,7 @@ def add_block(
     url: Form[str] = "",
     alt: Form[str] = "",
     file: File[UploadedFile | None] = None,
-):
+) -> tuple[int, Block]:
     """A content block at the end of the lesson (multipart form; `file` for images and
     attachments, `alt` required for an image)."""
     member = acting_member(request)
@@ -319,7 +325,9 @@ def add_block(
 @router.put(
     "/module-versions/{version_id}/blocks/{block_id}", response={200: BlockOut, **WRITE_ERRORS}
 )
-def put_block(request: HttpRequest, version_id: int, block_id: int, payload: BlockUpdateIn):
+def put_block(
+    request: HttpRequest, version_id: int, block_id: int, payload: BlockUpdateIn
+) -> Block:
     """Edit a block: the text of a text or callout, the link of a video, an image's alt text."""
     member = acting_member(request)
     version = access_version(member, version_id)
@@ -330,7 +338,7 @@ def put_block(request: HttpRequest, version_id: int, block_id: int, payload: Blo
 @router.delete(
     "/module-versions/{version_id}/blocks/{block_id}", response={204: None, **WRITE_ERRORS}
 )
-def delete_block(request: HttpRequest, version_id: int, block_id: int):
+def delete_block(request: HttpRequest, version_id: int, block_id: int) -> tuple[int, None]:
     member = acting_member(request)
     version = access_version(member, version_id)
     services.delete_block(version=version, by=member, block_id=block_id)
@@ -341,7 +349,7 @@ def delete_block(request: HttpRequest, version_id: int, block_id: int):
     "/module-versions/{version_id}/blocks/{block_id}/move",
     response={200: BlockOut, **WRITE_ERRORS},
 )
-def move_block(request: HttpRequest, version_id: int, block_id: int, payload: MoveIn):
+def move_block(request: HttpRequest, version_id: int, block_id: int, payload: MoveIn) -> Block:
     """Swap the block with the one above ("up") or below ("down") in its lesson."""
     member = acting_member(request)
     version = access_version(member, version_id)
@@ -351,7 +359,9 @@ def move_block(request: HttpRequest, version_id: int, block_id: int, payload: Mo
 
 
 @router.post("/module-versions/{version_id}/items", response={201: dict[str, Any], **WRITE_ERRORS})
-def add_item(request: HttpRequest, version_id: int, payload: ItemIn):
+def add_item(
+    request: HttpRequest, version_id: int, payload: ItemIn
+) -> tuple[int, dict[str, int | str]]:
     member = acting_member(request)
     version = access_version(member, version_id)
     item = services.save_item(version=version, by=member, data=services.ItemInput(**payload.dict()))
@@ -361,7 +371,9 @@ def add_item(request: HttpRequest, version_id: int, payload: ItemIn):
 @router.put(
     "/module-versions/{version_id}/items/{item_id}", response={200: dict[str, Any], **WRITE_ERRORS}
 )
-def put_item(request: HttpRequest, version_id: int, item_id: int, payload: ItemIn):
+def put_item(
+    request: HttpRequest, version_id: int, item_id: int, payload: ItemIn
+) -> dict[str, int | str]:
     member = acting_member(request)
     version = access_version(member, version_id)
     data = services.ItemInput(**payload.dict())
@@ -372,7 +384,7 @@ def put_item(request: HttpRequest, version_id: int, item_id: int, payload: ItemI
 @router.post(
     "/module-versions/{version_id}/accept", response={200: VersionDetailOut, **WRITE_ERRORS}
 )
-def accept(request: HttpRequest, version_id: int, payload: KeysIn):
+def accept(request: HttpRequest, version_id: int, payload: KeysIn) -> dict[str, Any]:
     """Accept generated lessons or items (by key) as they are."""
     member = acting_member(request)
     version = access_version(member, version_id)
@@ -383,7 +395,7 @@ def accept(request: HttpRequest, version_id: int, payload: KeysIn):
 @router.post(
     "/module-versions/{version_id}/submit", response={200: VersionDetailOut, **WRITE_ERRORS}
 )
-def submit(request: HttpRequest, version_id: int):
+def submit(request: HttpRequest, version_id: int) -> dict[str, Any]:
     member = acting_member(request)
     return _detail(services.submit_version(version=access_version(member, version_id), by=member))
 
@@ -391,7 +403,9 @@ def submit(request: HttpRequest, version_id: int):
 @router.post(
     "/module-versions/{version_id}/new-version", response={201: VersionDetailOut, **WRITE_ERRORS}
 )
-def new_version(request: HttpRequest, version_id: int, payload: NewVersionIn):
+def new_version(
+    request: HttpRequest, version_id: int, payload: NewVersionIn
+) -> tuple[int, dict[str, Any]]:
     member = acting_member(request)
     version = access_version(member, version_id)
     return 201, _detail(services.create_version(version=version, by=member, major=payload.major))
@@ -400,7 +414,9 @@ def new_version(request: HttpRequest, version_id: int, payload: NewVersionIn):
 @router.post(
     "/module-versions/{version_id}/comments", response={201: dict[str, int], **WRITE_ERRORS}
 )
-def comment(request: HttpRequest, version_id: int, payload: CommentIn):
+def comment(
+    request: HttpRequest, version_id: int, payload: CommentIn
+) -> tuple[int, dict[str, int]]:
     member = acting_member(request)
     version = access_version(member, version_id)
     created = services.add_comment(version=version, by=member, **payload.dict())
@@ -410,7 +426,7 @@ def comment(request: HttpRequest, version_id: int, payload: CommentIn):
 @router.post(
     "/module-versions/{version_id}/approve", response={200: VersionDetailOut, **WRITE_ERRORS}
 )
-def approve(request: HttpRequest, version_id: int):
+def approve(request: HttpRequest, version_id: int) -> dict[str, Any]:
     member = acting_member(request)
     return _detail(services.approve_version(version=access_version(member, version_id), by=member))
 
@@ -419,7 +435,7 @@ def approve(request: HttpRequest, version_id: int):
     "/module-versions/{version_id}/request-changes",
     response={200: VersionDetailOut, **WRITE_ERRORS},
 )
-def changes(request: HttpRequest, version_id: int, payload: ReasonIn):
+def changes(request: HttpRequest, version_id: int, payload: ReasonIn) -> dict[str, Any]:
     member = acting_member(request)
     version = access_version(member, version_id)
     return _detail(services.request_changes(version=version, by=member, reason=payload.reason))
@@ -428,7 +444,7 @@ def changes(request: HttpRequest, version_id: int, payload: ReasonIn):
 @router.post(
     "/engagements/{engagement_id}/acceptance-record", response={201: RecordOut, **WRITE_ERRORS}
 )
-def acceptance_record(request: HttpRequest, engagement_id: int):
+def acceptance_record(request: HttpRequest, engagement_id: int) -> tuple[int, dict[str, Any]]:
     """Generate the PV listing the approved versions; the client owner signs its document."""
     from saveit.engagements.signing import state_of
 

@@ -98,7 +98,9 @@ class DiffQuery(Schema):
     "/module-versions/{version_id}/diff",
     response={200: VersionDiffOut, **COMMON_ERRORS},
 )
-def version_diff(request: HttpRequest, version_id: int, query: Query[DiffQuery]):
+def version_diff(
+    request: HttpRequest, version_id: int, query: Query[DiffQuery]
+) -> dict[str, Any] | tuple[int, dict[str, Any]]:
     """What changed from the older to the newer of the two versions, whichever is given first.
 
     404 when either version is not one the member may see (another organisation's, or a

@@ -55,7 +55,7 @@ def _out(a: Attestation) -> dict[str, Any]:
 
 
 @router.get("/attestations/{attestation_id}", response={200: AttestationOut, **COMMON_ERRORS})
-def get_attestation(request: HttpRequest, attestation_id: int):
+def get_attestation(request: HttpRequest, attestation_id: int) -> dict[str, Any]:
     return _out(access_attestation(acting_member(request), attestation_id))
 
 
@@ -63,7 +63,7 @@ def get_attestation(request: HttpRequest, attestation_id: int):
     "/attestations/{attestation_id}/revoke",
     response={200: AttestationOut, **COMMON_ERRORS, 409: ErrorOut},
 )
-def revoke(request: HttpRequest, attestation_id: int, payload: RevokeIn):
+def revoke(request: HttpRequest, attestation_id: int, payload: RevokeIn) -> dict[str, Any]:
     member = acting_member(request)
     attestation = access_attestation(member, attestation_id)
     return _out(revoke_attestation(attestation=attestation, reason=payload.reason, by=member))

@@ -61,7 +61,7 @@ def _version(version: DocumentVersion, *, detail: bool = False) -> dict[str, Any
 
 
 @router.get("/{engagement_id}/sources", response={200: list[SourceOut], **COMMON_ERRORS})
-def list_sources(request: HttpRequest, engagement_id: int):
+def list_sources(request: HttpRequest, engagement_id: int) -> list[dict[str, Any]]:
     engagement = access_engagement(acting_member(request), engagement_id)
     return [
         {
@@ -87,7 +87,7 @@ def upload_source(
     scopes: Form[list[str]] = [],  # noqa: B006 (ninja reads the default, never mutates it)
     owner_name: Form[str] = "",
     status: Form[str] = DocumentVersion.Status.IN_FORCE,
-):
+) -> tuple[int, dict[str, Any]]:
     """A procedure file (DOCX, ODT, PDF, MD, HTML, TXT, XLSX, CSV), checked on its content."""
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id)
@@ -111,7 +111,7 @@ def upload_source(
     "/{engagement_id}/sources/versions/{version_id}",
     response={200: DocumentVersionDetailOut, **COMMON_ERRORS},
 )
-def get_source_version(request: HttpRequest, engagement_id: int, version_id: int):
+def get_source_version(request: HttpRequest, engagement_id: int, version_id: int) -> dict[str, Any]:
     return _version(access_version(acting_member(request), engagement_id, version_id), detail=True)
 
 
@@ -119,7 +119,9 @@ def get_source_version(request: HttpRequest, engagement_id: int, version_id: int
     "/{engagement_id}/sources/versions/{version_id}/put-in-force",
     response={200: DocumentVersionOut, **COMMON_ERRORS, 409: ErrorOut},
 )
-def put_source_version_in_force(request: HttpRequest, engagement_id: int, version_id: int):
+def put_source_version_in_force(
+    request: HttpRequest, engagement_id: int, version_id: int
+) -> dict[str, Any]:
     """A draft version becomes the one in force; the previous version in force is superseded."""
     member = acting_member(request)
     version = access_version(member, engagement_id, version_id)

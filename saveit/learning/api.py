@@ -18,7 +18,14 @@ from saveit.engagements.permissions import access_engagement
 
 from . import selectors
 from .importing import FIELDS
-from .models import Assignment, Attempt, Learner, RecertificationCampaign
+from .models import (
+    Assignment,
+    Attempt,
+    Learner,
+    Population,
+    PopulationImport,
+    RecertificationCampaign,
+)
 from .permissions import (
     access_campaign,
     access_import,
@@ -145,11 +152,11 @@ class AnswersIn(Schema):
     answers: dict[str, list[str]] = Field(..., description="item key → display positions or number")
 
 
-def _population(p) -> dict[str, Any]:
+def _population(p: Population) -> dict[str, Any]:
     return {"id": p.pk, "name": p.name, "description": p.description, "size": p.members.count()}
 
 
-def _import(b) -> dict[str, Any]:
+def _import(b: PopulationImport) -> dict[str, Any]:
     return {
         "id": b.pk,
         "population_id": b.population_id,
@@ -225,7 +232,7 @@ def _attempt(attempt: Attempt) -> dict[str, Any]:
 @router.get(
     "/engagements/{engagement_id}/populations", response={200: list[PopulationOut], **COMMON_ERRORS}
 )
-def list_populations(request: HttpRequest, engagement_id: int):
+def list_populations(request: HttpRequest, engagement_id: int) -> list[dict[str, Any]]:
     engagement = access_engagement(acting_member(request), engagement_id)
     return [_population(p) for p in selectors.populations_of(engagement)]
 
@@ -233,7 +240,9 @@ def list_populations(request: HttpRequest, engagement_id: int):
 @router.post(
     "/engagements/{engagement_id}/populations", response={201: PopulationOut, **WRITE_ERRORS}
 )
-def create_population(request: HttpRequest, engagement_id: int, payload: PopulationIn):
+def create_population(
+    request: HttpRequest, engagement_id: int, payload: PopulationIn
+) -> tuple[int, dict[str, Any]]:
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id)
     population = populations.create_population(
@@ -243,7 +252,9 @@ def create_population(request: HttpRequest, engagement_id: int, payload: Populat
 
 
 @router.post("/populations/{population_id}/imports", response={201: ImportOut, **WRITE_ERRORS})
-def upload_import(request: HttpRequest, population_id: int, file: File[UploadedFile]):
+def upload_import(
+    request: HttpRequest, population_id: int, file: File[UploadedFile]
+) -> tuple[int, dict[str, Any]]:
     """A CSV or XLSX file of learners: checked in full, kept for the commit (nothing imported)."""
     member = acting_member(request)
     population = access_population(member, population_id)
@@ -261,7 +272,7 @@ def list_learners(
     q: str = Query("", max_length=200),
     offset: int = Query(0, ge=0),
     limit: int = Query(100, ge=1, le=1000),
-):
+) -> dict[str, Any]:
     """The population's learners by name, `limit` from `offset`; `q` searches names, e-mail,
     employee id and site."""
     population = access_population(acting_member(request), population_id)
@@ -274,7 +285,7 @@ def list_learners(
 )
 def update_learner(
     request: HttpRequest, population_id: int, learner_id: int, payload: LearnerPatch
-):
+) -> dict[str, Any]:
     """Corrects a learner of the population, held to the import's rules (409 with the fields at
     fault in `errors`). A new e-mail address ends the access opened with the old one."""
     member = acting_member(request)
@@ -289,7 +300,7 @@ def update_learner(
 
 
 @router.post("/population-imports/{import_id}/commit", response={200: ImportOut, **WRITE_ERRORS})
-def commit_import(request: HttpRequest, import_id: int):
+def commit_import(request: HttpRequest, import_id: int) -> dict[str, Any]:
     """All or nothing; a second commit of the same import answers 409."""
     member = acting_member(request)
     batch = populations.commit_import(batch=access_import(member, import_id), by=member)
@@ -297,7 +308,9 @@ def commit_import(request: HttpRequest, import_id: int):
 
 
 @router.post("/engagements/{engagement_id}/assignments", response={201: AssignOut, **WRITE_ERRORS})
-def assign(request: HttpRequest, engagement_id: int, payload: AssignIn):
+def assign(
+    request: HttpRequest, engagement_id: int, payload: AssignIn
+) -> tuple[int, dict[str, int]]:
     """Assigns an active version to a population or to learners; 409 for any other version."""
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id)
@@ -323,7 +336,7 @@ def assign(request: HttpRequest, engagement_id: int, payload: AssignIn):
 @router.patch(
     "/recertification-campaigns/{campaign_id}", response={200: CampaignOut, **WRITE_ERRORS}
 )
-def update_campaign(request: HttpRequest, campaign_id: int, payload: CampaignIn):
+def update_campaign(request: HttpRequest, campaign_id: int, payload: CampaignIn) -> dict[str, Any]:
     """A new due date for the campaign and its assignments still open (client owner or the
     provider's project manager)."""
     member = acting_member(request)
@@ -334,7 +347,7 @@ def update_campaign(request: HttpRequest, campaign_id: int, payload: CampaignIn)
 
 
 @router.get("/me/assignments", response={200: list[AssignmentOut], **COMMON_ERRORS})
-def my_assignments(request: HttpRequest):
+def my_assignments(request: HttpRequest) -> list[dict[str, Any]]:
     member = acting_member(request)
     return [
         _assignment(a) for a in selectors.my_assignments(member.user_id, member.organization_id)
@@ -342,7 +355,7 @@ def my_assignments(request: HttpRequest):
 
 
 @router.post("/me/assignments/{assignment_id}/attempts", response={201: AttemptOut, **WRITE_ERRORS})
-def start_attempt(request: HttpRequest, assignment_id: int):
+def start_attempt(request: HttpRequest, assignment_id: int) -> tuple[int, dict[str, Any]]:
     member = acting_member(request)
     attempt = attempts.start_attempt(assignment=access_own_assignment(member, assignment_id))
     return 201, _attempt(attempt)
@@ -352,7 +365,9 @@ def start_attempt(request: HttpRequest, assignment_id: int):
     "/me/assignments/{assignment_id}/attempts/{number}/submit",
     response={200: AttemptOut, **WRITE_ERRORS},
 )
-def submit_attempt(request: HttpRequest, assignment_id: int, number: int, payload: AnswersIn):
+def submit_attempt(
+    request: HttpRequest, assignment_id: int, number: int, payload: AnswersIn
+) -> dict[str, Any]:
     """Scored on the server; a replay, a late submission or a forged answer set answers 409."""
     member = acting_member(request)
     assignment = access_own_assignment(member, assignment_id)

@@ -15,6 +15,7 @@ from ninja.files import UploadedFile
 
 from saveit.accounts.models import Membership, Organization
 from saveit.accounts.permissions import acting_member
+from saveit.audit.models import AuditEvent
 from saveit.core.api_support import COMMON_ERRORS, ErrorOut
 from saveit.engagements import selectors, services
 from saveit.engagements.artefacts import artefact_kinds
@@ -236,12 +237,12 @@ def _member_or_404(member_id: int | None, *organizations: Organization) -> Membe
 
 
 @router.get("", response={200: list[EngagementOut], **COMMON_ERRORS})
-def list_engagements(request: HttpRequest):
+def list_engagements(request: HttpRequest) -> list[dict[str, Any]]:
     return [_out(e) for e in engagements_visible_to(acting_member(request)).order_by("reference")]
 
 
 @router.get("/to-sign", response={200: list[ToSignOut], **COMMON_ERRORS})
-def list_to_sign(request: HttpRequest):
+def list_to_sign(request: HttpRequest) -> list[dict[str, Any]]:
     member = acting_member(request)
     return [
         {
@@ -255,7 +256,7 @@ def list_to_sign(request: HttpRequest):
 
 
 @router.post("", response={201: EngagementOut, **WRITE_ERRORS})
-def create_engagement(request: HttpRequest, payload: EngagementIn):
+def create_engagement(request: HttpRequest, payload: EngagementIn) -> tuple[int, dict[str, Any]]:
     member = acting_member(request)
     client = get_object_or_404(clients_open_to(member), pk=payload.client_id)
     engagement = services.create_engagement(
@@ -272,12 +273,12 @@ def create_engagement(request: HttpRequest, payload: EngagementIn):
 
 
 @router.get("/{engagement_id}", response={200: EngagementDetailOut, **COMMON_ERRORS})
-def get_engagement(request: HttpRequest, engagement_id: int):
+def get_engagement(request: HttpRequest, engagement_id: int) -> dict[str, Any]:
     return _out(access_engagement(acting_member(request), engagement_id), detail=True)
 
 
 @router.post("/{engagement_id}/advance", response={200: EngagementOut, **ADVANCE_ERRORS})
-def advance_engagement(request: HttpRequest, engagement_id: int):
+def advance_engagement(request: HttpRequest, engagement_id: int) -> dict[str, Any]:
     """Move to the next phase; 409 lists every unmet check of the gate and changes nothing."""
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id, manage=True)
@@ -285,7 +286,9 @@ def advance_engagement(request: HttpRequest, engagement_id: int):
 
 
 @router.post("/{engagement_id}/reopen", response={200: EngagementOut, **WRITE_ERRORS})
-def reopen_engagement(request: HttpRequest, engagement_id: int, payload: ReopenIn):
+def reopen_engagement(
+    request: HttpRequest, engagement_id: int, payload: ReopenIn
+) -> dict[str, Any]:
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id, manage=True)
     return _out(
@@ -296,12 +299,14 @@ def reopen_engagement(request: HttpRequest, engagement_id: int, payload: ReopenI
 
 
 @router.get("/{engagement_id}/timeline", response={200: list[TimelineEventOut], **COMMON_ERRORS})
-def engagement_timeline(request: HttpRequest, engagement_id: int):
+def engagement_timeline(request: HttpRequest, engagement_id: int) -> list[AuditEvent]:
     return list(selectors.timeline(access_engagement(acting_member(request), engagement_id)))
 
 
 @router.post("/{engagement_id}/interviews", response={201: dict[str, int], **WRITE_ERRORS})
-def record_interview(request: HttpRequest, engagement_id: int, payload: InterviewIn):
+def record_interview(
+    request: HttpRequest, engagement_id: int, payload: InterviewIn
+) -> tuple[int, dict[str, int]]:
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id, manage=True)
     interview = services.record_interview(engagement=engagement, by=member, **payload.dict())
@@ -309,7 +314,9 @@ def record_interview(request: HttpRequest, engagement_id: int, payload: Intervie
 
 
 @router.put("/{engagement_id}/scoping-note", response={200: ArtefactOut, **WRITE_ERRORS})
-def save_scoping_note(request: HttpRequest, engagement_id: int, payload: ScopingNoteIn):
+def save_scoping_note(
+    request: HttpRequest, engagement_id: int, payload: ScopingNoteIn
+) -> dict[str, Any]:
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id, manage=True)
     note = services.save_scoping_note(engagement=engagement, by=member, **payload.dict())
@@ -317,14 +324,14 @@ def save_scoping_note(request: HttpRequest, engagement_id: int, payload: Scoping
 
 
 @router.post("/{engagement_id}/scoping-note/issue", response={200: ArtefactOut, **WRITE_ERRORS})
-def issue_scoping_note(request: HttpRequest, engagement_id: int):
+def issue_scoping_note(request: HttpRequest, engagement_id: int) -> dict[str, Any]:
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id, manage=True)
     return _artefact("scoping_note", services.issue_scoping_note(engagement=engagement, by=member))
 
 
 @router.post("/{engagement_id}/mapping-report", response={200: ArtefactOut, **WRITE_ERRORS})
-def generate_mapping_report(request: HttpRequest, engagement_id: int):
+def generate_mapping_report(request: HttpRequest, engagement_id: int) -> dict[str, Any]:
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id, manage=True)
     report = workflow.generate_mapping_report(engagement=engagement, by=member)
@@ -332,7 +339,7 @@ def generate_mapping_report(request: HttpRequest, engagement_id: int):
 
 
 @router.put("/{engagement_id}/proposal", response={200: ArtefactOut, **WRITE_ERRORS})
-def save_proposal(request: HttpRequest, engagement_id: int, payload: ProposalIn):
+def save_proposal(request: HttpRequest, engagement_id: int, payload: ProposalIn) -> dict[str, Any]:
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id, manage=True)
     proposal = services.save_proposal(
@@ -355,7 +362,7 @@ def save_proposal(request: HttpRequest, engagement_id: int, payload: ProposalIn)
 
 
 @router.post("/{engagement_id}/proposal/issue", response={200: ArtefactOut, **WRITE_ERRORS})
-def issue_proposal(request: HttpRequest, engagement_id: int):
+def issue_proposal(request: HttpRequest, engagement_id: int) -> dict[str, Any]:
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id, manage=True)
     return _artefact("proposal", services.issue_proposal(engagement=engagement, by=member))
@@ -373,7 +380,7 @@ def _proforma_out(proforma: ProformaInvoice) -> dict[str, Any]:
 
 
 @router.post("/{engagement_id}/proforma", response={201: ProformaOut, **WRITE_ERRORS})
-def issue_proforma(request: HttpRequest, engagement_id: int):
+def issue_proforma(request: HttpRequest, engagement_id: int) -> tuple[int, dict[str, Any]]:
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id, manage=True)
     return 201, _proforma_out(services.issue_proforma(engagement=engagement, by=member))
@@ -385,7 +392,7 @@ def upload_purchase_order(
     engagement_id: int,
     file: File[UploadedFile],
     client_reference: Form[str] = "",
-):
+) -> tuple[int, dict[str, Any]]:
     """The client's own purchase order, as a PDF (checked on its content)."""
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id)
@@ -396,7 +403,9 @@ def upload_purchase_order(
 
 
 @router.post("/{engagement_id}/purchase-agreement", response={201: ArtefactOut, **WRITE_ERRORS})
-def issue_purchase_agreement(request: HttpRequest, engagement_id: int):
+def issue_purchase_agreement(
+    request: HttpRequest, engagement_id: int
+) -> tuple[int, dict[str, Any]]:
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id, manage=True)
     order = services.create_purchase_agreement(engagement=engagement, by=member)
@@ -420,14 +429,16 @@ def _terms_out(client: Organization) -> dict[str, Any]:
 
 
 @router.get("/contract-terms/{client_id}", response={200: ContractTermsOut, **COMMON_ERRORS})
-def get_contract_terms(request: HttpRequest, client_id: int):
+def get_contract_terms(request: HttpRequest, client_id: int) -> dict[str, Any]:
     """A client's commercial terms (its own, else the defaults); provider managers only."""
     _member, client = _terms_client(request, client_id)
     return _terms_out(client)
 
 
 @router.put("/contract-terms/{client_id}", response={200: ContractTermsOut, **WRITE_ERRORS})
-def update_contract_terms(request: HttpRequest, client_id: int, payload: ContractTermsIn):
+def update_contract_terms(
+    request: HttpRequest, client_id: int, payload: ContractTermsIn
+) -> dict[str, Any]:
     member, client = _terms_client(request, client_id)
     values = {name: value for name, value in payload.dict().items() if value is not None}
     services.update_contract_terms(client=client, by=member, values=values)

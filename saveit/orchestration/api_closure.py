@@ -53,7 +53,9 @@ def _issued(kind: str, artefact: Any) -> dict[str, Any]:
 
 
 @router.post("/{engagement_id}/completion-report", response={201: IssuedOut, **WRITE_ERRORS})
-def generate_completion_report(request: HttpRequest, engagement_id: int):
+def generate_completion_report(
+    request: HttpRequest, engagement_id: int
+) -> tuple[int, dict[str, Any]]:
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id, manage=True)
     report = closure.generate_completion_report(engagement=engagement, by=member)
@@ -61,7 +63,7 @@ def generate_completion_report(request: HttpRequest, engagement_id: int):
 
 
 @router.post("/{engagement_id}/delivery-note", response={201: IssuedOut, **WRITE_ERRORS})
-def issue_delivery_note(request: HttpRequest, engagement_id: int):
+def issue_delivery_note(request: HttpRequest, engagement_id: int) -> tuple[int, dict[str, Any]]:
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id, manage=True)
     note = closure.issue_delivery_note(engagement=engagement, by=member)
@@ -69,14 +71,14 @@ def issue_delivery_note(request: HttpRequest, engagement_id: int):
 
 
 @router.post("/{engagement_id}/evidence-packs", response={201: PackOut, **WRITE_ERRORS})
-def seal_evidence_pack(request: HttpRequest, engagement_id: int):
+def seal_evidence_pack(request: HttpRequest, engagement_id: int) -> tuple[int, EvidencePack]:
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id, manage=True)
     return 201, closure.seal_evidence_pack(engagement=engagement, by=member)
 
 
 @router.get("/{engagement_id}/evidence-packs", response={200: list[PackOut], **COMMON_ERRORS})
-def list_evidence_packs(request: HttpRequest, engagement_id: int):
+def list_evidence_packs(request: HttpRequest, engagement_id: int) -> list[EvidencePack]:
     engagement = access_engagement(acting_member(request), engagement_id)
     return list(engagement.evidence_packs.order_by("revision"))
 
@@ -86,7 +88,7 @@ def list_evidence_packs(request: HttpRequest, engagement_id: int):
     response={200: bytes, **COMMON_ERRORS},
     summary="Download an evidence pack (zip)",
 )
-def download_evidence_pack(request: HttpRequest, engagement_id: int, revision: int):
+def download_evidence_pack(request: HttpRequest, engagement_id: int, revision: int) -> FileResponse:
     engagement = access_engagement(acting_member(request), engagement_id)
     pack = EvidencePack.objects.filter(engagement=engagement, revision=revision).first()
     if pack is None:
@@ -100,7 +102,9 @@ def download_evidence_pack(request: HttpRequest, engagement_id: int, revision: i
 
 
 @router.post("/{engagement_id}/reopen-closed", response={200: dict[str, Any], **WRITE_ERRORS})
-def reopen_closed(request: HttpRequest, engagement_id: int, payload: ClosureReasonIn):
+def reopen_closed(
+    request: HttpRequest, engagement_id: int, payload: ClosureReasonIn
+) -> dict[str, Any]:
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id, manage=True)
     reopened = closure.reopen_closed(engagement=engagement, by=member, reason=payload.reason)
