@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 
 from django.contrib.auth.decorators import login_required
@@ -172,8 +173,14 @@ def jwks(request: HttpRequest) -> JsonResponse:
     return JsonResponse(keys.jwks())
 
 
+# Issued codes are secrets.token_urlsafe(12) (16 characters); anything else cannot be one.
+_CODE_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
 def verify_form(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "").strip()
-    if code:
+    if code and _CODE_SHAPE.fullmatch(code):
         return redirect("certificates:verify", code)
+    if code:  # a slash or a space cannot be in a URL segment: no attestation has this code
+        return render(request, "certificates/verify.html", {"found": False}, status=404)
     return render(request, "certificates/verify.html", {"found": None})

@@ -31,6 +31,10 @@ class ValidationErrorOut(Schema):
     detail: list[ValidationItem]
 
 
+# The largest `offset` a paged list accepts: past it the database cannot slice (SQLite's integers
+# stop at 2**63 - 1, and offset + limit must fit too); no list is anywhere near this long.
+OFFSET_MAX = 10_000_000
+
 # The error answers every operation may give; added to each operation's documented responses.
 COMMON_ERRORS: dict[int, Any] = {
     401: ErrorOut,
