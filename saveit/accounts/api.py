@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from pydantic import EmailStr
 
@@ -21,6 +22,7 @@ from .permissions import (
 )
 from .roles import OrganizationKind, Role
 from .selectors import invitations_of, members_of, organizations_visible_to, tokens_of
+from .services import TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS
 
 router = Router(tags=["organisations and members"])
 WRITE_ERRORS = {**COMMON_ERRORS, 409: ErrorOut}
@@ -108,6 +110,9 @@ class InvitationOut(Schema):
 
 class TokenIn(Schema):
     name: str = Field(..., min_length=1, max_length=100)
+    days: int = Field(
+        TOKEN_DEFAULT_DAYS, ge=1, le=TOKEN_MAX_DAYS, description="Lifetime in days (1 to 365)."
+    )
 
 
 class TokenOut(Schema):
@@ -117,6 +122,7 @@ class TokenOut(Schema):
     organization_id: int = Field(..., alias="membership.organization_id")
     role: Role = Field(..., alias="membership.role")
     created_at: datetime
+    expires_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
 
@@ -214,7 +220,12 @@ def list_tokens(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @router.post("/tokens", response={201: IssuedTokenOut, **WRITE_ERRORS})
 def create_token(request: HttpRequest, payload: TokenIn):  # type: ignore[no-untyped-def]
-    issued = services.issue_api_token(membership=acting_member(request), name=payload.name)
+    """Only a signed-in session mints tokens: a token cannot make tokens that would outlive it."""
+    if getattr(request, "api_token", None) is not None:
+        raise PermissionDenied(_("A token cannot create tokens: sign in to create one."))
+    issued = services.issue_api_token(
+        membership=acting_member(request), name=payload.name, days=payload.days
+    )
     issued.token.token = issued.secret  # type: ignore[attr-defined]
     return 201, issued.token
 

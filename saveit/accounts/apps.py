@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "saveit.accounts"
     label = "accounts"
     verbose_name = _("Accounts and organisations")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the receivers)

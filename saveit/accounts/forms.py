@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Organization
 from .roles import ROLES_BY_KIND, OrganizationKind, Role
+from .services import TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS
 
 
 class LoginForm(AuthenticationForm):
@@ -115,6 +116,14 @@ class AcceptInvitationForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=100)
+    days = forms.IntegerField(
+        label=_("Lifetime (days)"),
+        required=False,
+        min_value=1,
+        max_value=TOKEN_MAX_DAYS,
+        initial=TOKEN_DEFAULT_DAYS,
+        help_text=_("At most one year; the token stops working after this."),
+    )
 
 
 class OtpForm(forms.Form):

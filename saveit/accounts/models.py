@@ -197,6 +197,8 @@ class ApiToken(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    # Chosen at creation (90 days by default, one year at most); past it the token answers 401.
+    expires_at = models.DateTimeField(_("expires"))
     revoked_at = models.DateTimeField(_("revocation date"), null=True, blank=True)
 
     class Meta:
@@ -206,3 +208,12 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def is_expired(self, now: Any = None) -> bool:
+        return self.expires_at <= (now or timezone.now())
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at:
+            return "revoked"
+        return "expired" if self.is_expired() else "active"

@@ -381,19 +381,40 @@ class IssuedToken:
     secret: str
 
 
+# A token lives TOKEN_DEFAULT_DAYS unless its creator chooses otherwise, never over TOKEN_MAX_DAYS.
+TOKEN_DEFAULT_DAYS = 90
+TOKEN_MAX_DAYS = 365
+
+
 @transaction.atomic
-def issue_api_token(*, membership: Membership, name: str) -> IssuedToken:
+def issue_api_token(
+    *, membership: Membership, name: str, days: int = TOKEN_DEFAULT_DAYS
+) -> IssuedToken:
+    """A new personal token; only a signed-in person mints one (the API refuses a token's call)."""
+    if not 1 <= days <= TOKEN_MAX_DAYS:
+        raise Refusal(
+            _("A token lasts from 1 to %(max)s days.") % {"max": TOKEN_MAX_DAYS},
+            code="invalid_lifetime",
+        )
     name = name.strip() or _("API token")
     secret = new_secret("sit_")
     token = ApiToken.objects.create(
-        membership=membership, name=name[:100], prefix=secret[:12], token_hash=digest(secret)
+        membership=membership,
+        name=name[:100],
+        prefix=secret[:12],
+        token_hash=digest(secret),
+        expires_at=timezone.now() + timedelta(days=days),
     )
     record_event(
         organization=membership.organization,
         action="api_token.issued",
         actor=membership,
         target=token,
-        after={"membership": membership.pk, "prefix": token.prefix},
+        after={
+            "membership": membership.pk,
+            "prefix": token.prefix,
+            "expires_at": token.expires_at.isoformat(),
+        },
     )
     return IssuedToken(token, secret)
 
@@ -410,3 +431,26 @@ def revoke_api_token(*, token: ApiToken, by: Membership) -> ApiToken:
             target=token,
         )
     return token
+
+
+@transaction.atomic
+def revoke_tokens_of_user(*, user: User, reason: str) -> int:
+    """Revokes every live token of this person (their password changed: whoever held it may
+    have made tokens). Each revocation is recorded in its organisation's chain, by its member."""
+    live = ApiToken.objects.filter(membership__user=user, revoked_at__isnull=True).select_related(
+        "membership__organization"
+    )
+    now = timezone.now()
+    count = 0
+    for token in live:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        record_event(
+            organization=token.membership.organization,
+            action="api_token.revoked",
+            actor=token.membership,
+            target=token,
+            after={"reason": reason},
+        )
+        count += 1
+    return count

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
@@ -44,8 +46,16 @@ COMMON_ERRORS: dict[int, Any] = {
 }
 
 
+class TokenExpired(AuthenticationError):
+    """A real, unrevoked token past its expiry: answered 401 with the date, in the user's words."""
+
+    def __init__(self, expired_at: datetime) -> None:
+        super().__init__()
+        self.expired_at = expired_at
+
+
 class TokenAuth(HttpBearer):
-    """Authorization: Bearer sit_… — a personal token bound to one membership."""
+    """Authorization: Bearer sit_… — a personal token bound to one membership, until it expires."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Membership | None:
         record = (
@@ -55,6 +65,8 @@ class TokenAuth(HttpBearer):
         )
         if record is None or not record.membership.is_current():
             return None
+        if record.is_expired():
+            raise TokenExpired(record.expires_at)
         ApiToken.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
         request.user = record.membership.user
         request.member = record.membership  # type: ignore[attr-defined]
@@ -84,7 +96,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return _error(api, request, 403, "Your role does not allow this.", "forbidden")
+        # PermissionDenied(message) says why; a bare one is the role's refusal.
+        detail = str(exc) or "Your role does not allow this."
+        return _error(api, request, 403, detail, "forbidden")
+
+    @api.exception_handler(TokenExpired)
+    def expired(request: HttpRequest, exc: TokenExpired) -> HttpResponse:
+        when = formats.date_format(timezone.localtime(exc.expired_at), "DATETIME_FORMAT")
+        detail = gettext("This API token expired on %(date)s: create a new one.") % {"date": when}
+        return _error(api, request, 401, detail, "token_expired")
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
