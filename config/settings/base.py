@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "saveit.accounts.middleware.ActiveMembershipMiddleware",
     "saveit.accounts.middleware.StaffSecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",
+    "saveit.core.refusals.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -217,3 +217,54 @@ class ApiToken(models.Model):
         if self.revoked_at:
             return "revoked"
         return "expired" if self.is_expired() else "active"
+
+
+class SecurityEvent(models.Model):
+    """A refused request of a member: what they tried, never the data of what they were refused.
+
+    Written outside the audit chain (one insert, no lock) so a burst of refusals costs little and
+    cannot slow the organisation's chain; shown to the provider's administrators.
+    """
+
+    class Kind(models.TextChoices):
+        FORBIDDEN = "forbidden", _("Forbidden action")
+        CROSS_TENANT = "cross_tenant", _("Object of another organisation")
+        OUT_OF_SCOPE = "out_of_scope", _("Object outside the member's scope")
+
+    occurred_at = models.DateTimeField(_("date"), default=timezone.now)
+    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="security_events")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    method = models.CharField(_("method"), max_length=8)
+    route = models.CharField(_("route"), max_length=300)
+    object_type = models.CharField(_("object type"), max_length=60, blank=True)
+    object_id = models.CharField(_("object id"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [
+            models.Index(fields=["member", "occurred_at"], name="security_event_member_time")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.route}"
+
+
+class SecurityAlert(models.Model):
+    """One alert per member and burst window: the unique key makes the e-mail go once."""
+
+    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    window_start = models.DateTimeField()
+    events = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "window_start"], name="security_alert_once_per_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.window_start:%Y-%m-%d %H:%M}"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 
 from saveit.accounts.models import Membership, Organization
 from saveit.accounts.roles import DOCUMENT_EDITOR_ROLES, DOCUMENT_READER_ROLES, SIGNER_ROLES
 from saveit.accounts.selectors import is_provider_admin
+from saveit.core.refusals import not_found
 
 from .models import Document
 from .services import signing_refusal
@@ -74,7 +74,7 @@ def access_document(member: Membership | None, document_id: int) -> Document:
     """Same 404 for 'does not exist' and 'not yours', so ids reveal nothing."""
     document = _scoped(member).filter(pk=document_id).first()
     if document is None or not can_read_document(member, document):
-        raise Http404
+        raise not_found(Document, document_id)
     return document
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import Http404
-
 from saveit.accounts.models import Membership
 from saveit.accounts.roles import MODULE_DESIGNER_ROLES
+from saveit.core.refusals import not_found
 from saveit.engagements.models import Engagement
 from saveit.engagements.permissions import (
     engagements_visible_to,
@@ -34,7 +33,7 @@ def access_module(member: Membership | None, module_id: int) -> Module:
         .first()
     )
     if module is None:
-        raise Http404
+        raise not_found(Module, module_id)
     return module
 
 
@@ -46,8 +45,8 @@ def access_version(member: Membership | None, version_id: int) -> ModuleVersion:
         .first()
     )
     if version is None:
-        raise Http404
+        raise not_found(ModuleVersion, version_id)
     # A draft is the designer's working copy: the client sees versions once submitted.
     if version.status == ModuleVersion.Status.DRAFT and not is_provider_staff(member):
-        raise Http404
+        raise not_found(ModuleVersion, version_id)
     return version

@@ -15,6 +15,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from saveit.accounts.models import ApiToken, Membership
 from saveit.core.errors import Refusal
+from saveit.core.refusals import report_refusal
 from saveit.core.tokens import digest
 
 
@@ -92,10 +93,12 @@ def _error(
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+        report_refusal(request, exc)
         return _error(api, request, 404, "Not found.", "not_found")
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+        report_refusal(request, exc)
         # PermissionDenied(message) says why; a bare one is the role's refusal.
         detail = str(exc) or "Your role does not allow this."
         return _error(api, request, 403, detail, "forbidden")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 
 from saveit.accounts.models import Membership, Organization
 from saveit.accounts.roles import (
@@ -15,6 +14,7 @@ from saveit.accounts.roles import (
     OrganizationKind,
     Role,
 )
+from saveit.core.refusals import not_found
 
 from .models import Engagement
 
@@ -77,7 +77,7 @@ def access_engagement(
     """Same 404 for 'does not exist' and 'not yours', so ids reveal nothing."""
     engagement = engagements_visible_to(member).filter(pk=engagement_id).first()
     if engagement is None:
-        raise Http404
+        raise not_found(Engagement, engagement_id)
     if manage and not can_manage_engagement(member, engagement):
         raise PermissionDenied
     return engagement
