@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -20,7 +20,7 @@ from .permissions import (
     access_own_token,
     can_manage_organizations,
 )
-from .roles import OrganizationKind, Role
+from .roles import AuditorScope, OrganizationKind, Role
 from .selectors import invitations_of, members_of, organizations_visible_to, tokens_of
 from .services import TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS
 
@@ -35,6 +35,7 @@ class MembershipOut(Schema):
     role: Role
     is_active: bool
     expires_at: datetime | None
+    scope: str
 
 
 class MeOut(Schema):
@@ -97,6 +98,15 @@ class MembershipPatch(Schema):
 class InvitationIn(Schema):
     email: EmailStr
     role: Role
+    access_ends_on: date | None = Field(
+        None, description="Auditors (required): the last day of their access, within one year."
+    )
+    scope: AuditorScope | None = Field(
+        None,
+        description="Auditors (required): `engagement` (give engagement_id) or `quality` "
+        "(accepted now, opens the quality records once they exist).",
+    )
+    engagement_id: int | None = Field(None, description="Auditors with the engagement scope.")
 
 
 class InvitationOut(Schema):
@@ -106,6 +116,9 @@ class InvitationOut(Schema):
     status: str
     created_at: datetime
     expires_at: datetime
+    access_ends_on: date | None
+    scope: str
+    scope_object_id: int | None
 
 
 class TokenIn(Schema):
@@ -201,7 +214,13 @@ def invite(request: HttpRequest, org_id: int, payload: InvitationIn):  # type: i
     member = acting_member(request)
     organization = access_organization(member, org_id, manage=True)
     sent = services.invite_member(
-        organization=organization, email=payload.email, role=payload.role, by=member
+        organization=organization,
+        email=payload.email,
+        role=payload.role,
+        by=member,
+        access_ends_on=payload.access_ends_on,
+        scope=payload.scope or "",
+        scope_object_id=payload.engagement_id,
     )
     return 201, sent.invitation
 

@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organization
-from .roles import ROLES_BY_KIND, OrganizationKind, Role
+from .roles import ROLES_BY_KIND, AuditorScope, OrganizationKind, Role
 from .services import TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS
 
 
@@ -29,10 +29,33 @@ def default_invite_role(organization: Organization) -> str:
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"))
+    # Auditors only (the service refuses an auditor without them).
+    access_ends_on = forms.DateField(
+        label=_("Access ends on (auditors)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    scope = forms.ChoiceField(
+        label=_("Auditor's scope"),
+        required=False,
+        choices=[("", "—"), *AuditorScope.choices],
+    )
+    engagement_id = forms.IntegerField(
+        label=_("Engagement number (engagement scope)"), required=False, min_value=1
+    )
 
     def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["role"].choices = role_choices(organization)  # type: ignore[attr-defined]
+
+    def auditor_terms(self) -> dict[str, object]:
+        """The invite_member keywords an auditor's invitation needs."""
+        data = self.cleaned_data
+        return {
+            "access_ends_on": data.get("access_ends_on"),
+            "scope": data.get("scope") or "",
+            "scope_object_id": data.get("engagement_id"),
+        }
 
 
 class RoleForm(forms.Form):

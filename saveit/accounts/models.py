@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .roles import PROVIDER_ROLES, OrganizationKind, Role
+from .roles import PROVIDER_ROLES, AuditorScope, OrganizationKind, Role
 from .validators import validate_siren, validate_vat_number
 
 
@@ -123,6 +123,10 @@ class Membership(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     # Auditors get time-boxed access; other roles usually have no end.
     expires_at = models.DateTimeField(_("access ends"), null=True, blank=True)
+    # An auditor's scope (empty for other roles). scope_object_id is the engagement's id when the
+    # scope is one engagement: a plain id, because engagements sit above accounts in the layers.
+    scope = models.CharField(_("scope"), max_length=16, choices=AuditorScope.choices, blank=True)
+    scope_object_id = models.PositiveBigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -168,6 +172,10 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField(_("expires"))
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revocation date"), null=True, blank=True)
+    # Auditors only: the last day of their access and what it opens (copied to the membership).
+    access_ends_on = models.DateField(_("access ends on"), null=True, blank=True)
+    scope = models.CharField(_("scope"), max_length=16, choices=AuditorScope.choices, blank=True)
+    scope_object_id = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("invitation")

@@ -13,3 +13,10 @@ class EngagementsConfig(AppConfig):
         from .services.signed import tell_manager_on_signature
 
         SIGNATURE_HANDLERS.append(tell_manager_on_signature)
+
+        from saveit.accounts.roles import AuditorScope
+        from saveit.accounts.services import AUDITOR_SCOPE_CHECKS
+
+        from .permissions import engagement_fits_auditor_scope
+
+        AUDITOR_SCOPE_CHECKS[AuditorScope.ENGAGEMENT] = engagement_fits_auditor_scope

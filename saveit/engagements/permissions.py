@@ -11,6 +11,7 @@ from saveit.accounts.roles import (
     ENGAGEMENT_MANAGER_ROLES,
     PROVIDER_ROLES,
     SOURCE_UPLOADER_ROLES,
+    AuditorScope,
     OrganizationKind,
     Role,
 )
@@ -41,8 +42,23 @@ def engagements_visible_to(member: Membership | None) -> QuerySet[Engagement]:
     if is_provider_staff(member):
         return queryset
     if member is not None and member.role in ENGAGEMENT_CLIENT_READER_ROLES:
+        if member.role == Role.AUDITOR and member.scope:
+            return _auditor_scope(queryset, member)
         return queryset.filter(client_id=member.organization_id)
     return queryset.none()
+
+
+def _auditor_scope(queryset: QuerySet[Engagement], member: Membership) -> QuerySet[Engagement]:
+    """An auditor invited for one engagement sees that one only (and only while current); the
+    quality scope opens no engagement."""
+    if member.scope != AuditorScope.ENGAGEMENT or not member.is_current():
+        return queryset.none()
+    return queryset.filter(client_id=member.organization_id, pk=member.scope_object_id)
+
+
+def engagement_fits_auditor_scope(organization: Organization, engagement_id: int | None) -> bool:
+    """AUDITOR_SCOPE_CHECKS["engagement"]: the engagement exists and is this client's."""
+    return Engagement.objects.filter(pk=engagement_id, client=organization).exists()
 
 
 def can_manage_engagement(member: Membership | None, engagement: Engagement | None = None) -> bool:
