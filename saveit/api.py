@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
-
 from saveit.accounts.api import router as accounts_router
 from saveit.audit.api_documents import router as documents_router
 from saveit.audit.api_trail import router as trail_router
 from saveit.catalog.api import router as modules_router
 from saveit.certificates.api import router as attestations_router
-from saveit.core.api_support import MemberSessionAuth, TokenAuth, install_error_handlers
+from saveit.core.api_support import (
+    MemberSessionAuth,
+    SaveitNinjaAPI,
+    TokenAuth,
+    install_error_handlers,
+)
 from saveit.documents.api import router as sources_router
 from saveit.engagements.api import router as engagements_router
 from saveit.engagements.api_closure import router as closure_router
 from saveit.learning.api import router as learning_router
 from saveit.reporting.api import router as reporting_router
 
-api = NinjaAPI(
+api = SaveitNinjaAPI(
     title="SAVE IT API",
     version="1",
     description=(

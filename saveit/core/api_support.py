@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from saveit.accounts.models import ApiToken, Membership
@@ -45,6 +45,25 @@ COMMON_ERRORS: dict[int, Any] = {
     404: ErrorOut,
     422: ValidationErrorOut,
 }
+
+
+class SaveitNinjaAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI schema lists the 400 every operation with a body may answer (a body
+    that is not JSON: ninja refuses it before validation, so no router declares it)."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        bad_body = {
+            "description": "The body is not valid JSON (or not valid multipart form data).",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+        }
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                if "requestBody" in operation:
+                    operation["responses"].setdefault(400, bad_body)
+        return schema
 
 
 class TokenExpired(AuthenticationError):
@@ -118,6 +137,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
             "Authentication required: session or Bearer token.",
             "unauthenticated",
         )
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        code = "invalid_body" if exc.status_code == 400 else "error"
+        return _error(api, request, exc.status_code, str(exc), code)
 
     @api.exception_handler(Refusal)
     def refused(request: HttpRequest, exc: Refusal) -> HttpResponse:
