@@ -47,9 +47,10 @@ def _kind_of(member: Membership, exc: OutOfScope) -> str:
             field = exc.model._meta.get_field(name)
         except FieldDoesNotExist:
             continue
+        column = getattr(field, "attname", name)
         owner = (
             exc.model._base_manager.filter(pk=exc.object_id)
-            .values_list(field.attname, flat=True)
+            .values_list(column, flat=True)
             .first()
         )
         if owner is not None and owner != member.organization_id:

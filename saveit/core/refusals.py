@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
@@ -47,7 +47,7 @@ def get_in_scope(queryset: QuerySet[M], pk: Any) -> M:
     """get_object_or_404(queryset, pk=pk), telling a refused existing object from an absent one."""
     try:
         return queryset.get(pk=pk)
-    except queryset.model.DoesNotExist:
+    except ObjectDoesNotExist:
         raise not_found(queryset.model, pk) from None
 
 

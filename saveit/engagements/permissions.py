@@ -51,13 +51,19 @@ def engagements_visible_to(member: Membership | None) -> QuerySet[Engagement]:
 def _auditor_scope(queryset: QuerySet[Engagement], member: Membership) -> QuerySet[Engagement]:
     """An auditor invited for one engagement sees that one only (and only while current); the
     quality scope opens no engagement."""
-    if member.scope != AuditorScope.ENGAGEMENT or not member.is_current():
+    if (
+        member.scope != AuditorScope.ENGAGEMENT
+        or member.scope_object_id is None
+        or not member.is_current()
+    ):
         return queryset.none()
     return queryset.filter(client_id=member.organization_id, pk=member.scope_object_id)
 
 
 def engagement_fits_auditor_scope(organization: Organization, engagement_id: int | None) -> bool:
     """AUDITOR_SCOPE_CHECKS["engagement"]: the engagement exists and is this client's."""
+    if engagement_id is None:
+        return False
     return Engagement.objects.filter(pk=engagement_id, client=organization).exists()
 
 
