@@ -49,9 +49,7 @@ def _kind_of(member: Membership, exc: OutOfScope) -> str:
             continue
         column = getattr(field, "attname", name)
         owner = (
-            exc.model._base_manager.filter(pk=exc.object_id)
-            .values_list(column, flat=True)
-            .first()
+            exc.model._base_manager.filter(pk=exc.object_id).values_list(column, flat=True).first()
         )
         if owner is not None and owner != member.organization_id:
             return SecurityEvent.Kind.CROSS_TENANT
