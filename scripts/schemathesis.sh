@@ -6,9 +6,11 @@
 # demo object of Laboratoires Hélios. Two identities:
 #   1. the Hélios owner: examples, coverage, fuzzing and the stateful phase (links inferred from
 #      the response schemas and Location headers: create, then read/change what was created);
-#   2. the owner of Transports Ardent (an outsider) on the same ids: examples and coverage; any
-#      2xx on an operation that names a Hélios object is a cross-tenant leak and fails the run.
-# Bounded: ST_MAX_EXAMPLES cases per operation (main run), ST_STATEFUL_STEPS steps per scenario.
+#   2. the owner of Transports Ardent (an outsider) on the same ids, on every operation with a path
+#      parameter, with valid requests (positive fuzzing): any 2xx there is a cross-tenant leak and
+#      fails the run (check no_cross_tenant_success in scripts/schemathesis_hooks.py).
+# Bounded (about 6 minutes on 2 cores): ST_MAX_EXAMPLES fuzzed cases per operation (owner run),
+# ST_OUTSIDER_EXAMPLES (outsider run), ST_STATEFUL_SCENARIOS scenarios of ST_STATEFUL_STEPS steps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib_server.sh
@@ -16,18 +18,27 @@ source scripts/lib_server.sh
 
 ST=${ST:-$SAVEIT_ROOT/.venv/bin/st}
 MAX_EXAMPLES=${ST_MAX_EXAMPLES:-5}
-OUTSIDER_EXAMPLES=${ST_OUTSIDER_EXAMPLES:-2}
-STATEFUL_STEPS=${ST_STATEFUL_STEPS:-5}
+OUTSIDER_EXAMPLES=${ST_OUTSIDER_EXAMPLES:-3}
+STATEFUL_STEPS=${ST_STATEFUL_STEPS:-8}
+STATEFUL_SCENARIOS=${ST_STATEFUL_SCENARIOS:-40}
 REPORT_DIR=${ST_REPORT_DIR:-$SAVEIT_ROOT/var/schemathesis}
 
 saveit_prepare
 SEED_OUT="$SAVEIT_VAR_DIR" "$PY" manage.py shell -v 0 -c \
   "exec(open('scripts/schemathesis_seed.py', encoding='utf-8').read())"
 config="$SAVEIT_VAR_DIR/schemathesis.toml"
+# The coverage phase's probes of undeclared methods (405 on every path) are most of its time:
+# ninja answers them all the same way, so they are left out to keep the step short.
 cat >>"$config" <<TOML
+
+[phases.coverage]
+unexpected-methods = []
 
 [phases.stateful]
 max-steps = $STATEFUL_STEPS
+
+[phases.stateful.generation]
+max-examples = $STATEFUL_SCENARIOS
 TOML
 saveit_start_server
 mkdir -p "$REPORT_DIR"
@@ -55,7 +66,7 @@ saveit_log "schemathesis 2/2 as an outsider (Transports Ardent) on Hélios's ids
 PYTHONPATH="$SAVEIT_ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" SCHEMATHESIS_HOOKS=schemathesis_hooks \
 run_st "$SAVEIT_VAR_DIR/outsider_token" outsider \
   --checks not_a_server_error,response_schema_conformance,status_code_conformance,no_cross_tenant_success \
-  --phases examples,coverage \
+  --phases fuzzing --mode positive --include-path-regex '[{]' \
   --max-examples "$OUTSIDER_EXAMPLES"
 rc_outsider=$?
 set -e
