@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
-
 from saveit.accounts.api import router as accounts_router
 from saveit.accounts.api_auth import MemberSessionAuth, TokenAuth
 from saveit.audit.api_documents import router as documents_router
@@ -11,14 +9,14 @@ from saveit.audit.api_trail import router as trail_router
 from saveit.catalog.api import router as modules_router
 from saveit.catalog.api_diff import router as module_diff_router
 from saveit.certificates.api import router as attestations_router
-from saveit.core.api_support import install_error_handlers
+from saveit.core.api_support import SaveitNinjaAPI, install_error_handlers
 from saveit.documents.api import router as sources_router
 from saveit.learning.api import router as learning_router
 from saveit.orchestration.api import router as engagements_router
 from saveit.orchestration.api_closure import router as closure_router
 from saveit.reporting.api import router as reporting_router
 
-api = NinjaAPI(
+api = SaveitNinjaAPI(
     title="SAVE IT API",
     version="1",
     description=(

@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "saveit.accounts.middleware.StaffSecondFactorMiddleware",
     "saveit.accounts.middleware.NoStoreForSignedInMiddleware",
     "axes.middleware.AxesMiddleware",
+    "saveit.core.refusals.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

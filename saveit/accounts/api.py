@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from pydantic import EmailStr
 
@@ -21,8 +22,9 @@ from .permissions import (
     access_own_token,
     can_manage_organizations,
 )
-from .roles import OrganizationKind, Role
+from .roles import AuditorScope, OrganizationKind, Role
 from .selectors import invitations_of, members_of, organizations_visible_to, tokens_of
+from .services import TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS
 
 router = Router(tags=["organisations and members"])
 WRITE_ERRORS = {**COMMON_ERRORS, 409: ErrorOut}
@@ -35,6 +37,7 @@ class MembershipOut(Schema):
     role: Role
     is_active: bool
     expires_at: datetime | None
+    scope: str
 
 
 class MeOut(Schema):
@@ -97,6 +100,15 @@ class MembershipPatch(Schema):
 class InvitationIn(Schema):
     email: EmailStr
     role: Role
+    access_ends_on: date | None = Field(
+        None, description="Auditors (required): the last day of their access, within one year."
+    )
+    scope: AuditorScope | None = Field(
+        None,
+        description="Auditors (required): `engagement` (give engagement_id) or `quality` "
+        "(accepted now, opens the quality records once they exist).",
+    )
+    engagement_id: int | None = Field(None, description="Auditors with the engagement scope.")
 
 
 class InvitationOut(Schema):
@@ -106,10 +118,16 @@ class InvitationOut(Schema):
     status: str
     created_at: datetime
     expires_at: datetime
+    access_ends_on: date | None
+    scope: str
+    scope_object_id: int | None
 
 
 class TokenIn(Schema):
     name: str = Field(..., min_length=1, max_length=100)
+    days: int = Field(
+        TOKEN_DEFAULT_DAYS, ge=1, le=TOKEN_MAX_DAYS, description="Lifetime in days (1 to 365)."
+    )
 
 
 class TokenOut(Schema):
@@ -119,6 +137,7 @@ class TokenOut(Schema):
     organization_id: int = Field(..., alias="membership.organization_id")
     role: Role = Field(..., alias="membership.role")
     created_at: datetime
+    expires_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
 
@@ -201,7 +220,13 @@ def invite(request: HttpRequest, org_id: int, payload: InvitationIn) -> tuple[in
     member = acting_member(request)
     organization = access_organization(member, org_id, manage=True)
     sent = services.invite_member(
-        organization=organization, email=payload.email, role=payload.role, by=member
+        organization=organization,
+        email=payload.email,
+        role=payload.role,
+        by=member,
+        access_ends_on=payload.access_ends_on,
+        scope=payload.scope or "",
+        scope_object_id=payload.engagement_id,
     )
     return 201, sent.invitation
 
@@ -220,7 +245,12 @@ def list_tokens(request: HttpRequest) -> QuerySet[ApiToken]:
 
 @router.post("/tokens", response={201: IssuedTokenOut, **WRITE_ERRORS})
 def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, ApiToken]:
-    issued = services.issue_api_token(membership=acting_member(request), name=payload.name)
+    """Only a signed-in session mints tokens: a token cannot make tokens that would outlive it."""
+    if getattr(request, "api_token", None) is not None:
+        raise PermissionDenied(_("A token cannot create tokens: sign in to create one."))
+    issued = services.issue_api_token(
+        membership=acting_member(request), name=payload.name, days=payload.days
+    )
     issued.token.token = issued.secret  # type: ignore[attr-defined]
     return 201, issued.token
 

@@ -6,13 +6,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
+from saveit.core.api_support import TokenExpired
 from saveit.core.tokens import digest
 
 from .models import ApiToken, Membership
 
 
 class TokenAuth(HttpBearer):
-    """Authorization: Bearer sit_… — a personal token bound to one membership."""
+    """Authorization: Bearer sit_… — a personal token bound to one membership, until it expires."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Membership | None:
         record = (
@@ -22,6 +23,8 @@ class TokenAuth(HttpBearer):
         )
         if record is None or not record.membership.is_current():
             return None
+        if record.is_expired():
+            raise TokenExpired(record.expires_at)
         ApiToken.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
         request.user = record.membership.user
         request.member = record.membership  # type: ignore[attr-defined]

@@ -13,3 +13,7 @@ class AccountsConfig(AppConfig):
         from .middleware import forget_enrolment
 
         user_logged_in.connect(forget_enrolment, dispatch_uid="saveit.accounts.forget_enrolment")
+
+        from . import security_events, signals  # noqa: F401  (signals connects the receivers)
+
+        security_events.install()

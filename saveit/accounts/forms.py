@@ -5,7 +5,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organization
-from .roles import ROLES_BY_KIND, OrganizationKind, Role, SecondFactorRule
+from .roles import ROLES_BY_KIND, AuditorScope, OrganizationKind, Role, SecondFactorRule
+from .services import TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS
 
 
 class LoginForm(AuthenticationForm):
@@ -28,10 +29,33 @@ def default_invite_role(organization: Organization) -> str:
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"))
+    # Auditors only (the service refuses an auditor without them).
+    access_ends_on = forms.DateField(
+        label=_("Access ends on (auditors)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    scope = forms.ChoiceField(
+        label=_("Auditor's scope"),
+        required=False,
+        choices=[("", "—"), *AuditorScope.choices],
+    )
+    engagement_id = forms.IntegerField(
+        label=_("Engagement number (engagement scope)"), required=False, min_value=1
+    )
 
     def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["role"].choices = role_choices(organization)  # type: ignore[attr-defined]
+
+    def auditor_terms(self) -> dict[str, object]:
+        """The invite_member keywords an auditor's invitation needs."""
+        data = self.cleaned_data
+        return {
+            "access_ends_on": data.get("access_ends_on"),
+            "scope": data.get("scope") or "",
+            "scope_object_id": data.get("engagement_id"),
+        }
 
 
 class RoleForm(forms.Form):
@@ -118,6 +142,14 @@ class AcceptInvitationForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=100)
+    days = forms.IntegerField(
+        label=_("Lifetime (days)"),
+        required=False,
+        min_value=1,
+        max_value=TOKEN_MAX_DAYS,
+        initial=TOKEN_DEFAULT_DAYS,
+        help_text=_("At most one year; the token stops working after this."),
+    )
 
 
 class OtpForm(forms.Form):

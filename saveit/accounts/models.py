@@ -12,7 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
-from .roles import SECOND_FACTOR_ROLES, OrganizationKind, Role, SecondFactorRule
+from .roles import (
+    SECOND_FACTOR_ROLES,
+    AuditorScope,
+    OrganizationKind,
+    Role,
+    SecondFactorRule,
+)
 from .validators import validate_siren, validate_vat_number
 
 
@@ -134,6 +140,10 @@ class Membership(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     # Auditors get time-boxed access; other roles usually have no end.
     expires_at = models.DateTimeField(_("access ends"), null=True, blank=True)
+    # An auditor's scope (empty for other roles). scope_object_id is the engagement's id when the
+    # scope is one engagement: a plain id, because engagements sit above accounts in the layers.
+    scope = models.CharField(_("scope"), max_length=16, choices=AuditorScope.choices, blank=True)
+    scope_object_id = models.PositiveBigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -183,6 +193,10 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField(_("expires"))
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revocation date"), null=True, blank=True)
+    # Auditors only: the last day of their access and what it opens (copied to the membership).
+    access_ends_on = models.DateField(_("access ends on"), null=True, blank=True)
+    scope = models.CharField(_("scope"), max_length=16, choices=AuditorScope.choices, blank=True)
+    scope_object_id = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("invitation")
@@ -212,6 +226,8 @@ class ApiToken(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    # Chosen at creation (90 days by default, one year at most); past it the token answers 401.
+    expires_at = models.DateTimeField(_("expires"))
     revoked_at = models.DateTimeField(_("revocation date"), null=True, blank=True)
 
     class Meta:
@@ -221,6 +237,66 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def is_expired(self, now: Any = None) -> bool:
+        return self.expires_at <= (now or timezone.now())
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at:
+            return "revoked"
+        return "expired" if self.is_expired() else "active"
+
+
+class SecurityEvent(models.Model):
+    """A refused request of a member: what they tried, never the data of what they were refused.
+
+    Written outside the audit chain (one insert, no lock) so a burst of refusals costs little and
+    cannot slow the organisation's chain; shown to the provider's administrators.
+    """
+
+    class Kind(models.TextChoices):
+        FORBIDDEN = "forbidden", _("Forbidden action")
+        CROSS_TENANT = "cross_tenant", _("Object of another organisation")
+        OUT_OF_SCOPE = "out_of_scope", _("Object outside the member's scope")
+
+    occurred_at = models.DateTimeField(_("date"), default=timezone.now)
+    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="security_events")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    method = models.CharField(_("method"), max_length=8)
+    route = models.CharField(_("route"), max_length=300)
+    object_type = models.CharField(_("object type"), max_length=60, blank=True)
+    object_id = models.CharField(_("object id"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [
+            models.Index(fields=["member", "occurred_at"], name="security_event_member_time")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.route}"
+
+
+class SecurityAlert(models.Model):
+    """One alert per member and burst window: the unique key makes the e-mail go once."""
+
+    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    window_start = models.DateTimeField()
+    events = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "window_start"], name="security_alert_once_per_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.window_start:%Y-%m-%d %H:%M}"
 
 
 class ReauthThrottle(models.Model):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+
+from saveit.core.refusals import get_in_scope
 
 from .models import ApiToken, Invitation, Membership, Organization
 from .roles import MEMBER_MANAGER_ROLES, is_provider_admin
@@ -35,18 +36,18 @@ def access_organization(
     member: Membership | None, organization_id: int, *, manage: bool = False
 ) -> Organization:
     """Same 404 for 'does not exist' and 'not yours', so ids reveal nothing."""
-    organization = get_object_or_404(organizations_visible_to(member), pk=organization_id)
+    organization = get_in_scope(organizations_visible_to(member), organization_id)
     if manage and not can_manage_members(member, organization):
         raise PermissionDenied
     return organization
 
 
 def access_membership(member: Membership | None, membership_id: int) -> Membership:
-    target = get_object_or_404(
+    target = get_in_scope(
         Membership.objects.select_related("organization", "user").filter(
             organization__in=organizations_visible_to(member)
         ),
-        pk=membership_id,
+        membership_id,
     )
     if not can_manage_members(member, target.organization):
         raise PermissionDenied
@@ -54,11 +55,11 @@ def access_membership(member: Membership | None, membership_id: int) -> Membersh
 
 
 def access_invitation(member: Membership | None, invitation_id: int) -> Invitation:
-    invitation = get_object_or_404(
+    invitation = get_in_scope(
         Invitation.objects.select_related("organization").filter(
             organization__in=organizations_visible_to(member)
         ),
-        pk=invitation_id,
+        invitation_id,
     )
     if not can_manage_members(member, invitation.organization):
         raise PermissionDenied
@@ -68,6 +69,4 @@ def access_invitation(member: Membership | None, invitation_id: int) -> Invitati
 def access_own_token(member: Membership | None, token_id: int) -> ApiToken:
     if member is None:
         raise PermissionDenied
-    return get_object_or_404(
-        ApiToken.objects.filter(membership__user_id=member.user_id), pk=token_id
-    )
+    return get_in_scope(ApiToken.objects.filter(membership__user_id=member.user_id), token_id)

@@ -28,6 +28,14 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Auditor")
 
 
+class AuditorScope(models.TextChoices):
+    """What an auditor's invitation opens. The quality records do not exist yet: the choice is
+    accepted and stored so invitations made now keep their meaning, and opens nothing until then."""
+
+    ENGAGEMENT = "engagement", _("One engagement's evidence pack")
+    QUALITY = "quality", _("The quality records")
+
+
 PROVIDER_ROLES: frozenset[str] = frozenset(
     {Role.ADMIN, Role.PROJECT_MANAGER, Role.DESIGNER, Role.SUPPORT_AGENT, Role.QUALITY_MANAGER}
 )

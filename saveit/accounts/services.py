@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -34,7 +35,7 @@ from .models import (
     PasswordResetRequest,
     User,
 )
-from .roles import ROLES_BY_KIND, OrganizationKind, Role, SecondFactorRule
+from .roles import ROLES_BY_KIND, AuditorScope, OrganizationKind, Role, SecondFactorRule
 
 security_log = logging.getLogger("saveit.security")
 
@@ -244,11 +245,62 @@ class SentInvitation:
     token: str
 
 
+# An auditor's access lasts at most this long from the invitation.
+AUDITOR_MAX_DAYS = 366
+# scope -> check(organization, object id) that the scoped object exists and belongs to the
+# organisation; filled by the app that owns the object (engagements registers "engagement").
+AUDITOR_SCOPE_CHECKS: dict[str, Callable[[Organization, int | None], bool]] = {}
+
+
+def _check_auditor_terms(
+    organization: Organization, ends_on: date | None, scope: str, object_id: int | None
+) -> None:
+    today = timezone.localdate()
+    if ends_on is None:
+        raise Refusal(_("An auditor's access needs an end date."), code="auditor_end_required")
+    if ends_on < today or ends_on > today + timedelta(days=AUDITOR_MAX_DAYS):
+        raise Refusal(
+            _("The end of an auditor's access is between today and one year from now."),
+            code="auditor_end_invalid",
+        )
+    if scope not in AuditorScope.values:
+        raise Refusal(
+            _("Choose what the auditor may read: one engagement or the quality records."),
+            code="auditor_scope_required",
+        )
+    if scope == AuditorScope.ENGAGEMENT:
+        check = AUDITOR_SCOPE_CHECKS.get(scope)
+        if object_id is None or check is None or not check(organization, object_id):
+            raise Refusal(
+                _("Choose an engagement of this organisation for the auditor."),
+                code="auditor_engagement_invalid",
+            )
+
+
+def access_end_of(day: date) -> datetime:
+    """An access ending on `day` ends at that day's midnight (the next day's start), local time."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
 @transaction.atomic
 def invite_member(
-    *, organization: Organization, email: str, role: str, by: Membership
+    *,
+    organization: Organization,
+    email: str,
+    role: str,
+    by: Membership,
+    access_ends_on: date | None = None,
+    scope: str = "",
+    scope_object_id: int | None = None,
 ) -> SentInvitation:
+    """Invites a person; an auditor needs an end date and a scope (AuditorScope)."""
     _check_role_fits(organization, role)
+    if role == Role.AUDITOR:
+        _check_auditor_terms(organization, access_ends_on, scope, scope_object_id)
+        if scope != AuditorScope.ENGAGEMENT:
+            scope_object_id = None
+    else:
+        access_ends_on, scope, scope_object_id = None, "", None
     email = email.strip().lower()
     if Membership.objects.filter(
         organization=organization, user__email=email, role=role, is_active=True
@@ -262,13 +314,21 @@ def invite_member(
         token_hash=digest(token),
         invited_by=by,
         expires_at=timezone.now() + timedelta(hours=settings.INVITATION_VALIDITY_HOURS),
+        access_ends_on=access_ends_on,
+        scope=scope,
+        scope_object_id=scope_object_id,
     )
+    after: dict[str, object] = {"role": role, "expires_at": invitation.expires_at.isoformat()}
+    if role == Role.AUDITOR:
+        after.update(
+            access_ends_on=str(access_ends_on), scope=scope, scope_object_id=scope_object_id
+        )
     record_event(
         organization=organization,
         action="invitation.sent",
         actor=by,
         target=invitation,
-        after={"role": role, "expires_at": invitation.expires_at.isoformat()},
+        after=after,
     )
     _mail_invitation(invitation, token)
     return SentInvitation(invitation, token)
@@ -343,7 +403,15 @@ def accept_invitation(
             _("This invitation has already been used."), code="invitation_used"
         ) from error
     membership.is_active = True
-    membership.save(update_fields=["is_active"])
+    if invitation.role == Role.AUDITOR:
+        if invitation.access_ends_on is None:  # an invitation made before end dates existed
+            raise Refusal(
+                _("This invitation has expired: ask for a new one."), code="invitation_expired"
+            )
+        membership.expires_at = access_end_of(invitation.access_ends_on)
+        membership.scope = invitation.scope
+        membership.scope_object_id = invitation.scope_object_id
+    membership.save(update_fields=["is_active", "expires_at", "scope", "scope_object_id"])
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     record_event(
@@ -351,7 +419,11 @@ def accept_invitation(
         action="invitation.accepted",
         target=invitation,
         actor=membership,
-        after={"user": user.pk, "membership": membership.pk},
+        after={
+            "user": user.pk,
+            "membership": membership.pk,
+            "expires_at": membership.expires_at.isoformat() if membership.expires_at else None,
+        },
     )
     return membership
 
@@ -395,6 +467,11 @@ def change_member_role(*, membership: Membership, role: str, by: Membership) -> 
     _check_role_fits(membership.organization, role)
     if role == membership.role:
         return membership
+    if role == Role.AUDITOR:
+        raise Refusal(
+            _("An auditor is invited, with an end date and a scope: send an invitation."),
+            code="auditor_needs_invitation",
+        )
     if Membership.objects.filter(
         user_id=membership.user_id, organization=membership.organization, role=role
     ).exists():
@@ -444,19 +521,40 @@ class IssuedToken:
     secret: str
 
 
+# A token lives TOKEN_DEFAULT_DAYS unless its creator chooses otherwise, never over TOKEN_MAX_DAYS.
+TOKEN_DEFAULT_DAYS = 90
+TOKEN_MAX_DAYS = 365
+
+
 @transaction.atomic
-def issue_api_token(*, membership: Membership, name: str) -> IssuedToken:
+def issue_api_token(
+    *, membership: Membership, name: str, days: int = TOKEN_DEFAULT_DAYS
+) -> IssuedToken:
+    """A new personal token; only a signed-in person mints one (the API refuses a token's call)."""
+    if not 1 <= days <= TOKEN_MAX_DAYS:
+        raise Refusal(
+            _("A token lasts from 1 to %(max)s days.") % {"max": TOKEN_MAX_DAYS},
+            code="invalid_lifetime",
+        )
     name = name.strip() or _("API token")
     secret = new_secret("sit_")
     token = ApiToken.objects.create(
-        membership=membership, name=name[:100], prefix=secret[:12], token_hash=digest(secret)
+        membership=membership,
+        name=name[:100],
+        prefix=secret[:12],
+        token_hash=digest(secret),
+        expires_at=timezone.now() + timedelta(days=days),
     )
     record_event(
         organization=membership.organization,
         action="api_token.issued",
         actor=membership,
         target=token,
-        after={"membership": membership.pk, "prefix": token.prefix},
+        after={
+            "membership": membership.pk,
+            "prefix": token.prefix,
+            "expires_at": token.expires_at.isoformat(),
+        },
     )
     return IssuedToken(token, secret)
 
@@ -552,3 +650,26 @@ def set_attestation_signature(
         after=_signature_fields(signature),
     )
     return signature
+
+
+@transaction.atomic
+def revoke_tokens_of_user(*, user: User, reason: str) -> int:
+    """Revokes every live token of this person (their password changed: whoever held it may
+    have made tokens). Each revocation is recorded in its organisation's chain, by its member."""
+    live = ApiToken.objects.filter(membership__user=user, revoked_at__isnull=True).select_related(
+        "membership__organization"
+    )
+    now = timezone.now()
+    count = 0
+    for token in live:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        record_event(
+            organization=token.membership.organization,
+            action="api_token.revoked",
+            actor=token.membership,
+            target=token,
+            after={"reason": reason},
+        )
+        count += 1
+    return count

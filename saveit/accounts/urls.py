@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views, views_otp, views_tokens
+from . import views, views_otp, views_security_events, views_tokens
 
 app_name = "accounts"
 urlpatterns = [
@@ -66,4 +66,9 @@ urlpatterns = [
     ),
     path("jetons/", views_tokens.token_list, name="token_list"),
     path("jetons/<int:token_id>/revoquer/", views_tokens.token_revoke, name="token_revoke"),
+    path(
+        "evenements-de-securite/",
+        views_security_events.security_events,
+        name="security_events",
+    ),
 ]

@@ -202,6 +202,7 @@ def member_invite(request: HttpRequest, org_id: int) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
                 by=member,
+                **form.auditor_terms(),  # type: ignore[arg-type]
             )
         except Refusal as refusal:
             messages.error(request, refusal.message)

@@ -11,6 +11,7 @@ from . import services
 from .forms import TokenForm
 from .permissions import access_own_token, acting_member
 from .selectors import tokens_of
+from .services import TOKEN_DEFAULT_DAYS
 
 
 @login_required
@@ -19,7 +20,11 @@ def token_list(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     secret = None
     if request.method == "POST" and form.is_valid():
-        issued = services.issue_api_token(membership=member, name=form.cleaned_data["name"])
+        issued = services.issue_api_token(
+            membership=member,
+            name=form.cleaned_data["name"],
+            days=form.cleaned_data["days"] or TOKEN_DEFAULT_DAYS,
+        )
         secret = issued.secret
         form = TokenForm()
     return render(

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from saveit.accounts.permissions import acting_member
-from saveit.core.api_support import COMMON_ERRORS
+from saveit.core.api_support import COMMON_ERRORS, OFFSET_MAX
 
 from .chain import verify_chain
 from .permissions import access_trail
@@ -25,7 +25,7 @@ class EventQuery(Schema):
     object_type: str = Field("", max_length=80, description="Exact object type.")
     object_id: str = Field("", max_length=64, description="Exact object id.")
     limit: int = Field(100, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0, le=10_000_000)
+    offset: int = Field(0, ge=0, le=OFFSET_MAX)
 
 
 class EventOut(Schema):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 
 from saveit.accounts.models import Membership, Organization
 from saveit.accounts.roles import (
@@ -13,6 +12,7 @@ from saveit.accounts.roles import (
     SIGNER_ROLES,
     is_provider_admin,
 )
+from saveit.core.refusals import not_found
 
 from .models import Document
 from .services import signing_refusal
@@ -78,7 +78,7 @@ def access_document(member: Membership | None, document_id: int) -> Document:
     """Same 404 for 'does not exist' and 'not yours', so ids reveal nothing."""
     document = _scoped(member).filter(pk=document_id).first()
     if document is None or not can_read_document(member, document):
-        raise Http404
+        raise not_found(Document, document_id)
     return document
 
 

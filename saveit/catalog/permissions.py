@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import Http404
-
 from saveit.accounts.models import Membership
 from saveit.accounts.roles import MODULE_DESIGNER_ROLES, is_provider_staff
+from saveit.core.refusals import not_found
 from saveit.engagements.models import Engagement
 from saveit.engagements.permissions import engagements_visible_to, is_client_owner_of
 
@@ -32,7 +31,7 @@ def access_module(member: Membership | None, module_id: int) -> Module:
         .first()
     )
     if module is None:
-        raise Http404
+        raise not_found(Module, module_id)
     return module
 
 
@@ -40,5 +39,5 @@ def access_version(member: Membership | None, version_id: int) -> ModuleVersion:
     """A version the member may see (selectors.versions_visible_to), else 404."""
     version = versions_visible_to(member).filter(pk=version_id).first()
     if version is None:
-        raise Http404
+        raise not_found(ModuleVersion, version_id)
     return version

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 
 from saveit.accounts.models import Membership
 from saveit.accounts.roles import Role, is_provider_staff
+from saveit.core.refusals import not_found
 from saveit.engagements.models import Engagement
 from saveit.engagements.permissions import access_engagement
 
@@ -23,7 +23,7 @@ def access_attestation(member: Membership | None, attestation_id: int) -> Attest
         .first()
     )
     if attestation is None or member is None or not member.is_current():
-        raise Http404
+        raise not_found(Attestation, attestation_id)
     if is_provider_staff(member):
         return attestation
     same_org = member.organization_id == attestation.organization_id
@@ -31,7 +31,7 @@ def access_attestation(member: Membership | None, attestation_id: int) -> Attest
         return attestation
     if same_org and member.role == Role.LEARNER and attestation.learner.user_id == member.user_id:
         return attestation
-    raise Http404
+    raise not_found(Attestation, attestation_id)
 
 
 def can_download_attestations_of(member: Membership | None, engagement: Engagement) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 
 from django.contrib.auth.decorators import login_required
@@ -191,6 +192,10 @@ def status_list(request: HttpRequest, list_id: int) -> HttpResponse:
 @cache_control(max_age=3600)
 def jwks(request: HttpRequest) -> JsonResponse:
     return JsonResponse(keys.jwks())
+
+
+# Issued codes are secrets.token_urlsafe(12) (16 characters); anything else cannot be one.
+_CODE_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 def verify_form(request: HttpRequest) -> HttpResponse:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.http import Http404
-
 from saveit.accounts.models import Membership
+from saveit.core.refusals import not_found
 from saveit.engagements.permissions import access_engagement
 
 from .models import DocumentVersion
@@ -20,5 +19,5 @@ def access_version(
         .first()
     )
     if version is None:
-        raise Http404
+        raise not_found(DocumentVersion, version_id)
     return version

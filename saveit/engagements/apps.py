@@ -6,3 +6,11 @@ class EngagementsConfig(AppConfig):
     name = "saveit.engagements"
     label = "engagements"
     verbose_name = _("Engagements")
+
+    def ready(self) -> None:
+        from saveit.accounts.roles import AuditorScope
+        from saveit.accounts.services import AUDITOR_SCOPE_CHECKS
+
+        from .permissions import engagement_fits_auditor_scope
+
+        AUDITOR_SCOPE_CHECKS[AuditorScope.ENGAGEMENT] = engagement_fits_auditor_scope

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 
 from saveit.accounts.models import Membership, Organization
 from saveit.accounts.roles import (
     ENGAGEMENT_CLIENT_READER_ROLES,
     ENGAGEMENT_MANAGER_ROLES,
     SOURCE_UPLOADER_ROLES,
+    AuditorScope,
     OrganizationKind,
     Role,
     is_provider_staff,
 )
+from saveit.core.refusals import not_found
 
 from .models import Engagement
 
@@ -32,8 +33,29 @@ def engagements_visible_to(member: Membership | None) -> QuerySet[Engagement]:
     if is_provider_staff(member):
         return queryset
     if member is not None and member.role in ENGAGEMENT_CLIENT_READER_ROLES:
+        if member.role == Role.AUDITOR and member.scope:
+            return _auditor_scope(queryset, member)
         return queryset.filter(client_id=member.organization_id)
     return queryset.none()
+
+
+def _auditor_scope(queryset: QuerySet[Engagement], member: Membership) -> QuerySet[Engagement]:
+    """An auditor invited for one engagement sees that one only (and only while current); the
+    quality scope opens no engagement."""
+    if (
+        member.scope != AuditorScope.ENGAGEMENT
+        or member.scope_object_id is None
+        or not member.is_current()
+    ):
+        return queryset.none()
+    return queryset.filter(client_id=member.organization_id, pk=member.scope_object_id)
+
+
+def engagement_fits_auditor_scope(organization: Organization, engagement_id: int | None) -> bool:
+    """AUDITOR_SCOPE_CHECKS["engagement"]: the engagement exists and is this client's."""
+    if engagement_id is None:
+        return False
+    return Engagement.objects.filter(pk=engagement_id, client=organization).exists()
 
 
 def can_manage_engagement(member: Membership | None) -> bool:
@@ -69,7 +91,7 @@ def access_engagement(
     """Same 404 for 'does not exist' and 'not yours', so ids reveal nothing."""
     engagement = engagements_visible_to(member).filter(pk=engagement_id).first()
     if engagement is None:
-        raise Http404
+        raise not_found(Engagement, engagement_id)
     if manage and not can_manage_engagement(member):
         raise PermissionDenied
     return engagement

@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 
 from saveit.accounts.permissions import acting_member
 from saveit.catalog.models import ModuleVersion
-from saveit.core.api_support import COMMON_ERRORS, ErrorOut
+from saveit.core.api_support import COMMON_ERRORS, OFFSET_MAX, ErrorOut
 from saveit.core.uploads import read_upload
 from saveit.engagements.permissions import access_engagement
 
@@ -270,7 +270,7 @@ def list_learners(
     request: HttpRequest,
     population_id: int,
     q: str = Query("", max_length=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=OFFSET_MAX),
     limit: int = Query(100, ge=1, le=1000),
 ) -> dict[str, Any]:
     """The population's learners by name, `limit` from `offset`; `q` searches names, e-mail,

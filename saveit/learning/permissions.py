@@ -6,6 +6,7 @@ from django.http import Http404
 
 from saveit.accounts.models import Membership
 from saveit.accounts.roles import Role
+from saveit.core.refusals import not_found
 from saveit.engagements.models import Engagement
 from saveit.engagements.permissions import (
     can_manage_engagement,
@@ -35,7 +36,7 @@ def access_population(member: Membership | None, population_id: int) -> Populati
         .first()
     )
     if population is None:
-        raise Http404
+        raise not_found(Population, population_id)
     return population
 
 
@@ -46,7 +47,7 @@ def access_import(member: Membership | None, import_id: int) -> PopulationImport
         .first()
     )
     if batch is None:
-        raise Http404
+        raise not_found(PopulationImport, import_id)
     return batch
 
 
@@ -56,7 +57,7 @@ def access_learner(member: Membership | None, population: Population, learner_id
         raise Http404
     learner = population.learners.filter(pk=learner_id).first()
     if learner is None:
-        raise Http404
+        raise not_found(Learner, learner_id)
     return learner
 
 
@@ -67,7 +68,7 @@ def access_campaign(member: Membership | None, campaign_id: int) -> Recertificat
         .first()
     )
     if campaign is None:
-        raise Http404
+        raise not_found(RecertificationCampaign, campaign_id)
     return campaign
 
 
@@ -85,7 +86,7 @@ def own_learner_records(member: Membership | None) -> list[Learner]:
 def access_own_assignment(member: Membership | None, assignment_id: int) -> Assignment:
     """A learner reaches only their own assignments, in the organisation they act for."""
     if not is_learner(member):
-        raise Http404
+        raise not_found(Assignment, assignment_id)
     assert member is not None
     assignment = (
         Assignment.objects.select_related("module_version__module", "learner", "engagement")
@@ -98,7 +99,7 @@ def access_own_assignment(member: Membership | None, assignment_id: int) -> Assi
         .first()
     )
     if assignment is None:
-        raise Http404
+        raise not_found(Assignment, assignment_id)
     return assignment
 
 

@@ -11,4 +11,6 @@ def membership(request: HttpRequest) -> dict[str, object]:
         "member": member,
         "memberships": getattr(request, "memberships", []),
         "navigation": entries_for(member, request.path),
+        # Time-boxed access (auditors): shown as a banner on every page until it ends.
+        "access_ends_at": getattr(member, "expires_at", None),
     }

@@ -320,6 +320,7 @@ HTML_ROUTES: dict[str, Call] = {
         kwargs=lambda w: {"invitation_id": w.invitation.pk}, method="post"
     ),
     "accounts:token_list": OWN,
+    "accounts:security_events": OWN,
     "accounts:token_revoke": Call(kwargs=lambda w: {"token_id": w.token.pk}, method="post"),
     "audit:trail": Call(query=lambda w: {"org": w.org.pk}),
     "audit:object_trail": Call(

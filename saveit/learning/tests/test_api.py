@@ -185,3 +185,11 @@ def test_a_populations_learners_are_listed_by_name_paged_and_searched(population
     assert [item["email"] for item in found["items"]] == [CAMILLE]
     assert Client().get(f"{url}?limit=5000", headers=bearer(owner)).status_code == 422
     assert Client().get(url, headers=bearer(outsider)).status_code == 404
+
+
+def test_an_offset_beyond_any_row_count_answers_422_not_a_server_error(population, owner):
+    client = Client(headers=bearer(owner))
+    url = f"/api/v1/populations/{population.pk}/learners"
+    assert client.get(url, {"offset": 2**63}).status_code == 422
+    assert client.get(url, {"offset": 2**63 - 1}).status_code == 422
+    assert client.get(url, {"offset": 10**7}).json()["items"] == []

@@ -5,7 +5,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from saveit.accounts.models import Membership
-from saveit.accounts.services import issue_api_token
+from saveit.accounts.services import TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, issue_api_token
+from saveit.core.errors import Refusal
 
 
 class Command(BaseCommand):
@@ -16,6 +17,12 @@ class Command(BaseCommand):
         parser.add_argument("--org", required=True, help="organisation slug")
         parser.add_argument("--role", default=None, help="when the person has several roles")
         parser.add_argument("--name", default="command line")
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=TOKEN_DEFAULT_DAYS,
+            help=f"lifetime in days, 1 to {TOKEN_MAX_DAYS} (default {TOKEN_DEFAULT_DAYS})",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         memberships = Membership.objects.filter(
@@ -33,4 +40,10 @@ class Command(BaseCommand):
         if len(found) > 1:
             roles = ", ".join(m.role for m in found)
             raise CommandError(f"Several roles ({roles}): choose one with --role.")
-        self.stdout.write(issue_api_token(membership=found[0], name=options["name"]).secret)
+        try:
+            issued = issue_api_token(
+                membership=found[0], name=options["name"], days=options["days"]
+            )
+        except Refusal as refusal:
+            raise CommandError(str(refusal)) from refusal
+        self.stdout.write(issued.secret)
