@@ -12,18 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from saveit.accounts.models import Membership
 from saveit.accounts.roles import AUDIT_READER_ROLES, DOCUMENT_READER_ROLES, SIGNER_ROLES, Role
 from saveit.accounts.selectors import is_provider_admin
-
-
-def _engagement_reader(member: Membership) -> bool:
-    from saveit.engagements.permissions import can_list_engagements
-
-    return can_list_engagements(member)
-
-
-def _dashboard_reader(member: Membership) -> bool:
-    from saveit.reporting.permissions import can_see_dashboards
-
-    return can_see_dashboards(member)
+from saveit.engagements.permissions import can_list_engagements
+from saveit.reporting.permissions import can_see_dashboards
 
 
 @dataclass(frozen=True)
@@ -36,8 +26,8 @@ class NavEntry:
 
 NAVIGATION: list[NavEntry] = [
     NavEntry(_("Home"), "web:home", lambda m: True),
-    NavEntry(_("Engagements"), "engagements:list", lambda m: _engagement_reader(m)),
-    NavEntry(_("Dashboards"), "reporting:overview", lambda m: _dashboard_reader(m)),
+    NavEntry(_("Engagements"), "engagements:list", can_list_engagements),
+    NavEntry(_("Dashboards"), "reporting:overview", can_see_dashboards),
     NavEntry(_("My trainings"), "learning:my_trainings", lambda m: m.role == Role.LEARNER),
     NavEntry(_("To sign"), "engagements:to_sign", lambda m: m.role == Role.CLIENT_OWNER),
     NavEntry(_("My organisation"), "accounts:organization_detail", lambda m: True, with_org=True),
@@ -49,6 +39,7 @@ NAVIGATION: list[NavEntry] = [
         lambda m: m.role in DOCUMENT_READER_ROLES | SIGNER_ROLES,
     ),
     NavEntry(_("Audit trail"), "audit:trail", lambda m: m.role in AUDIT_READER_ROLES),
+    NavEntry(_("Security events"), "accounts:security_events", is_provider_admin),
     NavEntry(_("Security"), "accounts:security", lambda m: True),
     NavEntry(_("API tokens"), "accounts:token_list", lambda m: True),
 ]
