@@ -61,7 +61,7 @@ def _check_replaceable(engagement: Engagement) -> None:
 @transaction.atomic
 def generate_acceptance_record(*, engagement: Engagement, by: Membership) -> AcceptanceRecord:
     engagement = lock(engagement)
-    require_manager(engagement, by)
+    require_manager(by)
     require_phase(engagement, Phase.VALIDATION)
     versions = _approved_scope(engagement)
     _check_replaceable(engagement)

@@ -90,7 +90,7 @@ def save_proposal(
     deliverables: list[DeliverableInput],
 ) -> Proposal:
     """Edit the draft proposal (lines and deliverables replaced as a whole)."""
-    require_manager(engagement, by)
+    require_manager(by)
     engagement = lock(engagement)
     require_phase(engagement, Phase.CONTRACT)
     checked = _checked_lines(lines, selectors.terms_for(engagement).vat_rate)
@@ -144,7 +144,7 @@ def save_proposal(
 
 @transaction.atomic
 def issue_proposal(*, engagement: Engagement, by: Membership) -> Proposal:
-    require_manager(engagement, by)
+    require_manager(by)
     engagement = lock(engagement)
     require_phase(engagement, Phase.CONTRACT)
     proposal = selectors.current_proposal(engagement)
@@ -188,7 +188,7 @@ def price_lines(proposal: Proposal) -> list[money.PriceLine]:
 @transaction.atomic
 def issue_proforma(*, engagement: Engagement, by: Membership) -> ProformaInvoice:
     """Number, compute and render the proforma of the signed proposal, in one transaction."""
-    require_manager(engagement, by)
+    require_manager(by)
     engagement = lock(engagement)
     require_phase(engagement, Phase.CONTRACT)
     proposal = _signed_proposal(engagement)
@@ -355,7 +355,7 @@ def record_purchase_order(
 @transaction.atomic
 def create_purchase_agreement(*, engagement: Engagement, by: Membership) -> PurchaseOrder:
     """An agreement worth a purchase order, rendered from the signed proposal, for signature."""
-    require_manager(engagement, by)
+    require_manager(by)
     engagement = lock(engagement)
     require_phase(engagement, Phase.CONTRACT)
     order = _next_order(engagement, _signed_proposal(engagement), PurchaseOrder.Kind.AGREEMENT, "")
@@ -381,7 +381,7 @@ def update_contract_terms(
     *, client: Organization | None, by: Membership, values: dict[str, object]
 ) -> ContractTerms:
     """Set the client's own terms (or the defaults when client is None)."""
-    require_manager(None, by)
+    require_manager(by)
     if client is not None and client.is_provider:
         raise Refusal(_("Contract terms are set for a client organisation."), code="client")
     terms, _created = ContractTerms.objects.get_or_create(client=client)

@@ -22,7 +22,8 @@ from ..permissions import can_manage_engagement
 from ..signing import content_sha256
 
 
-def require_manager(engagement: Engagement | None, by: Membership) -> None:
+def require_manager(by: Membership) -> None:
+    """Only a current project manager or admin of the provider drives engagements (any one)."""
     if not by.is_current() or not can_manage_engagement(by):
         raise Forbidden(_("Only the provider's project managers and administrators can do this."))
 

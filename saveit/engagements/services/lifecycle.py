@@ -52,7 +52,7 @@ def create_engagement(
     started_on: date | None = None,
     target_end_on: date | None = None,
 ) -> Engagement:
-    require_manager(None, by)
+    require_manager(by)
     if client.is_provider or not client.is_active:
         raise Refusal(_("An engagement is for an active client organisation."), code="client")
     title = (title or "").strip()

@@ -23,7 +23,7 @@ NOTE_FIELDS = ("objectives", "scope", "constraints", "expectations", "planning")
 def record_interview(
     *, engagement: Engagement, by: Membership, held_on: date, participants: str, notes: str
 ) -> ScopingInterview:
-    require_manager(engagement, by)
+    require_manager(by)
     engagement = lock(engagement)
     require_phase(engagement, Phase.SCOPING)
     participants, notes = (participants or "").strip(), (notes or "").strip()
@@ -51,7 +51,7 @@ def record_interview(
 @transaction.atomic
 def save_scoping_note(*, engagement: Engagement, by: Membership, **fields: str) -> ScopingNote:
     """Edit the draft; once a revision is issued, saving starts the next revision."""
-    require_manager(engagement, by)
+    require_manager(by)
     engagement = lock(engagement)
     require_phase(engagement, Phase.SCOPING)
     if unknown := set(fields) - set(NOTE_FIELDS):
@@ -74,7 +74,7 @@ def save_scoping_note(*, engagement: Engagement, by: Membership, **fields: str) 
 
 @transaction.atomic
 def issue_scoping_note(*, engagement: Engagement, by: Membership) -> ScopingNote:
-    require_manager(engagement, by)
+    require_manager(by)
     engagement = lock(engagement)
     require_phase(engagement, Phase.SCOPING)
     note = selectors.current_scoping_note(engagement)

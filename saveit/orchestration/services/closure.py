@@ -75,7 +75,7 @@ def generate_completion_report(*, engagement: Engagement, by: Membership):
     from saveit.reporting.models import CompletionReport
 
     engagement = lock(engagement)
-    require_manager(engagement, by)
+    require_manager(by)
     require_phase(engagement, Phase.CLOSURE)
     report = CompletionReport.objects.create(
         engagement=engagement,
@@ -96,7 +96,7 @@ def issue_delivery_note(*, engagement: Engagement, by: Membership) -> DeliveryNo
     from ..closure_data import delivery_snapshot, render_delivery_note
 
     engagement = lock(engagement)
-    require_manager(engagement, by)
+    require_manager(by)
     require_phase(engagement, Phase.CLOSURE)
     if not report_is_current(engagement):
         raise Refusal(
@@ -118,7 +118,7 @@ def seal_evidence_pack(*, engagement: Engagement, by: Membership) -> EvidencePac
     from saveit.core.keys import signing_key
 
     engagement = lock(engagement)
-    require_manager(engagement, by)
+    require_manager(by)
     require_phase(engagement, Phase.CLOSURE)
     report, note = current_completion_report(engagement), current_delivery_note(engagement)
     if not report_is_current(engagement) or report is None:
@@ -229,7 +229,7 @@ def close_engagement(*, engagement: Engagement, by: Membership) -> Engagement:
 @transaction.atomic
 def reopen_closed(*, engagement: Engagement, by: Membership, reason: str) -> Engagement:
     """Undo a closure (a missing attestation, a correction): reasoned and recorded."""
-    require_manager(engagement, by)
+    require_manager(by)
     engagement = lock(engagement)
     if engagement.closed_at is None:
         raise Refusal(_("This engagement is not closed."), code="not_closed")

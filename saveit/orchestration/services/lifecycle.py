@@ -43,7 +43,7 @@ class GateClosed(Refusal):
 @transaction.atomic
 def advance_phase(*, engagement: Engagement, by: Membership) -> Engagement:
     """Move to the next phase, or refuse with every unmet check and change nothing."""
-    require_manager(engagement, by)
+    require_manager(by)
     engagement = lock(engagement)
     require_open(engagement)
     if unmet := unmet_checks(engagement):
@@ -65,7 +65,7 @@ def reopen_phase(
     *, engagement: Engagement, by: Membership, to_phase: int, reason: str
 ) -> Engagement:
     """Go back to an earlier phase: an explicit, reasoned and recorded act."""
-    require_manager(engagement, by)
+    require_manager(by)
     engagement = lock(engagement)
     require_open(engagement)
     reason = (reason or "").strip()

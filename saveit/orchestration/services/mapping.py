@@ -18,7 +18,7 @@ from saveit.engagements.services.common import issue_artefact, lock, require_man
 @transaction.atomic
 def generate_mapping_report(*, engagement: Engagement, by: Membership) -> MappingReport:
     """Take the inventory as it stands and issue it for the client's acknowledgement."""
-    require_manager(engagement, by)
+    require_manager(by)
     engagement = lock(engagement)
     require_phase(engagement, Phase.MAPPING)
     snapshot = mapping_snapshot(engagement)
