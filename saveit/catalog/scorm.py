@@ -368,11 +368,30 @@ def _choice_key(item: Mapping[str, Any], salt: str) -> dict[str, Any]:
     return {"choices": choices, "hashes": [answer_hash(salt, key, canonical)]}
 
 
+def _player_items(items: list[dict[str, Any]], salt: str) -> list[dict[str, Any]]:
+    """The items as the player reads them: prompts, choices, families; answers only hashed."""
+    return [
+        {
+            "key": item.get("key"),
+            "kind": item.get("kind"),
+            # items built from one sentence share a family: an attempt draws one of them
+            "family": item.get("family") or item.get("key"),
+            "prompt": item.get("prompt"),
+            "unit": item.get("unit") or "",
+            "feedback": item.get("feedback") or "",
+            "choices": [],
+        }
+        | (_numeric_key(item, salt) if item.get("kind") == "numeric" else _choice_key(item, salt))
+        for item in items
+    ]
+
+
 def _player_data(snapshot: Mapping[str, Any], context: PackageContext) -> str:
     """The JSON the player reads, safe inside <script> (no '<', '>' or '&' left as such):
     the assessment without its answers in clear, and every sentence the player shows."""
     rules = snapshot["assessment"]
-    drawn = min(int(rules["items_per_attempt"]), len(snapshot.get("items", [])))
+    families = {item.get("family") or item.get("key") for item in snapshot.get("items", [])}
+    drawn = min(int(rules["items_per_attempt"]), len(families))  # one item per family
     salt = _salt(snapshot, context)
     data = {
         "text": scorm_text.player_templates(),
@@ -383,22 +402,7 @@ def _player_data(snapshot: Mapping[str, Any], context: PackageContext) -> str:
             for name in ("items_per_attempt", "randomise", "pass_mark", "max_attempts")
         }
         | {"time_limit_minutes": rules.get("time_limit_minutes")},
-        "items": [
-            {
-                "key": item.get("key"),
-                "kind": item.get("kind"),
-                "prompt": item.get("prompt"),
-                "unit": item.get("unit") or "",
-                "feedback": item.get("feedback") or "",
-                "choices": [],
-            }
-            | (
-                _numeric_key(item, salt)
-                if item.get("kind") == "numeric"
-                else _choice_key(item, salt)
-            )
-            for item in snapshot.get("items", [])
-        ],
+        "items": _player_items(snapshot.get("items", []), salt),
     }
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     for char, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e")):

@@ -82,7 +82,7 @@
     var pool = data.items.slice();
     if (rules.randomise) shuffle(pool);
     var count = Math.min(Math.max(1, rules.items_per_attempt || pool.length), pool.length);
-    return pool.slice(0, count).map(function (item) {
+    return SaveitScorm.pickByFamily(pool, count).map(function (item) {
       var order = range(item.choices.length);
       if (rules.randomise && item.kind !== "true_false" && item.kind !== "numeric") shuffle(order);
       if (item.kind === "ordering") {

@@ -236,8 +236,23 @@
     return hashed(canonical.join(","));
   }
 
+  /* The items of an attempt: in the pool's order, never two of one family (items built from one
+   * sentence of the procedure answer each other), as the platform draws them. */
+  function pickByFamily(pool, count) {
+    var seen = {};
+    var picked = [];
+    for (var i = 0; i < pool.length && picked.length < count; i++) {
+      var family = pool[i].family || pool[i].key;
+      if (seen[family]) continue;
+      seen[family] = true;
+      picked.push(pool[i]);
+    }
+    return picked;
+  }
+
   global.SaveitScorm = {
     isRight: isRight,
+    pickByFamily: pickByFamily,
     sha256: sha256,
     connect: connect,
     findAPI: findAPI,

@@ -69,3 +69,37 @@ def test_choices_and_orders_are_right_only_in_full():
         (o, right_order, True), (o, list(range(4)), False), (o, right_order[::-1], False),
     ]  # fmt: skip
     assert judge([(item, given) for item, given, _ in cases]) == [want for *_, want in cases]
+
+
+def test_an_attempt_in_the_package_never_draws_two_items_of_one_family():
+    pool = [
+        {"key": "a1", "family": "A"},
+        {"key": "a2", "family": "A"},
+        {"key": "b1", "family": "B"},
+        {"key": "c1"},
+        {"key": "a3", "family": "A"},
+        {"key": "d1", "family": "D"},
+    ]
+    script = (
+        "global.window = global;"
+        f"require({json.dumps(str(SCORM_JS))});"
+        f"console.log(JSON.stringify(SaveitScorm.pickByFamily({json.dumps(pool)}, 4)"
+        ".map(i => i.key)));"
+    )
+    assert NODE is not None
+    result = subprocess.run([NODE, "-e", script], capture_output=True, text=True, check=True)
+    assert json.loads(result.stdout) == ["a1", "b1", "c1", "d1"]
+
+
+def test_the_package_carries_each_item_family():
+    from saveit.catalog.scorm import _player_items
+
+    items = _player_items(
+        [
+            {"key": "I-1", "kind": "true_false", "family": "F-1", "choices": ["Vrai", "Faux"],
+             "correct": [0]},
+            {"key": "I-2", "kind": "true_false", "choices": ["Vrai", "Faux"], "correct": [1]},
+        ],
+        SALT,
+    )  # fmt: skip
+    assert [item["family"] for item in items] == ["F-1", "I-2"]
