@@ -230,8 +230,8 @@ _TRAIL_ROUTES = {
 }  # fmt: skip
 _PROVIDER_ONLY_ROUTES = {
     "engagements:contract_terms",
-    "saveit_engagements_api_get_contract_terms",
-    "saveit_engagements_api_update_contract_terms",
+    "saveit_orchestration_api_get_contract_terms",
+    "saveit_orchestration_api_update_contract_terms",
 }
 
 
