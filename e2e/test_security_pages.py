@@ -1,0 +1,51 @@
+"""The security pages an administrator uses: security events, API tokens with their expiry,
+the organisation's second-factor rule and the attestation signature; looked at on a laptop and
+on a phone, and checked with axe."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from .accessibility import assert_accessible
+from .support import sign_in_staff, url_path_re
+
+JOURNEY = "security"  # screenshots: var/e2e/security-<step>.png
+ADMIN = "admin@saveit.demo"
+WIDTHS = (1366, 390)
+
+
+def _look(page: Page, shot: Callable[[Page, str], Path], name: str) -> None:
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_load_state()
+        shot(page, f"{name}-{width}")
+        # nothing sideways on a phone: the page fits its width
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll <= width + 1, f"{name} scrolls sideways at {width}px ({scroll}px)"
+    assert_accessible(page, name)
+
+
+def test_an_admin_reads_the_security_pages(page: Page, shot: Callable[[Page, str], Path]) -> None:
+    sign_in_staff(page, ADMIN)
+    if url_path_re("/comptes/2fa/codes-de-secours/").match(page.url):
+        page.goto("/")
+
+    page.goto("/comptes/evenements-de-securite/")
+    expect(page.locator("main h1")).to_contain_text("Événements de sécurité")
+    _look(page, shot, "01-security-events")
+
+    page.goto("/comptes/jetons/")
+    expect(page.locator("main")).to_contain_text("expire")
+    _look(page, shot, "02-api-tokens")
+
+    page.locator("nav.sidenav a", has_text="Mon organisation").first.click()
+    page.wait_for_load_state()
+    expect(page.locator("main")).to_contain_text("second facteur")
+    _look(page, shot, "03-organisation")
+
+    page.goto(page.url.rstrip("/") + "/signature/")
+    expect(page.locator("main form")).to_be_visible()
+    _look(page, shot, "04-attestation-signature")
