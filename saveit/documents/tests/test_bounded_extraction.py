@@ -116,3 +116,24 @@ def test_the_page_shows_the_too_complex_refusal_next_to_the_file(
     assert response.status_code == 200
     assert response.context["form"].errors["file"] == [too_complex().message]
     assert not DocumentVersion.objects.exists()
+
+
+def test_the_api_answers_the_too_complex_refusal_with_its_code(engagement, owner, media, settings):
+    from django.test import Client
+
+    from saveit.testing.factories import bearer
+
+    settings.INGEST_MAX_OUTLINE_BYTES = 1_000
+    response = Client().post(
+        f"/api/v1/engagements/{engagement.pk}/sources",
+        {
+            "title": "Hygiène",
+            "version_label": "1",
+            "file": SimpleUploadedFile("procedure.md", _procedure(50)),
+        },
+        headers=bearer(owner),
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "too_complex"
+    assert "trop volumineux ou trop complexe" in response.json()["detail"]
+    assert not DocumentVersion.objects.exists()
