@@ -123,3 +123,25 @@ def test_a_file_within_the_limit_still_goes_through(engagement, owner, settings,
     )
     assert response.status_code == 201, response.content
     assert DocumentVersion.objects.get().size == len(text)
+
+
+def test_the_page_refusal_survives_the_csrf_check_when_the_body_is_stopped(
+    engagement, owner, media, settings
+):
+    settings.UPLOAD_MAX_BYTES = LIMIT
+    browser = signed_in(owner)
+    browser.handler.enforce_csrf_checks = True
+    url = reverse("documents:sources", args=[engagement.pk])
+    browser.get(url)
+    response = browser.post(
+        url,
+        {
+            "csrfmiddlewaretoken": browser.cookies["csrftoken"].value,  # first, as in the form
+            "title": "Hygiène",
+            "version_label": "1",
+            "file": SimpleUploadedFile("procedure.txt", b"a" * (LIMIT + 40 * CHUNK)),
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [uploads.too_big(LIMIT).message]
+    assert not DocumentVersion.objects.exists()
