@@ -224,6 +224,17 @@ STORAGES = {
 UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(25 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Parsing an uploaded procedure runs in a child process held to these limits (docs/operations.md).
+INGEST_MAX_MEMORY_MB = int(env("INGEST_MAX_MEMORY_MB", "768"))
+INGEST_MAX_CPU_SECONDS = int(env("INGEST_MAX_CPU_SECONDS", "20"))
+INGEST_TIMEOUT_SECONDS = float(env("INGEST_TIMEOUT_SECONDS", "25"))
+INGEST_MAX_OUTLINE_BYTES = int(env("INGEST_MAX_OUTLINE_BYTES", str(2 * 1024 * 1024)))
+# First, the size guard: a request carrying a file over UPLOAD_MAX_BYTES is stopped there.
+FILE_UPLOAD_HANDLERS = [
+    "saveit.core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")

@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from saveit.core.errors import Refusal
 from saveit.core.refusals import report_refusal
+from saveit.core.uploads import refused_upload
 
 
 class ErrorOut(Schema):
@@ -118,6 +119,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        too_big = refused_upload(request)
+        if too_big is not None:  # the file is missing because its upload was stopped
+            return refused(request, too_big)
         items = [
             {
                 "loc": [str(part) for part in error.get("loc", [])],

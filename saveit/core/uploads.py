@@ -13,9 +13,12 @@ from __future__ import annotations
 import os
 import zipfile
 from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from .errors import Refusal
@@ -42,6 +45,11 @@ MAX_ZIP_ENTRIES = 2000
 MAX_ZIP_INFLATED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_RATIO = 100  # inflated size / compressed size of one entry
 ZIP_RATIO_FLOOR = 1024 * 1024  # entries smaller than this may compress very well without harm
+
+
+# Room for the form's other fields around the file when judging a request on its declared length.
+UPLOAD_FORM_MARGIN = 1024 * 1024
+REFUSED_UPLOAD_ATTRIBUTE = "saveit_upload_refusal"
 
 
 def too_big(limit: int) -> Refusal:
@@ -114,3 +122,61 @@ def check_zip_entries(infos: Sequence[zipfile.ZipInfo]) -> None:
         squeezed = info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1)
         if squeezed and info.file_size > ZIP_RATIO_FLOOR:
             raise zip_bomb()
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """Stops reading a request as soon as it is known to carry a file over the size limit.
+
+    Listed first in FILE_UPLOAD_HANDLERS. A request declaring more than the limit (plus room
+    for the other fields) is stopped at its first file, before any of the file is read; a file
+    whose received bytes pass the limit is stopped at that chunk. Django then reads no more of
+    the body (`connection_reset=True`: the rest is never fed to a parser nor written to disk).
+    The fields before the file (the CSRF token first) are kept, so the page can answer; the
+    refusal is left on the request for `refused_upload()` (pages) and the API's 422 handler.
+    """
+
+    def __init__(self, request: HttpRequest | None = None) -> None:
+        super().__init__(request)
+        self.limit: int = settings.UPLOAD_MAX_BYTES
+        self.declared_too_big = False
+        self.received = 0
+
+    def handle_raw_input(
+        self,
+        input_data: Any,
+        META: dict[str, Any],
+        content_length: int,
+        boundary: Any,
+        encoding: str | None = None,
+    ) -> None:
+        self.declared_too_big = content_length > self.limit + UPLOAD_FORM_MARGIN
+        return None  # the other handlers parse as usual
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.received = 0
+        if self.declared_too_big:
+            self._refuse()
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self._refuse()
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None  # the next handlers build the file
+
+    def _refuse(self) -> None:
+        if self.request is not None:
+            setattr(self.request, REFUSED_UPLOAD_ATTRIBUTE, too_big(self.limit))
+        raise StopUpload(connection_reset=True)
+
+
+def refused_upload(request: HttpRequest) -> Refusal | None:
+    """The size refusal of this request's upload, if the body was stopped (reads the body)."""
+    if request.method != "POST":
+        return None
+    request.FILES  # noqa: B018 (parsing the body is what sets the refusal)
+    refusal: Refusal | None = getattr(request, REFUSED_UPLOAD_ATTRIBUTE, None)
+    return refusal

@@ -80,10 +80,10 @@ def upload_version(
 ) -> DocumentVersion:
     """Check who, what and the bytes first; then store the file and the rows together."""
     _check_input(engagement, by, data)
-    from .ingest import ingest
+    from .ingest.isolated import ingest_isolated
 
     content, name = read_upload(uploaded_file)
-    detected, outline = ingest(content, name, max_bytes=settings.UPLOAD_MAX_BYTES)
+    detected, outline = ingest_isolated(content, name, max_bytes=settings.UPLOAD_MAX_BYTES)
     sha256 = hashlib.sha256(content).hexdigest()
     path = f"sources/{engagement.client_id}/{sha256}"
     created = not default_storage.exists(path)

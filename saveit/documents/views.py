@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from saveit.accounts.permissions import acting_member
 from saveit.core.actions import act
 from saveit.core.errors import Refusal
+from saveit.core.uploads import refused_upload
 from saveit.engagements.permissions import access_engagement, can_add_sources
 
 from . import selectors
@@ -37,7 +38,12 @@ def source_list(request: HttpRequest, engagement_id: int) -> HttpResponse:
     if request.method == "POST":
         if not may_upload:
             raise PermissionDenied
-        if form.is_valid():
+        too_big = refused_upload(request)
+        if too_big is not None:  # the body was stopped at the size limit: only this is said
+            form.is_valid()
+            form.errors.pop("file", None)
+            form.add_error("file", too_big.message)
+        elif form.is_valid():
             data = VersionInput(
                 title=form.cleaned_data["title"],
                 version_label=form.cleaned_data["version_label"],

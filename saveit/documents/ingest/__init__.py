@@ -48,7 +48,7 @@ def ingest(content: bytes, name: str, *, max_bytes: int) -> tuple[Detected, Outl
 def extract(content: bytes, detected: Detected) -> Outline:
     try:
         outline = _parser(detected.kind)(content)
-    except Refusal:
+    except (Refusal, MemoryError):  # a memory limit is not a damaged file
         raise
     except Exception as error:  # each library fails its own way on a damaged file
         raise refusals.malformed(str(detected.label)) from error
