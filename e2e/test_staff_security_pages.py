@@ -10,7 +10,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from .accessibility import assert_accessible
-from .support import sign_in_staff, url_path_re
+from .support import sign_in_staff, submit, url_path_re
 
 JOURNEY = "security"  # screenshots: var/e2e/security-<step>.png
 ADMIN = "admin@saveit.demo"
@@ -38,12 +38,17 @@ def test_an_admin_reads_the_security_pages(page: Page, shot: Callable[[Page, str
     _look(page, shot, "01-security-events")
 
     page.goto("/comptes/jetons/")
-    expect(page.locator("main")).to_contain_text("expire")
+    expect(page.locator("main")).to_contain_text("Durée de validité (jours)")
+    page.locator("main form.inline-form input[name='name']").fill("Export vers le SIRH")
+    page.locator("main form.inline-form input[name='days']").fill("30")
+    submit(page, page.locator("main form.inline-form button[type='submit']"))
+    expect(page.locator("#new-token")).to_be_visible()
+    expect(page.locator("main table")).to_contain_text("Expire le")
     _look(page, shot, "02-api-tokens")
 
     page.locator("nav.sidenav a", has_text="Mon organisation").first.click()
     page.wait_for_load_state()
-    expect(page.locator("main")).to_contain_text("second facteur")
+    expect(page.locator("#second-factor")).to_contain_text("Double authentification")
     _look(page, shot, "03-organisation")
 
     page.goto(page.url.rstrip("/") + "/signature/")
