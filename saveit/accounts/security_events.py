@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from saveit.core.refusals import REFUSAL_RECORDERS, OutOfScope
+from saveit.core.refusals import OutOfScope, refusal_recorded
 from saveit.core.tasks import send_email_after_commit
 
 from .models import Membership, Organization, SecurityAlert, SecurityEvent
@@ -116,7 +116,7 @@ def provider_admins() -> QuerySet[Membership]:
 
 
 def record_refusal(request: HttpRequest, exc: Exception) -> None:
-    """The REFUSAL_RECORDERS hook: a refusal met by a member becomes a security event."""
+    """The refusal_recorded hook: a refusal met by a member becomes a security event."""
     member = getattr(request, "member", None)
     if member is None:
         return
@@ -141,5 +141,4 @@ def events_for_admin() -> QuerySet[SecurityEvent]:
 
 
 def install() -> None:
-    if record_refusal not in REFUSAL_RECORDERS:
-        REFUSAL_RECORDERS.append(record_refusal)
+    refusal_recorded.register(record_refusal)

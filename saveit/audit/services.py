@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
@@ -32,6 +31,7 @@ from saveit.accounts.roles import (
     is_provider_staff,
 )
 from saveit.core.errors import Forbidden, Refusal
+from saveit.core.hooks import Hook
 from saveit.core.request_context import current_origin
 from saveit.core.uploads import read_upload
 
@@ -306,7 +306,9 @@ def _totp_accepts(member: Membership, code: str) -> bool:
 
 # Called inside the signature's transaction with (document, signature): a domain whose artefact
 # takes effect when signed (the acceptance record activates module versions) registers here.
-SIGNATURE_HANDLERS: list[Callable[[Document, Signature], None]] = []
+# Called in the signature's transaction (catalog activates a PV, learning re-certifies,
+# orchestration tells who is next); upper apps register in their AppConfig.ready().
+document_signed = Hook("audit.document_signed")
 
 
 @transaction.atomic
@@ -335,8 +337,7 @@ def _record_signature(*, document: Document, by: Membership, intent: str, method
     signature = _create_signature(
         document=document, by=by, intent=intent, method=method, event=event
     )
-    for handler in SIGNATURE_HANDLERS:
-        handler(document, signature)
+    document_signed(document=document, signature=signature)
     return signature
 
 

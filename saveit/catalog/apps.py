@@ -8,12 +8,12 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Certifying modules")
 
     def ready(self) -> None:
-        from saveit.audit.services import SIGNATURE_HANDLERS
+        from saveit.audit.services import document_signed
 
         from . import artefacts  # noqa: F401  (registers the validation record)
         from .services.acceptance import activate_on_signature
 
-        SIGNATURE_HANDLERS.append(activate_on_signature)
+        document_signed.register(activate_on_signature)
 
         from saveit.documents.services import version_superseded
 

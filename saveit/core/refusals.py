@@ -6,7 +6,7 @@ but, only when it refuses, looks whether the object exists at all: when it does,
 A page that is served pays nothing: the extra lookup and the insert happen only on a refusal.
 
 Core cannot know who records (that is the accounts app, above it): recorders register in
-REFUSAL_RECORDERS (a hook registry, like the signature handlers).
+`refusal_recorded` (a hook, like `audit.services.document_signed`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from typing import Any, TypeVar
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+
+from saveit.core.hooks import Hook
 
 M = TypeVar("M", bound=Model)
 logger = logging.getLogger("saveit.security")
@@ -51,20 +53,18 @@ def get_in_scope(queryset: QuerySet[M], pk: Any) -> M:
         raise not_found(queryset.model, pk) from None
 
 
-# Each recorder gets (request, exception) for a refused request; it must never raise.
-Recorder = Callable[[HttpRequest, Exception], None]
-REFUSAL_RECORDERS: list[Recorder] = []
+# Recorders get request= and exc= for a refused request (accounts records security events).
+refusal_recorded = Hook("core.refusal_recorded")
 
 
 def report_refusal(request: HttpRequest, exc: Exception) -> None:
     """Tells the recorders of a PermissionDenied or an OutOfScope (other 404s are no attempt)."""
     if not isinstance(exc, PermissionDenied | OutOfScope):
         return
-    for recorder in REFUSAL_RECORDERS:
-        try:
-            recorder(request, exc)
-        except Exception:  # recording must never turn a refusal into a server error
-            logger.exception("a refusal recorder failed")
+    try:
+        refusal_recorded(request=request, exc=exc)
+    except Exception:  # recording must never turn a refusal into a server error
+        logger.exception("a refusal recorder failed")
 
 
 class RefusalMiddleware:

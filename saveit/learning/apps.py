@@ -8,8 +8,8 @@ class LearningConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from saveit.audit.services import SIGNATURE_HANDLERS
+        from saveit.audit.services import document_signed
 
         from .services.recertification import recertify_on_signature
 
-        SIGNATURE_HANDLERS.append(recertify_on_signature)
+        document_signed.register(recertify_on_signature)

@@ -13,8 +13,8 @@ class OrchestrationConfig(AppConfig):
     verbose_name = _("Engagement workflow")
 
     def ready(self) -> None:
-        from saveit.audit.services import SIGNATURE_HANDLERS
+        from saveit.audit.services import document_signed
 
         from .services.signed import tell_manager_on_signature
 
-        SIGNATURE_HANDLERS.append(tell_manager_on_signature)
+        document_signed.register(tell_manager_on_signature)
