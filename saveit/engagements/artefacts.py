@@ -75,10 +75,6 @@ def kind_of(artefact: SignedArtefact) -> ArtefactKind:
     raise TypeError(f"not an artefact: {artefact!r}")
 
 
-def _current_delivery_note(engagement: Engagement) -> SignedArtefact | None:
-    return engagement.delivery_notes.order_by("-revision").first()
-
-
 SCOPING_NOTE = register_artefact_kind(
     ArtefactKind(
         "scoping_note",
@@ -131,7 +127,7 @@ DELIVERY_NOTE = register_artefact_kind(
         Phase.CLOSURE,
         DeliveryNote,
         "delivery_note",
-        _current_delivery_note,
+        selectors.current_delivery_note,
         order=1,
         file_stem="bon-de-livraison",
     )

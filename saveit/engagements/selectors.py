@@ -13,6 +13,7 @@ from saveit.audit.models import AuditEvent, Document
 
 from .models import (
     ContractTerms,
+    DeliveryNote,
     Engagement,
     MappingReport,
     ProformaInvoice,
@@ -65,6 +66,10 @@ def current_proposal(engagement: Engagement) -> Proposal | None:
 
 def current_purchase_order(engagement: Engagement) -> PurchaseOrder | None:
     return engagement.purchase_orders.select_related("document").order_by("-revision").first()
+
+
+def current_delivery_note(engagement: Engagement) -> DeliveryNote | None:
+    return engagement.delivery_notes.select_related("document").order_by("-revision").first()
 
 
 def proforma_for(proposal: Proposal) -> ProformaInvoice | None:

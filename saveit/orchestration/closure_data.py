@@ -8,17 +8,18 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from saveit.catalog.models import ModuleVersion
+from saveit.certificates.selectors import attestations_of_engagement
 from saveit.core.dates import long_date
 from saveit.core.pdf import render_pdf
+from saveit.core.pdf.documents import base_labels
 from saveit.core.tables import french_number
 from saveit.engagements.models import DeliveryNote, Engagement
+from saveit.engagements.pdf_data import common
 
 
 def delivery_snapshot(engagement: Engagement, report: Any) -> dict[str, Any]:
     """The deliverables at the moment of issue: module versions, training, documents."""
-    from saveit.catalog.models import ModuleVersion
-    from saveit.certificates.selectors import attestations_of_engagement
-
     active = ModuleVersion.objects.filter(
         module__engagement=engagement, activated_at__isnull=False
     ).select_related("module")
@@ -58,9 +59,6 @@ def delivery_snapshot(engagement: Engagement, report: Any) -> dict[str, Any]:
 
 
 def delivery_note_data(note: DeliveryNote) -> dict[str, Any]:
-    from saveit.core.pdf.documents import base_labels
-    from saveit.engagements.pdf_data import common
-
     engagement, snap = note.engagement, note.snapshot
     with override("fr"):
         data = common(

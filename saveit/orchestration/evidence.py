@@ -24,10 +24,18 @@ from django.utils.translation import override
 
 from saveit.audit.evidence import CHAIN_EXTRACT, PackWriter, chain_line
 from saveit.audit.models import AuditEvent, Document
+from saveit.audit.trail import csv_lines, export_records
+from saveit.catalog.models import ModuleVersion
+from saveit.certificates.bulk import index_csv, index_row, render_many
+from saveit.certificates.selectors import attestations_of_engagement
 from saveit.core.tables import csv_chunks, to_xlsx
 from saveit.core.versions import version_tag
+from saveit.documents.models import DocumentVersion
 from saveit.engagements.artefacts import artefact_kinds
 from saveit.engagements.models import Engagement
+from saveit.reporting import exports
+from saveit.reporting.dashboard import build
+from saveit.reporting.selectors import Filters, Scope
 
 
 def _slug(text: str) -> str:
@@ -98,8 +106,6 @@ def add_documents(pack: PackWriter, engagement: Engagement) -> dict[str, int]:
 
 
 def add_sources(pack: PackWriter, engagement: Engagement) -> None:
-    from saveit.documents.models import DocumentVersion
-
     versions = DocumentVersion.objects.filter(source__engagement=engagement).select_related(
         "source"
     )
@@ -115,8 +121,6 @@ def add_sources(pack: PackWriter, engagement: Engagement) -> None:
 
 
 def add_modules(pack: PackWriter, engagement: Engagement) -> None:
-    from saveit.catalog.models import ModuleVersion
-
     frozen = ModuleVersion.objects.filter(module__engagement=engagement, snapshot__isnull=False)
     for version in frozen.select_related("module").order_by("module__code", "major", "minor"):
         body = {
@@ -133,9 +137,6 @@ def add_modules(pack: PackWriter, engagement: Engagement) -> None:
 
 
 def add_attestations(pack: PackWriter, engagement: Engagement) -> int:
-    from saveit.certificates.bulk import index_csv, index_row, render_many
-    from saveit.certificates.selectors import attestations_of_engagement
-
     batch = list(attestations_of_engagement(engagement))
     today = timezone.localdate()
     rows = []
@@ -147,10 +148,6 @@ def add_attestations(pack: PackWriter, engagement: Engagement) -> int:
 
 
 def add_exports(pack: PackWriter, engagement: Engagement) -> None:
-    from saveit.reporting import exports
-    from saveit.reporting.dashboard import build
-    from saveit.reporting.selectors import Filters, Scope
-
     scope = Scope(engagement.client_id, engagement.pk)
     learners = exports.learners_table(scope, Filters())
     pack.add("exports/apprenants.csv", "".join(csv_chunks(learners)).encode("utf-8"))
@@ -163,8 +160,6 @@ def add_exports(pack: PackWriter, engagement: Engagement) -> None:
 
 def add_audit(pack: PackWriter, engagement: Engagement) -> int:
     """The client's chain from the engagement's first event: checkable offline, event by event."""
-    from saveit.audit.trail import csv_lines, export_records
-
     events = AuditEvent.objects.filter(organization_id=engagement.client_id)
     first = (
         events.filter(object_type="engagements.engagement", object_id=str(engagement.pk))

@@ -17,6 +17,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from saveit.accounts.models import Membership
+from saveit.catalog.models import ModuleVersion
+from saveit.catalog.selectors import current_acceptance_record, scope_versions
 from saveit.documents.selectors import in_force_versions
 from saveit.engagements import selectors
 from saveit.engagements.models import Engagement, Phase, PurchaseOrder
@@ -27,6 +29,7 @@ from saveit.engagements.signing import (
     signed_in_time,
     state_of,
 )
+from saveit.reporting.artefacts import current_completion_report
 
 
 def in_force_version_ids(engagement: Engagement) -> list[int]:
@@ -89,14 +92,10 @@ class GateContext:
 
     @cached_property
     def scope(self):
-        from saveit.catalog.selectors import scope_versions
-
         return scope_versions(self.engagement)
 
     @cached_property
     def record(self):
-        from saveit.catalog.selectors import current_acceptance_record
-
         return current_acceptance_record(self.engagement)
 
     @cached_property
@@ -105,15 +104,11 @@ class GateContext:
 
     @cached_property
     def completion_report(self):
-        from .services.closure import current_completion_report
-
         return current_completion_report(self.engagement)
 
     @cached_property
     def delivery_note(self):
-        from .services.closure import current_delivery_note
-
-        return current_delivery_note(self.engagement)
+        return selectors.current_delivery_note(self.engagement)
 
     @cached_property
     def delivery_note_state(self) -> State | None:
@@ -174,15 +169,11 @@ def _order_for_proposal(ctx: GateContext) -> bool:
 
 
 def _scope_approved(ctx: GateContext) -> bool:
-    from saveit.catalog.models import ModuleVersion
-
     done = (ModuleVersion.Status.APPROVED, ModuleVersion.Status.ACTIVE)
     return bool(ctx.scope) and all(v is not None and v.status in done for v in ctx.scope.values())
 
 
 def _record_lists_scope(ctx: GateContext) -> bool:
-    from saveit.catalog.models import ModuleVersion
-
     record = ctx.record
     if record is None or ctx.record_state != State.SIGNED:
         return True  # reported by acceptance_record_signed

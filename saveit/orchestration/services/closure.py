@@ -23,16 +23,17 @@ from saveit.audit.checkpoints import CheckpointRefused, checkpoint_chain
 from saveit.audit.evidence import PackWriter
 from saveit.audit.services import stored_sha256
 from saveit.core.errors import Refusal
+from saveit.core.keys import signing_key
+from saveit.engagements.artefacts import DELIVERY_NOTE
 from saveit.engagements.models import DeliveryNote, Engagement, EvidencePack, Phase, PhaseChange
+from saveit.engagements.selectors import current_delivery_note
 from saveit.engagements.services.common import issue_artefact, lock, require_manager, require_phase
 from saveit.engagements.signing import State, state_of
-from saveit.reporting.artefacts import current_completion_report
+from saveit.reporting.artefacts import COMPLETION_REPORT, current_completion_report
+from saveit.reporting.completion import is_current, render_completion_report, snapshot
+from saveit.reporting.models import CompletionReport
 
 from .. import evidence
-
-
-def current_delivery_note(engagement: Engagement) -> DeliveryNote | None:
-    return engagement.delivery_notes.order_by("-revision").first()
 
 
 def current_evidence_pack(engagement: Engagement) -> EvidencePack | None:
@@ -40,8 +41,6 @@ def current_evidence_pack(engagement: Engagement) -> EvidencePack | None:
 
 
 def report_is_current(engagement: Engagement) -> bool:
-    from saveit.reporting.completion import is_current
-
     report = current_completion_report(engagement)
     return (
         report is not None
@@ -70,10 +69,6 @@ def _next_revision(queryset) -> int:
 @transaction.atomic
 def generate_completion_report(*, engagement: Engagement, by: Membership):
     """Render the report from the engagement's figures now; a new revision each time."""
-    from saveit.reporting.artefacts import COMPLETION_REPORT
-    from saveit.reporting.completion import render_completion_report, snapshot
-    from saveit.reporting.models import CompletionReport
-
     engagement = lock(engagement)
     require_manager(by)
     require_phase(engagement, Phase.CLOSURE)
@@ -91,8 +86,6 @@ def generate_completion_report(*, engagement: Engagement, by: Membership):
 @transaction.atomic
 def issue_delivery_note(*, engagement: Engagement, by: Membership) -> DeliveryNote:
     """The note lists what was delivered, from the current report; the client owner signs it."""
-    from saveit.engagements.artefacts import DELIVERY_NOTE
-
     from ..closure_data import delivery_snapshot, render_delivery_note
 
     engagement = lock(engagement)
@@ -115,8 +108,6 @@ def issue_delivery_note(*, engagement: Engagement, by: Membership) -> DeliveryNo
 @transaction.atomic
 def seal_evidence_pack(*, engagement: Engagement, by: Membership) -> EvidencePack:
     """Zip every artefact with its manifest, sign the manifest, record its hash in the chain."""
-    from saveit.core.keys import signing_key
-
     engagement = lock(engagement)
     require_manager(by)
     require_phase(engagement, Phase.CLOSURE)
