@@ -205,9 +205,16 @@ def add_member(
     first_name: str = "",
     last_name: str = "",
     by: Membership | None = None,
+    access_ends_on: date | None = None,
+    scope: str = "",
+    scope_object_id: int | None = None,
 ) -> Membership:
-    """Create the user if needed and give them the role; idempotent for an existing role."""
+    """Create the user if needed and give them the role; idempotent for an existing role.
+
+    An auditor needs the same end date and scope as an invited one (see invite_member)."""
     _check_role_fits(organization, role)
+    if role == Role.AUDITOR:
+        _check_auditor_terms(organization, access_ends_on, scope, scope_object_id)
     if password:
         try:
             validate_password(password)
@@ -226,6 +233,11 @@ def add_member(
     membership, created = Membership.objects.get_or_create(
         user=user, organization=organization, role=role
     )
+    if role == Role.AUDITOR and access_ends_on is not None:
+        membership.expires_at = access_end_of(access_ends_on)
+        membership.scope = scope
+        membership.scope_object_id = scope_object_id if scope == AuditorScope.ENGAGEMENT else None
+        membership.save(update_fields=["expires_at", "scope", "scope_object_id"])
     if created or not membership.is_active:
         membership.is_active = True
         membership.save(update_fields=["is_active"])

@@ -33,7 +33,7 @@ def engagements_visible_to(member: Membership | None) -> QuerySet[Engagement]:
     if is_provider_staff(member):
         return queryset
     if member is not None and member.role in ENGAGEMENT_CLIENT_READER_ROLES:
-        if member.role == Role.AUDITOR and member.scope:
+        if member.role == Role.AUDITOR:  # an auditor without a scope sees nothing
             return _auditor_scope(queryset, member)
         return queryset.filter(client_id=member.organization_id)
     return queryset.none()

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.test import Client
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from saveit.accounts import services
 from saveit.accounts.models import Membership, Organization
-from saveit.accounts.roles import OrganizationKind, Role, is_provider_staff
+from saveit.accounts.roles import AuditorScope, OrganizationKind, Role, is_provider_staff
 from saveit.audit import services as audit_services
 from saveit.audit.models import Document
 
@@ -44,6 +46,9 @@ def make_member(
     organization: Organization, role: str = Role.CLIENT_OWNER, email: str | None = None
 ) -> Membership:
     email = email or f"{role}-{next(_counter)}@{organization.slug}.test"
+    # An auditor always comes with an end date and a scope: the quality records here (which open
+    # no engagement); tests of an engagement's auditor scope it themselves.
+    auditor = role == Role.AUDITOR
     return services.add_member(
         organization=organization,
         email=email,
@@ -51,6 +56,21 @@ def make_member(
         password=PASSWORD,
         first_name=role.replace("_", " ").title(),
         last_name=organization.name,
+        access_ends_on=timezone.localdate() + timedelta(days=30) if auditor else None,
+        scope=AuditorScope.QUALITY if auditor else "",
+    )
+
+
+def make_auditor(organization: Organization, engagement_id: int) -> Membership:
+    """An auditor of this organisation who reads one engagement, for 30 days."""
+    return services.add_member(
+        organization=organization,
+        email=f"auditor-{next(_counter)}@{organization.slug}.test",
+        role=Role.AUDITOR,
+        password=PASSWORD,
+        access_ends_on=timezone.localdate() + timedelta(days=30),
+        scope=AuditorScope.ENGAGEMENT,
+        scope_object_id=engagement_id,
     )
 
 

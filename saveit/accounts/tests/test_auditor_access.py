@@ -17,7 +17,7 @@ from saveit.accounts.models import Invitation, Membership
 from saveit.accounts.roles import AuditorScope, Role
 from saveit.core.errors import Refusal
 from saveit.testing.clock import set_clock
-from saveit.testing.factories import bearer, make_engagement, signed_in
+from saveit.testing.factories import bearer, make_engagement, make_member, signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -118,3 +118,20 @@ def test_a_member_cannot_be_turned_into_an_auditor_without_an_invitation(owner, 
     with pytest.raises(Refusal) as refused:
         services.change_member_role(membership=manager, role=Role.AUDITOR, by=owner)
     assert refused.value.code == "auditor_needs_invitation"
+
+
+def test_an_auditor_cannot_be_added_without_an_end_date_and_a_scope(client_org):
+    with pytest.raises(Refusal) as refused:
+        services.add_member(organization=client_org, email="audit@alpha.test", role=Role.AUDITOR)
+    assert refused.value.code == "auditor_end_required"
+    assert not Membership.objects.filter(user__email="audit@alpha.test").exists()
+
+
+def test_an_auditor_without_a_scope_sees_no_engagement(client_org, engagement):
+    from saveit.engagements.permissions import engagements_visible_to
+
+    auditor = make_member(client_org, Role.AUDITOR)
+    Membership.objects.filter(pk=auditor.pk).update(scope="", scope_object_id=None)
+    auditor.refresh_from_db()
+    assert not engagements_visible_to(auditor).exists()
+    assert signed_in(auditor).get(f"/missions/{engagement.pk}/").status_code == 404

@@ -28,7 +28,7 @@ from saveit.certificates.selectors import attestations_of_engagement
 from saveit.certificates.services import facts_from_json, revoke_attestation
 from saveit.learning.models import Assignment
 from saveit.learning.services import attempts
-from saveit.testing.factories import make_member, signed_in
+from saveit.testing.factories import make_auditor, make_member, signed_in
 from saveit.testing.learning_setup import Form, answers_for
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -238,7 +238,7 @@ def test_another_organisation_gets_404_and_an_auditor_403(mixed, deployed, outsi
     assert stranger.get(api).status_code == 404
     learner = signed_in(make_member(client_org, Role.LEARNER))
     assert learner.get(web).status_code == 404
-    auditor = signed_in(make_member(client_org, Role.AUDITOR))
+    auditor = signed_in(make_auditor(client_org, engagement_.pk))
     assert auditor.get(web).status_code == 403
     assert auditor.get(api).status_code == 403
 
@@ -250,5 +250,5 @@ def test_the_deployment_page_offers_the_archive_to_those_who_may_download_it(
     page = reverse("learning:deployment", args=[engagement_.pk])
     link = reverse("certificates:engagement_zip", args=[engagement_.pk])
     assert link in signed_in(owner).get(page).content.decode()
-    auditor_page = signed_in(make_member(client_org, Role.AUDITOR)).get(page)
+    auditor_page = signed_in(make_auditor(client_org, engagement_.pk)).get(page)
     assert auditor_page.status_code == 200 and link not in auditor_page.content.decode()

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from saveit.accounts.models import Membership, Organization
-from saveit.accounts.roles import OrganizationKind, Role
+from saveit.accounts.roles import AuditorScope, OrganizationKind, Role
 from saveit.accounts.services import add_member, create_organization, update_organization
 
 DEMO_PASSWORD = "saveit-demo-2026"  # noqa: S105 - published demo login
@@ -97,6 +97,8 @@ def load_demo() -> list[Membership]:
                 rcs_city=rcs_city,
             )
         for email, role, first, last in spec.people:
+            if role == Role.AUDITOR:
+                continue  # scoped to an engagement: load_demo_auditors, once engagements exist
             existing = Membership.objects.filter(
                 organization=org, user__email=email, role=role
             ).first()
@@ -108,10 +110,37 @@ def load_demo() -> list[Membership]:
                 first_name=first,
                 last_name=last,
             )
-            if role == Role.AUDITOR and membership.expires_at is None:
-                # Auditors get time-boxed access; the demo one ends in 30 days.
-                Membership.objects.filter(pk=membership.pk).update(
-                    expires_at=timezone.now() + timedelta(days=30)
-                )
             memberships.append(membership)
     return memberships
+
+
+@transaction.atomic
+def load_demo_auditors() -> None:
+    """Each demo auditor reads their client's first engagement for 30 days (the quality records
+    when the client has none yet). Idempotent."""
+    from saveit.engagements.models import Engagement
+
+    for spec in DEMO_ORGS:
+        org = Organization.objects.filter(name=spec.name).first()
+        if org is None:
+            continue
+        for email, role, first, last in spec.people:
+            if (
+                role != Role.AUDITOR
+                or Membership.objects.filter(
+                    organization=org, user__email=email, role=role
+                ).exists()
+            ):
+                continue
+            engagement = Engagement.objects.filter(client=org).order_by("pk").first()
+            add_member(
+                organization=org,
+                email=email,
+                role=role,
+                password=DEMO_PASSWORD,
+                first_name=first,
+                last_name=last,
+                access_ends_on=timezone.localdate() + timedelta(days=30),
+                scope=AuditorScope.ENGAGEMENT if engagement else AuditorScope.QUALITY,
+                scope_object_id=engagement.pk if engagement else None,
+            )

@@ -33,6 +33,9 @@ class Command(BaseCommand):
             from saveit.web.demo.learning import load_demo_deployment
 
             load_demo_deployment()
+            from saveit.web.demo.accounts import load_demo_auditors
+
+            load_demo_auditors()
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(f"  Demo logins (password for all: {DEMO_PASSWORD})")
         for spec in DEMO_ORGS:
