@@ -66,7 +66,10 @@ class StaffSecondFactorMiddleware:
             request.user.is_authenticated
             and not is_verified(request.user)
             and not request.path.startswith(_OTP_EXEMPT_PREFIXES)
-            and (needs_second_factor(request) or _has_enrolled_factor(request))
+            and (
+                second_factor_is_required(getattr(request, "memberships", []))
+                or _has_enrolled_factor(request)
+            )
         ):
             if request.path.startswith("/api/"):
                 from django.http import JsonResponse
@@ -77,11 +80,6 @@ class StaffSecondFactorMiddleware:
                 )
             return redirect(f"{reverse('accounts:otp_verify')}?next={request.get_full_path()}")
         return self.get_response(request)
-
-
-def needs_second_factor(request: HttpRequest) -> bool:
-    """Whether the user's memberships oblige them to enrol and pass a second factor."""
-    return second_factor_is_required(getattr(request, "memberships", []))
 
 
 def _has_enrolled_factor(request: HttpRequest) -> bool:

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
 from .roles import (
-    SECOND_FACTOR_ROLES,
     AuditorScope,
     OrganizationKind,
     Role,
@@ -158,14 +157,6 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organization} · {self.get_role_display()}"
-
-    @property
-    def requires_second_factor(self) -> bool:
-        """Whether this membership obliges its user to set up and pass a second factor."""
-        return (
-            self.role in SECOND_FACTOR_ROLES
-            or self.organization.second_factor_rule == SecondFactorRule.EVERYONE
-        )
 
     def is_current(self, now: Any = None) -> bool:
         now = now or timezone.now()

@@ -48,7 +48,6 @@ ROLES_BY_KIND: dict[str, frozenset[str]] = {
 
 # Who must pass a second factor whatever their organisation's rule: provider staff (SPEC §15)
 # and business content owners, who sign the client's validations.
-SECOND_FACTOR_ROLES: frozenset[str] = PROVIDER_ROLES | {Role.CLIENT_OWNER}
 
 
 class SecondFactorRule(models.TextChoices):
@@ -95,6 +94,16 @@ def is_provider_staff(member: Membership | None) -> bool:
         and member.role in PROVIDER_ROLES
         and member.organization.is_provider
         and member.is_current()
+    )
+
+
+def requires_second_factor(member: Membership) -> bool:
+    """Provider staff and business content owners (they sign) always use a second factor; an
+    organisation may require it of every member."""
+    return (
+        is_provider_staff(member)
+        or member.role == Role.CLIENT_OWNER
+        or member.organization.second_factor_rule == SecondFactorRule.EVERYONE
     )
 
 

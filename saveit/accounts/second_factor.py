@@ -15,13 +15,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from saveit.audit.chain import record_event
 
 from .models import Membership, RecoveryCode, RecoveryCodeDevice, User
+from .roles import requires_second_factor
 
 RECOVERY_CODE_COUNT = 10
 
 
 def is_required(memberships: Iterable[Membership]) -> bool:
     """Whether one of these (current) memberships obliges the user to use a second factor."""
-    return any(m.requires_second_factor for m in memberships)
+    return any(requires_second_factor(m) for m in memberships)
 
 
 def confirmed_totp(user: User) -> TOTPDevice | None:

@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from saveit.accounts import services
 from saveit.accounts.models import Membership, Organization
-from saveit.accounts.roles import AuditorScope, OrganizationKind, Role, is_provider_staff
+from saveit.accounts.roles import AuditorScope, OrganizationKind, Role, requires_second_factor
 from saveit.audit import services as audit_services
 from saveit.audit.models import Document
 
@@ -98,7 +98,7 @@ def signed_in(membership: Membership) -> Client:
     client.force_login(membership.user)
     session = client.session
     session["active_membership_id"] = membership.pk
-    if is_required(current_memberships(membership.user)) or is_provider_staff(membership):
+    if is_required(current_memberships(membership.user)) or requires_second_factor(membership):
         device = TOTPDevice.objects.filter(user=membership.user, confirmed=True).first()
         device = device or TOTPDevice.objects.create(
             user=membership.user, name="authenticator", confirmed=True

@@ -124,3 +124,27 @@ def test_an_unknown_rule_is_refused_in_french_and_changes_nothing(owner):
     assert owner.organization.second_factor_rule == SecondFactorRule.SIGNERS
     with pytest.raises(Refusal):
         services.set_second_factor_rule(organization=owner.organization, rule="nobody", by=owner)
+
+
+def test_who_must_use_a_second_factor_follows_the_one_staff_rule(
+    designer, owner, manager, learner, client_org
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from saveit.accounts.models import Membership
+    from saveit.accounts.roles import SecondFactorRule, requires_second_factor
+
+    assert requires_second_factor(designer) and requires_second_factor(owner)
+    assert not requires_second_factor(manager) and not requires_second_factor(learner)
+    # a provider membership that has ended is no longer staff, so no longer obliged
+    Membership.objects.filter(pk=designer.pk).update(
+        expires_at=timezone.now() - timedelta(days=1)
+    )
+    designer.refresh_from_db()
+    assert not requires_second_factor(designer)
+    client_org.second_factor_rule = SecondFactorRule.EVERYONE
+    client_org.save(update_fields=["second_factor_rule"])
+    learner.refresh_from_db()
+    assert requires_second_factor(learner)
