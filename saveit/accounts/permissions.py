@@ -24,6 +24,11 @@ def can_manage_organizations(member: Membership | None) -> bool:
     return is_provider_admin(member)
 
 
+def can_set_attestation_signature(member: Membership | None, organization: Organization) -> bool:
+    """Only the provider's administrators say how the provider's attestations are signed."""
+    return organization.is_provider and is_provider_admin(member)
+
+
 def acting_member(request: HttpRequest) -> Membership:
     """The membership the request acts as (session switcher or API token); 403 without one."""
     member = getattr(request, "member", None)

@@ -23,7 +23,7 @@ from saveit.core.refusals import OutOfScope, refusal_recorded
 from saveit.core.tasks import send_email_after_commit
 
 from .models import Membership, Organization, SecurityAlert, SecurityEvent
-from .roles import Role
+from .selectors import provider_admins
 
 # A burst: this many refusals of one member within one window of this length.
 BURST_EVENTS = 20
@@ -89,7 +89,7 @@ def _alert_once(member: Membership, start: datetime, count: int) -> None:
             SecurityAlert.objects.create(member=member, window_start=start, events=count)
     except IntegrityError:
         return  # this window's alert is already sent
-    recipients = sorted(m.user.email for m in provider_admins() if m.is_current() and m.user.email)
+    recipients = sorted(m.user.email for m in provider_admins() if m.user.email)
     if not recipients:
         return
     with translation.override(settings.LANGUAGE_CODE):
@@ -107,12 +107,6 @@ def _alert_once(member: Membership, start: datetime, count: int) -> None:
             },
         )
     send_email_after_commit(to=recipients, subject=subject, body=body)
-
-
-def provider_admins() -> QuerySet[Membership]:
-    return Membership.objects.filter(
-        role=Role.ADMIN, organization__kind="provider", is_active=True
-    ).select_related("user", "organization")
 
 
 def record_refusal(request: HttpRequest, exc: Exception) -> None:

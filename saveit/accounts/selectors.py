@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .models import ApiToken, AttestationSignature, Invitation, Membership, Organization, User
-from .roles import OrganizationKind, is_provider_admin
+from .roles import OrganizationKind, Role, is_provider_admin
 
 
 def current_memberships(user: User) -> list[Membership]:
@@ -58,3 +58,11 @@ def provider_organization() -> Organization | None:
 def attestation_signature_of(organization: Organization) -> AttestationSignature | None:
     """How the provider signs its attestations, if it said so."""
     return AttestationSignature.objects.filter(organization=organization).first()
+
+
+def provider_admins() -> list[Membership]:
+    """The provider's current administrators (the one rule: roles.is_provider_admin)."""
+    candidates = Membership.objects.filter(role=Role.ADMIN, is_active=True).select_related(
+        "user", "organization"
+    )
+    return [member for member in candidates if is_provider_admin(member)]

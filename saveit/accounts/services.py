@@ -22,7 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from saveit.audit.chain import record_event
-from saveit.core.errors import Refusal
+from saveit.core.errors import Forbidden, Refusal
 from saveit.core.tasks import send_email_after_commit
 from saveit.core.tokens import digest, new_secret
 
@@ -572,7 +572,7 @@ def issue_api_token(
 
 
 @transaction.atomic
-def revoke_api_token(*, token: ApiToken, by: Membership) -> ApiToken:
+def revoke_api_token(*, token: ApiToken, by: Membership, reason: str = "") -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -581,6 +581,7 @@ def revoke_api_token(*, token: ApiToken, by: Membership) -> ApiToken:
             action="api_token.revoked",
             actor=by,
             target=token,
+            after={"reason": reason} if reason else None,
         )
     return token
 
@@ -619,13 +620,10 @@ def set_attestation_signature(
     """
     from saveit.core.images import checked_png
 
-    from .selectors import is_provider_admin
+    from .permissions import can_set_attestation_signature
 
-    if not organization.is_provider or not is_provider_admin(by) or not by.is_current():
-        raise Refusal(
-            _("Only the provider's administrators set how attestations are signed."),
-            code="forbidden",
-        )
+    if not can_set_attestation_signature(by, organization):
+        raise Forbidden(_("Only the provider's administrators set how attestations are signed."))
     declaration = activity_declaration.replace(" ", "").strip()
     if declaration and not (declaration.isdigit() and len(declaration) == 11):
         raise Refusal(
@@ -671,17 +669,8 @@ def revoke_tokens_of_user(*, user: User, reason: str) -> int:
     live = ApiToken.objects.filter(membership__user=user, revoked_at__isnull=True).select_related(
         "membership__organization"
     )
-    now = timezone.now()
     count = 0
     for token in live:
-        token.revoked_at = now
-        token.save(update_fields=["revoked_at"])
-        record_event(
-            organization=token.membership.organization,
-            action="api_token.revoked",
-            actor=token.membership,
-            target=token,
-            after={"reason": reason},
-        )
+        revoke_api_token(token=token, by=token.membership, reason=reason)
         count += 1
     return count

@@ -38,11 +38,11 @@ from .permissions import (
     acting_member,
     can_manage_members,
     can_manage_organizations,
+    can_set_attestation_signature,
 )
 from .selectors import (
     attestation_signature_of,
     invitations_of,
-    is_provider_admin,
     members_of,
     organizations_visible_to,
 )
@@ -141,7 +141,7 @@ def organization_detail(request: HttpRequest, org_id: int) -> HttpResponse:
         if manage
         else None,
         "signature": attestation_signature_of(organization) if organization.is_provider else None,
-        "can_set_signature": organization.is_provider and is_provider_admin(member),
+        "can_set_signature": can_set_attestation_signature(member, organization),
     }
     return render(request, "accounts/organization_detail.html", context)
 
@@ -314,7 +314,7 @@ def _signature_organization(request: HttpRequest, org_id: int) -> tuple[Membersh
     """The provider organisation whose attestation signature the acting admin manages."""
     member = acting_member(request)
     organization = access_organization(member, org_id)
-    if not organization.is_provider or not is_provider_admin(member):
+    if not can_set_attestation_signature(member, organization):
         raise PermissionDenied
     return member, organization
 

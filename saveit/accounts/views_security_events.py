@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .permissions import acting_member
+from .roles import is_provider_admin
 from .security_events import BURST_EVENTS, events_for_admin
-from .selectors import is_provider_admin
 
 PAGE_SIZE = 50
 

@@ -139,9 +139,7 @@ def test_who_must_use_a_second_factor_follows_the_one_staff_rule(
     assert requires_second_factor(designer) and requires_second_factor(owner)
     assert not requires_second_factor(manager) and not requires_second_factor(learner)
     # a provider membership that has ended is no longer staff, so no longer obliged
-    Membership.objects.filter(pk=designer.pk).update(
-        expires_at=timezone.now() - timedelta(days=1)
-    )
+    Membership.objects.filter(pk=designer.pk).update(expires_at=timezone.now() - timedelta(days=1))
     designer.refresh_from_db()
     assert not requires_second_factor(designer)
     client_org.second_factor_rule = SecondFactorRule.EVERYONE
