@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 from saveit.accounts.permissions import acting_member
 from saveit.core.api_support import COMMON_ERRORS, OFFSET_MAX
 
-from .chain import verify_chain
+from .checkpoints import verify_anchored
 from .permissions import access_trail
 from .trail import TrailFilters, events_of
 
@@ -59,6 +59,10 @@ class ChainReportOut(Schema):
     ok: bool
     broken_seq: int | None
     reason: str
+    problems: list[str] = Field(
+        description="Every problem found: the first broken link, then any disagreement "
+        "with the signed checkpoints (a chain cut short or rewritten under one)."
+    )
 
 
 @router.get("/events", response={200: EventPageOut, **COMMON_ERRORS})
@@ -82,13 +86,15 @@ def list_events(request: HttpRequest, query: Query[EventQuery]) -> dict[str, Any
 
 @router.get("/verify", response={200: ChainReportOut, **COMMON_ERRORS})
 def verify(request: HttpRequest, org_id: int | None = None) -> dict[str, Any]:
-    """Recompute the organisation's chain; broken_seq names the first broken link."""
+    """Recompute the organisation's chain and compare it with its signed checkpoints;
+    broken_seq names the first broken link, problems everything found; ok when none."""
     organization = access_trail(acting_member(request), org_id)
-    report = verify_chain(organization)
+    report, checked = verify_anchored(organization)
     return {
         "organization": report.organization_slug,
         "events": report.events,
-        "ok": report.ok,
+        "ok": not checked.problems,
         "broken_seq": report.broken_seq,
         "reason": report.reason,
+        "problems": checked.problems,
     }

@@ -111,10 +111,9 @@ def checkpoint_chain(
     it, and the file is written once it commits, so a transaction rolled back leaves no
     checkpoint of events that never were."""
     head = ChainHead.objects.filter(organization=organization).values_list("seq", "hash").first()
-    report = verify_chain(organization)
-    problems = verify_checkpoints(organization, report).problems
-    if not report.ok or problems:
-        reason = report.reason if not report.ok else "; ".join(problems)
+    report, checked = verify_anchored(organization)
+    if checked.problems:
+        reason = report.reason if not report.ok else "; ".join(checked.problems)
         raise CheckpointRefused(f"{organization.slug}: {reason}")
     if head is None or head[0] == 0:
         return None
@@ -275,3 +274,14 @@ def verify_checkpoints(organization: Organization, report: ChainReport) -> Check
                     f"{valid[seq].get('taken_at', '')}: the chain was rewritten"
                 )
     return result
+
+
+def verify_anchored(organization: Organization) -> tuple[ChainReport, CheckpointReport]:
+    """The whole check of one organisation's trail: its chain recomputed, then compared with
+    its signed checkpoints. The checkpoint report's problems hold every problem found, the
+    chain's first broken link first; the trail holds when there is none."""
+    report = verify_chain(organization)
+    checked = verify_checkpoints(organization, report)
+    if not report.ok:
+        checked.problems.insert(0, f"first broken seq {report.broken_seq} ({report.reason})")
+    return report, checked

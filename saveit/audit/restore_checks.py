@@ -5,8 +5,7 @@ from __future__ import annotations
 from saveit.accounts.models import Organization
 from saveit.core.backup import CheckResult, restore_check
 
-from .chain import verify_chain
-from .checkpoints import verify_checkpoints
+from .checkpoints import verify_anchored
 
 
 @restore_check("audit chains")
@@ -15,15 +14,10 @@ def audit_chains() -> CheckResult:
     organizations = events = anchored = 0
     problems = []
     for organization in Organization.objects.order_by("slug").iterator():
-        report = verify_chain(organization)
-        checked = verify_checkpoints(organization, report)
+        report, checked = verify_anchored(organization)
         organizations += 1
         events += report.events
         anchored += bool(checked.latest_seq)
-        if not report.ok:
-            problems.append(
-                f"{organization.slug}: first broken seq {report.broken_seq} ({report.reason})"
-            )
         problems += [f"{organization.slug}: {problem}" for problem in checked.problems]
     summary = (
         f"{organizations} organisations, {events} events, "

@@ -39,6 +39,12 @@ def check_signature(attestation: Attestation) -> SignatureCheck:
     return SignatureCheck(True)
 
 
+def public_state(attestation: Attestation) -> str:
+    """The state shown to the public (page and status.json): the attestation's own state once
+    its signed credential proves it ("valid", "expired", "revoked"), else "unverified"."""
+    return attestation.state() if check_signature(attestation).authentic else "unverified"
+
+
 def _states_the_same_facts(signed: dict[str, Any], attestation: Attestation) -> bool:
     facts = attestation.facts
     try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import tempfile
 
 from django.contrib.auth.decorators import login_required
@@ -25,7 +24,7 @@ from .credential import achievement, issuer_profile
 from .pdf_data import render_attestation_pdf
 from .permissions import access_attestation, access_engagement_attestations
 from .services import can_revoke, facts_from_json, revoke_attestation
-from .verification import check_signature, verification_details
+from .verification import public_state, verification_details
 
 
 @login_required
@@ -119,14 +118,13 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     if attestation is None:
         return render(request, "certificates/verify.html", {"found": False}, status=404)
     facts = attestation.facts
-    check = check_signature(attestation)
     return render(
         request,
         "certificates/verify.html",
         {
             "found": True,
             "a": attestation,
-            "state": attestation.state() if check.authentic else "unverified",
+            "state": public_state(attestation),
             "holder": selectors.masked_name(facts["holder_name"]),
             "facts": facts,
             "details": verification_details(facts),
@@ -143,7 +141,7 @@ def credential_status(request: HttpRequest, code: str) -> JsonResponse:
     return JsonResponse(
         {
             "number": attestation.number,
-            "status": attestation.state(),
+            "status": public_state(attestation),
             "issued": attestation.issued_at.isoformat(),
             "valid_until": attestation.valid_until.isoformat() if attestation.valid_until else None,
             "revoked": attestation.revoked_at.isoformat() if attestation.revoked_at else None,
@@ -192,10 +190,6 @@ def status_list(request: HttpRequest, list_id: int) -> HttpResponse:
 @cache_control(max_age=3600)
 def jwks(request: HttpRequest) -> JsonResponse:
     return JsonResponse(keys.jwks())
-
-
-# Issued codes are secrets.token_urlsafe(12) (16 characters); anything else cannot be one.
-_CODE_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 def verify_form(request: HttpRequest) -> HttpResponse:

@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from django.apps import apps
 from django.core.files.storage import FileSystemStorage, default_storage, storages
@@ -291,13 +292,19 @@ def _restore_postgresql(dump: Path, env: dict[str, str]) -> str:
     )
     if restored.returncode != 0:
         raise BackupError(f"pg_restore failed: {restored.stderr.strip()[-2000:]}")
-    params = connection.settings_dict
-    user = params.get("USER") or ""
-    password = f":{params['PASSWORD']}" if params.get("PASSWORD") else ""
+    env["DATABASE_URL"] = restored_database_url(connection.settings_dict, name)
+    return name
+
+
+def restored_database_url(params: dict[str, Any], name: str) -> str:
+    """The DATABASE_URL of the restored copy `name`, on the server and with the credentials of
+    `params` (Django's settings_dict). User, password and name are URL-quoted: a password with
+    "@", ":" or "/" would otherwise be read as another host or database."""
+    user = quote(params.get("USER") or "", safe="")
+    password = f":{quote(params['PASSWORD'], safe='')}" if params.get("PASSWORD") else ""
     at = f"{user}{password}@" if user else ""
     host = f"{params.get('HOST') or '127.0.0.1'}:{params.get('PORT') or 5432}"
-    env["DATABASE_URL"] = f"postgres://{at}{host}/{name}"
-    return name
+    return f"postgres://{at}{host}/{quote(name, safe='')}"
 
 
 def discard(restored: Restored) -> None:
@@ -351,11 +358,16 @@ def _file_fields() -> Iterator[tuple[type[models.Model], str, str | None]]:
                 yield model, model_field.name, hashed if hashed in names else None
 
 
-def _sha256(name: str) -> str:
+def _sha256(name: str) -> str | None:
+    """SHA-256 of the stored bytes, or None when the file is gone. The same as
+    saveit.audit.services.stored_sha256, which core may not import (it sits below audit)."""
     digest = hashlib.sha256()
-    with default_storage.open(name, "rb") as stored:
-        while block := stored.read(1 << 20):
-            digest.update(block)
+    try:
+        with default_storage.open(name, "rb") as stored:
+            while block := stored.read(1 << 20):
+                digest.update(block)
+    except (FileNotFoundError, OSError):
+        return None
     return digest.hexdigest()
 
 
@@ -369,13 +381,17 @@ def check_stored_files() -> CheckResult:
             pk, name = row[0], row[1]
             where = f"{model._meta.label} {pk}: {name}"
             checked += 1
-            if not default_storage.exists(name):
+            if not (hash_field and row[2]):
+                if not default_storage.exists(name):
+                    problems.append(f"{where} is missing")
+                continue
+            digest = _sha256(name)  # one read tells both: present, and the same bytes
+            if digest is None:
                 problems.append(f"{where} is missing")
                 continue
-            if hash_field and row[2]:
-                hashed += 1
-                if _sha256(name) != row[2]:
-                    problems.append(f"{where} does not match its recorded SHA-256")
+            hashed += 1
+            if digest != row[2]:
+                problems.append(f"{where} does not match its recorded SHA-256")
     summary = f"{checked} files present, {hashed} checked against their recorded SHA-256"
     return CheckResult("stored files", not problems, summary, problems)
 

@@ -12,7 +12,9 @@ upper app):
 runs each job whose current period has no run yet. A run is claimed by inserting the row
 (name, period key) under a unique constraint before the job starts: of two schedulers racing,
 one inserts and runs the job, the other meets the constraint and skips it. A job that raised is
-retried at the next run of the same period, MAX_ATTEMPTS times in all.
+retried at the next run of the same period, MAX_ATTEMPTS times in all. A run still RUNNING
+STALE_AFTER after it started is taken for dead (its scheduler was killed mid-job) and is taken
+again the same way, as one more attempt: no job may legitimately run that long.
 """
 
 from __future__ import annotations
@@ -21,11 +23,11 @@ import logging
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
@@ -41,6 +43,7 @@ PERIOD_FORMATS: dict[str, str] = {
     "month": "%Y-%m",
 }
 MAX_ATTEMPTS = 3
+STALE_AFTER = timedelta(minutes=30)
 JobFunction = Callable[[datetime], object]
 
 
@@ -110,10 +113,14 @@ def _claim(name: str, key: str, now: datetime) -> bool:
             )
         return True
     except IntegrityError:
-        # Retry a failed run; the condition is checked by the UPDATE itself, so of two
-        # schedulers retrying together only one changes the row.
+        # Retry a failed run, or one whose scheduler died mid-job (still running long after
+        # it started); the condition is checked by the UPDATE itself, so of two schedulers
+        # retrying together only one changes the row.
+        retryable = Q(status=JobRun.Status.FAILED) | Q(
+            status=JobRun.Status.RUNNING, started_at__lt=now - STALE_AFTER
+        )
         retried = JobRun.objects.filter(
-            name=name, period_key=key, status=JobRun.Status.FAILED, attempts__lt=MAX_ATTEMPTS
+            retryable, name=name, period_key=key, attempts__lt=MAX_ATTEMPTS
         ).update(status=JobRun.Status.RUNNING, attempts=F("attempts") + 1, started_at=now)
         return retried == 1
 

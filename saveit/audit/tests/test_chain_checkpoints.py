@@ -12,6 +12,8 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.test import Client
+from django.urls import reverse
 
 from saveit.audit import checkpoints
 from saveit.audit.chain import HASHED_COLUMNS, compute_hash, record_event, verify_chain
@@ -20,6 +22,7 @@ from saveit.audit.models import AuditEvent, ChainCheckpoint, ChainHead
 from saveit.core import keys
 from saveit.core.models import JobRun
 from saveit.core.request_context import Origin, reset_origin, set_origin
+from saveit.testing.factories import bearer, signed_in
 
 # Committed for real: a checkpoint's file is written once its transaction commits.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -270,3 +273,25 @@ def test_the_scheduler_writes_a_checkpoint_file_a_crash_left_unwritten(chain):
     assert code == 1 and "is missing from the file storage" in output
     call_command("run_due_jobs", stdout=StringIO())
     assert _verify()[0] == 0
+
+
+def test_the_trail_api_and_page_report_a_tail_cut_after_a_checkpoint(chain, owner):
+    checkpoints.checkpoint_chain(chain)
+    _append(chain, owner, 2)
+    _cut_tail(chain, 4)
+    assert verify_chain(chain).ok  # the chain alone holds: only the checkpoint knows
+
+    body = Client().get("/api/v1/audit/verify", headers=bearer(owner)).json()
+    assert body["ok"] is False
+    assert any("events were removed" in problem for problem in body["problems"])
+
+    response = signed_in(owner).post(reverse("audit:trail_verify"), {"org": chain.pk})
+    assert b"alert-ok" not in response.content
+    assert "points de contrôle signés" in response.content.decode()
+    assert "events were removed" in response.content.decode()
+
+
+def test_the_trail_api_reports_a_whole_anchored_chain_as_ok(chain, owner):
+    checkpoints.checkpoint_chain(chain)
+    body = Client().get("/api/v1/audit/verify", headers=bearer(owner)).json()
+    assert (body["ok"], body["problems"]) == (True, [])

@@ -79,6 +79,7 @@ def test_verify_reports_a_holding_chain(owner, client_org):
         "ok": True,
         "broken_seq": None,
         "reason": "",
+        "problems": [],
     }
 
 

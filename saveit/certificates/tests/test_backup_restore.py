@@ -117,6 +117,17 @@ def test_a_stored_file_altered_in_the_backup_fails_the_check(installation, tmp_p
     assert "the restored copy is NOT whole" in output
 
 
+def test_a_hashed_stored_file_missing_from_the_backup_fails_the_check(installation, tmp_path):
+    document = installation
+
+    def remove(folder: Path) -> None:
+        (folder / "media" / document.file.name).unlink()
+
+    code, output = _check("--archive", str(_altered(_backup(tmp_path), remove)))
+    assert code == 1
+    assert f"{document.file.name} is missing" in output
+
+
 def test_a_backup_without_the_signing_key_fails_the_check(installation, tmp_path):
     def drop_keys(folder: Path) -> None:
         for path in sorted((folder / "keys").rglob("*"), reverse=True):

@@ -202,3 +202,23 @@ def test_a_client_manager_reads_the_attestation_with_its_training_facts(attestat
     page = signed_in(manager).get(f"/attestations/{attestation.pk}/").content.decode()
     for expected in ("Nature de l'action", "Objectifs", "Durée de formation à distance", "Dates"):
         assert expected in page, expected
+
+
+def test_an_extended_validity_in_the_database_is_unverified_in_status_json_too(attestation):
+    assert Client().get(f"/verify/{attestation.code}/status.json").json()["status"] == "valid"
+    later = attestation.valid_until.replace(year=attestation.valid_until.year + 5)
+    Attestation.objects.filter(pk=attestation.pk).update(valid_until=later)
+    body = Client().get(f"/verify/{attestation.code}/status.json").json()
+    assert body["status"] == "unverified"
+
+
+def test_the_restore_check_refuses_an_attestation_whose_row_disagrees_with_its_credential(
+    attestation,
+):
+    from saveit.certificates.restore_checks import credentials
+
+    assert credentials().ok
+    Attestation.objects.filter(pk=attestation.pk).update(score=1)
+    result = credentials()
+    assert not result.ok
+    assert result.problems == [f"attestation {attestation.number}: mismatch"]

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 from pathlib import Path
 
@@ -85,6 +85,34 @@ def test_a_failed_job_is_retried_in_the_same_period_three_times_at_most(db):
         assert run.status == "failed" and "mail server down" in run.summary
     finally:
         scheduler.unregister("test.failing")
+
+
+def test_a_run_killed_mid_job_is_taken_again_once_stale_as_an_attempt(db, counted):
+    # A scheduler killed while the job ran left its row RUNNING, never finished.
+    JobRun.objects.create(
+        name="test.counted", period_key="2026-12-07", status="running", started_at=NOON
+    )
+    soon = NOON + scheduler.STALE_AFTER - timedelta(seconds=1)
+    [outcome] = scheduler.run_due_jobs(now=soon, only={"test.counted"})
+    assert outcome.status == "skipped" and counted == []  # perhaps still running elsewhere
+    later = NOON + scheduler.STALE_AFTER + timedelta(seconds=1)
+    [outcome] = scheduler.run_due_jobs(now=later, only={"test.counted"})
+    assert (outcome.status, counted) == ("done", [later])
+    run = JobRun.objects.get(name="test.counted")
+    assert (run.status, run.attempts, run.started_at) == ("done", 2, later)
+
+
+def test_a_stale_run_out_of_attempts_is_not_taken_again(db, counted):
+    JobRun.objects.create(
+        name="test.counted",
+        period_key="2026-12-07",
+        status="running",
+        started_at=NOON,
+        attempts=scheduler.MAX_ATTEMPTS,
+    )
+    later = NOON + scheduler.STALE_AFTER * 2
+    [outcome] = scheduler.run_due_jobs(now=later, only={"test.counted"})
+    assert outcome.status == "skipped" and counted == []
 
 
 def test_the_command_lists_runs_and_fails_on_an_unknown_job(db, counted):

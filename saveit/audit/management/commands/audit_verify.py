@@ -14,8 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from saveit.accounts.models import Organization
-from saveit.audit.chain import verify_chain
-from saveit.audit.checkpoints import verify_checkpoints
+from saveit.audit.checkpoints import verify_anchored
 
 
 class Command(BaseCommand):
@@ -27,11 +26,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, org: str | None = None, **options: Any) -> None:
         broken: list[str] = []
         for organization in self._organizations(org):
-            report = verify_chain(organization)
-            checked = verify_checkpoints(organization, report)
-            problems = list(checked.problems)
-            if not report.ok:
-                problems.insert(0, f"first broken seq {report.broken_seq} ({report.reason})")
+            report, checked = verify_anchored(organization)
+            problems = checked.problems
             if not problems:
                 anchor = (
                     f", whole up to its checkpoint at seq {checked.latest_seq} "
