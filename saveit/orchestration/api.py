@@ -9,7 +9,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 
@@ -17,6 +16,7 @@ from saveit.accounts.models import Membership, Organization
 from saveit.accounts.permissions import acting_member
 from saveit.audit.models import AuditEvent
 from saveit.core.api_support import COMMON_ERRORS, ErrorOut
+from saveit.core.refusals import get_in_scope
 from saveit.engagements import selectors, services
 from saveit.engagements.artefacts import artefact_kinds
 from saveit.engagements.models import Engagement, ProformaInvoice, PurchaseOrder, SignedArtefact
@@ -233,7 +233,7 @@ def _member_or_404(member_id: int | None, *organizations: Organization) -> Membe
     """A membership of one of these organisations; another's id answers 404."""
     if member_id is None:
         return None
-    return get_object_or_404(Membership, pk=member_id, organization__in=organizations)
+    return get_in_scope(Membership.objects.filter(organization__in=organizations), member_id)
 
 
 @router.get("", response={200: list[EngagementOut], **COMMON_ERRORS})
@@ -258,7 +258,7 @@ def list_to_sign(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post("", response={201: EngagementOut, **WRITE_ERRORS})
 def create_engagement(request: HttpRequest, payload: EngagementIn) -> tuple[int, dict[str, Any]]:
     member = acting_member(request)
-    client = get_object_or_404(clients_open_to(member), pk=payload.client_id)
+    client = get_in_scope(clients_open_to(member), payload.client_id)
     engagement = services.create_engagement(
         client=client,
         by=member,
@@ -416,7 +416,7 @@ def _terms_client(request: HttpRequest, client_id: int) -> tuple[Membership, Org
     member = acting_member(request)
     if not can_manage_engagement(member):
         raise PermissionDenied
-    return member, get_object_or_404(clients_open_to(member), pk=client_id)
+    return member, get_in_scope(clients_open_to(member), client_id)
 
 
 def _terms_out(client: Organization) -> dict[str, Any]:

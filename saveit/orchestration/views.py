@@ -7,13 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saveit.accounts.permissions import acting_member
 from saveit.accounts.roles import is_provider_staff
 from saveit.core.errors import Refusal
+from saveit.core.refusals import get_in_scope
 from saveit.engagements import selectors
 from saveit.engagements.forms import ContractTermsForm, EngagementForm, ReopenForm
 from saveit.engagements.permissions import (
@@ -130,7 +131,7 @@ def contract_terms(request: HttpRequest, client_id: int) -> HttpResponse:
     member = acting_member(request)
     if not can_manage_engagement(member):
         raise PermissionDenied
-    client = get_object_or_404(clients_open_to(member), pk=client_id)
+    client = get_in_scope(clients_open_to(member), client_id)
     current = selectors.terms_for_client(client)
     form = ContractTermsForm(request.POST or None, initial=model_to_dict(current, TERMS_FIELDS))
     if request.method == "POST" and form.is_valid():
