@@ -73,7 +73,6 @@ def test_back_to_the_questions_keeps_the_answers_given(started):
     back = browser.post(_submit_url(assignment, attempt), {**form, "action": "back"})
     html = back.content.decode()
     assert back.status_code == 200
-    assert html.count(" checked") + html.count(" selected") + html.count('value="') > 0
     for name, values in form.items():
         if name == missing:
             continue
