@@ -16,7 +16,7 @@ from saveit.engagements.permissions import engagements_visible_to
 from .anchors import section_key
 from .diff import VersionDiff, diff_versions
 from .models import AcceptanceRecord, Block, Item, Module, ModuleVersion
-from .snapshot import snapshot_of
+from .snapshot import family_key, snapshot_of
 
 Status = ModuleVersion.Status
 
@@ -122,11 +122,11 @@ class AssessmentCheck:
 def assessment_check(version: ModuleVersion, items: list[Item]) -> AssessmentCheck:
     members: dict[str, list[int]] = {}
     for number, item in enumerate(items, start=1):
-        members.setdefault(item.family or f"#{item.pk}", []).append(number)
+        members.setdefault(family_key(item), []).append(number)
     peers = {
-        item.pk: [n for n in members[item.family] if n != number]
+        item.pk: [n for n in members[family_key(item)] if n != number]
         for number, item in enumerate(items, start=1)
-        if item.family and len(members[item.family]) > 1
+        if len(members[family_key(item)]) > 1
     }
     true_false = [item for item in items if item.kind == Item.Kind.TRUE_FALSE]
     return AssessmentCheck(

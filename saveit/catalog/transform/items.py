@@ -34,6 +34,11 @@ class Candidate:
     def family(self) -> str:
         return self.item.family
 
+    @property
+    def key(self) -> str:
+        """A candidate has no item key yet: its position names it when it has no family."""
+        return f"#{self.position}"
+
 
 def family_of(anchor: str, text: str) -> str:
     """Items built from one sentence (or one table row, one list) share this key."""
