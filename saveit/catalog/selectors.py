@@ -104,9 +104,17 @@ class AssessmentCheck:
     false_answers: int
     peers: dict[int, list[int]]  # item pk → numbers (1-based) of the others of its family
 
+    MIN_KINDS = 3  # fewer kinds of question, and an attempt can be passed blindly
+    TRUE_SHARE = (40, 60)  # percent of true or false items whose right answer is "Vrai"
+
     @property
     def missing(self) -> int:
+        """Families lacking for an attempt to draw `needed` items, one per family."""
         return max(0, self.needed - self.families)
+
+    @property
+    def few_kinds(self) -> bool:
+        return self.kinds < self.MIN_KINDS
 
     @property
     def true_share(self) -> int | None:
@@ -116,7 +124,13 @@ class AssessmentCheck:
     @property
     def unbalanced(self) -> bool:
         share = self.true_share
-        return share is not None and not 40 <= share <= 60
+        low, high = self.TRUE_SHARE
+        return share is not None and not low <= share <= high
+
+    @property
+    def problems(self) -> bool:
+        """Anything the designer should fix; only `missing` stops the version's submission."""
+        return bool(self.missing) or self.few_kinds or self.unbalanced
 
 
 def assessment_check(version: ModuleVersion, items: list[Item]) -> AssessmentCheck:
