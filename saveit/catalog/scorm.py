@@ -48,6 +48,7 @@ from django.utils.translation import ngettext, pgettext
 
 from . import scorm_text
 from .diff import html_to_text
+from .snapshot import family_count, family_key
 
 ASSETS = Path(__file__).resolve().parent / "scorm_assets"
 STATIC_FILES = ("player.js", "scorm.js", "style.css")
@@ -375,7 +376,7 @@ def _player_items(items: list[dict[str, Any]], salt: str) -> list[dict[str, Any]
             "key": item.get("key"),
             "kind": item.get("kind"),
             # items built from one sentence share a family: an attempt draws one of them
-            "family": item.get("family") or item.get("key"),
+            "family": family_key(item),
             "prompt": item.get("prompt"),
             "unit": item.get("unit") or "",
             "feedback": item.get("feedback") or "",
@@ -390,8 +391,8 @@ def _player_data(snapshot: Mapping[str, Any], context: PackageContext) -> str:
     """The JSON the player reads, safe inside <script> (no '<', '>' or '&' left as such):
     the assessment without its answers in clear, and every sentence the player shows."""
     rules = snapshot["assessment"]
-    families = {item.get("family") or item.get("key") for item in snapshot.get("items", [])}
-    drawn = min(int(rules["items_per_attempt"]), len(families))  # one item per family
+    families = family_count(snapshot.get("items", []))
+    drawn = min(int(rules["items_per_attempt"]), families)  # one item per family
     salt = _salt(snapshot, context)
     data = {
         "text": scorm_text.player_templates(),

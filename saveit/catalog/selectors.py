@@ -16,7 +16,7 @@ from saveit.engagements.permissions import engagements_visible_to
 from .anchors import section_key
 from .diff import VersionDiff, diff_versions
 from .models import AcceptanceRecord, Block, Item, Module, ModuleVersion
-from .snapshot import snapshot_of
+from .snapshot import family_key, snapshot_of
 
 Status = ModuleVersion.Status
 
@@ -104,9 +104,17 @@ class AssessmentCheck:
     false_answers: int
     peers: dict[int, list[int]]  # item pk → numbers (1-based) of the others of its family
 
+    MIN_KINDS = 3  # fewer kinds of question, and an attempt can be passed blindly
+    TRUE_SHARE = (40, 60)  # percent of true or false items whose right answer is "Vrai"
+
     @property
     def missing(self) -> int:
+        """Families lacking for an attempt to draw `needed` items, one per family."""
         return max(0, self.needed - self.families)
+
+    @property
+    def few_kinds(self) -> bool:
+        return self.kinds < self.MIN_KINDS
 
     @property
     def true_share(self) -> int | None:
@@ -116,17 +124,23 @@ class AssessmentCheck:
     @property
     def unbalanced(self) -> bool:
         share = self.true_share
-        return share is not None and not 40 <= share <= 60
+        low, high = self.TRUE_SHARE
+        return share is not None and not low <= share <= high
+
+    @property
+    def problems(self) -> bool:
+        """Anything the designer should fix; only `missing` stops the version's submission."""
+        return bool(self.missing) or self.few_kinds or self.unbalanced
 
 
 def assessment_check(version: ModuleVersion, items: list[Item]) -> AssessmentCheck:
     members: dict[str, list[int]] = {}
     for number, item in enumerate(items, start=1):
-        members.setdefault(item.family or f"#{item.pk}", []).append(number)
+        members.setdefault(family_key(item), []).append(number)
     peers = {
-        item.pk: [n for n in members[item.family] if n != number]
+        item.pk: [n for n in members[family_key(item)] if n != number]
         for number, item in enumerate(items, start=1)
-        if item.family and len(members[item.family]) > 1
+        if len(members[family_key(item)]) > 1
     }
     true_false = [item for item in items if item.kind == Item.Kind.TRUE_FALSE]
     return AssessmentCheck(

@@ -9,6 +9,7 @@ format to check it, so their content hash (signed in a PV) stays valid.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from saveit.audit.chain import canonical_json
@@ -16,6 +17,22 @@ from saveit.audit.chain import canonical_json
 from .models import ModuleVersion
 
 FORMAT = 2
+
+
+def family_key(item: Any) -> str:
+    """The family an item is drawn from: items of one family (built from one sentence) are
+    never drawn together, and an item without a family is alone in its own, named by its key.
+
+    `item` is a snapshot item (a mapping) or anything with `family` and `key` (an Item, a
+    transform candidate). scorm.js repeats this rule as `family || key`: keep them equal."""
+    if isinstance(item, Mapping):
+        return str(item.get("family") or item.get("key"))
+    return str(item.family or item.key)
+
+
+def family_count(items: Iterable[Any]) -> int:
+    """How many families these items make: the most an attempt can draw, one per family."""
+    return len({family_key(item) for item in items})
 
 
 def _number(value: Any) -> str | None:

@@ -22,6 +22,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from saveit.catalog.anchors import section_key
+from saveit.catalog.snapshot import family_count as bank_family_count
+from saveit.catalog.snapshot import family_key
 
 FIELD_PREFIX = "item-"
 MAX_NUMBER_LENGTH = 30  # longer than any sensible answer; keeps Decimal parsing cheap
@@ -112,14 +114,14 @@ def draw(snapshot: Mapping[str, Any], *, seed: str) -> list[DrawnItem]:
 
 def family_count(snapshot: Mapping[str, Any]) -> int:
     """How many items an attempt can draw at most: one per family."""
-    return len(_families(list(snapshot.get("items") or [])))
+    return bank_family_count(snapshot.get("items") or [])
 
 
 def _families(bank: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """The bank grouped by family, in bank order; an item without a family is its own."""
     grouped: dict[str, list[dict[str, Any]]] = {}
     for item in bank:
-        grouped.setdefault(item.get("family") or f"item:{item['key']}", []).append(item)
+        grouped.setdefault(family_key(item), []).append(item)
     return list(grouped.values())
 
 

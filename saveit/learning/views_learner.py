@@ -28,6 +28,7 @@ from saveit.core.request_context import current_origin
 from . import selectors
 from .assessment import FIELD_PREFIX
 from .forms import LinkRequestForm, PasswordForm
+from .models import Attempt
 from .permissions import access_own_assignment, access_own_attempt
 from .services import access, attempts, progress
 from .services.attempts import attempts_left, drawn_items
@@ -238,9 +239,10 @@ def assessment(request: HttpRequest, assignment_id: int) -> HttpResponse:
     return render(request, "learning/assessment.html", _attempt_context(assignment, attempt))
 
 
-def _questions(attempt, snapshot, posted) -> list[dict[str, object]]:
+def _questions(attempt, snapshot, posted, unanswered=None) -> list[dict[str, object]]:
     """The drawn questions as shown, with what the learner has posted so far (if anything):
-    a page shown again (back from the summary, or after an unreadable answer) keeps it."""
+    a page shown again (back from the summary, or after an unreadable answer) keeps it.
+    `unanswered`: the keys the service reads as without an answer, when it could read them."""
     items = {item["key"]: item for item in snapshot["items"]}
     questions: list[dict[str, object]] = []
     for number, drawn in enumerate(drawn_items(attempt), start=1):
@@ -254,7 +256,7 @@ def _questions(attempt, snapshot, posted) -> list[dict[str, object]]:
                 "prompt": item["prompt"],
                 "unit": item["unit"],
                 "given": given,
-                "answered": any(given),
+                "answered": any(given) if unanswered is None else drawn.key not in unanswered,
                 "value": given[0] if given else "",
                 "choices": [
                     (position, item["choices"][i], str(position) in given)
@@ -270,9 +272,9 @@ def _questions(attempt, snapshot, posted) -> list[dict[str, object]]:
     return questions
 
 
-def _attempt_context(assignment, attempt, posted=None) -> dict[str, object]:
+def _attempt_context(assignment, attempt, posted=None, unanswered=None) -> dict[str, object]:
     snapshot = snapshot_of(assignment.module_version)
-    questions = _questions(attempt, snapshot, posted)
+    questions = _questions(attempt, snapshot, posted, unanswered)
     return {
         "assignment": assignment,
         "attempt": attempt,
@@ -302,18 +304,18 @@ def attempt_submit(request: HttpRequest, assignment_id: int, number: int) -> Htt
     assignment = access_own_assignment(member, assignment_id)
     attempt = access_own_attempt(member, assignment, number)
     action = request.POST.get("action", "")
-    in_time = attempt.deadline_at is None or attempt.deadline_at > timezone.now()
-    if attempt.status == "open" and in_time and action != "confirm":
-        context = _attempt_context(assignment, attempt, request.POST)
+    state = attempts.answer_state(attempt=attempt, form=request.POST)
+    if state.may_review and state.readable and action != "confirm":
+        context = _attempt_context(assignment, attempt, request.POST, state.unanswered)
         if action == "back":
             return render(request, "learning/assessment.html", context)
-        if context["unanswered"]:
+        if state.unanswered:
             return render(request, "learning/assessment_summary.html", context)
     try:
         attempts.submit_attempt(attempt=attempt, form=request.POST, by=member)
     except Refusal as refusal:
         messages.error(request, refusal.message)
-        if refusal.code == "invalid_answers" and attempt.status == "open":
+        if refusal.code == "invalid_answers" and attempt.status == Attempt.Status.OPEN:
             context = _attempt_context(assignment, attempt, request.POST)
             return render(request, "learning/assessment.html", context)
         return redirect("learning:training", assignment.pk)
@@ -325,7 +327,7 @@ def result(request: HttpRequest, assignment_id: int, number: int) -> HttpRespons
     member = acting_member(request)
     assignment = access_own_assignment(member, assignment_id)
     attempt = access_own_attempt(member, assignment, number)
-    if attempt.status == "open":
+    if attempt.status == Attempt.Status.OPEN:
         return redirect("learning:assessment", assignment.pk)
     snapshot = snapshot_of(assignment.module_version)
     lesson_of = {lesson["source_anchor"]: lesson for lesson in snapshot["lessons"]}

@@ -72,6 +72,7 @@ def ready(version, by, **settings):
     """Every proposal accepted and a draw that fits the bank: the draft may be submitted."""
     from saveit.catalog import services
     from saveit.catalog.selectors import proposal_keys
+    from saveit.catalog.snapshot import family_count
 
     if keys := proposal_keys(version):
         services.accept_proposals(version=version, by=by, keys=keys)
@@ -79,7 +80,7 @@ def ready(version, by, **settings):
         **{
             "title": version.title,
             "objectives": ["Appliquer la procédure de nettoyage."],
-            "items_per_attempt": min(3, version.items.count()),
+            "items_per_attempt": min(3, family_count(version.items.all())),
         }
         | settings
     )

@@ -7,6 +7,7 @@ import pytest
 from saveit.catalog import services as catalog
 from saveit.catalog.models import ModuleVersion
 from saveit.catalog.selectors import proposal_keys
+from saveit.catalog.snapshot import family_count
 from saveit.learning.services import assignments, populations
 from saveit.orchestration import services as workflow
 from saveit.testing.catalog_setup import (
@@ -45,7 +46,7 @@ def build_version(
         data=catalog.VersionSettings(
             title=version.title,
             objectives=version.objectives or ["Appliquer la procédure de nettoyage."],
-            items_per_attempt=min(4, version.items.count()),
+            items_per_attempt=min(4, family_count(version.items.all())),
             pass_mark=75,
             max_attempts=attempts,
             time_limit_minutes=time_limit,

@@ -43,11 +43,16 @@ def _check_complete(version: ModuleVersion) -> None:
         raise Refusal(_("The module has no lesson."), code="no_lesson")
     if not version.objectives:
         raise Refusal(_("Write the module's learning objectives."), code="no_objectives")
-    count = version.items.count()
-    if count < version.items_per_attempt:
+    bank = list(version.items.order_by("position", "pk"))
+    check = selectors.assessment_check(version, bank)
+    if check.missing:
         raise Refusal(
-            _("An attempt draws %(n)s questions but the bank holds only %(count)s.")
-            % {"n": version.items_per_attempt, "count": count},
+            _(
+                "An attempt draws %(n)s questions, one per statement, but the bank holds "
+                "only %(families)s independent questions (%(count)s in all): write questions "
+                "on other points of the procedure, or lower the number of questions per attempt."
+            )
+            % {"n": check.needed, "families": check.families, "count": len(bank)},
             code="too_few_items",
         )
 

@@ -7,6 +7,7 @@ import json
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from saveit.audit.models import AuditEvent
 from saveit.core.errors import Refusal
@@ -19,6 +20,7 @@ from saveit.testing.factories import bearer, signed_in
 
 from .. import services
 from ..models import AcceptanceRecord, ModuleVersion, ReviewComment
+from ..snapshot import family_count
 
 pytestmark = pytest.mark.django_db
 Status = ModuleVersion.Status
@@ -178,6 +180,24 @@ def test_a_version_drawing_more_questions_than_its_bank_is_not_submitted(
     assert refused.value.code == "too_few_items" and str(bank) in refused.value.message
     version.refresh_from_db()
     assert version.status == Status.DRAFT and version.snapshot is None
+
+
+def test_a_version_whose_bank_has_fewer_families_than_it_draws_is_not_submitted(
+    in_production, designer_member
+):
+    version = _ready(_draft(in_production, designer_member), designer_member)
+    items = list(version.items.all())
+    families = family_count(items)
+    assert families < len(items)  # true statements and their false variants share a family
+    version = _ready(version, designer_member, items_per_attempt=len(items))
+    events = AuditEvent.objects.count()
+    with translation.override("fr"), pytest.raises(Refusal) as refused:
+        services.submit_version(version=version, by=designer_member)
+    assert refused.value.code == "too_few_items"
+    assert f"ne contient que {families} questions indépendantes" in refused.value.message
+    version.refresh_from_db()
+    assert version.status == Status.DRAFT and version.snapshot is None
+    assert AuditEvent.objects.count() == events
 
 
 def test_a_version_without_objectives_is_not_submitted(in_production, designer_member):

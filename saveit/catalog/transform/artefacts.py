@@ -61,7 +61,3 @@ def artefacts(sentence: str) -> list[Artefact]:
             continue
         found.append(Artefact(sentence[match.start() : match.end()], match.start(), match.end()))
     return found
-
-
-def capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]

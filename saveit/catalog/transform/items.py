@@ -29,11 +29,15 @@ INTRO_TITLE = "Introduction"  # the preamble has no heading of its own
 class Candidate:
     item: ProposedItem
     position: int  # document order, across the whole outline
-    primary: bool = True  # a false variant is secondary: kept only when the cap leaves room
 
     @property
     def family(self) -> str:
         return self.item.family
+
+    @property
+    def key(self) -> str:
+        """A candidate has no item key yet: its position names it when it has no family."""
+        return f"#{self.position}"
 
 
 def family_of(anchor: str, text: str) -> str:
@@ -205,7 +209,7 @@ def prefixed_steps(texts: list[str]) -> list[str] | None:
 
 def _true_false(
     sentence: str, where: Where, facts: Facts, family: str, rule: Rule, said: str = ""
-) -> list[tuple[ProposedItem, bool]]:
+) -> list[ProposedItem]:
     """The statement and one false variant of it; nothing without a false variant, so that
     "Vrai" is the right answer as often as "Faux"."""
     variant = v.false_variant(
@@ -218,7 +222,7 @@ def _true_false(
     false = _item(
         "true_false", variant.text, TRUE_FALSE, [1], feedback, [where.anchor], rule, family
     )
-    return [(true, True), (false, False)]
+    return [true, false]
 
 
 def _numbers(sentence: str, where: Where, facts: Facts, family: str) -> list[ProposedItem]:
@@ -305,11 +309,11 @@ def _statement_text(statement: r.RoleStatement) -> str:
     return statement.sentence
 
 
-def _from_sentence(sentence: str, where: Where, facts: Facts) -> list[tuple[ProposedItem, bool]]:
+def _from_sentence(sentence: str, where: Where, facts: Facts) -> list[ProposedItem]:
     if s.has_dangling_subject(sentence):
         return []  # "Elle réduit…" quoted alone does not say what "elle" is
     family = family_of(where.anchor, sentence)
-    found: list[tuple[ProposedItem, bool]] = []
+    found: list[ProposedItem] = []
     statement = r.role_statement(sentence)
     rule_like = s.is_prohibition(sentence) or s.is_obligation(sentence)
     if rule_like:
@@ -319,7 +323,7 @@ def _from_sentence(sentence: str, where: Where, facts: Facts) -> list[tuple[Prop
         found += _true_false(
             _statement_text(statement), where, facts, family, "responsibility", sentence
         )
-    found += [(item, True) for item in _numbers(sentence, where, facts, family)]
+    found += _numbers(sentence, where, facts, family)
     if statement is not None:
         for action in duties(statement.action):
             prompt = f"Selon la procédure, qui {_lowered(action)} ?"
@@ -327,19 +331,17 @@ def _from_sentence(sentence: str, where: Where, facts: Facts) -> list[tuple[Prop
                 prompt, statement.role, action, where.says(sentence), where.anchor, facts.book,
                 family,
             )  # fmt: skip
-            found += [(who, True)] if who else []
-    found += [(item, True) for item in _which_document(sentence, where, facts, family)]
+            found += [who] if who else []
+    found += _which_document(sentence, where, facts, family)
     return found
 
 
-def _from_table(
-    rows: list[list[str]], where: Where, facts: Facts
-) -> list[tuple[ProposedItem, bool]]:
+def _from_table(rows: list[list[str]], where: Where, facts: Facts) -> list[ProposedItem]:
     table_duties = r.table_duties(rows)
     owners: dict[str, set[str]] = {}
     for duty in table_duties:
         owners.setdefault(s.normalise(duty.duty), set()).add(r.role_key(duty.role))
-    found: list[tuple[ProposedItem, bool]] = []
+    found: list[ProposedItem] = []
     roles = facts.book.roles()
     for duty in table_duties:
         if len(owners[s.normalise(duty.duty)]) > 1:
@@ -354,15 +356,15 @@ def _from_table(
         )
         if (who := _who(prompt, duty.role, duty.duty, feedback, where.anchor, facts.book,
                         family)) is not None:  # fmt: skip
-            found.append((who, True))
+            found.append(who)
         claim = f"Selon la procédure, « {duty.duty} » revient {v.role_phrase(duty.role, 'à')}."
         variant = v.role_swap(claim, roles)
         if variant is not None:
             anchors = [where.anchor]
-            found.append((_item("true_false", claim, TRUE_FALSE, [0], feedback, anchors,
-                                "responsibility", family), True))  # fmt: skip
-            found.append((_item("true_false", variant.text, TRUE_FALSE, [1], feedback, anchors,
-                                "responsibility", family), False))  # fmt: skip
+            found.append(_item("true_false", claim, TRUE_FALSE, [0], feedback, anchors,
+                               "responsibility", family))  # fmt: skip
+            found.append(_item("true_false", variant.text, TRUE_FALSE, [1], feedback, anchors,
+                               "responsibility", family))  # fmt: skip
     return found
 
 
@@ -416,7 +418,7 @@ def section_candidates(
     pool: ElementPool | None = None,
 ) -> list[Candidate]:
     """Candidates of one section; `children` are its direct subsections (for step order)."""
-    found: list[tuple[ProposedItem, bool]] = []
+    found: list[ProposedItem] = []
     title = section.title or section.heading or INTRO_TITLE
     where = Where(section.anchor, title)
     steps = [child for child in children if child.number]
@@ -424,13 +426,13 @@ def section_candidates(
         anchors = [section.anchor, *(child.anchor for child in steps)]
         titles = prefixed_steps([c.title for c in steps]) or [c.title for c in steps]
         if (item := ordering(title, titles, anchors)) is not None:
-            found.append((item, True))
+            found.append(item)
     for block in section.blocks:
         if (item := ordering(title, _steps_of(block), [section.anchor])) is not None:
-            found.append((item, True))
+            found.append(item)
         if block.kind == "table":
             found += _from_table(block.rows, where, facts)
         for sentence in statements(block):
             found += _from_sentence(sentence, where, facts)
-    found += [(item, True) for item in _required(section, pool or ElementPool())]
-    return [Candidate(item, start + i, primary) for i, (item, primary) in enumerate(found)]
+    found += _required(section, pool or ElementPool())
+    return [Candidate(item, start + i) for i, item in enumerate(found)]

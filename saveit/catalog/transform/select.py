@@ -8,6 +8,7 @@ document order, so the same outline always gives the same items in the same orde
 
 from __future__ import annotations
 
+from ..snapshot import family_key
 from .items import Candidate
 from .sentences import normalise
 
@@ -36,7 +37,7 @@ def families(candidates: list[Candidate]) -> list[list[Candidate]]:
     """Candidates grouped by family, in the order each family first appears."""
     grouped: dict[str, list[Candidate]] = {}
     for candidate in candidates:
-        grouped.setdefault(candidate.family or f"#{candidate.position}", []).append(candidate)
+        grouped.setdefault(family_key(candidate), []).append(candidate)
     return list(grouped.values())
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 
 from django.db import transaction
@@ -38,6 +38,37 @@ def _activity(assignment: Assignment, kind: str, at) -> None:
         at=at,
         user_id=assignment.learner.user_id,
     )
+
+
+@dataclass(frozen=True)
+class AnswerState:
+    """What a submission of these answers meets, by the rules that score it."""
+
+    accepted: bool  # open, and its time limit (with GRACE for the round trip) not yet passed
+    may_review: bool  # time left before the deadline itself: a pause to review is offered
+    unanswered: frozenset[str]  # keys of the drawn items without an answer, as scored
+    readable: bool = True  # False: the answers cannot be read and the submission refuses them
+
+
+def answer_state(*, attempt: Attempt, form) -> AnswerState:
+    """Whether answers posted now are still accepted, whether the learner may still review
+    them, and which drawn items they leave without an answer (read by `parse_answers`, as
+    when scoring). Within GRACE after the deadline the answers are scored at once: no time
+    is left to come back to the questions, and a later confirmation would be late."""
+    now = timezone.now()
+    deadline = attempt.deadline_at
+    accepted = attempt.status == Attempt.Status.OPEN and (
+        deadline is None or now <= deadline + GRACE
+    )
+    may_review = accepted and (deadline is None or now < deadline)
+    if not accepted:
+        return AnswerState(accepted=False, may_review=False, unanswered=frozenset())
+    snapshot = snapshot_of(attempt.assignment.module_version)
+    try:
+        answers = parse_answers(drawn_items(attempt), snapshot, form)
+    except InvalidAnswers:
+        return AnswerState(True, may_review, frozenset(), readable=False)
+    return AnswerState(True, may_review, frozenset(k for k, v in answers.items() if v is None))
 
 
 def attempts_left(assignment: Assignment) -> int:

@@ -4,9 +4,10 @@ that works without JavaScript: the learner goes back with the answers kept, or c
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from saveit.testing.factories import signed_in
@@ -73,7 +74,6 @@ def test_back_to_the_questions_keeps_the_answers_given(started):
     back = browser.post(_submit_url(assignment, attempt), {**form, "action": "back"})
     html = back.content.decode()
     assert back.status_code == 200
-    assert html.count(" checked") + html.count(" selected") + html.count('value="') > 0
     for name, values in form.items():
         if name == missing:
             continue
@@ -107,3 +107,47 @@ def test_a_complete_answer_set_is_scored_at_once(started):
     assert done.status_code == 302
     attempt.refresh_from_db()
     assert attempt.score == 100
+
+
+def _deadline(attempt, seconds_from_now: int) -> None:
+    deadline = timezone.now() + timedelta(seconds=seconds_from_now)
+    Attempt.objects.filter(pk=attempt.pk).update(deadline_at=deadline)
+    attempt.refresh_from_db()
+
+
+def test_within_the_grace_after_the_deadline_the_answers_are_scored_at_once(started):
+    assignment, attempt = started
+    _deadline(attempt, -(attempts.GRACE.seconds // 2))
+    form = answers_for(attempt, right=True)
+    form[f"item-{attempt.drawn[0][0]}"] = []
+    state = attempts.answer_state(attempt=attempt, form=form)
+    assert state.accepted and not state.may_review
+    submitted = _browser(assignment).post(_submit_url(assignment, attempt), form)
+    assert submitted.status_code == 302  # no summary: a confirmation would come too late
+    assert submitted["Location"] == f"/mes-formations/{assignment.pk}/resultats/1/"
+    attempt.refresh_from_db()
+    total = len(attempt.drawn)
+    assert attempt.status == Attempt.Status.SUBMITTED
+    assert attempt.score == 100 * (total - 1) // total
+
+
+def test_past_the_grace_the_answers_are_no_longer_accepted(started):
+    _assignment, attempt = started
+    _deadline(attempt, -(attempts.GRACE.seconds + 5))
+    state = attempts.answer_state(attempt=attempt, form=answers_for(attempt, right=True))
+    assert not state.accepted and not state.may_review
+
+
+def test_an_answer_of_blanks_is_unanswered_as_the_scoring_reads_it(started):
+    assignment, attempt = started
+    _deadline(attempt, 600)
+    form = answers_for(attempt, right=True)
+    blank = attempt.drawn[0][0]
+    form[f"item-{blank}"] = ["   "]
+    state = attempts.answer_state(attempt=attempt, form=form)
+    assert state.accepted and state.may_review and state.unanswered == {blank}
+    summary = _browser(assignment).post(_submit_url(assignment, attempt), form)
+    assert summary.status_code == 200
+    assert 'data-unanswered="1"' in summary.content.decode()
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.OPEN
