@@ -9,22 +9,16 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from saveit.accounts.roles import Role
-
-from .models import Learner
+from .permissions import is_learner, own_learner_records
 
 
 def learner_name(request: HttpRequest) -> dict[str, object]:
     member = getattr(request, "member", None)
-    if member is None or member.role != Role.LEARNER:
+    if not is_learner(member):
         return {}
 
     def record_name() -> str:
-        names = (
-            Learner.objects.filter(organization_id=member.organization_id, user_id=member.user_id)
-            .values_list("first_name", "last_name")
-            .first()
-        )
-        return f"{names[0]} {names[1]}".strip() if names else ""
+        records = own_learner_records(member)  # the one rule of whose records a learner reads
+        return f"{records[0].first_name} {records[0].last_name}".strip() if records else ""
 
     return {"header_name": SimpleLazyObject(record_name)}
