@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-pg lint typecheck migrations-check deploy-check schemathesis e2e bench bench-smoke demo messages ci clean
+.PHONY: run test test-pg lint typecheck migrations-check deploy-check schemathesis e2e bench bench-smoke scale-check demo messages ci clean
 
 $(VENV)/.installed-runtime: requirements.lock
 	@scripts/bootstrap_venv.sh "$(PYTHON)" "$(VENV)" requirements.lock
@@ -52,6 +52,10 @@ schemathesis: $(VENV)/.installed-dev catalogues
 
 e2e: $(VENV)/.installed-dev catalogues
 	scripts/e2e.sh
+
+## make scale-check — two app instances sharing PostgreSQL, Redis and S3 (moto), one RQ worker
+scale-check: $(VENV)/.installed-dev catalogues
+	scripts/scale_check.sh
 
 ## make bench — every SPEC §15 benchmark next to its raw floor (DATABASE_URL=postgres://… for
 ## PostgreSQL); about 20 minutes on two cores. make bench-smoke: the same on tiny data sets (CI).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.urls import reverse
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
@@ -141,6 +141,24 @@ def upload_source(
 )
 def get_source_version(request: HttpRequest, engagement_id: int, version_id: int) -> dict[str, Any]:
     return _version(access_version(acting_member(request), engagement_id, version_id), detail=True)
+
+
+@router.get(
+    "/{engagement_id}/sources/versions/{version_id}/file",
+    response={200: None, **COMMON_ERRORS},
+    summary="Download the file of a source document version",
+)
+def download_source_version(
+    request: HttpRequest, engagement_id: int, version_id: int
+) -> FileResponse:
+    """The file exactly as uploaded (its SHA-256 is the version's `sha256`)."""
+    version = access_version(acting_member(request), engagement_id, version_id)
+    return FileResponse(
+        version.file.open("rb"),
+        as_attachment=True,
+        filename=version.original_name,
+        content_type=version.media_type,
+    )
 
 
 @router.post(

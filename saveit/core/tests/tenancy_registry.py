@@ -177,6 +177,7 @@ ENGAGEMENT_API: dict[str, Call] = {
         kwargs=engagement, method="post", upload=True, body=lambda w: {"version_label": "2"}
     ),
     "saveit_documents_api_get_source_version": Call(kwargs=version),
+    "saveit_documents_api_download_source_version": Call(kwargs=version),
     "saveit_documents_api_put_source_version_in_force": Call(kwargs=version, method="post"),
 }
 

@@ -209,3 +209,17 @@ def test_the_api_answers_202_with_the_job_to_follow(
         headers=bearer(owner),
     )
     assert version.json()["extraction"] == "ready" and version.json()["status"] == "in_force"
+
+
+def test_the_api_gives_back_the_file_exactly_as_uploaded(engagement, owner, outsider):
+    import hashlib
+
+    from django.test import Client
+
+    content = _text("fichier")
+    version = _upload(engagement, owner, content)
+    url = f"/api/v1/engagements/{engagement.pk}/sources/versions/{version.pk}/file"
+    response = Client().get(url, headers=bearer(owner))
+    body = b"".join(response.streaming_content)
+    assert response.status_code == 200 and hashlib.sha256(body).hexdigest() == version.sha256
+    assert Client().get(url, headers=bearer(outsider)).status_code == 404
