@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "saveit.learning",
     "saveit.certificates",
     "saveit.reporting",
+    "saveit.support",
     "saveit.orchestration",
     "saveit.web",
 ]
