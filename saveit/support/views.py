@@ -140,7 +140,7 @@ def _clock_view(clock: Any) -> dict[str, Any]:
 
 @login_required
 def ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    member = _member(request)
+    member = acting_member(request)
     t = access_ticket(member, ticket_id)
     staff = is_support_staff(member)
     now = timezone.now()
@@ -169,7 +169,7 @@ def _back(t: Any) -> str:
 @login_required
 @require_POST
 def ticket_message(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    member = _member(request)
+    member = acting_member(request)
     t = access_ticket(member, ticket_id)
     body = str(request.POST.get("body", ""))
     return act(
@@ -183,7 +183,7 @@ def ticket_message(request: HttpRequest, ticket_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def ticket_status(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    member = _member(request)
+    member = acting_member(request)
     t = access_ticket(member, ticket_id)
     to, reason = str(request.POST.get("status", "")), str(request.POST.get("reason", ""))
     return act(
@@ -197,7 +197,7 @@ def ticket_status(request: HttpRequest, ticket_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def ticket_criticity(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    member = _member(request)
+    member = acting_member(request)
     t = access_ticket(member, ticket_id)
     value = str(request.POST.get("criticity", ""))
     return act(
@@ -211,7 +211,7 @@ def ticket_criticity(request: HttpRequest, ticket_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def ticket_take(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    member = _member(request)
+    member = acting_member(request)
     t = access_ticket(member, ticket_id)
     return act(
         request,
@@ -224,7 +224,7 @@ def ticket_take(request: HttpRequest, ticket_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def ticket_exclusion(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    member = _member(request)
+    member = acting_member(request)
     t = access_ticket(member, ticket_id)
     value, note = str(request.POST.get("exclusion", "")), str(request.POST.get("note", ""))
     return act(
@@ -237,7 +237,7 @@ def ticket_exclusion(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
 @login_required
 def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
-    member = _member(request)
+    member = acting_member(request)
     found = get_in_scope(
         TicketAttachment.objects.filter(message__ticket__in=tickets_for(member)), attachment_id
     )
@@ -263,7 +263,7 @@ def _local(value: dt.datetime | None) -> dt.datetime | None:
 
 @login_required
 def register(request: HttpRequest, contract_id: int) -> HttpResponse:
-    member = _member(request)
+    member = acting_member(request)
     contract = access_contract(member, contract_id)
     staff = is_support_staff(member)
     form = RecordForm(request.POST or None)
@@ -300,7 +300,7 @@ def register(request: HttpRequest, contract_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def outage_add(request: HttpRequest, contract_id: int) -> HttpResponse:
-    member = _member(request)
+    member = acting_member(request)
     contract = access_contract(member, contract_id)
     require_staff(member)
     form = OutageForm(request.POST)
@@ -338,7 +338,7 @@ def _occurrences(plan: Any, until: dt.date) -> list[dt.date]:
 @login_required
 def calendar(request: HttpRequest, contract_id: int) -> HttpResponse:
     """The preventive calendar: the plans' next dates over a year, and the planned windows."""
-    member = _member(request)
+    member = acting_member(request)
     contract = access_contract(member, contract_id)
     form = PlanForm(request.POST or None)
     if request.method == "POST":
@@ -371,7 +371,7 @@ def calendar(request: HttpRequest, contract_id: int) -> HttpResponse:
 
 @login_required
 def reports(request: HttpRequest, contract_id: int) -> HttpResponse:
-    member = _member(request)
+    member = acting_member(request)
     contract = access_contract(member, contract_id)
     form = CloseReportForm(request.POST or None)
     if request.method == "POST":
@@ -397,7 +397,7 @@ def reports(request: HttpRequest, contract_id: int) -> HttpResponse:
 
 @login_required
 def report(request: HttpRequest, report_id: int) -> HttpResponse:
-    member = _member(request)
+    member = acting_member(request)
     found = access_report(member, report_id)
     return render(
         request,
@@ -417,7 +417,7 @@ def report(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 def report_pdf(request: HttpRequest, report_id: int) -> HttpResponse:
-    found = access_report(_member(request), report_id)
+    found = access_report(acting_member(request), report_id)
     response = HttpResponse(render_report_pdf(found), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="rapport-sla-{found.month:%Y-%m}.pdf"'
     return response
@@ -425,7 +425,7 @@ def report_pdf(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 def report_xlsx(request: HttpRequest, report_id: int) -> HttpResponse:
-    found = access_report(_member(request), report_id)
+    found = access_report(acting_member(request), report_id)
     response = HttpResponse(
         render_report_xlsx(found),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
