@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "saveit.web.context_processors.membership",
                 "saveit.learning.context_processors.learner_name",
+                "saveit.support.context_processors.maintenance_banner",
             ],
         },
     }
