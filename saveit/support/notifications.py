@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -38,8 +42,21 @@ def _link(ticket: Ticket) -> str:
     return base + reverse("support:ticket", args=[ticket.pk])
 
 
+_muted: ContextVar[bool] = ContextVar("support_mail_muted", default=False)
+
+
+@contextmanager
+def muted() -> Iterator[None]:
+    """No e-mail inside (the demo replays months of history nobody must be mailed about)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
 def _send(to: list[str], subject: str, body: str) -> None:
-    if to:
+    if to and not _muted.get():
         send_email_after_commit(to=to, subject=subject, body=body)
 
 

@@ -160,9 +160,9 @@ def kpi_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
     rows = [
         {
             "label": _("Availability (24/7, planned maintenance excluded)"),
-            "target": "≥ " + french_percent(month["availability"]["target"] / 100, 1),
-            "month": french_percent(month["availability"]["value"] / 100, 2),
-            "rolling": french_percent(rolling["availability"]["value"] / 100, 2),
+            "target": "≥ " + french_percent(month["availability"]["target"], 1),
+            "month": french_percent(month["availability"]["value"], 2),
+            "rolling": french_percent(rolling["availability"]["value"], 2),
             "month_met": month["availability"]["met"],
             "rolling_met": rolling["availability"]["met"],
         },
@@ -216,7 +216,7 @@ def breach_rows(figures: dict[str, Any]) -> list[list[str]]:
 
 def availability_chart(figures: dict[str, Any], *, font_family: str | None = None) -> str:
     bars = [
-        Bar(month_label(dt.date.fromisoformat(m)), value, french_percent(value / 100, 2))
+        Bar(month_label(dt.date.fromisoformat(m)), value, french_percent(value, 2))
         for m, value in figures["availability_history"]
     ]
     return hbar_chart(
