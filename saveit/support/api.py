@@ -47,9 +47,7 @@ class TicketIn(Schema):
 
 class TicketPatch(Schema):
     criticity: str | None = Field(None, pattern="^C[1-3]$")
-    status: str | None = Field(
-        None, pattern="^(acknowledged|in_progress|waiting|resolved|closed)$"
-    )
+    status: str | None = Field(None, pattern="^(acknowledged|in_progress|waiting|resolved|closed)$")
     assignee: int | None = None
     exclusion: str | None = Field(None, max_length=24, description='"" removes the exclusion')
     exclusion_note: str = Field("", max_length=500)
@@ -173,14 +171,18 @@ def update_ticket(request: HttpRequest, ticket_id: int, payload: TicketPatch) ->
     if payload.assignee is not None:
         from saveit.accounts.models import Membership
 
-        assignee = get_in_scope(Membership.objects.filter(organization__kind="provider"), payload.assignee)
+        assignee = get_in_scope(
+            Membership.objects.filter(organization__kind="provider"), payload.assignee
+        )
         ticket = services.assign_ticket(ticket=ticket, assignee=assignee, by=member)
     if payload.exclusion is not None:
         ticket = services.set_exclusion(
             ticket=ticket, exclusion=payload.exclusion, note=payload.exclusion_note, by=member
         )
     if payload.status is not None:
-        ticket = services.change_status(ticket=ticket, to=payload.status, by=member, reason=payload.reason)
+        ticket = services.change_status(
+            ticket=ticket, to=payload.status, by=member, reason=payload.reason
+        )
     ticket.refresh_from_db()
     return _ticket_out(ticket)
 
@@ -195,7 +197,9 @@ def list_messages(request: HttpRequest, ticket_id: int) -> list[dict[str, Any]]:
 
 
 @router.post("/tickets/{ticket_id}/messages", response={201: MessageOut, **WRITE_ERRORS})
-def post_message(request: HttpRequest, ticket_id: int, payload: MessageIn) -> tuple[int, dict[str, Any]]:
+def post_message(
+    request: HttpRequest, ticket_id: int, payload: MessageIn
+) -> tuple[int, dict[str, Any]]:
     member = acting_member(request)
     ticket = access_ticket(member, ticket_id)
     message = services.post_message(ticket=ticket, by=member, body=payload.body)
@@ -256,7 +260,9 @@ def report_xlsx(request: HttpRequest, report_id: int) -> HttpResponse:
         render_report_xlsx(report),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="rapport-sla-{report.month:%Y-%m}.xlsx"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="rapport-sla-{report.month:%Y-%m}.xlsx"'
+    )
     return response
 
 
@@ -375,7 +381,9 @@ def list_outages(request: HttpRequest, contract_id: int) -> list[dict[str, Any]]
 
 
 @router.post("/contracts/{contract_id}/outages", response={201: OutageOut, **WRITE_ERRORS})
-def add_outage(request: HttpRequest, contract_id: int, payload: OutageIn) -> tuple[int, dict[str, Any]]:
+def add_outage(
+    request: HttpRequest, contract_id: int, payload: OutageIn
+) -> tuple[int, dict[str, Any]]:
     member = acting_member(request)
     contract = access_contract(member, contract_id)
     chosen = list(contract.services.filter(pk__in=payload.services))
@@ -427,7 +435,9 @@ def _notice_out(w: MaintenanceWindow) -> dict[str, Any]:
         "urgent_security": w.urgent_security,
         "notified_at": w.notified_at,
         "notice_working_days": (
-            round(w.notice_minutes / BUSINESS_DAY_MINUTES, 2) if w.notice_minutes is not None else None
+            round(w.notice_minutes / BUSINESS_DAY_MINUTES, 2)
+            if w.notice_minutes is not None
+            else None
         ),
     }
 
@@ -439,7 +449,9 @@ def list_notices(request: HttpRequest, contract_id: int) -> list[dict[str, Any]]
 
 
 @router.post("/contracts/{contract_id}/notices", response={201: NoticeOut, **WRITE_ERRORS})
-def add_notice(request: HttpRequest, contract_id: int, payload: NoticeIn) -> tuple[int, dict[str, Any]]:
+def add_notice(
+    request: HttpRequest, contract_id: int, payload: NoticeIn
+) -> tuple[int, dict[str, Any]]:
     member = acting_member(request)
     contract = access_contract(member, contract_id)
     window = services.plan_maintenance(

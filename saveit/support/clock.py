@@ -89,7 +89,7 @@ def _segments(window: str, start: dt.datetime, end: dt.datetime | None) -> Itera
         day += dt.timedelta(days=1)
 
 
-def _merged(pauses: Iterable[Interval]) -> list[Interval]:
+def _merged(pauses: Iterable[tuple[dt.datetime, dt.datetime | None]]) -> list[Interval]:
     """Pauses floored to the minute, sorted and merged; an open pause has end None → far future."""
     spans = sorted(
         (_floor(a), _floor(b) if b is not None else dt.datetime.max.replace(tzinfo=UTC))

@@ -82,6 +82,6 @@ def ticket_clocks(ticket: Ticket, now: dt.datetime, pauses: Pauses | None = None
 
 
 def running_clock(ticket: Ticket, now: dt.datetime, pauses: Pauses | None = None) -> Clock | None:
-    """The clock that matters now for the queue: restoration once prioritised, else acknowledgement."""
+    """The clock that matters in the queue: restoration once prioritised, else acknowledgement."""
     running = [c for c in ticket_clocks(ticket, now, pauses) if not c.stopped]
     return running[-1] if running else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from .models import MaintenanceWindow, Outage, SupportContract, Ticket
 from .rules import (
@@ -37,7 +37,9 @@ def _minutes(spans: Iterable[Span]) -> int:
     return sum(int((b - a).total_seconds()) // 60 for a, b in spans)
 
 
-def _clip(spans: Iterable[tuple[dt.datetime, dt.datetime | None]], start: dt.datetime, end: dt.datetime) -> list[Span]:
+def _clip(
+    spans: Iterable[tuple[dt.datetime, dt.datetime | None]], start: dt.datetime, end: dt.datetime
+) -> list[Span]:
     out = []
     for a, b in spans:
         a, b = max(a, start), min(b or end, end)
@@ -64,11 +66,21 @@ def availability(contract_id: int, start: dt.datetime, end: dt.datetime) -> dict
     """(period − planned − unavailable) / (period − planned), 24/7, in minutes."""
     overlapping = {"contract_id": contract_id, "starts_at__lt": end, "ends_at__gt": start}
     planned = _union(
-        _clip(MaintenanceWindow.objects.filter(**overlapping).values_list("starts_at", "ends_at"), start, end)
+        _clip(
+            MaintenanceWindow.objects.filter(**overlapping).values_list("starts_at", "ends_at"),
+            start,
+            end,
+        )
     )
-    outages = Outage.objects.filter(contract_id=contract_id, started_at__lt=end).exclude(ended_at__lte=start)
+    outages = Outage.objects.filter(contract_id=contract_id, started_at__lt=end).exclude(
+        ended_at__lte=start
+    )
     down = _minus(_union(_clip(outages.values_list("started_at", "ended_at"), start, end)), planned)
-    period, planned_minutes, down_minutes = _minutes([(start, end)]), _minutes(planned), _minutes(down)
+    period, planned_minutes, down_minutes = (
+        _minutes([(start, end)]),
+        _minutes(planned),
+        _minutes(down),
+    )
     base = period - planned_minutes
     value = 100.0 * (base - down_minutes) / base if base > 0 else 100.0
     return {
@@ -85,13 +97,19 @@ def _mean(values: list[int]) -> float | None:
     return round(sum(values) / len(values), 1) if values else None
 
 
-def compute_kpis(contract: SupportContract | int, start: dt.datetime, end: dt.datetime) -> dict[str, Any]:
+def compute_kpis(
+    contract: SupportContract | int, start: dt.datetime, end: dt.datetime
+) -> dict[str, Any]:
     contract_id = contract if isinstance(contract, int) else contract.pk
     tickets = Ticket.objects.filter(contract_id=contract_id, exclusion="")
     ack_target = ACKNOWLEDGEMENT_TARGET[0]
-    acks = list(
-        tickets.filter(opened_at__gte=start, opened_at__lt=end, acknowledgement_minutes__isnull=False)
-        .values_list("pk", "number", "acknowledgement_minutes")
+    acks = cast(
+        list[tuple[int, str, int]],
+        list(
+            tickets.filter(
+                opened_at__gte=start, opened_at__lt=end, acknowledgement_minutes__isnull=False
+            ).values_list("pk", "number", "acknowledgement_minutes")
+        ),
     )
     ack_values = [m for _pk, _n, m in acks]
     ack_mean = _mean(ack_values)
@@ -107,10 +125,15 @@ def compute_kpis(contract: SupportContract | int, start: dt.datetime, end: dt.da
         },
         "restoration": {},
     }
-    restored = list(
-        tickets.filter(restored_at__gte=start, restored_at__lt=end, restoration_minutes__isnull=False)
-        .exclude(priority="")
-        .values_list("pk", "number", "priority", "restoration_minutes")
+    restored = cast(
+        list[tuple[int, str, str, int]],
+        list(
+            tickets.filter(
+                restored_at__gte=start, restored_at__lt=end, restoration_minutes__isnull=False
+            )
+            .exclude(priority="")
+            .values_list("pk", "number", "priority", "restoration_minutes")
+        ),
     )
     for priority, (target, window) in RESTORATION_TARGETS.items():
         rows = [(pk, n, m) for pk, n, p, m in restored if p == priority]
@@ -125,20 +148,32 @@ def compute_kpis(contract: SupportContract | int, start: dt.datetime, end: dt.da
             "met": mean is None or mean <= target,
             "breaches": [[pk, n, m] for pk, n, m in rows if m > target],
         }
-    notices = list(
-        MaintenanceWindow.objects.filter(
-            contract_id=contract_id, starts_at__gte=start, starts_at__lt=end, notice_minutes__isnull=False
-        ).values_list("notice_minutes", flat=True)
+    notices = cast(
+        list[int],
+        list(
+            MaintenanceWindow.objects.filter(
+                contract_id=contract_id,
+                starts_at__gte=start,
+                starts_at__lt=end,
+                notice_minutes__isnull=False,
+            ).values_list("notice_minutes", flat=True)
+        ),
     )
     notice_mean = _mean(notices)
     kpis["notice"] = {
         "count": len(notices),
-        "mean_days": round(notice_mean / BUSINESS_DAY_MINUTES, 2) if notice_mean is not None else None,
+        "mean_days": round(notice_mean / BUSINESS_DAY_MINUTES, 2)
+        if notice_mean is not None
+        else None,
         "target_days": NOTICE_MINIMUM_MINUTES / BUSINESS_DAY_MINUTES,
         "met": notice_mean is None or notice_mean >= NOTICE_MINIMUM_MINUTES,
     }
-    kpis["excluded"] = Ticket.objects.filter(
+    kpis["excluded"] = (
+        Ticket.objects.filter(contract_id=contract_id, opened_at__gte=start, opened_at__lt=end)
+        .exclude(exclusion="")
+        .count()
+    )
+    kpis["opened"] = Ticket.objects.filter(
         contract_id=contract_id, opened_at__gte=start, opened_at__lt=end
-    ).exclude(exclusion="").count()
-    kpis["opened"] = Ticket.objects.filter(contract_id=contract_id, opened_at__gte=start, opened_at__lt=end).count()
+    ).count()
     return kpis

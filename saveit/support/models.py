@@ -94,10 +94,14 @@ class Ticket(models.Model):
         Service, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets"
     )
     severity = models.CharField(_("severity"), max_length=2, choices=Severity.choices)
-    criticity = models.CharField(_("criticity"), max_length=2, choices=Criticity.choices, blank=True)
+    criticity = models.CharField(
+        _("criticity"), max_length=2, choices=Criticity.choices, blank=True
+    )
     # Derived from the matrix by the service that sets the criticity; stored so KPIs can group.
     priority = models.CharField(_("priority"), max_length=2, choices=Priority.choices, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NEW)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.NEW
+    )
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default="web")
     assignee = models.ForeignKey(
         Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -141,6 +145,9 @@ class TicketMessage(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.body[:40]}"
+
 
 class TicketAttachment(models.Model):
     message = models.ForeignKey(TicketMessage, on_delete=models.CASCADE, related_name="attachments")
@@ -148,6 +155,9 @@ class TicketAttachment(models.Model):
     original_name = models.CharField(max_length=255)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class TicketPause(models.Model):
@@ -161,6 +171,9 @@ class TicketPause(models.Model):
 
     class Meta:
         ordering = ["started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.started_at:%Y-%m-%d %H:%M}"
 
 
 class TicketChange(models.Model):
@@ -176,6 +189,9 @@ class TicketChange(models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.field} {self.before} → {self.after}"
+
 
 class Outage(models.Model):
     contract = models.ForeignKey(SupportContract, on_delete=models.CASCADE, related_name="outages")
@@ -188,6 +204,9 @@ class Outage(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.cause}"
 
 
 class MaintenanceKind(models.TextChoices):
@@ -216,6 +235,9 @@ class MaintenanceWindow(models.Model):
 
     class Meta:
         ordering = ["-starts_at"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class PreventivePlan(models.Model):
@@ -262,6 +284,9 @@ class MaintenanceRecord(models.Model):
     class Meta:
         ordering = ["-performed_on", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.performed_on} {self.kind}"
+
 
 class SlaReport(models.Model):
     """A month's SLA report, closed once: its figures are frozen as computed at closing."""
@@ -275,5 +300,10 @@ class SlaReport(models.Model):
     class Meta:
         ordering = ["-month"]
         constraints = [
-            models.UniqueConstraint(fields=["contract", "month"], name="support_report_one_per_month")
+            models.UniqueConstraint(
+                fields=["contract", "month"], name="support_report_one_per_month"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} {self.month:%Y-%m}"

@@ -62,7 +62,10 @@ def _send(to: list[str], subject: str, body: str) -> None:
 
 def ticket_opened(ticket: Ticket) -> None:
     with translation.override("fr"):
-        subject = _("[Support] Ticket %(n)s opened: %(t)s") % {"n": ticket.number, "t": ticket.title}
+        subject = _("[Support] Ticket %(n)s opened: %(t)s") % {
+            "n": ticket.number,
+            "t": ticket.title,
+        }
         body = _("Ticket %(n)s was opened (severity %(s)s).\n\n%(d)s\n\n%(u)s") % {
             "n": ticket.number,
             "s": ticket.severity,

@@ -27,8 +27,20 @@ from .kpis import compute_kpis
 from .models import MaintenanceRecord, Outage, SlaReport, SupportContract
 from .notifications import _client_users
 
-MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-             "septembre", "octobre", "novembre", "décembre"]  # fmt: skip
+MONTHS_FR = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 
 
 def month_bounds(month: dt.date, months: int = 1) -> tuple[dt.datetime, dt.datetime]:
@@ -61,7 +73,9 @@ def build_figures(contract: SupportContract, month: dt.date) -> dict[str, Any]:
     records = MaintenanceRecord.objects.filter(
         contract=contract, performed_on__gte=start.date(), performed_on__lt=end.date()
     ).select_related("person_in_charge__user", "ticket")
-    outages = Outage.objects.filter(contract=contract, started_at__lt=end).exclude(ended_at__lte=start)
+    outages = Outage.objects.filter(contract=contract, started_at__lt=end).exclude(
+        ended_at__lte=start
+    )
     history = []
     for back in range(11, -1, -1):
         index = month.year * 12 + month.month - 1 - back
@@ -127,7 +141,9 @@ def close_report(
             if send:
                 with translation.override("fr"):
                     subject = _("[Support] SLA report for %(m)s") % {"m": month_label(month)}
-                    body = _("The SLA report of %(m)s for contract %(c)s is available in SAVE IT.") % {
+                    body = _(
+                        "The SLA report of %(m)s for contract %(c)s is available in SAVE IT."
+                    ) % {
                         "m": month_label(month),
                         "c": contract.reference,
                     }
@@ -145,7 +161,7 @@ def close_report(
 def duration(minutes: float | None) -> str:
     if minutes is None:
         return "—"
-    whole = int(round(minutes))
+    whole = round(minutes)
     hours, rest = divmod(whole, 60)
     return f"{hours} h {rest:02d}" if hours else f"{rest} min"
 
@@ -188,6 +204,7 @@ def kpi_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
                 "rolling_met": rolling["restoration"][priority]["met"],
             }
         )
+
     def days(value: float | None) -> str:
         return "—" if value is None else french_number(value, 1) + " " + _("working days")
 
@@ -206,11 +223,15 @@ def kpi_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
 
 def breach_rows(figures: dict[str, Any]) -> list[list[str]]:
     kpis = figures["month_kpis"]
-    rows = [[n, _("Acknowledgement"), duration(m), duration(kpis["acknowledgement"]["target"])]
-            for _pk, n, m in kpis["acknowledgement"]["breaches"]]  # fmt: skip
+    rows = [
+        [n, _("Acknowledgement"), duration(m), duration(kpis["acknowledgement"]["target"])]
+        for _pk, n, m in kpis["acknowledgement"]["breaches"]
+    ]
     for priority, kpi in kpis["restoration"].items():
-        rows += [[n, _("Restoration %(p)s") % {"p": priority}, duration(m), duration(kpi["target"])]
-                 for _pk, n, m in kpi["breaches"]]  # fmt: skip
+        rows += [
+            [n, _("Restoration %(p)s") % {"p": priority}, duration(m), duration(kpi["target"])]
+            for _pk, n, m in kpi["breaches"]
+        ]
     return rows
 
 
@@ -237,7 +258,10 @@ def _sections(report: SlaReport) -> list[dict[str, Any]]:
             "title": _("Commitments"),
             "columns": [_("Indicator"), _("Target"), _("Month"), _("12 months"), _("Month status")],
             "numeric": [],
-            "rows": [[r["label"], r["target"], r["month"], r["rolling"], _yes(r["month_met"])] for r in kpis],
+            "rows": [
+                [r["label"], r["target"], r["month"], r["rolling"], _yes(r["month_met"])]
+                for r in kpis
+            ],
             "empty": "",
         },
         {
@@ -252,7 +276,13 @@ def _sections(report: SlaReport) -> list[dict[str, Any]]:
             "columns": [_("Date"), _("Kind"), _("Duration"), _("Actions"), _("Person in charge")],
             "numeric": [2],
             "rows": [
-                [long_date(dt.date.fromisoformat(m["date"])), m["kind"], duration(m["duration"]), m["actions"], m["person"]]
+                [
+                    long_date(dt.date.fromisoformat(m["date"])),
+                    m["kind"],
+                    duration(m["duration"]),
+                    m["actions"],
+                    m["person"],
+                ]
                 for m in figures["maintenance"]
             ],
             "empty": _("No maintenance this month."),
@@ -277,7 +307,10 @@ def render_report_pdf(report: SlaReport) -> bytes:
             "sla_report",
             {
                 "title": report_title(report),
-                "subtitle": f"{report.contract.client.name} · {report.contract.reference} — {report.contract.title}",
+                "subtitle": (
+                    f"{report.contract.client.name} · {report.contract.reference}"
+                    f" — {report.contract.title}"
+                ),
                 "issuer": provider.name if provider else "",
                 "printed_on": long_date(timezone.now()),
                 "labels": {"page": _("page"), "printed_on": _("Printed on")},
@@ -291,7 +324,7 @@ def render_report_pdf(report: SlaReport) -> bytes:
 def render_report_xlsx(report: SlaReport) -> bytes:
     with translation.override("fr"):
         workbook = Workbook()
-        workbook.remove(workbook.active)  # type: ignore[arg-type]
+        workbook.remove(workbook.active)
         bold = Font(bold=True)
         for section in _sections(report):
             sheet = workbook.create_sheet(title=section["title"][:31])

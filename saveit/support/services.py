@@ -48,7 +48,9 @@ from .rules import NOTICE_MINIMUM_MINUTES, Criticity, Severity, priority_for
 
 # Which status may follow which (the agent's moves); clients may only use CLIENT_MOVES.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.NEW: frozenset({Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED}),
+    Status.NEW: frozenset(
+        {Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED}
+    ),
     Status.ACKNOWLEDGED: frozenset({Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED}),
     Status.IN_PROGRESS: frozenset({Status.WAITING, Status.RESOLVED}),
     Status.WAITING: frozenset({Status.IN_PROGRESS, Status.RESOLVED}),
@@ -73,8 +75,12 @@ def _check_staff(by: Membership) -> None:
         raise Forbidden(_("Only support agents may do this."))
 
 
-def _change(ticket: Ticket, by: Membership, field: str, before: str, after: str, at: dt.datetime) -> None:
-    TicketChange.objects.create(ticket=ticket, at=at, by=by, field=field, before=before, after=after)
+def _change(
+    ticket: Ticket, by: Membership, field: str, before: str, after: str, at: dt.datetime
+) -> None:
+    TicketChange.objects.create(
+        ticket=ticket, at=at, by=by, field=field, before=before, after=after
+    )
 
 
 # --- contracts -----------------------------------------------------------------------------
@@ -154,7 +160,9 @@ def _attach(message: TicketMessage, files: list[tuple[bytes, str]]) -> None:
         attachment = TicketAttachment(
             message=message, original_name=name, size=len(content), sha256=digest
         )
-        attachment.file.save(f"{message.ticket_id}/{digest[:16]}-{name}", ContentFile(content), save=False)
+        attachment.file.save(
+            f"{message.ticket_id}/{digest[:16]}-{name}", ContentFile(content), save=False
+        )
         attachment.save()
 
 
@@ -229,7 +237,9 @@ def set_criticity(
     ticket.criticity = criticity
     ticket.priority = priority_for(ticket.severity, criticity)
     if ticket.restored_at is not None:
-        ticket.restoration_minutes = restoration_minutes(ticket, ticket.restored_at, pauses_of(ticket))
+        ticket.restoration_minutes = restoration_minutes(
+            ticket, ticket.restored_at, pauses_of(ticket)
+        )
     ticket.save(update_fields=["criticity", "priority", "restoration_minutes", "updated_at"])
     now = _now(at)
     _change(ticket, by, "criticity", before[0], criticity, now)
@@ -270,7 +280,9 @@ def change_status(
     if before == Status.WAITING:
         TicketPause.objects.filter(ticket=ticket, ended_at__isnull=True).update(ended_at=now)
     if to == Status.WAITING:
-        TicketPause.objects.create(ticket=ticket, started_at=now, started_by=by, reason=reason[:300])
+        TicketPause.objects.create(
+            ticket=ticket, started_at=now, started_by=by, reason=reason[:300]
+        )
     pauses = pauses_of(ticket)
     if ticket.acknowledged_at is None and is_support_staff(by) and to != Status.CLOSED:
         ticket.acknowledged_at = now
@@ -299,7 +311,8 @@ def change_status(
         after={"status": to},
     )
     notifications.ticket_changed(
-        ticket, _("New status: %(s)s.") % {"s": Status(to).label} + (f"\n{reason}" if reason else "")
+        ticket,
+        _("New status: %(s)s.") % {"s": Status(to).label} + (f"\n{reason}" if reason else ""),
     )
     return ticket
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -83,13 +84,22 @@ def tickets(request: HttpRequest) -> HttpResponse:
     queryset = queryset.prefetch_related("pauses")
     if show == "open":
         queryset = queryset.filter(status__in=OPEN_STATUSES)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for t in queryset.order_by("-opened_at")[:300]:
-        clock = running_clock(t, now, [(p.started_at, p.ended_at) for p in t.pauses.all()]) if t.is_open else None
+        clock = (
+            running_clock(t, now, [(p.started_at, p.ended_at) for p in t.pauses.all()])
+            if t.is_open
+            else None
+        )
         rows.append({"ticket": t, "clock": clock})
     # Paused clocks (no deadline) go last; then the least time left first.
-    rows.sort(key=lambda r: (r["clock"] is None, r["clock"] is not None and r["clock"].paused,
-                             r["clock"].left if r["clock"] else 0))  # fmt: skip
+    rows.sort(
+        key=lambda r: (
+            r["clock"] is None,
+            r["clock"] is not None and r["clock"].paused,
+            r["clock"].left if r["clock"] else 0,
+        )
+    )
     return render(
         request,
         "support/tickets.html",
@@ -105,7 +115,9 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     form = TicketForm(request.POST or None, request.FILES or None, contracts=contracts, staff=staff)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        contract = data.get("contract") or (data["service"].contract if data["service"] else contracts.first())
+        contract = data.get("contract") or (
+            data["service"].contract if data["service"] else contracts.first()
+        )
         if contract is None:
             form.add_error(None, _("Your organisation has no support contract."))
         else:
@@ -124,7 +136,11 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
             except Refusal as refusal:
                 form.add_error(None, refusal.message)
             else:
-                messages.success(request, _("Ticket %(n)s is open; you will be told of each change.") % {"n": ticket.number})
+                messages.success(
+                    request,
+                    _("Ticket %(n)s is open; you will be told of each change.")
+                    % {"n": ticket.number},
+                )
                 return redirect("support:ticket", ticket.pk)
     return render(request, "support/ticket_new.html", {"form": form, "staff": staff})
 
@@ -144,9 +160,13 @@ def ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
     t = access_ticket(member, ticket_id)
     staff = is_support_staff(member)
     now = timezone.now()
-    moves = sorted(TRANSITIONS[t.status]) if staff else [b for a, b in CLIENT_MOVES if a == t.status]
+    moves = (
+        sorted(TRANSITIONS[t.status]) if staff else [b for a, b in CLIENT_MOVES if a == t.status]
+    )
     status_form = StatusForm()
-    status_form.fields["status"].choices = [(s, Status(s).label) for s in moves]
+    status_field = status_form.fields["status"]
+    assert isinstance(status_field, forms.ChoiceField)
+    status_field.choices = [(s, Status(s).label) for s in moves]
     context = {
         "ticket": t,
         "staff": staff,
@@ -157,7 +177,9 @@ def ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
         "message_form": MessageForm(),
         "status_form": status_form if moves else None,
         "criticity_form": CriticityForm(initial={"criticity": t.criticity}),
-        "exclusion_form": ExclusionForm(initial={"exclusion": t.exclusion, "note": t.exclusion_note}),
+        "exclusion_form": ExclusionForm(
+            initial={"exclusion": t.exclusion, "note": t.exclusion_note}
+        ),
     }
     return render(request, "support/ticket.html", context)
 
@@ -250,7 +272,10 @@ def contracts(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "support/contracts.html",
-        {"contracts": contracts_for(member).prefetch_related("services"), "staff": is_support_staff(member)},
+        {
+            "contracts": contracts_for(member).prefetch_related("services"),
+            "staff": is_support_staff(member),
+        },
     )
 
 
@@ -273,11 +298,19 @@ def register(request: HttpRequest, contract_id: int) -> HttpResponse:
             d = form.cleaned_data
             try:
                 services.record_maintenance(
-                    contract=contract, by=member, kind=d["kind"], performed_on=d["performed_on"],
-                    duration_minutes=d["duration_minutes"], actions=d["actions"], findings=d["findings"],
-                    cost=d["cost"], exceptional=d["exceptional"], billable=d["billable"],
-                    warned_at=_local(d["warned_at"]), warning_note=d["warning_note"],
-                )  # fmt: skip
+                    contract=contract,
+                    by=member,
+                    kind=d["kind"],
+                    performed_on=d["performed_on"],
+                    duration_minutes=d["duration_minutes"],
+                    actions=d["actions"],
+                    findings=d["findings"],
+                    cost=d["cost"],
+                    exceptional=d["exceptional"],
+                    billable=d["billable"],
+                    warned_at=_local(d["warned_at"]),
+                    warning_note=d["warning_note"],
+                )
             except Refusal as refusal:
                 form.add_error(None, refusal.message)
             else:
@@ -291,7 +324,9 @@ def register(request: HttpRequest, contract_id: int) -> HttpResponse:
             "staff": staff,
             "form": form,
             "outage_form": OutageForm(),
-            "records": contract.maintenance_records.select_related("person_in_charge__user", "ticket"),
+            "records": contract.maintenance_records.select_related(
+                "person_in_charge__user", "ticket"
+            ),
             "outages": contract.outages.prefetch_related("services"),
         },
     )
@@ -311,9 +346,12 @@ def outage_add(request: HttpRequest, contract_id: int) -> HttpResponse:
     return act(
         request,
         lambda: services.record_outage(
-            contract=contract, by=member, started_at=_local(d["started_at"]),  # type: ignore[arg-type]
-            ended_at=_local(d["ended_at"]), cause=d["cause"],
-        ),  # fmt: skip
+            contract=contract,
+            by=member,
+            started_at=_local(d["started_at"]),  # type: ignore[arg-type]
+            ended_at=_local(d["ended_at"]),
+            cause=d["cause"],
+        ),
         _("Outage recorded."),
         reverse("support:register", args=[contract.pk]),
     )
@@ -327,7 +365,7 @@ def _occurrences(plan: Any, until: dt.date) -> list[dt.date]:
         try:
             day = plan.first_on.replace(year=year, month=month)
         except ValueError:  # 31st of a short month: its last day
-            day = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1))
+            day = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
         if day > until:
             break
         dates.append(day)
@@ -346,8 +384,13 @@ def calendar(request: HttpRequest, contract_id: int) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             try:
-                services.add_preventive_plan(contract=contract, by=member, title=d["title"],
-                                             first_on=d["first_on"], every_months=d["every_months"])  # fmt: skip
+                services.add_preventive_plan(
+                    contract=contract,
+                    by=member,
+                    title=d["title"],
+                    first_on=d["first_on"],
+                    every_months=d["every_months"],
+                )
             except Refusal as refusal:
                 form.add_error(None, refusal.message)
             else:
@@ -355,17 +398,33 @@ def calendar(request: HttpRequest, contract_id: int) -> HttpResponse:
                 return redirect("support:calendar", contract.pk)
     today = timezone.localdate()
     until = today + dt.timedelta(days=365)
-    entries = []
+    entries: list[dict[str, Any]] = []
     for plan in contract.preventive_plans.filter(is_active=True):
-        entries += [{"date": d, "title": plan.title, "kind": "plan"} for d in _occurrences(plan, until) if d >= today]
+        entries += [
+            {"date": d, "title": plan.title, "kind": "plan"}
+            for d in _occurrences(plan, until)
+            if d >= today
+        ]
     for w in contract.maintenance_windows.filter(ends_at__gte=timezone.now()):
-        entries.append({"date": timezone.localtime(w.starts_at).date(), "title": w.title, "kind": "window", "window": w})
+        entries.append(
+            {
+                "date": timezone.localtime(w.starts_at).date(),
+                "title": w.title,
+                "kind": "window",
+                "window": w,
+            }
+        )
     entries.sort(key=lambda e: e["date"])
     return render(
         request,
         "support/calendar.html",
-        {"contract": contract, "staff": is_support_staff(member), "form": form, "entries": entries[:60],
-         "plans": contract.preventive_plans.all()},  # fmt: skip
+        {
+            "contract": contract,
+            "staff": is_support_staff(member),
+            "form": form,
+            "entries": entries[:60],
+            "plans": contract.preventive_plans.all(),
+        },
     )
 
 
@@ -385,13 +444,19 @@ def reports(request: HttpRequest, contract_id: int) -> HttpResponse:
                 if created:
                     messages.success(request, _("The report is closed and sent to the client."))
                 else:
-                    messages.warning(request, _("This month's report was already closed; here it is."))
+                    messages.warning(
+                        request, _("This month's report was already closed; here it is.")
+                    )
                 return redirect("support:report", report.pk)
     return render(
         request,
         "support/reports.html",
-        {"contract": contract, "staff": is_support_staff(member), "form": form,
-         "reports": [(r, month_label(r.month)) for r in contract.reports.all()]},  # fmt: skip
+        {
+            "contract": contract,
+            "staff": is_support_staff(member),
+            "form": form,
+            "reports": [(r, month_label(r.month)) for r in contract.reports.all()],
+        },
     )
 
 
@@ -442,26 +507,33 @@ def notices(request: HttpRequest) -> HttpResponse:
     scope = contracts_for(member)
     form = WindowForm(request.POST or None)
     if staff:
-        from django import forms as dj_forms
-
-        form.fields["contract"] = dj_forms.ModelChoiceField(label=_("Contract"), queryset=scope)
+        form.fields["contract"] = forms.ModelChoiceField(label=_("Contract"), queryset=scope)
     if request.method == "POST":
         require_staff(member)
         if form.is_valid():
             d = form.cleaned_data
             try:
                 services.plan_maintenance(
-                    contract=d["contract"], by=member, title=d["title"], kind=d["kind"],
-                    starts_at=_local(d["starts_at"]), ends_at=_local(d["ends_at"]),  # type: ignore[arg-type]
-                    high_impact=d["high_impact"], urgent_security=d["urgent_security"],
+                    contract=d["contract"],
+                    by=member,
+                    title=d["title"],
+                    kind=d["kind"],
+                    starts_at=d["starts_at"].replace(tzinfo=PARIS),
+                    ends_at=d["ends_at"].replace(tzinfo=PARIS),
+                    high_impact=d["high_impact"],
+                    urgent_security=d["urgent_security"],
                     description=d["description"],
-                )  # fmt: skip
+                )
             except Refusal as refusal:
                 form.add_error(None, refusal.message)
             else:
-                messages.success(request, _("The window is planned and the client's users are notified."))
+                messages.success(
+                    request, _("The window is planned and the client's users are notified.")
+                )
                 return redirect("support:notices")
-    windows = MaintenanceWindow.objects.filter(contract__in=scope).select_related("contract__client")
+    windows = MaintenanceWindow.objects.filter(contract__in=scope).select_related(
+        "contract__client"
+    )
     return render(
         request,
         "support/notices.html",

@@ -572,7 +572,9 @@ SUPPORT_HTML: dict[str, Call] = {
     "support:ticket_criticity": ticket_post(lambda w: {"criticity": "C1"}),
     "support:ticket_take": ticket_post(),
     "support:ticket_exclusion": ticket_post(lambda w: {"exclusion": "", "note": ""}),
-    "support:attachment": Call(kwargs=lambda w: {"attachment_id": w.extra["support_attachment"].pk}),
+    "support:attachment": Call(
+        kwargs=lambda w: {"attachment_id": w.extra["support_attachment"].pk}
+    ),
     "support:register": Call(kwargs=support_contract),
     "support:outage_add": Call(
         kwargs=support_contract, method="post", body=lambda w: {"cause": "x"}
@@ -604,8 +606,12 @@ SUPPORT_API: dict[str, Call] = {
     "saveit_support_api_add_register_entry": Call(
         kwargs=support_contract,
         method="post",
-        body=lambda w: {"kind": "inspection", "performed_on": "2026-01-05",
-                        "duration_minutes": 5, "actions": "x"},  # fmt: skip
+        body=lambda w: {
+            "kind": "inspection",
+            "performed_on": "2026-01-05",
+            "duration_minutes": 5,
+            "actions": "x",
+        },
     ),
     "saveit_support_api_list_outages": Call(kwargs=support_contract),
     "saveit_support_api_add_outage": Call(
@@ -617,9 +623,13 @@ SUPPORT_API: dict[str, Call] = {
     "saveit_support_api_add_notice": Call(
         kwargs=support_contract,
         method="post",
-        body=lambda w: {"title": "x", "kind": "corrective", "urgent_security": True,
-                        "starts_at": "2099-01-05T10:00:00+01:00",
-                        "ends_at": "2099-01-05T11:00:00+01:00"},  # fmt: skip
+        body=lambda w: {
+            "title": "x",
+            "kind": "corrective",
+            "urgent_security": True,
+            "starts_at": "2099-01-05T10:00:00+01:00",
+            "ends_at": "2099-01-05T11:00:00+01:00",
+        },
     ),
 }
 HTML_ROUTES.update(SUPPORT_HTML)

@@ -88,8 +88,14 @@ def _support_of(world: World) -> dict[str, Any]:
     from django.utils import timezone
 
     from saveit.support.models import (
-        MaintenanceRecord, MaintenanceWindow, Outage, SlaReport, SupportContract, Ticket,
-        TicketAttachment, TicketMessage,
+        MaintenanceRecord,
+        MaintenanceWindow,
+        Outage,
+        SlaReport,
+        SupportContract,
+        Ticket,
+        TicketAttachment,
+        TicketMessage,
     )  # fmt: skip
 
     client_org = world.extra["engagement"].client

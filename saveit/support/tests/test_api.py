@@ -26,9 +26,17 @@ def test_a_client_opens_a_ticket_and_the_agent_sets_its_criticity():
     contract = make_contract()
     client_headers = bearer(make_member(contract.client, Role.CLIENT_MANAGER))
     service = contract.services.first()
-    response = _post(client_headers, "/api/v1/support/tickets",
-                     {"title": "Export KO", "description": "Erreur 500", "type": "incident",
-                      "severity": "S2", "service": service.pk})  # fmt: skip
+    response = _post(
+        client_headers,
+        "/api/v1/support/tickets",
+        {
+            "title": "Export KO",
+            "description": "Erreur 500",
+            "type": "incident",
+            "severity": "S2",
+            "service": service.pk,
+        },
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["severity"] == "S2" and body["criticity"] is None and body["priority"] is None
@@ -46,14 +54,25 @@ def test_a_client_opens_a_ticket_and_the_agent_sets_its_criticity():
 def test_bad_input_is_refused_and_nothing_is_written():
     contract = make_contract()
     headers = bearer(make_member(contract.client, Role.CLIENT_OWNER))
-    response = _post(headers, "/api/v1/support/tickets",
-                     {"title": "x", "description": "y", "type": "incident", "severity": "S9"})  # fmt: skip
+    response = _post(
+        headers,
+        "/api/v1/support/tickets",
+        {"title": "x", "description": "y", "type": "incident", "severity": "S9"},
+    )
     assert response.status_code == 422
     assert not contract.tickets.exists()
     foreign = make_contract().services.first()
-    response = _post(headers, "/api/v1/support/tickets",
-                     {"title": "x", "description": "y", "type": "incident", "severity": "S1",
-                      "service": foreign.pk})  # fmt: skip
+    response = _post(
+        headers,
+        "/api/v1/support/tickets",
+        {
+            "title": "x",
+            "description": "y",
+            "type": "incident",
+            "severity": "S1",
+            "service": foreign.pk,
+        },
+    )
     assert response.status_code == 404
 
 
@@ -61,16 +80,26 @@ def test_a_notice_less_than_two_working_days_ahead_is_refused():
     contract = make_contract()
     headers = bearer(make_agent())
     start = (dt.datetime.now(PARIS) + dt.timedelta(hours=20)).replace(microsecond=0)
-    body = {"title": "Mise à jour", "kind": "preventive", "starts_at": start.isoformat(),
-            "ends_at": (start + dt.timedelta(hours=1)).isoformat()}  # fmt: skip
+    body = {
+        "title": "Mise à jour",
+        "kind": "preventive",
+        "starts_at": start.isoformat(),
+        "ends_at": (start + dt.timedelta(hours=1)).isoformat(),
+    }
     url = f"/api/v1/support/contracts/{contract.pk}/notices"
     response = _post(headers, url, body)
     assert response.status_code == 409 and "2 jours ouvrés" in response.json()["detail"]
     assert _post(headers, url, {**body, "urgent_security": True}).status_code == 201
     assert _post(headers, url, {**body, "kind": "evolutive"}).status_code == 201  # low impact
-    assert _post(headers, url, {**body, "kind": "evolutive", "high_impact": True}).status_code == 409
+    assert (
+        _post(headers, url, {**body, "kind": "evolutive", "high_impact": True}).status_code == 409
+    )
     later = start + dt.timedelta(days=10)
-    ok = {**body, "starts_at": later.isoformat(), "ends_at": (later + dt.timedelta(hours=1)).isoformat()}
+    ok = {
+        **body,
+        "starts_at": later.isoformat(),
+        "ends_at": (later + dt.timedelta(hours=1)).isoformat(),
+    }
     response = _post(headers, url, ok)
     assert response.status_code == 201 and response.json()["notice_working_days"] >= 2
 
@@ -79,8 +108,15 @@ def test_exceptional_work_is_billable_only_after_a_warning():
     contract = make_contract()
     headers = bearer(make_agent())
     url = f"/api/v1/support/contracts/{contract.pk}/register"
-    body = {"kind": "evolutive", "performed_on": "2026-05-12", "duration_minutes": 90,
-            "actions": "Ajout d'un module", "exceptional": True, "billable": True, "cost": "120.00"}  # fmt: skip
+    body = {
+        "kind": "evolutive",
+        "performed_on": "2026-05-12",
+        "duration_minutes": 90,
+        "actions": "Ajout d'un module",
+        "exceptional": True,
+        "billable": True,
+        "cost": "120.00",
+    }
     assert _post(headers, url, body).status_code == 409
     warned = {**body, "warned_at": "2026-05-05T10:00:00+02:00", "warning_note": "Devis envoyé"}
     assert _post(headers, url, warned).status_code == 201
@@ -93,8 +129,13 @@ def test_the_monthly_report_closes_once_and_renders(django_capture_on_commit_cal
     contract = make_contract()
     make_member(contract.client, Role.CLIENT_OWNER)
     agent = make_agent()
-    services.record_outage(contract=contract, by=agent, started_at=dt.datetime(2026, 5, 4, 10, tzinfo=PARIS),
-                           ended_at=dt.datetime(2026, 5, 4, 12, tzinfo=PARIS), cause="Panne disque")  # fmt: skip
+    services.record_outage(
+        contract=contract,
+        by=agent,
+        started_at=dt.datetime(2026, 5, 4, 10, tzinfo=PARIS),
+        ended_at=dt.datetime(2026, 5, 4, 12, tzinfo=PARIS),
+        cause="Panne disque",
+    )
     with django_capture_on_commit_callbacks(execute=True):
         report, created = close_report(contract=contract, month=dt.date(2026, 5, 1))
     assert created

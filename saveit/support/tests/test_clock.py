@@ -22,15 +22,17 @@ def brute_force(start, end, window, pauses=()):
     minute = start.astimezone(UTC).replace(second=0, microsecond=0)
     stop = end.astimezone(UTC).replace(second=0, microsecond=0)
     floored = [
-        (a.astimezone(UTC).replace(second=0, microsecond=0), b.astimezone(UTC).replace(second=0, microsecond=0))
+        (
+            a.astimezone(UTC).replace(second=0, microsecond=0),
+            b.astimezone(UTC).replace(second=0, microsecond=0),
+        )
         for a, b in pauses
     ]
     count = 0
     while minute < stop:
         local = minute.astimezone(PARIS)
         inside = window == "round_the_clock" or (
-            is_working_day(local.date())
-            and any(a <= local.time() < b for a, b in RANGES[window])
+            is_working_day(local.date()) and any(a <= local.time() < b for a, b in RANGES[window])
         )
         if inside and not any(a <= minute < b for a, b in floored):
             count += 1
@@ -40,7 +42,7 @@ def brute_force(start, end, window, pauses=()):
 
 YEAR_START = paris(2026, 1, 1)
 instants = st.integers(min_value=0, max_value=365 * 24 * 60).map(
-    lambda m: (YEAR_START.astimezone(UTC) + dt.timedelta(minutes=m, seconds=m % 60))
+    lambda m: YEAR_START.astimezone(UTC) + dt.timedelta(minutes=m, seconds=m % 60)
 )
 windows = st.sampled_from(["acknowledgement", "business", "round_the_clock"])
 
@@ -61,7 +63,9 @@ def test_clock_matches_a_minute_by_minute_count(start, span, window):
 )
 def test_clock_with_pauses_matches_a_minute_by_minute_count(start, span, window, cuts):
     end = start + dt.timedelta(minutes=span)
-    pauses = [(start + dt.timedelta(minutes=o), start + dt.timedelta(minutes=o + n)) for o, n in cuts]
+    pauses = [
+        (start + dt.timedelta(minutes=o), start + dt.timedelta(minutes=o + n)) for o, n in cuts
+    ]
     assert counted_minutes(start, end, window, pauses) == brute_force(start, end, window, pauses)
 
 
@@ -87,16 +91,25 @@ def test_friday_evening_before_a_holiday_monday():
 
 
 def test_acknowledgement_skips_the_lunch_break():
-    assert counted_minutes(paris(2026, 3, 10, 12, 0), paris(2026, 3, 10, 14, 30), "acknowledgement") == 60
+    assert (
+        counted_minutes(paris(2026, 3, 10, 12, 0), paris(2026, 3, 10, 14, 30), "acknowledgement")
+        == 60
+    )
     assert deadline(paris(2026, 3, 10, 12, 0), 31, "acknowledgement") == paris(2026, 3, 10, 14, 1)
 
 
 def test_round_the_clock_across_both_dst_changes():
     # 29 March 2026: 02:00 → 03:00, the local day lasts 23 h.
-    assert counted_minutes(paris(2026, 3, 28, 23, 0), paris(2026, 3, 29, 4, 0), "round_the_clock") == 240
+    assert (
+        counted_minutes(paris(2026, 3, 28, 23, 0), paris(2026, 3, 29, 4, 0), "round_the_clock")
+        == 240
+    )
     assert deadline(paris(2026, 3, 29, 1, 30), 60, "round_the_clock") == paris(2026, 3, 29, 3, 30)
     # 25 October 2026: 03:00 → 02:00, the local day lasts 25 h.
-    assert counted_minutes(paris(2026, 10, 25, 0, 0), paris(2026, 10, 26, 0, 0), "round_the_clock") == 25 * 60
+    assert (
+        counted_minutes(paris(2026, 10, 25, 0, 0), paris(2026, 10, 26, 0, 0), "round_the_clock")
+        == 25 * 60
+    )
     assert deadline(paris(2026, 10, 25, 1, 0), 120, "round_the_clock").astimezone(PARIS).hour == 2
 
 
@@ -114,7 +127,10 @@ def test_pauses_stop_the_clock():
     assert counted_minutes(start, paris(2026, 6, 2, 12, 0), "business", pauses) == 90
     assert deadline(start, 240, "business", pauses) == paris(2026, 6, 2, 14, 30)
     # An open pause stops the clock for good.
-    assert counted_minutes(start, paris(2026, 6, 3, 12), "business", [(paris(2026, 6, 2, 10), None)]) == 60
+    assert (
+        counted_minutes(start, paris(2026, 6, 3, 12), "business", [(paris(2026, 6, 2, 10), None)])
+        == 60
+    )
     with pytest.raises(ValueError):
         deadline(start, 240, "business", [(paris(2026, 6, 2, 10), None)])
 

@@ -49,9 +49,14 @@ def _p2_ticket(opened):
     client = make_member(contract.client, Role.CLIENT_OWNER)
     agent = make_agent()
     ticket = services.open_ticket(
-        contract=contract, by=client, title="Export en panne", description="500",
-        type="incident", severity="S2", at=opened,
-    )  # fmt: skip
+        contract=contract,
+        by=client,
+        title="Export en panne",
+        description="500",
+        type="incident",
+        severity="S2",
+        at=opened,
+    )
     return contract, client, agent, ticket
 
 
@@ -59,10 +64,16 @@ def test_a_paused_p2_restores_on_business_minutes_only():
     # Tuesday 2 June 2026 10:00; acknowledged 10:30; paused 11:00 → next day 10:00; resolved 11:00.
     contract, client, agent, ticket = _p2_ticket(paris(2026, 6, 2, 10))
     services.set_criticity(ticket=ticket, criticity="C1", by=agent)
-    services.change_status(ticket=ticket, to=Status.ACKNOWLEDGED, by=agent, at=paris(2026, 6, 2, 10, 30))
+    services.change_status(
+        ticket=ticket, to=Status.ACKNOWLEDGED, by=agent, at=paris(2026, 6, 2, 10, 30)
+    )
     services.change_status(ticket=ticket, to=Status.WAITING, by=agent, at=paris(2026, 6, 2, 11))
-    services.change_status(ticket=ticket, to=Status.IN_PROGRESS, by=client, at=paris(2026, 6, 3, 10))
-    ticket = services.change_status(ticket=ticket, to=Status.RESOLVED, by=agent, at=paris(2026, 6, 3, 11))
+    services.change_status(
+        ticket=ticket, to=Status.IN_PROGRESS, by=client, at=paris(2026, 6, 3, 10)
+    )
+    ticket = services.change_status(
+        ticket=ticket, to=Status.RESOLVED, by=agent, at=paris(2026, 6, 3, 11)
+    )
     assert ticket.priority == "P2"
     assert ticket.acknowledgement_minutes == 30
     assert ticket.restoration_minutes == 60 + 60  # 10:00–11:00 on both days
@@ -73,7 +84,7 @@ def test_a_paused_p2_restores_on_business_minutes_only():
 
 
 def test_a_ticket_opened_friday_evening_before_easter_monday_is_due_tuesday():
-    contract, client, agent, ticket = _p2_ticket(paris(2026, 4, 3, 17, 30))
+    _contract, _client, agent, ticket = _p2_ticket(paris(2026, 4, 3, 17, 30))
     ticket = services.set_criticity(ticket=ticket, criticity="C1", by=agent)
     clock = running_clock(ticket, paris(2026, 4, 6, 12))
     assert clock.name == "restoration" and clock.elapsed == 30
@@ -81,7 +92,7 @@ def test_a_ticket_opened_friday_evening_before_easter_monday_is_due_tuesday():
 
 
 def test_an_excluded_ticket_leaves_the_kpis():
-    contract, client, agent, ticket = _p2_ticket(paris(2026, 6, 2, 10))
+    contract, _client, agent, ticket = _p2_ticket(paris(2026, 6, 2, 10))
     services.set_criticity(ticket=ticket, criticity="C1", by=agent)
     services.change_status(ticket=ticket, to=Status.RESOLVED, by=agent, at=paris(2026, 6, 10, 10))
     month = (paris(2026, 6, 1), paris(2026, 7, 1))
@@ -94,7 +105,7 @@ def test_an_excluded_ticket_leaves_the_kpis():
 
 
 def test_clients_may_not_set_criticity_nor_agent_moves():
-    contract, client, agent, ticket = _p2_ticket(paris(2026, 6, 2, 10))
+    _contract, client, agent, ticket = _p2_ticket(paris(2026, 6, 2, 10))
     with pytest.raises(Forbidden):
         services.set_criticity(ticket=ticket, criticity="C1", by=client)
     with pytest.raises(Forbidden):
@@ -105,7 +116,7 @@ def test_clients_may_not_set_criticity_nor_agent_moves():
 
 def test_every_change_sends_an_email(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        contract, client, agent, ticket = _p2_ticket(paris(2026, 6, 2, 10))
+        _contract, _client, agent, ticket = _p2_ticket(paris(2026, 6, 2, 10))
         services.set_criticity(ticket=ticket, criticity="C2", by=agent)
         services.post_message(ticket=ticket, by=agent, body="Pouvez-vous préciser ?")
     subjects = [m.subject for m in mail.outbox]
@@ -113,9 +124,13 @@ def test_every_change_sends_an_email(django_capture_on_commit_callbacks):
 
 
 def test_an_attachment_is_checked_like_every_upload():
-    contract, client, agent, ticket = _p2_ticket(paris(2026, 6, 2, 10))
+    _contract, client, _agent, ticket = _p2_ticket(paris(2026, 6, 2, 10))
     with pytest.raises(Refusal):
-        services.post_message(ticket=ticket, by=client, body="voir pj", files=[(b"MZ\x90\x00", "x.pdf")])
+        services.post_message(
+            ticket=ticket, by=client, body="voir pj", files=[(b"MZ\x90\x00", "x.pdf")]
+        )
     assert not ticket.messages.exists()
-    message = services.post_message(ticket=ticket, by=client, body="voir pj", files=[(b"%PDF-1.4 x", "capture.pdf")])
+    message = services.post_message(
+        ticket=ticket, by=client, body="voir pj", files=[(b"%PDF-1.4 x", "capture.pdf")]
+    )
     assert message.attachments.get().original_name == "capture.pdf"

@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from saveit.accounts.models import Membership, Organization
-from saveit.accounts.roles import Role
 from saveit.support import services
 from saveit.support.clock import PARIS, deadline, is_working_day
 from saveit.support.models import Status, SupportContract
@@ -40,10 +39,14 @@ def _member(email: str) -> Membership:
 def _working_instant(rng: random.Random, day: dt.date) -> dt.datetime:
     while not is_working_day(day):
         day += dt.timedelta(days=1)
-    return dt.datetime.combine(day, dt.time(rng.randint(8, 17), rng.choice((0, 10, 25, 40, 55))), tzinfo=PARIS)
+    return dt.datetime.combine(
+        day, dt.time(rng.randint(8, 17), rng.choice((0, 10, 25, 40, 55))), tzinfo=PARIS
+    )
 
 
-def _ticket_history(contract: SupportContract, rng: random.Random, start: dt.date, now: dt.datetime) -> None:
+def _ticket_history(
+    contract: SupportContract, rng: random.Random, start: dt.date, now: dt.datetime
+) -> None:
     agent = _member("support@saveit.demo")
     clients = [_member("responsable@helios.demo"), _member("manager@helios.demo")]
     day = start
@@ -53,11 +56,15 @@ def _ticket_history(contract: SupportContract, rng: random.Random, start: dt.dat
             break
         kind, title = rng.choice(TITLES)
         ticket = services.open_ticket(
-            contract=contract, by=rng.choice(clients), title=title,
+            contract=contract,
+            by=rng.choice(clients),
+            title=title,
             description="Constaté ce matin par plusieurs utilisateurs ; détails dans le fil.",
-            type=kind, severity=rng.choice(("S1", "S2", "S2", "S3", "S3")),
-            service=rng.choice(list(contract.services.all())), at=opened,
-        )  # fmt: skip
+            type=kind,
+            severity=rng.choice(("S1", "S2", "S2", "S3", "S3")),
+            service=rng.choice(list(contract.services.all())),
+            at=opened,
+        )
         ack = deadline(opened, rng.choice((15, 30, 45, 60, 90, 120, 170)), "acknowledgement")
         ticket = services.set_criticity(
             ticket=ticket, criticity=rng.choice(("C1", "C2", "C2", "C3", "C3")), by=agent, at=ack
@@ -65,7 +72,13 @@ def _ticket_history(contract: SupportContract, rng: random.Random, start: dt.dat
         services.change_status(ticket=ticket, to=Status.ACKNOWLEDGED, by=agent, at=ack)
         moment = ack + dt.timedelta(minutes=5)
         if rng.random() < 0.25:  # waiting on the client for a while
-            services.change_status(ticket=ticket, to=Status.WAITING, by=agent, reason="Capture d'écran demandée", at=moment)
+            services.change_status(
+                ticket=ticket,
+                to=Status.WAITING,
+                by=agent,
+                reason="Capture d'écran demandée",
+                at=moment,
+            )
             moment = moment + dt.timedelta(hours=rng.choice((2, 5, 20)))
             services.change_status(ticket=ticket, to=Status.IN_PROGRESS, by=clients[0], at=moment)
         window = "round_the_clock" if ticket.priority == "P1" else "business"
@@ -75,10 +88,16 @@ def _ticket_history(contract: SupportContract, rng: random.Random, start: dt.dat
         resolved = max(deadline(opened, spent, window, pauses), moment + dt.timedelta(minutes=5))
         services.change_status(ticket=ticket, to=Status.RESOLVED, by=agent, at=resolved)
         if resolved < now - dt.timedelta(days=3):
-            services.change_status(ticket=ticket, to=Status.CLOSED, by=clients[1], at=resolved + dt.timedelta(days=2))
+            services.change_status(
+                ticket=ticket, to=Status.CLOSED, by=clients[1], at=resolved + dt.timedelta(days=2)
+            )
         if rng.random() < 0.04:
-            services.set_exclusion(ticket=ticket, exclusion="external_network",
-                                   note="Coupure du réseau interne du client", by=agent)  # fmt: skip
+            services.set_exclusion(
+                ticket=ticket,
+                exclusion="external_network",
+                note="Coupure du réseau interne du client",
+                by=agent,
+            )
         day += dt.timedelta(days=rng.choice((1, 1, 2, 3)))
 
 
@@ -92,13 +111,24 @@ def _open_tickets(contract: SupportContract, now: dt.datetime) -> None:
         ("Import de la liste des apprenants refusé", "S2", "C1", 50),
     ]
     for title, severity, criticity, hours in spec:
-        t = services.open_ticket(contract=contract, by=client, title=title, type="incident",
-                                 description="Signalé par l'équipe formation.", severity=severity,
-                                 at=now - dt.timedelta(hours=hours))  # fmt: skip
+        t = services.open_ticket(
+            contract=contract,
+            by=client,
+            title=title,
+            type="incident",
+            description="Signalé par l'équipe formation.",
+            severity=severity,
+            at=now - dt.timedelta(hours=hours),
+        )
         if criticity:
             t = services.set_criticity(ticket=t, criticity=criticity, by=agent)
             services.assign_ticket(ticket=t, assignee=agent, by=agent)
-            services.change_status(ticket=t, to=Status.IN_PROGRESS, by=agent, at=now - dt.timedelta(hours=hours) + dt.timedelta(minutes=40))
+            services.change_status(
+                ticket=t,
+                to=Status.IN_PROGRESS,
+                by=agent,
+                at=now - dt.timedelta(hours=hours) + dt.timedelta(minutes=40),
+            )
 
 
 @transaction.atomic
@@ -113,56 +143,98 @@ def load_demo_support(now: dt.datetime | None = None) -> SupportContract | None:
     first_month = previous_month(previous_month(previous_month(now.astimezone(PARIS).date())))
     with muted():
         contract = services.create_contract(
-            client=client, reference=REFERENCE, title="Support et maintenance de la plateforme",
-            starts_on=first_month, services=SERVICES, by=agent,
-        )  # fmt: skip
+            client=client,
+            reference=REFERENCE,
+            title="Support et maintenance de la plateforme",
+            starts_on=first_month,
+            services=SERVICES,
+            by=agent,
+        )
         _ticket_history(contract, rng, first_month, now)
         _open_tickets(contract, now)
-        outage_day = _working_instant(rng, first_month + dt.timedelta(days=40)).replace(hour=10, minute=5)
-        services.record_outage(contract=contract, by=agent, started_at=outage_day,
-                               ended_at=outage_day + dt.timedelta(minutes=95),
-                               cause="Saturation du disque de la base de données",
-                               services=list(contract.services.all()[:2]))  # fmt: skip
-        plan = services.add_preventive_plan(contract=contract, by=agent, title="Mises à jour de sécurité et sauvegardes testées",
-                                            first_on=first_month + dt.timedelta(days=9), every_months=1)  # fmt: skip
-        services.add_preventive_plan(contract=contract, by=agent, title="Revue des performances et des journaux",
-                                     first_on=first_month + dt.timedelta(days=20), every_months=3)  # fmt: skip
+        outage_day = _working_instant(rng, first_month + dt.timedelta(days=40)).replace(
+            hour=10, minute=5
+        )
+        services.record_outage(
+            contract=contract,
+            by=agent,
+            started_at=outage_day,
+            ended_at=outage_day + dt.timedelta(minutes=95),
+            cause="Saturation du disque de la base de données",
+            services=list(contract.services.all()[:2]),
+        )
+        plan = services.add_preventive_plan(
+            contract=contract,
+            by=agent,
+            title="Mises à jour de sécurité et sauvegardes testées",
+            first_on=first_month + dt.timedelta(days=9),
+            every_months=1,
+        )
+        services.add_preventive_plan(
+            contract=contract,
+            by=agent,
+            title="Revue des performances et des journaux",
+            first_on=first_month + dt.timedelta(days=20),
+            every_months=3,
+        )
         month = first_month
         while month < now.date().replace(day=1):
-            window_start = _working_instant(rng, month + dt.timedelta(days=14)).replace(hour=20, minute=0)
+            window_start = _working_instant(rng, month + dt.timedelta(days=14)).replace(
+                hour=20, minute=0
+            )
             window = services.plan_maintenance(
-                contract=contract, by=agent, title="Maintenance préventive mensuelle", kind="preventive",
-                starts_at=window_start, ends_at=window_start + dt.timedelta(hours=2),
+                contract=contract,
+                by=agent,
+                title="Maintenance préventive mensuelle",
+                kind="preventive",
+                starts_at=window_start,
+                ends_at=window_start + dt.timedelta(hours=2),
                 description="Mises à jour système et test de restauration des sauvegardes.",
                 at=window_start - dt.timedelta(days=rng.choice((4, 6, 8))),
-            )  # fmt: skip
+            )
             services.record_maintenance(
-                contract=contract, by=agent, kind="preventive", performed_on=window_start.date(),
+                contract=contract,
+                by=agent,
+                kind="preventive",
+                performed_on=window_start.date(),
                 duration_minutes=rng.choice((95, 110, 120)),
                 actions="Mises à jour de sécurité appliquées, restauration testée sur une copie.",
                 findings="RAS" if rng.random() < 0.7 else "Espace disque à surveiller.",
-                plan=plan, window=window,
-            )  # fmt: skip
+                plan=plan,
+                window=window,
+            )
             month = (month + dt.timedelta(days=32)).replace(day=1)
         evolutive_on = now.date() - dt.timedelta(days=20)
         services.record_maintenance(
-            contract=contract, by=agent, kind="evolutive", performed_on=evolutive_on,
-            duration_minutes=240, actions="Ajout de l'export des attestations au format tableur.",
-            cost=Decimal("480.00"), exceptional=True, billable=True,
-            warned_at=dt.datetime.combine(evolutive_on - dt.timedelta(days=7), dt.time(10), tzinfo=PARIS),
+            contract=contract,
+            by=agent,
+            kind="evolutive",
+            performed_on=evolutive_on,
+            duration_minutes=240,
+            actions="Ajout de l'export des attestations au format tableur.",
+            cost=Decimal("480.00"),
+            exceptional=True,
+            billable=True,
+            warned_at=dt.datetime.combine(
+                evolutive_on - dt.timedelta(days=7), dt.time(10), tzinfo=PARIS
+            ),
             warning_note="Devis accepté par courriel",
-        )  # fmt: skip
-        upcoming = _working_instant(rng, now.date() + dt.timedelta(days=5)).replace(hour=21, minute=0)
+        )
+        upcoming = _working_instant(rng, now.date() + dt.timedelta(days=5)).replace(
+            hour=21, minute=0
+        )
         services.plan_maintenance(
-            contract=contract, by=agent, title="Mise à niveau de la base de données", kind="preventive",
-            starts_at=upcoming, ends_at=upcoming + dt.timedelta(hours=3),
-            description="Le service sera interrompu pendant la fenêtre.", at=now,
-        )  # fmt: skip
+            contract=contract,
+            by=agent,
+            title="Mise à niveau de la base de données",
+            kind="preventive",
+            starts_at=upcoming,
+            ends_at=upcoming + dt.timedelta(hours=3),
+            description="Le service sera interrompu pendant la fenêtre.",
+            at=now,
+        )
         month = first_month
         while month < now.date().replace(day=1):
             close_report(contract=contract, month=month, at=now, send=False)
             month = (month + dt.timedelta(days=32)).replace(day=1)
     return contract
-
-
-__all__ = ["load_demo_support", "Role"]
