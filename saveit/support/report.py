@@ -23,9 +23,10 @@ from saveit.core.tables import spreadsheet_safe
 from saveit.core.tasks import send_email_after_commit
 
 from .clock import PARIS, is_working_day
-from .kpis import compute_kpis
-from .models import MaintenanceRecord, Outage, SlaReport, SupportContract
+from .kpis import availability, compute_kpis
+from .models import MaintenanceRecord, Outage, SlaReport, SupportContract, Ticket
 from .notifications import _client_users
+from .rules import RESTORATION_TARGETS
 
 MONTHS_FR = [
     "janvier",
@@ -81,8 +82,6 @@ def build_figures(contract: SupportContract, month: dt.date) -> dict[str, Any]:
         index = month.year * 12 + month.month - 1 - back
         m = dt.date(index // 12, index % 12 + 1, 1)
         a, b = month_bounds(m)
-        from .kpis import availability
-
         history.append([m.isoformat(), availability(contract.pk, a, b)["value"]])
     return {
         "month": month.isoformat(),
@@ -90,6 +89,14 @@ def build_figures(contract: SupportContract, month: dt.date) -> dict[str, Any]:
         "month_kpis": compute_kpis(contract, start, end),
         "rolling_kpis": compute_kpis(contract, rolling_start, end),
         "availability_history": history,
+        "tickets": [
+            [number, title, priority, minutes, exclusion]
+            for number, title, priority, minutes, exclusion in Ticket.objects.filter(
+                contract=contract, restored_at__gte=start, restored_at__lt=end
+            )
+            .order_by("restored_at")
+            .values_list("number", "title", "priority", "restoration_minutes", "exclusion")
+        ],
         "maintenance": [
             {
                 "date": r.performed_on.isoformat(),
@@ -235,6 +242,21 @@ def breach_rows(figures: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
+def ticket_rows(figures: dict[str, Any]) -> list[list[str]]:
+    """The tickets restored in the month: counted time against the target of their priority."""
+    rows = []
+    for number, title, priority, minutes, exclusion in figures.get("tickets", []):
+        target = RESTORATION_TARGETS[priority][0] if priority else None
+        if exclusion:
+            verdict = _("excluded")
+        elif target is None or minutes is None:
+            verdict = _("to assess")
+        else:
+            verdict = _("met") if minutes <= target else _("missed")
+        rows.append([number, title, priority or "—", duration(minutes), duration(target), verdict])
+    return rows
+
+
 def availability_chart(figures: dict[str, Any], *, font_family: str | None = None) -> str:
     bars = [
         Bar(month_label(dt.date.fromisoformat(m)), value, french_percent(value, 2))
@@ -272,6 +294,13 @@ def _sections(report: SlaReport) -> list[dict[str, Any]]:
             "empty": _("No breach this month."),
         },
         {
+            "title": _("Tickets restored in the month"),
+            "columns": [_("Ticket"), _("Title"), _("Priority"), _("Counted"), _("Target"), _("Status")],
+            "numeric": [3, 4],
+            "rows": ticket_rows(figures),
+            "empty": _("No ticket restored this month."),
+        },
+        {
             "title": _("Maintenance of the month"),
             "columns": [_("Date"), _("Kind"), _("Duration"), _("Actions"), _("Person in charge")],
             "numeric": [2],
@@ -294,8 +323,8 @@ def report_title(report: SlaReport) -> str:
     return _("SLA report — %(m)s") % {"m": month_label(report.month)}
 
 
-def lifted_text(report: SlaReport) -> str:
-    if not report.figures.get("lifted"):
+def lifted_text(figures: dict[str, Any]) -> str:
+    if not figures.get("lifted"):
         return ""
     return _("A reversibility is in progress: the SLA commitments are lifted for this period.")
 
@@ -314,7 +343,7 @@ def render_report_pdf(report: SlaReport) -> bytes:
                 "issuer": provider.name if provider else "",
                 "printed_on": long_date(timezone.now()),
                 "labels": {"page": _("page"), "printed_on": _("Printed on")},
-                "lifted": lifted_text(report),
+                "lifted": lifted_text(report.figures),
                 "chart": availability_chart(report.figures, font_family=PDF_FONT_FAMILY),
                 "sections": _sections(report),
             },

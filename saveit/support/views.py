@@ -54,10 +54,12 @@ from .report import (
     close_report,
     duration,
     kpi_rows,
+    build_figures,
     lifted_text,
     month_label,
     render_report_pdf,
     render_report_xlsx,
+    ticket_rows,
 )
 from .services import CLIENT_MOVES, TRANSITIONS
 
@@ -433,6 +435,7 @@ def reports(request: HttpRequest, contract_id: int) -> HttpResponse:
     member = acting_member(request)
     contract = access_contract(member, contract_id)
     form = CloseReportForm(request.POST or None)
+    current = timezone.localdate().replace(day=1)
     if request.method == "POST":
         require_staff(member)
         if form.is_valid():
@@ -456,6 +459,8 @@ def reports(request: HttpRequest, contract_id: int) -> HttpResponse:
             "staff": is_support_staff(member),
             "form": form,
             "reports": [(r, month_label(r.month)) for r in contract.reports.all()],
+            "current_month": month_label(current),
+            **_figures(build_figures(contract, current)),
         },
     )
 
@@ -464,20 +469,21 @@ def reports(request: HttpRequest, contract_id: int) -> HttpResponse:
 def report(request: HttpRequest, report_id: int) -> HttpResponse:
     member = acting_member(request)
     found = access_report(member, report_id)
-    return render(
-        request,
-        "support/report.html",
-        {
-            "report": found,
-            "month": month_label(found.month),
-            "kpis": kpi_rows(found.figures),
-            "breaches": breach_rows(found.figures),
-            "maintenance": found.figures.get("maintenance", []),
-            "lifted": lifted_text(found),
-            "chart": availability_chart(found.figures),
-            "availability": found.figures["month_kpis"]["availability"],
-        },
-    )
+    context = {"report": found, "month": month_label(found.month), **_figures(found.figures)}
+    return render(request, "support/report.html", context)
+
+
+def _figures(figures: dict[str, Any]) -> dict[str, Any]:
+    """What the report body shows, from a closed report's or the month in progress' figures."""
+    return {
+        "kpis": kpi_rows(figures),
+        "breaches": breach_rows(figures),
+        "tickets": ticket_rows(figures),
+        "maintenance": figures.get("maintenance", []),
+        "lifted": lifted_text(figures),
+        "chart": availability_chart(figures),
+        "availability": figures["month_kpis"]["availability"],
+    }
 
 
 @login_required
