@@ -469,7 +469,12 @@ def reports(request: HttpRequest, contract_id: int) -> HttpResponse:
 def report(request: HttpRequest, report_id: int) -> HttpResponse:
     member = acting_member(request)
     found = access_report(member, report_id)
-    context = {"report": found, "month": month_label(found.month), **_figures(found.figures)}
+    context = {
+        "report": found,
+        "month": month_label(found.month),
+        "staff": is_support_staff(member),
+        **_figures(found.figures),
+    }
     return render(request, "support/report.html", context)
 
 
@@ -479,7 +484,9 @@ def _figures(figures: dict[str, Any]) -> dict[str, Any]:
         "kpis": kpi_rows(figures),
         "breaches": breach_rows(figures),
         "tickets": ticket_rows(figures),
-        "maintenance": figures.get("maintenance", []),
+        "maintenance": [
+            {**m, "date": dt.date.fromisoformat(m["date"])} for m in figures.get("maintenance", [])
+        ],
         "lifted": lifted_text(figures),
         "chart": availability_chart(figures),
         "availability": figures["month_kpis"]["availability"],

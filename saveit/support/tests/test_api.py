@@ -171,3 +171,16 @@ def test_a_reversibility_marks_the_commitments_lifted():
     services.set_reversibility(contract=contract, in_progress=True, by=make_agent())
     report, _ = close_report(contract=contract, month=dt.date(2026, 5, 1), send=False)
     assert report.figures["lifted"] is True
+
+
+def test_the_support_routes_are_in_the_openapi_schema():
+    paths = Client().get("/api/v1/openapi.json").json()["paths"]
+    for path in (
+        "/api/v1/support/tickets",
+        "/api/v1/support/tickets/{ticket_id}",
+        "/api/v1/support/reports/{report_id}",
+        "/api/v1/support/contracts/{contract_id}/register",
+        "/api/v1/support/contracts/{contract_id}/outages",
+        "/api/v1/support/contracts/{contract_id}/notices",
+    ):
+        assert path in paths, path
