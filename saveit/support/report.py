@@ -295,7 +295,14 @@ def _sections(report: SlaReport) -> list[dict[str, Any]]:
         },
         {
             "title": _("Tickets restored in the month"),
-            "columns": [_("Ticket"), _("Title"), _("Priority"), _("Counted"), _("Target"), _("Status")],
+            "columns": [
+                _("Ticket"),
+                _("Title"),
+                _("Priority"),
+                _("Counted"),
+                _("Target"),
+                _("Status"),
+            ],
             "numeric": [3, 4],
             "rows": ticket_rows(figures),
             "empty": _("No ticket restored this month."),

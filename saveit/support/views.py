@@ -51,10 +51,10 @@ from .permissions import (
 from .report import (
     availability_chart,
     breach_rows,
+    build_figures,
     close_report,
     duration,
     kpi_rows,
-    build_figures,
     lifted_text,
     month_label,
     render_report_pdf,
