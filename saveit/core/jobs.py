@@ -38,7 +38,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -141,6 +141,7 @@ def start_job(
     job = BackgroundJob.objects.create(
         kind=kind,
         title=str(title)[:200],
+        language=translation.get_language() or settings.LANGUAGE_CODE,
         organization_id=organization_id,
         requested_by_id=getattr(requested_by, "pk", requested_by),
         params=params or {},
@@ -172,14 +173,16 @@ def execute(job_id: str) -> str:
     BackgroundJob.objects.filter(pk=job.pk).update(attempts=job.attempts + 1)
     job.attempts += 1
     try:
-        result = job_kind(job.kind).run(job, Progress(job))
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            result = job_kind(job.kind).run(job, Progress(job))
         fields = _store_result(job, result) if result and result.path else {}
     except JobError as exc:
         _fail(job, str(exc))
         return "failed"
     except Exception as exc:
         logger.exception("background job %s (%s) failed", job.pk, job.kind)
-        reason = _("The job stopped on an unexpected error (%(error)s).")
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            reason = _("The job stopped on an unexpected error (%(error)s).")
         _fail(job, reason % {"error": type(exc).__name__})
         return "failed"
     BackgroundJob.objects.filter(pk=job.pk).update(

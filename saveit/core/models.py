@@ -78,6 +78,8 @@ class BackgroundJob(models.Model):
     organization_id = models.PositiveBigIntegerField(_("organisation"), null=True, blank=True)
     requested_by_id = models.PositiveBigIntegerField(_("requested by"), null=True, blank=True)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
+    # The worker speaks the language of the person who started the job (messages, documents).
+    language = models.CharField(max_length=10, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
