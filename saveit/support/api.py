@@ -146,7 +146,7 @@ def create_ticket(request: HttpRequest, payload: TicketIn) -> tuple[int, dict[st
 def list_tickets(
     request: HttpRequest, status: str | None = None, limit: int = 100, offset: int = 0
 ) -> list[dict[str, Any]]:
-    queryset = tickets_for(acting_member(request))
+    queryset = tickets_for(acting_member(request)).prefetch_related("pauses")
     if status:
         queryset = queryset.filter(status=status)
     limit = max(1, min(limit, 500))

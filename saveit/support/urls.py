@@ -22,6 +22,11 @@ urlpatterns = [
     ),
     path("support/pieces-jointes/<int:attachment_id>/", views.attachment, name="attachment"),
     path("support/contrats/", views.contracts, name="contracts"),
+    path(
+        "support/contrats/<int:contract_id>/reversibilite/",
+        views.contract_reversibility,
+        name="contract_reversibility",
+    ),
     path("support/contrats/<int:contract_id>/registre/", views.register, name="register"),
     path(
         "support/contrats/<int:contract_id>/indisponibilites/", views.outage_add, name="outage_add"

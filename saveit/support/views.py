@@ -281,6 +281,22 @@ def contracts(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+@require_POST
+def contract_reversibility(request: HttpRequest, contract_id: int) -> HttpResponse:
+    """Flag (or unflag) a reversibility in progress: the SLA commitments are lifted meanwhile."""
+    member = acting_member(request)
+    contract = access_contract(member, contract_id)
+    require_staff(member)
+    in_progress = request.POST.get("in_progress") == "1"
+    return act(
+        request,
+        lambda: services.set_reversibility(contract=contract, in_progress=in_progress, by=member),
+        _("Saved: the reports say whether the SLA commitments are lifted."),
+        reverse("support:contracts"),
+    )
+
+
 def _local(value: dt.datetime | None) -> dt.datetime | None:
     """A datetime-local field's value is Paris time."""
     if value is None:

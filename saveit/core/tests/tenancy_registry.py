@@ -594,6 +594,9 @@ SUPPORT_HTML: dict[str, Call] = {
         kwargs=lambda w: {"attachment_id": w.extra["support_attachment"].pk}
     ),
     "support:register": Call(kwargs=support_contract),
+    "support:contract_reversibility": Call(
+        kwargs=support_contract, method="post", body=lambda w: {"in_progress": "1"}
+    ),
     "support:outage_add": Call(
         kwargs=support_contract, method="post", body=lambda w: {"cause": "x"}
     ),

@@ -115,3 +115,13 @@ def test_a_short_notice_is_refused_in_the_page_with_a_french_error():
     assert response.status_code == 200
     assert "au moins 2 jours ouvrés" in response.content.decode()
     assert not contract.maintenance_windows.exists()
+
+
+def test_an_agent_flags_a_reversibility_and_a_client_cannot():
+    contract = make_contract()
+    url = reverse("support:contract_reversibility", args=[contract.pk])
+    client = signed_in(make_member(contract.client, Role.CLIENT_OWNER))
+    assert client.post(url, {"in_progress": "1"}).status_code == 403
+    signed_in(make_agent()).post(url, {"in_progress": "1"})
+    contract.refresh_from_db()
+    assert contract.reversibility_in_progress
