@@ -80,6 +80,8 @@ def ticket_changed(ticket: Ticket, what: str) -> None:
     recipients = set(_client_users(ticket.organization_id)) | {ticket.opened_by.user.email}
     if ticket.assignee_id:
         recipients.add(ticket.assignee.user.email)  # type: ignore[union-attr]
+    else:  # nobody in charge yet: every agent hears of it
+        recipients |= set(_agents())
     with translation.override("fr"):
         subject = _("[Support] Ticket %(n)s: %(t)s") % {"n": ticket.number, "t": ticket.title}
         body = f"{what}\n\n{_link(ticket)}"
