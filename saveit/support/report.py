@@ -278,10 +278,24 @@ def _sections(report: SlaReport) -> list[dict[str, Any]]:
     return [
         {
             "title": _("Commitments"),
-            "columns": [_("Indicator"), _("Target"), _("Month"), _("12 months"), _("Month status")],
+            "columns": [
+                _("Indicator"),
+                _("Target"),
+                _("Month"),
+                _("Month status"),
+                _("12 months"),
+                _("12-month status"),
+            ],
             "numeric": [],
             "rows": [
-                [r["label"], r["target"], r["month"], r["rolling"], _yes(r["month_met"])]
+                [
+                    r["label"],
+                    r["target"],
+                    r["month"],
+                    _yes(r["month_met"]),
+                    r["rolling"],
+                    _yes(r["rolling_met"]),
+                ]
                 for r in kpis
             ],
             "empty": "",
