@@ -65,6 +65,7 @@ bench: $(VENV)/.installed-dev catalogues
 	$(PY) bench/dashboards.py --runs 5
 	$(PY) bench/attestation_pdfs.py --count 10000
 	$(PY) bench/learner_pages.py --seconds 10
+	$(PY) bench/sla_report.py --tickets 10000 --runs 5
 
 bench-smoke: $(VENV)/.installed-dev catalogues
 	$(PY) bench/audit_verify.py --events 2000 --runs 1
@@ -72,6 +73,7 @@ bench-smoke: $(VENV)/.installed-dev catalogues
 	$(PY) bench/dashboards.py --learners 2000 --modules 10 --runs 1
 	$(PY) bench/attestation_pdfs.py --count 50
 	$(PY) bench/learner_pages.py --seconds 2
+	$(PY) bench/sla_report.py --tickets 200 --runs 1
 
 demo: $(VENV)/.installed-runtime catalogues
 	$(PY) manage.py migrate --noinput -v 0

@@ -16,6 +16,7 @@ from saveit.learning.api import router as learning_router
 from saveit.orchestration.api import router as engagements_router
 from saveit.orchestration.api_closure import router as closure_router
 from saveit.reporting.api import router as reporting_router
+from saveit.support.api import router as support_router
 
 api = SaveitNinjaAPI(
     title="SAVE IT API",
@@ -44,3 +45,4 @@ api.add_router("/", learning_router)
 api.add_router("/", attestations_router)
 api.add_router("/", reporting_router)
 api.add_router("/", jobs_router)
+api.add_router("/support/", support_router)

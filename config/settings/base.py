@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "saveit.learning",
     "saveit.certificates",
     "saveit.reporting",
+    "saveit.support",
     "saveit.orchestration",
     "saveit.web",
 ]
@@ -113,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "saveit.web.context_processors.membership",
                 "saveit.learning.context_processors.learner_name",
+                "saveit.support.context_processors.maintenance_banner",
             ],
         },
     }

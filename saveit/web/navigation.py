@@ -14,6 +14,7 @@ from saveit.accounts.roles import AUDIT_READER_ROLES, DOCUMENT_READER_ROLES, SIG
 from saveit.accounts.selectors import is_provider_admin
 from saveit.engagements.permissions import can_list_engagements
 from saveit.reporting.permissions import can_see_dashboards
+from saveit.support.permissions import can_use_support
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ NAVIGATION: list[NavEntry] = [
     NavEntry(_("Dashboards"), "reporting:overview", can_see_dashboards),
     NavEntry(_("My trainings"), "learning:my_trainings", lambda m: m.role == Role.LEARNER),
     NavEntry(_("To sign"), "engagements:to_sign", lambda m: m.role == Role.CLIENT_OWNER),
+    NavEntry(_("Support"), "support:tickets", can_use_support),
+    NavEntry(_("SLA and maintenance"), "support:contracts", can_use_support),
     NavEntry(_("My organisation"), "accounts:organization_detail", lambda m: True, with_org=True),
     NavEntry(_("Organisations"), "accounts:organization_list", is_provider_admin),
     NavEntry(

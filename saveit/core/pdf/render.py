@@ -33,6 +33,7 @@ TEMPLATES = frozenset(
         "table",
         "completion_report",
         "delivery_note",
+        "sla_report",
     }
 )
 

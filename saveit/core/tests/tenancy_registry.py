@@ -562,3 +562,97 @@ JOB_API: dict[str, Call] = {
 }
 HTML_ROUTES.update(JOB_HTML)
 API_ROUTES.update(JOB_API)
+
+
+def ticket(w: World) -> dict[str, Any]:
+    return {"ticket_id": w.extra["support_ticket"].pk}
+
+
+def support_contract(w: World) -> dict[str, Any]:
+    return {"contract_id": w.extra["support_contract"].pk}
+
+
+def sla_report(w: World) -> dict[str, Any]:
+    return {"report_id": w.extra["sla_report"].pk}
+
+
+def ticket_post(body: Args = _none) -> Call:
+    return Call(kwargs=ticket, method="post", body=body)
+
+
+SUPPORT_HTML: dict[str, Call] = {
+    "support:tickets": OWN,
+    "support:ticket_new": OWN,
+    "support:contracts": OWN,
+    "support:notices": OWN,
+    "support:ticket": Call(kwargs=ticket),
+    "support:ticket_message": ticket_post(lambda w: {"body": "x"}),
+    "support:ticket_status": ticket_post(lambda w: {"status": "closed"}),
+    "support:ticket_criticity": ticket_post(lambda w: {"criticity": "C1"}),
+    "support:ticket_take": ticket_post(),
+    "support:ticket_exclusion": ticket_post(lambda w: {"exclusion": "", "note": ""}),
+    "support:attachment": Call(
+        kwargs=lambda w: {"attachment_id": w.extra["support_attachment"].pk}
+    ),
+    "support:register": Call(kwargs=support_contract),
+    "support:contract_reversibility": Call(
+        kwargs=support_contract, method="post", body=lambda w: {"in_progress": "1"}
+    ),
+    "support:outage_add": Call(
+        kwargs=support_contract, method="post", body=lambda w: {"cause": "x"}
+    ),
+    "support:calendar": Call(kwargs=support_contract),
+    "support:reports": Call(kwargs=support_contract),
+    "support:report": Call(kwargs=sla_report),
+    "support:report_pdf": Call(kwargs=sla_report),
+    "support:report_xlsx": Call(kwargs=sla_report),
+}
+SUPPORT_API: dict[str, Call] = {
+    "saveit_support_api_create_ticket": Call(
+        kind="own",
+        method="post",
+        body=lambda w: {"title": "x", "description": "y", "type": "incident", "severity": "S1"},
+    ),
+    "saveit_support_api_list_tickets": OWN,
+    "saveit_support_api_get_ticket": Call(kwargs=ticket),
+    "saveit_support_api_update_ticket": Call(
+        kwargs=ticket, method="patch", body=lambda w: {"status": "closed"}
+    ),
+    "saveit_support_api_list_messages": Call(kwargs=ticket),
+    "saveit_support_api_post_message": ticket_post(lambda w: {"body": "x"}),
+    "saveit_support_api_list_reports": Call(kwargs=support_contract),
+    "saveit_support_api_get_report": Call(kwargs=sla_report),
+    "saveit_support_api_report_pdf": Call(kwargs=sla_report),
+    "saveit_support_api_report_xlsx": Call(kwargs=sla_report),
+    "saveit_support_api_list_register": Call(kwargs=support_contract),
+    "saveit_support_api_add_register_entry": Call(
+        kwargs=support_contract,
+        method="post",
+        body=lambda w: {
+            "kind": "inspection",
+            "performed_on": "2026-01-05",
+            "duration_minutes": 5,
+            "actions": "x",
+        },
+    ),
+    "saveit_support_api_list_outages": Call(kwargs=support_contract),
+    "saveit_support_api_add_outage": Call(
+        kwargs=support_contract,
+        method="post",
+        body=lambda w: {"started_at": "2026-01-05T10:00:00+01:00", "cause": "x"},
+    ),
+    "saveit_support_api_list_notices": Call(kwargs=support_contract),
+    "saveit_support_api_add_notice": Call(
+        kwargs=support_contract,
+        method="post",
+        body=lambda w: {
+            "title": "x",
+            "kind": "corrective",
+            "urgent_security": True,
+            "starts_at": "2099-01-05T10:00:00+01:00",
+            "ends_at": "2099-01-05T11:00:00+01:00",
+        },
+    ),
+}
+HTML_ROUTES.update(SUPPORT_HTML)
+API_ROUTES.update(SUPPORT_API)

@@ -76,8 +76,65 @@ def _build_world(org: Organization) -> World:
     document = make_document(owner, roles=(manager_role,), title=org.name + " charter")
     world = World(org, owner, learner, invitation, token, document, marker=org.name)
     world.extra.update(_engagement_of(world))
+    world.extra.update(_support_of(world))
     world.extra["job"] = _job_of(world)
     return world
+
+
+def _support_of(world: World) -> dict[str, Any]:
+    """A's support contract (A's own, or the client of the engagement A runs), with a ticket, an
+    attachment, a report, an outage, a window and a register entry."""
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from saveit.support.models import (
+        MaintenanceRecord,
+        MaintenanceWindow,
+        Outage,
+        SlaReport,
+        SupportContract,
+        Ticket,
+        TicketAttachment,
+        TicketMessage,
+    )  # fmt: skip
+
+    client_org = world.extra["engagement"].client
+    now = timezone.now()
+    contract = SupportContract.objects.create(
+        client=client_org, reference=f"SLA-{world.org.pk}", title=world.marker,
+        starts_on=dt.date(2026, 1, 1),
+    )  # fmt: skip
+    contract.services.create(name=world.marker)
+    ticket = Ticket.objects.create(
+        organization=client_org, contract=contract, number=f"TK-{world.org.pk}",
+        title=world.marker, description=world.marker, type="incident", severity="S1",
+        opened_by=world.owner, opened_at=now,
+    )  # fmt: skip
+    message = TicketMessage.objects.create(ticket=ticket, author=world.owner, body=world.marker)
+    attachment = TicketAttachment(message=message, original_name="a.pdf", size=1, sha256="0" * 64)
+    attachment.file.save(f"t{world.org.pk}.pdf", ContentFile(b"%PDF"), save=True)
+    report = SlaReport.objects.create(
+        contract=contract, month=dt.date(2026, 1, 1), closed_at=now,
+        figures={"marker": world.marker},
+    )  # fmt: skip
+    Outage.objects.create(contract=contract, started_at=now, cause=world.marker,
+                          recorded_by=world.owner)  # fmt: skip
+    MaintenanceWindow.objects.create(
+        contract=contract, title=world.marker, kind="preventive", starts_at=now,
+        ends_at=now + dt.timedelta(hours=1), created_by=world.owner,
+    )  # fmt: skip
+    MaintenanceRecord.objects.create(
+        contract=contract, kind="inspection", performed_on=now.date(), duration_minutes=5,
+        actions=world.marker, person_in_charge=world.owner,
+    )  # fmt: skip
+    return {
+        "support_contract": contract,
+        "support_ticket": ticket,
+        "support_attachment": attachment,
+        "sla_report": report,
+    }
 
 
 def _job_of(world: World) -> BackgroundJob:
