@@ -655,3 +655,37 @@ def resolve_nonconformity(request: HttpRequest, nc_id: int, payload: ResolveIn) 
         nc=nc, plan=payload.plan, resolved_on=payload.resolved_on, by=member
     )
     return _nc_out(done)
+
+
+# ---------------------------------------------------------------- binder
+
+
+class BinderIn(Schema):
+    framework: Literal["qualiopi", "eduform"] = "qualiopi"
+    indicator: int | None = Field(None, description="one indicator's binder; the whole framework when absent")
+
+
+class JobStartedOut(Schema):
+    id: str
+    job_url: str
+
+
+@router.post("/quality/binder", response={202: JobStartedOut, **WRITE_ERRORS})
+def start_binder(request: HttpRequest, payload: BinderIn) -> tuple[int, dict[str, Any]]:
+    """Builds the sealed binder in the background: poll `job_url`, then download `result_url`.
+    Provider staff and auditors with the QUALITY scope (until their access ends)."""
+    from saveit.core.jobs import start_job
+
+    member = acting_member(request)
+    provider = quality_provider(member)
+    framework = _framework(payload.framework)
+    if payload.indicator is not None and not Indicator.objects.filter(
+        framework=framework, number=payload.indicator
+    ).exists():
+        raise Http404
+    job = start_job(
+        kind="quality.binder", organization_id=provider.pk, requested_by=member.user,
+        title=f"{framework.title} binder",
+        params={"provider": provider.pk, "framework": framework.code, "indicator": payload.indicator},
+    )  # fmt: skip
+    return 202, {"id": str(job.pk), "job_url": f"/api/v1/jobs/{job.pk}"}

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from saveit.accounts.models import Membership
 from saveit.accounts.selectors import provider_organization
+from saveit.core.jobs import JobResult, Progress, register_job_kind
+from saveit.core.models import BackgroundJob
 from saveit.core.scheduler import job
 
 from .audits import warnings_due
@@ -58,3 +60,24 @@ def deadline_warnings(now: datetime) -> str:
         _("Quality deadlines approaching"), "\n".join(lines), None, recipients, fail_silently=True
     )
     return f"{len(due)} warnings to {len(recipients)} managers"
+
+
+@register_job_kind("quality.binder")
+def build_binder_job(job: BackgroundJob, progress: Progress) -> JobResult:
+    """The audit binder of a framework (or of one indicator), sealed, with progress."""
+    from saveit.accounts.models import Organization
+
+    from .binder import build_to_temp
+    from .models import Framework
+
+    params = job.params
+    provider = Organization.objects.get(pk=params["provider"])
+    framework = Framework.objects.get(code=params["framework"])
+    number = params.get("indicator")
+    refresh_evidence(provider=provider, framework=framework)
+    path = build_to_temp(
+        provider=provider, framework=framework, indicator_number=number,
+        tick=lambda done, total, ref: progress(done, total, step=_("Indicator %(ref)s") % {"ref": ref}),
+    )  # fmt: skip
+    name = f"classeur-{framework.code}" + (f"-indicateur-{number}" if number else "") + ".zip"
+    return JobResult(path=path, filename=name, content_type="application/zip")
