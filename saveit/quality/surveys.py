@@ -37,7 +37,7 @@ def request_from_token(token: str) -> SurveyRequest | None:
     return SurveyRequest.objects.filter(pk=pk).first()
 
 
-def _learner_request(assignment: Any, moment: str, now: datetime) -> SurveyRequest | None:
+def request_learner_survey(assignment: Any, moment: str, now: datetime) -> SurveyRequest | None:
     provider = provider_organization()
     if provider is None:
         return None
@@ -62,7 +62,7 @@ def _learner_request(assignment: Any, moment: str, now: datetime) -> SurveyReque
 
 def request_hot_survey(*, assignment: Any, attempt: Any = None, **_: Any) -> None:
     """learning.attempt_passed handler: the training is complete, ask at once (idempotent)."""
-    _learner_request(assignment, SurveyRequest.Moment.HOT, timezone.now())
+    request_learner_survey(assignment, SurveyRequest.Moment.HOT, timezone.now())
 
 
 def request_cold_surveys(*, now: datetime | None = None) -> int:
@@ -83,7 +83,7 @@ def request_cold_surveys(*, now: datetime | None = None) -> int:
     created = 0
     for assignment in due.iterator(chunk_size=500):
         with transaction.atomic():
-            created += _learner_request(assignment, SurveyRequest.Moment.COLD, now) is not None
+            created += request_learner_survey(assignment, SurveyRequest.Moment.COLD, now) is not None
     return created
 
 
