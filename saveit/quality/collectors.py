@@ -219,7 +219,7 @@ def module_structure(ctx: Context) -> Collected:
 def prerequisites(ctx: Context) -> Collected:
     return _versions(
         ctx, "prerequisites",
-        lambda v: None if v.prerequisites.strip() else _("Module %(code)s v%(v)s states no prerequisites (say \u201cnone\u201d if so).") % {"code": v.module.code, "v": v.label},
+        lambda v: None if v.prerequisites.strip() else _("Module %(code)s v%(v)s states no prerequisites (say “none” if so).") % {"code": v.module.code, "v": v.label},
         _("Prerequisites of %(code)s v%(v)s"),
     )  # fmt: skip
 
@@ -402,7 +402,7 @@ def _watch(ctx: Context, kind: str) -> Collected:
                  _url("quality:watch"), "quality.watchentry", str(entry.pk), entry.created_at)
         )  # fmt: skip
         if not entry.impact.strip():
-            out.missing.append(_("Watch entry \u201c%(source)s\u201d does not say what was done.") % {"source": entry.source})
+            out.missing.append(_("Watch entry “%(source)s” does not say what was done.") % {"source": entry.source})
     if not any(e.observed_on >= ctx.year_ago.date() for e in sources.watch_entries(ctx.provider, kind)):
         out.missing.append(_("No watch entry of this kind in the last twelve months."))
     return out
