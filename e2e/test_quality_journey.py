@@ -30,7 +30,7 @@ QUALITY_MANAGER = "qualite@saveit.demo"
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 COMPLAINT_URL = re.compile(r"^https?://[^/]+/qualite/reclamations/(\d+)/(\?.*)?$")
-ACTION_URL = re.compile(r"^https?://[^/]+/qualite/actions/(\d+)/(\?.*)?$")
+ACTION_URL = re.compile(r"^https?://[^/]+/qualite/actions/(\d+)/(\?.*)?(#.*)?$")
 
 
 def both_sizes(page: Page, shot: Callable[[Page, str], Path], step: str) -> None:
