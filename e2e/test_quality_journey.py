@@ -57,7 +57,9 @@ def complete_training(learner: Page) -> None:
     submit(learner, learner.locator("main .page-header .actions a"))
     for _ in range(lessons):
         submit(learner, learner.locator("main nav.lesson-nav form button[type='submit']"))
-    start = learner.locator(f"main form[action='/mes-formations/{assignment_id}/evaluation/'] button")
+    start = learner.locator(
+        f"main form[action='/mes-formations/{assignment_id}/evaluation/'] button"
+    )
     submit(learner, start)
     take_assessment(learner, assignment_id, right=True)
     expect(learner.locator("main .alert-ok")).to_be_visible()
@@ -76,7 +78,12 @@ def test_learner_feedback_reaches_the_quality_records_and_the_binder(
     expect(answer).to_have_count(1)
     assert_accessible(learner, "my surveys")
     submit(learner, answer)
-    for name, value in (("objectives", "5"), ("methods", "4"), ("materials", "4"), ("organisation", "5")):
+    for name, value in (
+        ("objectives", "5"),
+        ("methods", "4"),
+        ("materials", "4"),
+        ("organisation", "5"),
+    ):
         learner.locator(f"main input[name='{name}'][value='{value}']").check()
     learner.locator("main textarea[name='comment']").fill("Module clair, directement applicable.")
     both_sizes(learner, shot, "survey")
@@ -89,7 +96,9 @@ def test_learner_feedback_reaches_the_quality_records_and_the_binder(
     form = learner.locator("main form[method='post']")
     form.locator("select[name='kind']").select_option("incident")
     form.locator("input[name='subject']").fill("Vidéo qui se fige")
-    form.locator("textarea[name='description']").fill("La vidéo de la deuxième leçon se fige sur téléphone.")
+    form.locator("textarea[name='description']").fill(
+        "La vidéo de la deuxième leçon se fige sur téléphone."
+    )
     assert_accessible(learner, "the complaint form")
     submit(learner, form.locator("button[type='submit']"))
     expect(learner).to_have_url(COMPLAINT_URL)
@@ -108,14 +117,18 @@ def test_learner_feedback_reaches_the_quality_records_and_the_binder(
     qm.locator("main textarea[name='answer']").fill(
         "Le lecteur vidéo a été corrigé ; la leçon est aussi disponible en version texte."
     )
-    submit(qm, qm.locator(f"main form[action='/qualite/reclamations/{complaint_id}/reponse/'] button"))
+    submit(
+        qm, qm.locator(f"main form[action='/qualite/reclamations/{complaint_id}/reponse/'] button")
+    )
     expect(qm.locator("main [data-testid='answer']")).to_contain_text("lecteur vidéo")
     both_sizes(qm, shot, "complaint-answered")
     assert_accessible(qm, "the answered complaint")
     submit(qm, qm.locator(f"main a[href^='/qualite/actions/?reclamation={complaint_id}']"))
     form = qm.locator("main section[aria-labelledby='new-title'] form")
     expect(form.locator("select[name='complaint']")).to_have_value(str(complaint_id))
-    form.locator("input[name='title']").fill("Tester la lecture vidéo sur téléphone avant chaque mise en ligne")
+    form.locator("input[name='title']").fill(
+        "Tester la lecture vidéo sur téléphone avant chaque mise en ligne"
+    )
     form.locator("select[name='cause']").select_option("incident")
     form.locator("input[name='due_on']").fill((date.today() + timedelta(days=30)).isoformat())
     submit(qm, form.locator("button[type='submit']"))
@@ -136,8 +149,12 @@ def test_learner_feedback_reaches_the_quality_records_and_the_binder(
     qm.goto("/qualite/referentiels/qualiopi/")
     both_sizes(qm, shot, "framework")
     assert_accessible(qm, "the Qualiopi self-assessment")
-    for path, step in (("/qualite/enquetes/", "surveys"), ("/qualite/audits/", "audits"),
-                       ("/qualite/reclamations/", "complaints"), ("/qualite/profil/", "profile")):
+    for path, step in (
+        ("/qualite/enquetes/", "surveys"),
+        ("/qualite/audits/", "audits"),
+        ("/qualite/reclamations/", "complaints"),
+        ("/qualite/profil/", "profile"),
+    ):
         qm.goto(path)
         both_sizes(qm, shot, step)
         assert_accessible(qm, step)

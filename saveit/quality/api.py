@@ -80,7 +80,9 @@ def _framework(code: str) -> Any:
 @router.get("/quality/frameworks", response={200: list[FrameworkSummaryOut], **COMMON_ERRORS})
 def list_frameworks(request: HttpRequest) -> list[dict[str, Any]]:
     acting_member(request)
-    return [{"code": f.code, "title": f.title, "version": f.version} for f in selectors.frameworks()]
+    return [
+        {"code": f.code, "title": f.title, "version": f.version} for f in selectors.frameworks()
+    ]
 
 
 @router.get("/quality/frameworks/{code}", response={200: FrameworkOut, **COMMON_ERRORS})
@@ -91,21 +93,30 @@ def get_framework(request: HttpRequest, code: str) -> dict[str, Any]:
     framework = _framework(code)
     rows = selectors.framework_rows(framework, provider_organization())
     return {
-        "code": framework.code, "title": framework.title, "version": framework.version,
+        "code": framework.code,
+        "title": framework.title,
+        "version": framework.version,
         "criteria": [
             {
-                "number": c.criterion.number, "part": c.criterion.part,
-                "reference": c.criterion.reference, "title": c.criterion.title,
+                "number": c.criterion.number,
+                "part": c.criterion.part,
+                "reference": c.criterion.reference,
+                "title": c.criterion.title,
                 "indicators": [
-                    {"number": r.indicator.number, "reference": r.indicator.reference,
-                     "title": r.indicator.title, "applies": r.applies,
-                     "not_applicable_because": r.reason, "major_only": r.indicator.major_only}
+                    {
+                        "number": r.indicator.number,
+                        "reference": r.indicator.reference,
+                        "title": r.indicator.title,
+                        "applies": r.applies,
+                        "not_applicable_because": r.reason,
+                        "major_only": r.indicator.major_only,
+                    }
                     for r in c.indicators
                 ],
             }
             for c in rows
         ],
-    }  # fmt: skip
+    }
 
 
 # ---------------------------------------------------------------- profile and self-assessment
@@ -135,9 +146,11 @@ def get_profile(request: HttpRequest) -> dict[str, Any]:
 def update_profile(request: HttpRequest, payload: ProfileIn) -> dict[str, Any]:
     member = acting_member(request)
     profile = services.save_profile(
-        organization=managed_provider(member), categories=payload.categories,
-        activities=payload.activities, by=member,
-    )  # fmt: skip
+        organization=managed_provider(member),
+        categories=payload.categories,
+        activities=payload.activities,
+        by=member,
+    )
     return {"categories": profile.categories, "activities": profile.activities}
 
 
@@ -170,17 +183,27 @@ class FrameworkQuery(Schema):
 def _assessment_out(row: selectors.IndicatorRow) -> dict[str, Any]:
     a = row.assessment
     return {
-        "number": row.indicator.number, "reference": row.indicator.reference,
-        "title": row.indicator.title, "applies": row.applies, "not_applicable_because": row.reason,
-        "level": a.level if a else None, "proposed_level": a.proposed_level if a else None,
-        "coverage": row.coverage, "shown_to_auditor": a.shown_to_auditor if a else "",
+        "number": row.indicator.number,
+        "reference": row.indicator.reference,
+        "title": row.indicator.title,
+        "applies": row.applies,
+        "not_applicable_because": row.reason,
+        "level": a.level if a else None,
+        "proposed_level": a.proposed_level if a else None,
+        "coverage": row.coverage,
+        "shown_to_auditor": a.shown_to_auditor if a else "",
         "missing": a.missing if a else [],
         "evidence": [
-            {"kind": e.kind, "label": e.label, "url": e.url, "dated": e.dated,
-             "collected_at": e.collected_at}
+            {
+                "kind": e.kind,
+                "label": e.label,
+                "url": e.url,
+                "dated": e.dated,
+                "collected_at": e.collected_at,
+            }
             for e in row.evidence
         ],
-    }  # fmt: skip
+    }
 
 
 @router.get("/quality/self-assessment", response={200: list[AssessmentOut], **COMMON_ERRORS})
@@ -197,9 +220,7 @@ class AssessIn(Schema):
     shown_to_auditor: str = Field("", max_length=5000)
 
 
-@router.put(
-    "/quality/self-assessment/{number}", response={200: AssessmentOut, **WRITE_ERRORS}
-)
+@router.put("/quality/self-assessment/{number}", response={200: AssessmentOut, **WRITE_ERRORS})
 def assess(
     request: HttpRequest, number: int, payload: AssessIn, query: Query[FrameworkQuery]
 ) -> dict[str, Any]:
@@ -210,13 +231,17 @@ def assess(
     if indicator is None:
         raise Http404
     services.assess_indicator(
-        provider=provider, indicator=indicator, level=payload.level,
-        shown_to_auditor=payload.shown_to_auditor, by=member,
-    )  # fmt: skip
+        provider=provider,
+        indicator=indicator,
+        level=payload.level,
+        shown_to_auditor=payload.shown_to_auditor,
+        by=member,
+    )
     row = next(
-        r for r in selectors.indicator_rows(framework, provider, with_evidence=True)
+        r
+        for r in selectors.indicator_rows(framework, provider, with_evidence=True)
         if r.indicator.pk == indicator.pk
-    )  # fmt: skip
+    )
     return _assessment_out(row)
 
 
@@ -255,15 +280,19 @@ def _survey_scope(member: Membership) -> Any:
 
 
 @router.get("/quality/surveys/results", response={200: list[SurveyResultOut], **COMMON_ERRORS})
-def survey_results(
-    request: HttpRequest, query: Query[SurveyResultsQuery]
-) -> list[dict[str, Any]]:
+def survey_results(request: HttpRequest, query: Query[SurveyResultsQuery]) -> list[dict[str, Any]]:
     requests = _survey_scope(acting_member(request))
     return [
-        {"key": r.key, "label": r.label, "asked": r.asked, "answered": r.answered,
-         "response_rate": r.response_rate, "averages": r.averages}
+        {
+            "key": r.key,
+            "label": r.label,
+            "asked": r.asked,
+            "answered": r.answered,
+            "response_rate": r.response_rate,
+            "averages": r.averages,
+        }
         for r in results(requests, query.by if query.by in GROUPINGS else "module")
-    ]  # fmt: skip
+    ]
 
 
 class SurveyAnswerOut(Schema):
@@ -292,15 +321,21 @@ def survey_answers(request: HttpRequest) -> list[dict[str, Any]]:
     )[:500]
     return [
         {
-            "id": a.pk, "moment": a.request.moment, "respondent": a.request.respondent,
+            "id": a.pk,
+            "moment": a.request.moment,
+            "respondent": a.request.respondent,
             "respondent_name": a.request.name if (staff or a.share_identity) else None,
             "module": a.request.module.code if a.request.module else "",
             "engagement": a.request.engagement.reference if a.request.engagement else "",
-            "objectives": a.objectives, "methods": a.methods, "materials": a.materials,
-            "organisation": a.organisation, "comment": a.comment, "answered_at": a.answered_at,
+            "objectives": a.objectives,
+            "methods": a.methods,
+            "materials": a.materials,
+            "organisation": a.organisation,
+            "comment": a.comment,
+            "answered_at": a.answered_at,
         }
         for a in answers
-    ]  # fmt: skip
+    ]
 
 
 # ---------------------------------------------------------------- complaints
@@ -337,13 +372,23 @@ def _complaint_out(c: Complaint) -> dict[str, Any]:
 
     today = timezone.localdate()
     return {
-        "id": c.pk, "number": c.number, "kind": c.kind, "party": c.party, "status": c.status,
-        "subject": c.subject, "description": c.description, "received_at": c.received_at,
-        "acknowledge_by": c.acknowledge_by, "answer_by": c.answer_by,
-        "acknowledged_at": c.acknowledged_at, "answered_at": c.answered_at, "answer": c.answer,
-        "acknowledged_late": c.acknowledged_late(today), "answered_late": c.answered_late(today),
+        "id": c.pk,
+        "number": c.number,
+        "kind": c.kind,
+        "party": c.party,
+        "status": c.status,
+        "subject": c.subject,
+        "description": c.description,
+        "received_at": c.received_at,
+        "acknowledge_by": c.acknowledge_by,
+        "answer_by": c.answer_by,
+        "acknowledged_at": c.acknowledged_at,
+        "answered_at": c.answered_at,
+        "answer": c.answer,
+        "acknowledged_late": c.acknowledged_late(today),
+        "answered_late": c.answered_late(today),
         "mediation_requested_at": c.mediation_requested_at,
-    }  # fmt: skip
+    }
 
 
 @router.get("/quality/complaints", response={200: list[ComplaintOut], **COMMON_ERRORS})
@@ -359,8 +404,9 @@ def party_of(member: Membership) -> str:
     return Complaint.Party.LEARNER if member.role == Role.LEARNER else Complaint.Party.CLIENT
 
 
-def file_for_member(member: Membership, kind: str, subject: str, description: str,
-                    engagement_id: int | None = None) -> Complaint:  # fmt: skip
+def file_for_member(
+    member: Membership, kind: str, subject: str, description: str, engagement_id: int | None = None
+) -> Complaint:
     """A signed-in member files a complaint: their organisation is the client concerned."""
     from saveit.accounts.roles import is_provider_staff
 
@@ -374,11 +420,18 @@ def file_for_member(member: Membership, kind: str, subject: str, description: st
         if not Engagement.objects.filter(pk=engagement_id, client=client).exists():
             raise Http404
     return complaint_services.file_complaint(
-        provider=provider, kind=kind, party=party_of(member),
-        name=member.user.full_name or member.user.email, email=member.user.email,
-        subject=subject, description=description, client=client, engagement_id=engagement_id,
-        filed_by=member.user, by=member,
-    )  # fmt: skip
+        provider=provider,
+        kind=kind,
+        party=party_of(member),
+        name=member.user.full_name or member.user.email,
+        email=member.user.email,
+        subject=subject,
+        description=description,
+        client=client,
+        engagement_id=engagement_id,
+        filed_by=member.user,
+        by=member,
+    )
 
 
 def _no_provider() -> str:
@@ -420,7 +473,9 @@ def acknowledge(request: HttpRequest, complaint_id: int) -> dict[str, Any]:
 def answer(request: HttpRequest, complaint_id: int, payload: AnswerIn) -> dict[str, Any]:
     member = acting_member(request)
     complaint = access_complaint(member, complaint_id, manage=True)
-    done = complaint_services.answer_complaint(complaint=complaint, answer=payload.answer, by=member)
+    done = complaint_services.answer_complaint(
+        complaint=complaint, answer=payload.answer, by=member
+    )
     return _complaint_out(done)
 
 
@@ -488,13 +543,22 @@ def _action_out(a: ImprovementAction) -> dict[str, Any]:
     from django.utils import timezone
 
     return {
-        "id": a.pk, "number": a.number, "title": a.title, "cause": a.cause,
-        "complaint_id": a.complaint_id, "survey_answer_id": a.survey_answer_id,
-        "nonconformity_id": a.nonconformity_id, "assignment_id": a.assignment_id,
-        "owner_id": a.owner_id, "due_on": a.due_on, "status": a.status, "done_on": a.done_on,
-        "efficacy_check": a.efficacy_check, "efficacy_checked_on": a.efficacy_checked_on,
+        "id": a.pk,
+        "number": a.number,
+        "title": a.title,
+        "cause": a.cause,
+        "complaint_id": a.complaint_id,
+        "survey_answer_id": a.survey_answer_id,
+        "nonconformity_id": a.nonconformity_id,
+        "assignment_id": a.assignment_id,
+        "owner_id": a.owner_id,
+        "due_on": a.due_on,
+        "status": a.status,
+        "done_on": a.done_on,
+        "efficacy_check": a.efficacy_check,
+        "efficacy_checked_on": a.efficacy_checked_on,
         "late": a.is_open and a.due_on < timezone.localdate(),
-    }  # fmt: skip
+    }
 
 
 @router.get("/quality/actions", response={200: list[ActionOut], **COMMON_ERRORS})
@@ -513,17 +577,28 @@ def create_action(request: HttpRequest, payload: ActionIn) -> tuple[int, dict[st
     complaint = access_complaint(member, payload.complaint_id) if payload.complaint_id else None
     answer_ = (
         SurveyAnswer.objects.filter(organization=provider, pk=payload.survey_answer_id).first()
-        if payload.survey_answer_id else None
-    )  # fmt: skip
+        if payload.survey_answer_id
+        else None
+    )
     if payload.survey_answer_id and answer_ is None:
         raise Http404
-    nc = access_nonconformity(member, payload.nonconformity_id) if payload.nonconformity_id else None
+    nc = (
+        access_nonconformity(member, payload.nonconformity_id) if payload.nonconformity_id else None
+    )
     action = complaint_services.open_action(
-        provider=provider, title=payload.title, cause=payload.cause, owner=owner,
-        due_on=payload.due_on, by=member, description=payload.description,
-        cause_detail=payload.cause_detail, complaint=complaint, survey_answer=answer_,
-        nonconformity=nc, assignment_id=payload.assignment_id,
-    )  # fmt: skip
+        provider=provider,
+        title=payload.title,
+        cause=payload.cause,
+        owner=owner,
+        due_on=payload.due_on,
+        by=member,
+        description=payload.description,
+        cause_detail=payload.cause_detail,
+        complaint=complaint,
+        survey_answer=answer_,
+        nonconformity=nc,
+        assignment_id=payload.assignment_id,
+    )
     return 201, _action_out(action)
 
 
@@ -588,19 +663,30 @@ class ResolveIn(Schema):
 
 def _nc_out(nc: NonConformity) -> dict[str, Any]:
     return {
-        "id": nc.pk, "indicator": nc.indicator.number, "reference": nc.indicator.reference,
-        "grade": nc.grade, "description": nc.description, "deadline": nc.deadline,
-        "resolved_on": nc.resolved_on, "escalated_at": nc.escalated_at,
-    }  # fmt: skip
+        "id": nc.pk,
+        "indicator": nc.indicator.number,
+        "reference": nc.indicator.reference,
+        "grade": nc.grade,
+        "description": nc.description,
+        "deadline": nc.deadline,
+        "resolved_on": nc.resolved_on,
+        "escalated_at": nc.escalated_at,
+    }
 
 
 def _audit_out(audit: Any) -> dict[str, Any]:
     return {
-        "id": audit.pk, "framework": audit.framework.code, "kind": audit.kind, "body": audit.body,
-        "held_on": audit.held_on, "decision_on": audit.decision_on,
+        "id": audit.pk,
+        "framework": audit.framework.code,
+        "kind": audit.kind,
+        "body": audit.body,
+        "held_on": audit.held_on,
+        "decision_on": audit.decision_on,
         "minors_count_as_major": audit_services.minors_count_as_major(audit),
-        "nonconformities": [_nc_out(nc) for nc in audit.nonconformities.select_related("indicator")],
-    }  # fmt: skip
+        "nonconformities": [
+            _nc_out(nc) for nc in audit.nonconformities.select_related("indicator")
+        ],
+    }
 
 
 @router.get("/quality/audits", response={200: list[AuditOut], **COMMON_ERRORS})
@@ -608,7 +694,10 @@ def list_audits(request: HttpRequest) -> list[dict[str, Any]]:
     from .models import Audit
 
     provider = quality_provider(acting_member(request))
-    return [_audit_out(a) for a in Audit.objects.filter(organization=provider).select_related("framework")]
+    return [
+        _audit_out(a)
+        for a in Audit.objects.filter(organization=provider).select_related("framework")
+    ]
 
 
 @router.post("/quality/audits", response={201: AuditOut, **WRITE_ERRORS})
@@ -616,9 +705,14 @@ def create_audit(request: HttpRequest, payload: AuditIn) -> tuple[int, dict[str,
     member = acting_member(request)
     provider = managed_provider(member)
     audit = audit_services.record_audit(
-        provider=provider, framework=_framework(payload.framework), kind=payload.kind,
-        body=payload.body, held_on=payload.held_on, decision_on=payload.decision_on, by=member,
-    )  # fmt: skip
+        provider=provider,
+        framework=_framework(payload.framework),
+        kind=payload.kind,
+        body=payload.body,
+        held_on=payload.held_on,
+        decision_on=payload.decision_on,
+        by=member,
+    )
     return 201, _audit_out(audit)
 
 
@@ -635,13 +729,18 @@ def create_nonconformity(
 ) -> tuple[int, dict[str, Any]]:
     member = acting_member(request)
     audit = access_audit(member, audit_id, manage=True)
-    indicator = Indicator.objects.filter(framework=audit.framework, number=payload.indicator).first()
+    indicator = Indicator.objects.filter(
+        framework=audit.framework, number=payload.indicator
+    ).first()
     if indicator is None:
         raise Http404
     nc = audit_services.record_nonconformity(
-        audit=audit, indicator=indicator, grade=payload.grade, description=payload.description,
+        audit=audit,
+        indicator=indicator,
+        grade=payload.grade,
+        description=payload.description,
         by=member,
-    )  # fmt: skip
+    )
     return 201, _nc_out(nc)
 
 
@@ -662,7 +761,9 @@ def resolve_nonconformity(request: HttpRequest, nc_id: int, payload: ResolveIn) 
 
 class BinderIn(Schema):
     framework: Literal["qualiopi", "eduform"] = "qualiopi"
-    indicator: int | None = Field(None, description="one indicator's binder; the whole framework when absent")
+    indicator: int | None = Field(
+        None, description="one indicator's binder; the whole framework when absent"
+    )
 
 
 class JobStartedOut(Schema):
@@ -679,13 +780,20 @@ def start_binder(request: HttpRequest, payload: BinderIn) -> tuple[int, dict[str
     member = acting_member(request)
     provider = quality_provider(member)
     framework = _framework(payload.framework)
-    if payload.indicator is not None and not Indicator.objects.filter(
-        framework=framework, number=payload.indicator
-    ).exists():
+    if (
+        payload.indicator is not None
+        and not Indicator.objects.filter(framework=framework, number=payload.indicator).exists()
+    ):
         raise Http404
     job = start_job(
-        kind="quality.binder", organization_id=provider.pk, requested_by=member.user,
+        kind="quality.binder",
+        organization_id=provider.pk,
+        requested_by=member.user,
         title=f"{framework.title} binder",
-        params={"provider": provider.pk, "framework": framework.code, "indicator": payload.indicator},
-    )  # fmt: skip
+        params={
+            "provider": provider.pk,
+            "framework": framework.code,
+            "indicator": payload.indicator,
+        },
+    )
     return 202, {"id": str(job.pk), "job_url": f"/api/v1/jobs/{job.pk}"}

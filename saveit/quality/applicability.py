@@ -65,10 +65,6 @@ def applicability(
     if missing:
         return Applicability(
             False,
-            str(
-                format_lazy(
-                    _("Only for a provider that {}."), _labels(missing, ACTIVITY_LABELS)
-                )
-            ),
+            str(format_lazy(_("Only for a provider that {}."), _labels(missing, ACTIVITY_LABELS))),
         )
     return Applicability(True)

@@ -36,19 +36,34 @@ def deadline_for(grade: str, from_day: date) -> date:
 
 @transaction.atomic
 def record_audit(
-    *, provider: Organization, framework: Framework, kind: str, body: str, held_on: date,
-    decision_on: date | None, by: Membership, notes: str = "",
-) -> Audit:  # fmt: skip
+    *,
+    provider: Organization,
+    framework: Framework,
+    kind: str,
+    body: str,
+    held_on: date,
+    decision_on: date | None,
+    by: Membership,
+    notes: str = "",
+) -> Audit:
     if kind not in Audit.Kind.values:
         raise Refusal(_("Unknown kind of audit."))
     audit = Audit.objects.create(
-        organization=provider, framework=framework, kind=kind, body=body.strip(),
-        held_on=held_on, decision_on=decision_on, notes=notes.strip(),
-    )  # fmt: skip
+        organization=provider,
+        framework=framework,
+        kind=kind,
+        body=body.strip(),
+        held_on=held_on,
+        decision_on=decision_on,
+        notes=notes.strip(),
+    )
     record_event(
-        organization=provider, action="quality.audit_recorded", actor=by, target=audit,
+        organization=provider,
+        action="quality.audit_recorded",
+        actor=by,
+        target=audit,
         after={"kind": kind, "held_on": held_on},
-    )  # fmt: skip
+    )
     escalate_minors(provider=provider, framework=framework, at=held_on, by=by)
     return audit
 
@@ -59,18 +74,24 @@ def escalate_minors(
     """At an audit, each minor non-conformity whose plan was not carried out in time turns major
     (with the 3 months a major one gets, from that audit)."""
     overdue = NonConformity.objects.select_for_update().filter(
-        organization=provider, audit__framework=framework, grade=NonConformity.Grade.MINOR,
-        resolved_on__isnull=True, deadline__lt=at,
-    )  # fmt: skip
+        organization=provider,
+        audit__framework=framework,
+        grade=NonConformity.Grade.MINOR,
+        resolved_on__isnull=True,
+        deadline__lt=at,
+    )
     turned = []
     for nc in overdue:
         nc.grade, nc.escalated_at = NonConformity.Grade.MAJOR, at
         nc.deadline = deadline_for(NonConformity.Grade.MAJOR, at)
         nc.save(update_fields=["grade", "escalated_at", "deadline"])
         record_event(
-            organization=provider, action="quality.nonconformity_escalated", actor=by, target=nc,
+            organization=provider,
+            action="quality.nonconformity_escalated",
+            actor=by,
+            target=nc,
             after={"indicator": nc.indicator.reference, "deadline": nc.deadline},
-        )  # fmt: skip
+        )
         turned.append(nc)
     return turned
 
@@ -89,13 +110,20 @@ def record_nonconformity(
     if indicator.major_only:
         grade = NonConformity.Grade.MAJOR
     nc = NonConformity.objects.create(
-        audit=audit, organization=audit.organization, indicator=indicator, grade=grade,
-        description=description.strip(), deadline=deadline_for(grade, audit.held_on),
-    )  # fmt: skip
+        audit=audit,
+        organization=audit.organization,
+        indicator=indicator,
+        grade=grade,
+        description=description.strip(),
+        deadline=deadline_for(grade, audit.held_on),
+    )
     record_event(
-        organization=audit.organization, action="quality.nonconformity_recorded", actor=by,
-        target=nc, after={"indicator": indicator.reference, "grade": grade},
-    )  # fmt: skip
+        organization=audit.organization,
+        action="quality.nonconformity_recorded",
+        actor=by,
+        target=nc,
+        after={"indicator": indicator.reference, "grade": grade},
+    )
     return nc
 
 
@@ -111,9 +139,12 @@ def resolve_nonconformity(
     nc.plan, nc.resolved_on = plan.strip(), resolved_on
     nc.save(update_fields=["plan", "resolved_on"])
     record_event(
-        organization=nc.organization, action="quality.nonconformity_resolved", actor=by,
-        target=nc, after={"late": resolved_on > nc.deadline},
-    )  # fmt: skip
+        organization=nc.organization,
+        action="quality.nonconformity_resolved",
+        actor=by,
+        target=nc,
+        after={"late": resolved_on > nc.deadline},
+    )
     return nc
 
 
@@ -122,9 +153,11 @@ def outstanding_minors(audit: Audit, at: date | None = None) -> list[NonConformi
     return [
         nc
         for nc in NonConformity.objects.filter(
-            organization=audit.organization, audit__framework=audit.framework,
-            grade=NonConformity.Grade.MINOR, audit__held_on__lte=at,
-        ).select_related("indicator")  # fmt: skip
+            organization=audit.organization,
+            audit__framework=audit.framework,
+            grade=NonConformity.Grade.MINOR,
+            audit__held_on__lte=at,
+        ).select_related("indicator")
         if nc.resolved_on is None or nc.resolved_on > at
     ]
 
@@ -147,9 +180,10 @@ def cycle_deadlines(provider: Organization, framework: Framework) -> list[Deadli
     """The next audits of the cycle, from the latest initial or renewal audit."""
     start = (
         Audit.objects.filter(
-            organization=provider, framework=framework,
+            organization=provider,
+            framework=framework,
             kind__in=(Audit.Kind.INITIAL, Audit.Kind.RENEWAL),
-        )  # fmt: skip
+        )
         .order_by("-held_on")
         .first()
     )
@@ -158,16 +192,19 @@ def cycle_deadlines(provider: Organization, framework: Framework) -> list[Deadli
     base = start.decision_on or start.held_on
     out = []
     surveillance_done = Audit.objects.filter(
-        organization=provider, framework=framework, kind=Audit.Kind.SURVEILLANCE,
+        organization=provider,
+        framework=framework,
+        kind=Audit.Kind.SURVEILLANCE,
         held_on__gt=start.held_on,
-    ).exists()  # fmt: skip
+    ).exists()
     if not surveillance_done:
         out.append(
             Deadline(
                 _("Surveillance audit (between months 14 and 22)"),
-                add_months(base, SURVEILLANCE_TO), "audit",
+                add_months(base, SURVEILLANCE_TO),
+                "audit",
                 starts_on=add_months(base, SURVEILLANCE_FROM),
-            )  # fmt: skip
+            )
         )
     out.append(Deadline(_("Renewal audit (3 years)"), add_months(base, RENEWAL_MONTHS), "audit"))
     return out
@@ -190,9 +227,12 @@ def warnings_due(provider: Organization, today: date) -> list[Deadline]:
         if (nc.deadline - today).days in WARN_DAYS:
             found.append(
                 Deadline(
-                    _("Non-conformity %(ref)s (%(grade)s)") % {"ref": nc.indicator.reference, "grade": nc.get_grade_display()},
-                    nc.deadline, "nonconformity", reverse("quality:audit", args=[nc.audit_id]),
-                )  # fmt: skip
+                    _("Non-conformity %(ref)s (%(grade)s)")
+                    % {"ref": nc.indicator.reference, "grade": nc.get_grade_display()},
+                    nc.deadline,
+                    "nonconformity",
+                    reverse("quality:audit", args=[nc.audit_id]),
+                )
             )
     for framework in Framework.objects.all():
         for deadline in cycle_deadlines(provider, framework):

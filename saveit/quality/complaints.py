@@ -26,10 +26,19 @@ from .models import Complaint, ImprovementAction, NonConformity, SurveyAnswer
 
 @transaction.atomic
 def file_complaint(
-    *, provider: Organization, kind: str, party: str, name: str, email: str, subject: str,
-    description: str, client: Organization | None = None, engagement_id: int | None = None,
-    filed_by: User | None = None, by: Membership | None = None,
-) -> Complaint:  # fmt: skip
+    *,
+    provider: Organization,
+    kind: str,
+    party: str,
+    name: str,
+    email: str,
+    subject: str,
+    description: str,
+    client: Organization | None = None,
+    engagement_id: int | None = None,
+    filed_by: User | None = None,
+    by: Membership | None = None,
+) -> Complaint:
     if kind not in Complaint.Kind.values or party not in Complaint.Party.values:
         raise Refusal(_("Unknown kind of complaint or party."))
     if not subject.strip() or not description.strip():
@@ -37,17 +46,28 @@ def file_complaint(
     now = timezone.now()
     received = timezone.localdate(now)
     complaint = Complaint.objects.create(
-        organization=provider, number=next_number("REC", received.year), kind=kind, party=party,
-        client=client, engagement_id=engagement_id, filed_by=filed_by, name=name.strip(),
-        email=email.strip().lower(), subject=subject.strip(), description=description.strip(),
+        organization=provider,
+        number=next_number("REC", received.year),
+        kind=kind,
+        party=party,
+        client=client,
+        engagement_id=engagement_id,
+        filed_by=filed_by,
+        name=name.strip(),
+        email=email.strip().lower(),
+        subject=subject.strip(),
+        description=description.strip(),
         received_at=now,
         acknowledge_by=add_working_days(received, settings.QUALITY_ACK_WORKING_DAYS),
         answer_by=add_working_days(received, settings.QUALITY_ANSWER_WORKING_DAYS),
-    )  # fmt: skip
+    )
     record_event(
-        organization=provider, action="quality.complaint_filed", actor=by, target=complaint,
+        organization=provider,
+        action="quality.complaint_filed",
+        actor=by,
+        target=complaint,
         after={"kind": kind, "party": party, "number": complaint.number},
-    )  # fmt: skip
+    )
     return complaint
 
 
@@ -65,9 +85,12 @@ def acknowledge_complaint(*, complaint: Complaint, by: Membership) -> Complaint:
         complaint.status = Complaint.Status.ACKNOWLEDGED
     complaint.save()
     record_event(
-        organization=complaint.organization, action="quality.complaint_acknowledged", actor=by,
-        target=complaint, after={"late": complaint.acknowledged_late(timezone.localdate())},
-    )  # fmt: skip
+        organization=complaint.organization,
+        action="quality.complaint_acknowledged",
+        actor=by,
+        target=complaint,
+        after={"late": complaint.acknowledged_late(timezone.localdate())},
+    )
     return complaint
 
 
@@ -85,9 +108,12 @@ def answer_complaint(*, complaint: Complaint, answer: str, by: Membership) -> Co
     complaint.status = Complaint.Status.ANSWERED
     complaint.save()
     record_event(
-        organization=complaint.organization, action="quality.complaint_answered", actor=by,
-        target=complaint, after={"late": complaint.answered_late(timezone.localdate())},
-    )  # fmt: skip
+        organization=complaint.organization,
+        action="quality.complaint_answered",
+        actor=by,
+        target=complaint,
+        after={"late": complaint.answered_late(timezone.localdate())},
+    )
     return complaint
 
 
@@ -102,9 +128,12 @@ def refer_to_mediation(
     complaint.status = Complaint.Status.CLOSED if outcome.strip() else Complaint.Status.MEDIATION
     complaint.save()
     record_event(
-        organization=complaint.organization, action="quality.complaint_mediation", actor=by,
-        target=complaint, after={"closed": bool(outcome.strip())},
-    )  # fmt: skip
+        organization=complaint.organization,
+        action="quality.complaint_mediation",
+        actor=by,
+        target=complaint,
+        after={"closed": bool(outcome.strip())},
+    )
     return complaint
 
 
@@ -116,9 +145,11 @@ def close_complaint(*, complaint: Complaint, by: Membership) -> Complaint:
     complaint.status = Complaint.Status.CLOSED
     complaint.save(update_fields=["status"])
     record_event(
-        organization=complaint.organization, action="quality.complaint_closed", actor=by,
+        organization=complaint.organization,
+        action="quality.complaint_closed",
+        actor=by,
         target=complaint,
-    )  # fmt: skip
+    )
     return complaint
 
 
@@ -135,17 +166,28 @@ _CAUSE_LINKS = {
 
 @transaction.atomic
 def open_action(
-    *, provider: Organization, title: str, cause: str, owner: Membership, due_on: date,
-    by: Membership, description: str = "", cause_detail: str = "",
-    complaint: Complaint | None = None, survey_answer: SurveyAnswer | None = None,
-    nonconformity: NonConformity | None = None, assignment_id: int | None = None,
-) -> ImprovementAction:  # fmt: skip
+    *,
+    provider: Organization,
+    title: str,
+    cause: str,
+    owner: Membership,
+    due_on: date,
+    by: Membership,
+    description: str = "",
+    cause_detail: str = "",
+    complaint: Complaint | None = None,
+    survey_answer: SurveyAnswer | None = None,
+    nonconformity: NonConformity | None = None,
+    assignment_id: int | None = None,
+) -> ImprovementAction:
     if cause not in ImprovementAction.Cause.values:
         raise Refusal(_("Unknown cause."))
     links: dict[str, Any] = {
-        "complaint": complaint, "survey_answer": survey_answer,
-        "nonconformity": nonconformity, "assignment": assignment_id,
-    }  # fmt: skip
+        "complaint": complaint,
+        "survey_answer": survey_answer,
+        "nonconformity": nonconformity,
+        "assignment": assignment_id,
+    }
     needed = _CAUSE_LINKS.get(ImprovementAction.Cause(cause))
     if needed and links[needed] is None:
         raise Refusal(_("Link the action to the record that caused it."))
@@ -154,15 +196,26 @@ def open_action(
     if not title.strip():
         raise Refusal(_("Name the action."))
     action = ImprovementAction.objects.create(
-        organization=provider, number=next_number("AMQ", timezone.localdate().year),
-        title=title.strip(), description=description.strip(), cause=cause,
-        cause_detail=cause_detail.strip(), complaint=complaint, survey_answer=survey_answer,
-        nonconformity=nonconformity, assignment_id=assignment_id, owner=owner, due_on=due_on,
-    )  # fmt: skip
+        organization=provider,
+        number=next_number("AMQ", timezone.localdate().year),
+        title=title.strip(),
+        description=description.strip(),
+        cause=cause,
+        cause_detail=cause_detail.strip(),
+        complaint=complaint,
+        survey_answer=survey_answer,
+        nonconformity=nonconformity,
+        assignment_id=assignment_id,
+        owner=owner,
+        due_on=due_on,
+    )
     record_event(
-        organization=provider, action="quality.action_opened", actor=by, target=action,
+        organization=provider,
+        action="quality.action_opened",
+        actor=by,
+        target=action,
         after={"cause": cause, "number": action.number, "due_on": due_on},
-    )  # fmt: skip
+    )
     return action
 
 
@@ -185,7 +238,11 @@ def update_action(
         action.efficacy_check, action.efficacy_checked_on = efficacy_check.strip(), today
     action.save()
     record_event(
-        organization=action.organization, action="quality.action_updated", actor=by,
-        target=action, before=before, after={"status": status},
-    )  # fmt: skip
+        organization=action.organization,
+        action="quality.action_updated",
+        actor=by,
+        target=action,
+        before=before,
+        after={"status": status},
+    )
     return action

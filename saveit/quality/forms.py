@@ -75,14 +75,18 @@ class OfferVersionForm(forms.ModelForm):
 
 
 class OfferLinksForm(forms.Form):
-    modules = forms.ModelMultipleChoiceField(
-        label=_("Modules of this offer"), queryset=None, required=False,
+    modules: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        label=_("Modules of this offer"),
+        queryset=None,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
-    clients_citable = forms.ModelMultipleChoiceField(
-        label=_("Clients who agreed to be cited"), queryset=None, required=False,
+    )
+    clients_citable: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        label=_("Clients who agreed to be cited"),
+        queryset=None,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
+    )
 
     def __init__(self, *args: Any, modules: Any, clients: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -94,17 +98,29 @@ class WatchForm(forms.ModelForm):
     class Meta:
         model = WatchEntry
         fields = ["kind", "observed_on", "source", "summary", "impact"]
-        widgets = {"observed_on": DATE, "summary": forms.Textarea(attrs={"rows": 3}),
-                   "impact": forms.Textarea(attrs={"rows": 3})}  # fmt: skip
+        widgets = {
+            "observed_on": DATE,
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "impact": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
 class SubcontractorForm(forms.ModelForm):
     class Meta:
         model = Subcontractor
-        fields = ["name", "siren", "scope", "contract_signed_on", "qualiopi_certified",
-                  "last_review_on"]  # fmt: skip
-        widgets = {"contract_signed_on": DATE, "last_review_on": DATE,
-                   "scope": forms.Textarea(attrs={"rows": 2})}  # fmt: skip
+        fields = [
+            "name",
+            "siren",
+            "scope",
+            "contract_signed_on",
+            "qualiopi_certified",
+            "last_review_on",
+        ]
+        widgets = {
+            "contract_signed_on": DATE,
+            "last_review_on": DATE,
+            "scope": forms.Textarea(attrs={"rows": 2}),
+        }
 
 
 class ReferentForm(forms.ModelForm):
@@ -129,7 +145,9 @@ class AccessibilityCheckForm(forms.ModelForm):
 
 
 class CompetenceForm(forms.Form):
-    member = forms.ModelChoiceField(label=_("Staff member"), queryset=Membership.objects.none())
+    member: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Staff member"), queryset=Membership.objects.none()
+    )
     competence = forms.CharField(label=_("Competence"), max_length=200)
     evidence = forms.CharField(
         label=_("How it was assessed"), widget=forms.Textarea(attrs={"rows": 2}), required=False
@@ -147,15 +165,29 @@ SCORE_WIDGET = forms.RadioSelect
 
 
 class SurveyAnswerForm(forms.Form):
-    objectives = forms.TypedChoiceField(label=_("Objectives reached"), choices=SurveyAnswer.SCALE, coerce=int, widget=SCORE_WIDGET)
-    methods = forms.TypedChoiceField(label=_("Teaching methods"), choices=SurveyAnswer.SCALE, coerce=int, widget=SCORE_WIDGET)
-    materials = forms.TypedChoiceField(label=_("Materials"), choices=SurveyAnswer.SCALE, coerce=int, widget=SCORE_WIDGET)
-    organisation = forms.TypedChoiceField(label=_("Organisation"), choices=SurveyAnswer.SCALE, coerce=int, widget=SCORE_WIDGET)
-    comment = forms.CharField(label=_("Anything to add?"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000)
+    objectives = forms.TypedChoiceField(
+        label=_("Objectives reached"), choices=SurveyAnswer.SCALE, coerce=int, widget=SCORE_WIDGET
+    )
+    methods = forms.TypedChoiceField(
+        label=_("Teaching methods"), choices=SurveyAnswer.SCALE, coerce=int, widget=SCORE_WIDGET
+    )
+    materials = forms.TypedChoiceField(
+        label=_("Materials"), choices=SurveyAnswer.SCALE, coerce=int, widget=SCORE_WIDGET
+    )
+    organisation = forms.TypedChoiceField(
+        label=_("Organisation"), choices=SurveyAnswer.SCALE, coerce=int, widget=SCORE_WIDGET
+    )
+    comment = forms.CharField(
+        label=_("Anything to add?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=5000,
+    )
     share_identity = forms.BooleanField(
-        label=_("The client organisation may see that this answer is mine"), required=False,
+        label=_("The client organisation may see that this answer is mine"),
+        required=False,
         help_text=_("Unchecked, the client sees your answer without your name."),
-    )  # fmt: skip
+    )
 
 
 class StakeholderSurveyForm(forms.Form):
@@ -166,7 +198,9 @@ class StakeholderSurveyForm(forms.Form):
     moment = forms.ChoiceField(label=_("Moment"), choices=SurveyRequest.Moment.choices)
     name = forms.CharField(label=_("Name"), max_length=200)
     email = forms.EmailField(label=_("E-mail address"))
-    engagement = forms.ModelChoiceField(label=_("Engagement"), queryset=None, required=False)
+    engagement: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Engagement"), queryset=None, required=False
+    )
 
     def __init__(self, *args: Any, engagements: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -200,21 +234,33 @@ class ComplaintAnswerForm(forms.Form):
 class MediationForm(forms.Form):
     outcome = forms.CharField(
         label=_("Mediation outcome (leave empty to only record the referral)"),
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000,
-    )  # fmt: skip
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=10000,
+    )
 
 
 class ActionForm(forms.Form):
     title = forms.CharField(label=_("Action"), max_length=200)
     cause = forms.ChoiceField(label=_("Cause"), choices=ImprovementAction.Cause.choices)
-    complaint = forms.ModelChoiceField(label=_("Complaint or incident"), queryset=None, required=False)
-    survey_answer = forms.ModelChoiceField(label=_("Survey answer"), queryset=None, required=False)
-    nonconformity = forms.ModelChoiceField(label=_("Non-conformity"), queryset=None, required=False)
-    cause_detail = forms.CharField(label=_("Cause analysis"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None)
+    complaint: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Complaint or incident"), queryset=None, required=False
+    )
+    survey_answer: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Survey answer"), queryset=None, required=False
+    )
+    nonconformity: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Non-conformity"), queryset=None, required=False
+    )
+    cause_detail = forms.CharField(
+        label=_("Cause analysis"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Owner"), queryset=None)
     due_on = forms.DateField(label=_("Due date"), widget=DATE)
 
-    def __init__(self, *args: Any, complaints: Any, answers: Any, ncs: Any, staff: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, complaints: Any, answers: Any, ncs: Any, staff: Any, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["complaint"].queryset = complaints  # type: ignore[attr-defined]
         self.fields["survey_answer"].queryset = answers  # type: ignore[attr-defined]
@@ -250,5 +296,7 @@ class NonConformityForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
-    plan = forms.CharField(label=_("Action plan carried out"), widget=forms.Textarea(attrs={"rows": 3}))
+    plan = forms.CharField(
+        label=_("Action plan carried out"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     resolved_on = forms.DateField(label=_("Resolved on"), widget=DATE)

@@ -76,8 +76,12 @@ def build_binder_job(job: BackgroundJob, progress: Progress) -> JobResult:
     number = params.get("indicator")
     refresh_evidence(provider=provider, framework=framework)
     path = build_to_temp(
-        provider=provider, framework=framework, indicator_number=number,
-        tick=lambda done, total, ref: progress(done, total, step=_("Indicator %(ref)s") % {"ref": ref}),
-    )  # fmt: skip
+        provider=provider,
+        framework=framework,
+        indicator_number=number,
+        tick=lambda done, total, ref: progress(
+            done, total, step=_("Indicator %(ref)s") % {"ref": ref}
+        ),
+    )
     name = f"classeur-{framework.code}" + (f"-indicateur-{number}" if number else "") + ".zip"
     return JobResult(path=path, filename=name, content_type="application/zip")

@@ -83,7 +83,9 @@ def complaints_visible_to(member: Membership | None) -> QuerySet[Complaint]:
     return qs.none()
 
 
-def access_complaint(member: Membership | None, complaint_id: int, *, manage: bool = False) -> Complaint:
+def access_complaint(
+    member: Membership | None, complaint_id: int, *, manage: bool = False
+) -> Complaint:
     complaint = get_in_scope(complaints_visible_to(member), complaint_id)
     if manage and not can_manage_quality(member):
         raise PermissionDenied
@@ -113,7 +115,9 @@ def access_my_survey(member: Membership | None, request_id: int) -> SurveyReques
     return get_in_scope(my_survey_requests(member), request_id)
 
 
-def access_action(member: Membership | None, action_id: int, *, manage: bool = False) -> ImprovementAction:
+def access_action(
+    member: Membership | None, action_id: int, *, manage: bool = False
+) -> ImprovementAction:
     provider = quality_provider(member)
     action = get_in_scope(
         ImprovementAction.objects.filter(organization=provider).select_related("owner__user"),

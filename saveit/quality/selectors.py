@@ -79,7 +79,9 @@ def framework_rows(
     if provider is not None:
         assessments = {
             a.indicator_id: a
-            for a in Assessment.objects.filter(organization=provider, indicator__framework=framework)
+            for a in Assessment.objects.filter(
+                organization=provider, indicator__framework=framework
+            )
         }
         if with_evidence:
             for item in Evidence.objects.filter(assessment__in=assessments.values()):
@@ -92,9 +94,12 @@ def framework_rows(
         assessment = assessments.get(indicator.pk)
         by_criterion.setdefault(indicator.criterion_id, []).append(
             IndicatorRow(
-                indicator, verdict.applies, verdict.reason, assessment,
+                indicator,
+                verdict.applies,
+                verdict.reason,
+                assessment,
                 evidence.get(assessment.pk, []) if assessment else [],
-            )  # fmt: skip
+            )
         )
     for criterion in Criterion.objects.filter(framework=framework).order_by("number"):
         rows.append(CriterionRow(criterion, by_criterion.get(criterion.pk, [])))
@@ -110,6 +115,18 @@ def coverage(framework: Framework, provider: Organization) -> dict[str, list[Ind
     for row in indicator_rows(framework, provider):
         out[row.coverage].append(row)
     return out
+
+
+OPEN_COMPLAINT_STATUSES = (
+    Complaint.Status.RECEIVED,
+    Complaint.Status.ACKNOWLEDGED,
+    Complaint.Status.MEDIATION,
+)
+
+
+def open_complaints_of(provider: Organization) -> Any:
+    """Still waiting for the provider: not answered yet, or in mediation."""
+    return Complaint.objects.filter(organization=provider, status__in=OPEN_COMPLAINT_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -131,9 +148,7 @@ class HomeFigures:
 
 def home_figures(provider: Organization, today: date | None = None) -> HomeFigures:
     today = today or timezone.localdate()
-    open_complaints = Complaint.objects.filter(organization=provider).exclude(
-        status=Complaint.Status.CLOSED
-    )
+    open_complaints = open_complaints_of(provider)
     late = open_complaints.filter(
         Q(answered_at__isnull=True, answer_by__lt=today)
         | Q(acknowledged_at__isnull=True, acknowledge_by__lt=today)
@@ -146,10 +161,13 @@ def home_figures(provider: Organization, today: date | None = None) -> HomeFigur
         asked=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False))
     )
     return HomeFigures(
-        open_complaints=open_complaints.count(), late_complaints=late.count(),
-        open_actions=actions.count(), late_actions=actions.filter(due_on__lt=today).count(),
-        surveys_asked=surveys["asked"], surveys_answered=surveys["answered"],
-    )  # fmt: skip
+        open_complaints=open_complaints.count(),
+        late_complaints=late.count(),
+        open_actions=actions.count(),
+        late_actions=actions.filter(due_on__lt=today).count(),
+        surveys_asked=surveys["asked"],
+        surveys_answered=surveys["answered"],
+    )
 
 
 # ---------------------------------------------------------------- public results of an offer
@@ -199,10 +217,16 @@ def offer_results(sheet: OfferSheet) -> OfferResults:
     ).aggregate(n=Count("pk"), **{d: Avg(d) for d in SurveyAnswer.DIMENSIONS})
     satisfaction = None
     if answers["n"]:
-        mean = sum(Decimal(str(answers[d])) for d in SurveyAnswer.DIMENSIONS) / 4
+        mean: Decimal = sum((Decimal(str(answers[d])) for d in SurveyAnswer.DIMENSIONS), Decimal(0))
+        mean /= 4
         satisfaction = mean.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return OfferResults(
-        sheet=sheet, computed_on=timezone.localdate(), learners=counts["learners"],
-        completed=counts["completed"], passed=counts["passed"], satisfaction=satisfaction,
-        answers=answers["n"], citable_clients=sorted(sheet.clients_citable.values_list("name", flat=True)),
-    )  # fmt: skip
+        sheet=sheet,
+        computed_on=timezone.localdate(),
+        learners=counts["learners"],
+        completed=counts["completed"],
+        passed=counts["passed"],
+        satisfaction=satisfaction,
+        answers=answers["n"],
+        citable_clients=sorted(sheet.clients_citable.values_list("name", flat=True)),
+    )

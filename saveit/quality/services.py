@@ -56,9 +56,13 @@ def save_profile(
     profile.updated_by = by
     profile.save()
     record_event(
-        organization=organization, action="quality.profile_saved", actor=by, target=profile,
-        before=before, after={"categories": profile.categories, "activities": profile.activities},
-    )  # fmt: skip
+        organization=organization,
+        action="quality.profile_saved",
+        actor=by,
+        target=profile,
+        before=before,
+        after={"categories": profile.categories, "activities": profile.activities},
+    )
     return profile
 
 
@@ -86,9 +90,13 @@ def assess_indicator(
     assessment.shown_to_auditor = shown_to_auditor.strip()
     assessment.save()
     record_event(
-        organization=provider, action="quality.indicator_assessed", actor=by, target=assessment,
-        before=before, after={"level": level, "indicator": indicator.reference},
-    )  # fmt: skip
+        organization=provider,
+        action="quality.indicator_assessed",
+        actor=by,
+        target=assessment,
+        before=before,
+        after={"level": level, "indicator": indicator.reference},
+    )
     return assessment
 
 
@@ -113,10 +121,15 @@ def refresh_evidence(
         assessment.evidence.all().delete()
         Evidence.objects.bulk_create(
             Evidence(
-                assessment=assessment, kind=item.kind, label=item.label[:300], url=item.url,
-                record_type=item.record_type, record_id=item.record_id, dated=item.dated,
+                assessment=assessment,
+                kind=item.kind,
+                label=item.label[:300],
+                url=item.url,
+                record_type=item.record_type,
+                record_id=item.record_id,
+                dated=item.dated,
                 collected_at=now,
-            )  # fmt: skip
+            )
             for item in collected.items
         )
         assessment.missing = collected.missing
@@ -125,9 +138,10 @@ def refresh_evidence(
         assessment.save(update_fields=["missing", "proposed_level", "refreshed_at", "updated_at"])
         found += len(collected.items)
     record_event(
-        organization=provider, action="quality.evidence_refreshed",
+        organization=provider,
+        action="quality.evidence_refreshed",
         after={"framework": framework.code if framework else "all", "links": found},
-    )  # fmt: skip
+    )
     return found
 
 
@@ -171,22 +185,41 @@ def link_offer(
 ) -> OfferSheet:
     sheet.modules.set(module_ids)
     sheet.clients_citable.set(citable_client_ids)
-    _record(sheet.organization, "quality.offer_linked", by, sheet, modules=module_ids,
-            citable=citable_client_ids)  # fmt: skip
+    _record(
+        sheet.organization,
+        "quality.offer_linked",
+        by,
+        sheet,
+        modules=module_ids,
+        citable=citable_client_ids,
+    )
     return sheet
 
 
 @transaction.atomic
 def add_watch_entry(
-    *, provider: Organization, kind: str, observed_on: date, source: str, summary: str,
-    impact: str, module_id: int | None, by: Membership,
-) -> WatchEntry:  # fmt: skip
+    *,
+    provider: Organization,
+    kind: str,
+    observed_on: date,
+    source: str,
+    summary: str,
+    impact: str,
+    module_id: int | None,
+    by: Membership,
+) -> WatchEntry:
     if kind not in WatchEntry.Kind.values:
         raise Refusal(_("Unknown kind of watch."))
     entry = WatchEntry.objects.create(
-        organization=provider, kind=kind, observed_on=observed_on, source=source.strip(),
-        summary=summary.strip(), impact=impact.strip(), module_id=module_id, recorded_by=by,
-    )  # fmt: skip
+        organization=provider,
+        kind=kind,
+        observed_on=observed_on,
+        source=source.strip(),
+        summary=summary.strip(),
+        impact=impact.strip(),
+        module_id=module_id,
+        recorded_by=by,
+    )
     _record(provider, "quality.watch_recorded", by, entry, kind=kind)
     return entry
 
@@ -209,13 +242,20 @@ def add_disability_referent(
 
 @transaction.atomic
 def grant_accommodation(
-    *, provider: Organization, description: str, granted_on: date, learner_id: int | None,
+    *,
+    provider: Organization,
+    description: str,
+    granted_on: date,
+    learner_id: int | None,
     by: Membership,
-) -> Accommodation:  # fmt: skip
+) -> Accommodation:
     accommodation = Accommodation.objects.create(
-        organization=provider, description=description.strip(), granted_on=granted_on,
-        learner_id=learner_id, granted_by=by,
-    )  # fmt: skip
+        organization=provider,
+        description=description.strip(),
+        granted_on=granted_on,
+        learner_id=learner_id,
+        granted_by=by,
+    )
     _record(provider, "quality.accommodation_granted", by, accommodation)
     return accommodation
 
@@ -231,14 +271,24 @@ def record_accessibility_check(
 
 @transaction.atomic
 def record_competence(
-    *, provider: Organization, member: Membership, competence: str, evidence: str,
-    assessed_on: date, next_review_on: date | None, by: Membership,
-) -> StaffCompetence:  # fmt: skip
+    *,
+    provider: Organization,
+    member: Membership,
+    competence: str,
+    evidence: str,
+    assessed_on: date,
+    next_review_on: date | None,
+    by: Membership,
+) -> StaffCompetence:
     if member.organization_id != provider.pk:
         raise Refusal(_("This person is not a member of the provider's staff."))
     record = StaffCompetence.objects.create(
-        organization=provider, member=member, competence=competence.strip(),
-        evidence=evidence.strip(), assessed_on=assessed_on, next_review_on=next_review_on,
-    )  # fmt: skip
+        organization=provider,
+        member=member,
+        competence=competence.strip(),
+        evidence=evidence.strip(),
+        assessed_on=assessed_on,
+        next_review_on=next_review_on,
+    )
     _record(provider, "quality.competence_recorded", by, record)
     return record

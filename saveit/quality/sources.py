@@ -55,7 +55,10 @@ def live_versions() -> QuerySet[ModuleVersion]:
 
 
 def _per_engagement(queryset: QuerySet[Assignment], **aggregates: Any) -> list[dict[str, Any]]:
-    rows = list(queryset.values("engagement").annotate(**aggregates).order_by("engagement"))
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in queryset.values("engagement").annotate(**aggregates).order_by("engagement")
+    ]
     by_id = Engagement.objects.in_bulk([row["engagement"] for row in rows])
     for row in rows:
         row["engagement"] = by_id[row["engagement"]]
@@ -81,9 +84,7 @@ def follow_up_counts(today: date) -> list[dict[str, Any]]:
 
 def result_counts() -> list[dict[str, Any]]:
     rows = _per_engagement(
-        Assignment.objects.filter(
-            status__in=(Assignment.Status.PASSED, Assignment.Status.FAILED)
-        ),
+        Assignment.objects.filter(status__in=(Assignment.Status.PASSED, Assignment.Status.FAILED)),
         passed=Count("pk", filter=Q(status=Assignment.Status.PASSED)),
         failed=Count("pk", filter=Q(status=Assignment.Status.FAILED)),
         last=Max("completed_at"),

@@ -45,18 +45,26 @@ def request_learner_survey(assignment: Any, moment: str, now: datetime) -> Surve
     try:
         with transaction.atomic():
             request = SurveyRequest.objects.create(
-                organization=provider, moment=moment, respondent=SurveyRequest.Respondent.LEARNER,
-                client_id=assignment.organization_id, engagement_id=assignment.engagement_id,
-                module_id=assignment.module_version.module_id, assignment=assignment,
-                user_id=learner.user_id, name=f"{learner.first_name} {learner.last_name}".strip(),
-                email=learner.email, created_at=now,
-            )  # fmt: skip
+                organization=provider,
+                moment=moment,
+                respondent=SurveyRequest.Respondent.LEARNER,
+                client_id=assignment.organization_id,
+                engagement_id=assignment.engagement_id,
+                module_id=assignment.module_version.module_id,
+                assignment=assignment,
+                user_id=learner.user_id,
+                name=f"{learner.first_name} {learner.last_name}".strip(),
+                email=learner.email,
+                created_at=now,
+            )
     except IntegrityError:  # already asked for this assignment and moment
         return None
     record_event(
-        organization=provider, action="quality.survey_requested", target=request,
+        organization=provider,
+        action="quality.survey_requested",
+        target=request,
         after={"moment": moment, "assignment": assignment.pk},
-    )  # fmt: skip
+    )
     return request
 
 
@@ -74,40 +82,61 @@ def request_cold_surveys(*, now: datetime | None = None) -> int:
     asked = SurveyRequest.objects.filter(moment=SurveyRequest.Moment.COLD, assignment__isnull=False)
     due = (
         Assignment.objects.filter(
-            status=Assignment.Status.PASSED, completed_at__lte=cutoff,
+            status=Assignment.Status.PASSED,
+            completed_at__lte=cutoff,
             completed_at__gte=cutoff - timedelta(days=365),
-        )  # fmt: skip
+        )
         .exclude(pk__in=asked.values("assignment_id"))
         .select_related("learner", "module_version")
     )
     created = 0
     for assignment in due.iterator(chunk_size=500):
         with transaction.atomic():
-            created += request_learner_survey(assignment, SurveyRequest.Moment.COLD, now) is not None
+            created += (
+                request_learner_survey(assignment, SurveyRequest.Moment.COLD, now) is not None
+            )
     return created
 
 
 @transaction.atomic
 def request_stakeholder_survey(
-    *, provider: Organization, respondent: str, moment: str, name: str, email: str,
-    engagement_id: int | None, client_id: int | None, by: Membership,
-) -> SurveyRequest:  # fmt: skip
+    *,
+    provider: Organization,
+    respondent: str,
+    moment: str,
+    name: str,
+    email: str,
+    engagement_id: int | None,
+    client_id: int | None,
+    by: Membership,
+) -> SurveyRequest:
     """Client managers, funders and staff are asked by hand (one per engagement and moment)."""
-    if respondent not in SurveyRequest.Respondent.values or moment not in SurveyRequest.Moment.values:
+    if (
+        respondent not in SurveyRequest.Respondent.values
+        or moment not in SurveyRequest.Moment.values
+    ):
         raise Refusal(_("Unknown respondent or moment."))
     try:
         with transaction.atomic():
             request = SurveyRequest.objects.create(
-                organization=provider, moment=moment, respondent=respondent, name=name.strip(),
-                email=email.strip().lower(), engagement_id=engagement_id, client_id=client_id,
+                organization=provider,
+                moment=moment,
+                respondent=respondent,
+                name=name.strip(),
+                email=email.strip().lower(),
+                engagement_id=engagement_id,
+                client_id=client_id,
                 created_at=timezone.now(),
-            )  # fmt: skip
+            )
     except IntegrityError:
         raise Refusal(_("This person was already asked for this engagement.")) from None
     record_event(
-        organization=provider, action="quality.survey_requested", actor=by, target=request,
+        organization=provider,
+        action="quality.survey_requested",
+        actor=by,
+        target=request,
         after={"moment": moment, "respondent": respondent},
-    )  # fmt: skip
+    )
     return request
 
 
@@ -130,9 +159,11 @@ def remind_surveys(*, today: date | None = None) -> int:
             if changed:
                 _send_reminder(request)
                 record_event(
-                    organization=request.organization, action="quality.survey_reminded",
-                    target=request, after={"reminder": request.reminders_sent + 1},
-                )  # fmt: skip
+                    organization=request.organization,
+                    action="quality.survey_reminded",
+                    target=request,
+                    after={"reminder": request.reminders_sent + 1},
+                )
                 sent += 1
     return sent
 
@@ -165,16 +196,21 @@ def answer_survey(
             raise Refusal(_("Give every dimension a score from 1 to 5."), code="invalid")
     now = timezone.now()
     answer = SurveyAnswer.objects.create(
-        request=request, organization=request.organization, comment=comment.strip(),
-        share_identity=share_identity, answered_at=now,
+        request=request,
+        organization=request.organization,
+        comment=comment.strip(),
+        share_identity=share_identity,
+        answered_at=now,
         **{d: scores[d] for d in SurveyAnswer.DIMENSIONS},
-    )  # fmt: skip
+    )
     request.answered_at = now
     request.save(update_fields=["answered_at"])
     record_event(
-        organization=request.organization, action="quality.survey_answered", target=answer,
+        organization=request.organization,
+        action="quality.survey_answered",
+        target=answer,
         after={"moment": request.moment, "respondent": request.respondent},
-    )  # fmt: skip
+    )
     return answer
 
 
@@ -225,9 +261,15 @@ def results(requests: QuerySet[SurveyRequest], by: str) -> list[ResultRow]:
         shown = raw.strftime("%m/%Y") if hasattr(raw, "strftime") else (raw or _("(none)"))
         out.append(
             ResultRow(
-                key=str(row[key]), label=str(shown), asked=row["asked"], answered=row["answered"],
-                averages={d: (round(row[d], 2) if row[d] is not None else None) for d in SurveyAnswer.DIMENSIONS},
-            )  # fmt: skip
+                key=str(row[key]),
+                label=str(shown),
+                asked=row["asked"],
+                answered=row["answered"],
+                averages={
+                    d: (round(row[d], 2) if row[d] is not None else None)
+                    for d in SurveyAnswer.DIMENSIONS
+                },
+            )
         )
     return out
 

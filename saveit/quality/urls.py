@@ -31,7 +31,9 @@ urlpatterns = [
     ),
     path("reclamations/<int:complaint_id>/reponse/", F.complaint_answer, name="complaint_answer"),
     path(
-        "reclamations/<int:complaint_id>/mediation/", F.complaint_mediation, name="complaint_mediation"
+        "reclamations/<int:complaint_id>/mediation/",
+        F.complaint_mediation,
+        name="complaint_mediation",
     ),
     path("actions/", F.action_list, name="actions"),
     path("actions/<int:action_id>/", F.action_detail, name="action"),

@@ -47,15 +47,27 @@ def home(request: HttpRequest) -> HttpResponse:
     for fw in selectors.frameworks():
         deadlines += audit_services.cycle_deadlines(provider, fw)
     ncs = audit_services.open_nonconformities(provider)
-    from .models import Complaint, ImprovementAction
+    from .models import ImprovementAction
 
-    return render(request, "quality/home.html", _ctx(
-        request, provider=provider, framework=framework, coverage=coverage,
-        figures=selectors.home_figures(provider, today), deadlines=deadlines, ncs=ncs,
-        today=today, profile=selectors.profile_of(provider),
-        complaints=Complaint.objects.filter(organization=provider).exclude(status="closed")[:10],
-        actions=ImprovementAction.objects.filter(organization=provider, status__in=("planned", "in_progress")).select_related("owner__user")[:10],
-    ))  # fmt: skip
+    return render(
+        request,
+        "quality/home.html",
+        _ctx(
+            request,
+            provider=provider,
+            framework=framework,
+            coverage=coverage,
+            figures=selectors.home_figures(provider, today),
+            deadlines=deadlines,
+            ncs=ncs,
+            today=today,
+            profile=selectors.profile_of(provider),
+            complaints=selectors.open_complaints_of(provider)[:10],
+            actions=ImprovementAction.objects.filter(
+                organization=provider, status__in=("planned", "in_progress")
+            ).select_related("owner__user")[:10],
+        ),
+    )
 
 
 @login_required
@@ -63,16 +75,20 @@ def profile(request: HttpRequest) -> HttpResponse:
     member = acting_member(request)
     provider = quality_provider(member)
     current = selectors.profile_of(provider)
-    initial = {"categories": current.categories, "activities": current.activities} if current else {}
+    initial = (
+        {"categories": current.categories, "activities": current.activities} if current else {}
+    )
     form = forms.ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST":
         provider = managed_provider(member)
         if form.is_valid():
             try:
                 services.save_profile(
-                    organization=provider, categories=form.cleaned_data["categories"],
-                    activities=form.cleaned_data["activities"], by=member,
-                )  # fmt: skip
+                    organization=provider,
+                    categories=form.cleaned_data["categories"],
+                    activities=form.cleaned_data["activities"],
+                    by=member,
+                )
             except Refusal as refusal:
                 form.add_error(None, refusal.message)
             else:
@@ -81,10 +97,18 @@ def profile(request: HttpRequest) -> HttpResponse:
     framework = selectors.framework_by_code("qualiopi")
     assert framework is not None
     excluded = [r for r in selectors.indicator_rows(framework, provider) if not r.applies]
-    return render(request, "quality/profile.html", _ctx(
-        request, form=form, profile=current, excluded=excluded,
-        categories=CATEGORY_LABELS, activities=ACTIVITY_LABELS,
-    ))  # fmt: skip
+    return render(
+        request,
+        "quality/profile.html",
+        _ctx(
+            request,
+            form=form,
+            profile=current,
+            excluded=excluded,
+            categories=CATEGORY_LABELS,
+            activities=ACTIVITY_LABELS,
+        ),
+    )
 
 
 @login_required
@@ -92,10 +116,17 @@ def framework(request: HttpRequest, code: str) -> HttpResponse:
     provider = quality_provider(acting_member(request))
     fw = _framework_or_404(code)
     rows = selectors.framework_rows(fw, provider)
-    return render(request, "quality/framework.html", _ctx(
-        request, framework=fw, rows=rows, coverage=selectors.coverage(fw, provider),
-        frameworks=selectors.frameworks(),
-    ))  # fmt: skip
+    return render(
+        request,
+        "quality/framework.html",
+        _ctx(
+            request,
+            framework=fw,
+            rows=rows,
+            coverage=selectors.coverage(fw, provider),
+            frameworks=selectors.frameworks(),
+        ),
+    )
 
 
 @login_required
@@ -107,27 +138,43 @@ def indicator(request: HttpRequest, code: str, number: int) -> HttpResponse:
     if found is None:
         raise Http404
     row = next(
-        r for r in selectors.indicator_rows(fw, provider, with_evidence=True)
+        r
+        for r in selectors.indicator_rows(fw, provider, with_evidence=True)
         if r.indicator.pk == found.pk
-    )  # fmt: skip
+    )
     a = row.assessment
     form = forms.AssessForm(
         request.POST or None,
-        initial={"level": a.level if a else None, "shown_to_auditor": a.shown_to_auditor if a else ""},
-    )  # fmt: skip
+        initial={
+            "level": a.level if a else None,
+            "shown_to_auditor": a.shown_to_auditor if a else "",
+        },
+    )
     if request.method == "POST":
         provider = managed_provider(member)
         if form.is_valid():
             services.assess_indicator(
-                provider=provider, indicator=found, level=form.cleaned_data["level"],
-                shown_to_auditor=form.cleaned_data["shown_to_auditor"], by=member,
-            )  # fmt: skip
+                provider=provider,
+                indicator=found,
+                level=form.cleaned_data["level"],
+                shown_to_auditor=form.cleaned_data["shown_to_auditor"],
+                by=member,
+            )
             messages.success(request, _("Self-assessment saved."))
             return redirect("quality:indicator", code, number)
-    return render(request, "quality/indicator.html", _ctx(
-        request, framework=fw, row=row, form=form,
-        nonconformities=NonConformity.objects.filter(organization=provider, indicator=found).select_related("audit"),
-    ))  # fmt: skip
+    return render(
+        request,
+        "quality/indicator.html",
+        _ctx(
+            request,
+            framework=fw,
+            row=row,
+            form=form,
+            nonconformities=NonConformity.objects.filter(
+                organization=provider, indicator=found
+            ).select_related("audit"),
+        ),
+    )
 
 
 @login_required
@@ -153,9 +200,11 @@ def offers(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 sheet = services.create_offer_sheet(
-                    provider=provider, code=form.cleaned_data["code"],
-                    title=form.cleaned_data["title"], by=member,
-                )  # fmt: skip
+                    provider=provider,
+                    code=form.cleaned_data["code"],
+                    title=form.cleaned_data["title"],
+                    by=member,
+                )
             except Refusal as refusal:
                 form.add_error("code", refusal.message)
             else:
@@ -169,14 +218,19 @@ def offer(request: HttpRequest, offer_id: int) -> HttpResponse:
     member = acting_member(request)
     sheet = access_offer(member, offer_id)
     current = sheet.current
-    version_form = forms.OfferVersionForm(request.POST or None, instance=None, initial=(
-        {name: getattr(current, name) for name in current.ITEMS} if current else {}
-    ), prefix="v")  # fmt: skip
+    version_form = forms.OfferVersionForm(
+        request.POST or None,
+        instance=None,
+        initial=({name: getattr(current, name) for name in current.ITEMS} if current else {}),
+        prefix="v",
+    )
     links_form = forms.OfferLinksForm(
-        request.POST or None, prefix="l", modules=Module.objects.order_by("code"),
+        request.POST or None,
+        prefix="l",
+        modules=Module.objects.order_by("code"),
         clients=Organization.objects.filter(kind=OrganizationKind.CLIENT).order_by("name"),
         initial={"modules": sheet.modules.all(), "clients_citable": sheet.clients_citable.all()},
-    )  # fmt: skip
+    )
     if request.method == "POST":
         sheet = access_offer(member, offer_id, manage=True)
         if "publish" in request.POST and version_form.is_valid():
@@ -194,10 +248,18 @@ def offer(request: HttpRequest, offer_id: int) -> HttpResponse:
             )
             messages.success(request, _("Offer links saved."))
             return redirect("quality:offer", sheet.pk)
-    return render(request, "quality/offer.html", _ctx(
-        request, sheet=sheet, current=current, versions=sheet.versions.all(),
-        version_form=version_form, links_form=links_form,
-    ))  # fmt: skip
+    return render(
+        request,
+        "quality/offer.html",
+        _ctx(
+            request,
+            sheet=sheet,
+            current=current,
+            versions=sheet.versions.all(),
+            version_form=version_form,
+            links_form=links_form,
+        ),
+    )
 
 
 def offer_results(request: HttpRequest, offer_id: int) -> HttpResponse:
@@ -205,9 +267,15 @@ def offer_results(request: HttpRequest, offer_id: int) -> HttpResponse:
     sheet = OfferSheet.objects.filter(pk=offer_id, is_public=True).first()
     if sheet is None:
         raise Http404
-    return render(request, "quality/offer_results.html", {
-        "results": selectors.offer_results(sheet), "sheet": sheet, "current": sheet.current,
-    })  # fmt: skip
+    return render(
+        request,
+        "quality/offer_results.html",
+        {
+            "results": selectors.offer_results(sheet),
+            "sheet": sheet,
+            "current": sheet.current,
+        },
+    )
 
 
 # ---------------------------------------------------------------- registers
@@ -233,10 +301,12 @@ def watch(request: HttpRequest) -> HttpResponse:
     from .models import WatchEntry
 
     return _register(
-        request, "quality/watch.html", forms.WatchForm,
+        request,
+        "quality/watch.html",
+        forms.WatchForm,
         lambda p, m, d: services.add_watch_entry(provider=p, by=m, module_id=None, **d),
         lambda m: WatchEntry.objects.filter(organization=m.organization),
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -244,10 +314,12 @@ def subcontractors(request: HttpRequest) -> HttpResponse:
     from .models import Subcontractor
 
     return _register(
-        request, "quality/subcontractors.html", forms.SubcontractorForm,
+        request,
+        "quality/subcontractors.html",
+        forms.SubcontractorForm,
         lambda p, m, d: services.add_subcontractor(provider=p, by=m, **d),
         lambda m: Subcontractor.objects.filter(organization=m.organization),
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -258,29 +330,44 @@ def disability(request: HttpRequest) -> HttpResponse:
     provider = quality_provider(member)
     kind = request.POST.get("register", "")
     referent_form = forms.ReferentForm(request.POST if kind == "referent" else None, prefix="r")
-    accommodation_form = forms.AccommodationForm(request.POST if kind == "accommodation" else None, prefix="a")
+    accommodation_form = forms.AccommodationForm(
+        request.POST if kind == "accommodation" else None, prefix="a"
+    )
     check_form = forms.AccessibilityCheckForm(request.POST if kind == "check" else None, prefix="c")
     if request.method == "POST":
         provider = managed_provider(member)
         done = False
         if kind == "referent" and referent_form.is_valid():
-            services.add_disability_referent(provider=provider, by=member, **referent_form.cleaned_data)
+            services.add_disability_referent(
+                provider=provider, by=member, **referent_form.cleaned_data
+            )
             done = True
         elif kind == "accommodation" and accommodation_form.is_valid():
-            services.grant_accommodation(provider=provider, learner_id=None, by=member, **accommodation_form.cleaned_data)
+            services.grant_accommodation(
+                provider=provider, learner_id=None, by=member, **accommodation_form.cleaned_data
+            )
             done = True
         elif kind == "check" and check_form.is_valid():
-            services.record_accessibility_check(provider=provider, by=member, **check_form.cleaned_data)
+            services.record_accessibility_check(
+                provider=provider, by=member, **check_form.cleaned_data
+            )
             done = True
         if done:
             messages.success(request, _("Recorded."))
             return redirect("quality:disability")
-    return render(request, "quality/disability.html", _ctx(
-        request, referents=DisabilityReferent.objects.filter(organization=provider),
-        accommodations=Accommodation.objects.filter(organization=provider),
-        checks=AccessibilityCheck.objects.filter(organization=provider),
-        referent_form=referent_form, accommodation_form=accommodation_form, check_form=check_form,
-    ))  # fmt: skip
+    return render(
+        request,
+        "quality/disability.html",
+        _ctx(
+            request,
+            referents=DisabilityReferent.objects.filter(organization=provider),
+            accommodations=Accommodation.objects.filter(organization=provider),
+            checks=AccessibilityCheck.objects.filter(organization=provider),
+            referent_form=referent_form,
+            accommodation_form=accommodation_form,
+            check_form=check_form,
+        ),
+    )
 
 
 @login_required
@@ -289,7 +376,9 @@ def competences(request: HttpRequest) -> HttpResponse:
 
     member = acting_member(request)
     provider = quality_provider(member)
-    staff = Membership.objects.filter(pk__in=[m.pk for m in sources.provider_staff(provider)]).select_related("user")
+    staff = Membership.objects.filter(
+        pk__in=[m.pk for m in sources.provider_staff(provider)]
+    ).select_related("user")
     form = forms.CompetenceForm(request.POST or None, staff=staff)
     if request.method == "POST":
         provider = managed_provider(member)
@@ -299,7 +388,14 @@ def competences(request: HttpRequest) -> HttpResponse:
             return redirect("quality:competences")
     records = StaffCompetence.objects.filter(organization=provider).select_related("member__user")
     covered = {r.member_id for r in records}
-    return render(request, "quality/competences.html", _ctx(
-        request, form=form, items=records, uncovered=[m for m in staff if m.pk not in covered],
-        today=timezone.localdate(),
-    ))  # fmt: skip
+    return render(
+        request,
+        "quality/competences.html",
+        _ctx(
+            request,
+            form=form,
+            items=records,
+            uncovered=[m for m in staff if m.pk not in covered],
+            today=timezone.localdate(),
+        ),
+    )

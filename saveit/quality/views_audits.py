@@ -41,20 +41,32 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             audit = audit_services.record_audit(
-                provider=provider, framework=framework, kind=d["kind"], body=d["body"],
-                held_on=d["held_on"], decision_on=d["decision_on"], by=member,
-            )  # fmt: skip
+                provider=provider,
+                framework=framework,
+                kind=d["kind"],
+                body=d["body"],
+                held_on=d["held_on"],
+                decision_on=d["decision_on"],
+                by=member,
+            )
             messages.success(request, _("Audit recorded."))
             return redirect("quality:audit", audit.pk)
     deadlines = []
     for fw in selectors.frameworks():
         deadlines += [(fw, d) for d in audit_services.cycle_deadlines(provider, fw)]
-    return render(request, "quality/audits.html", {
-        "can_manage": can_manage_quality(member), "form": form,
-        "items": Audit.objects.filter(organization=provider).select_related("framework"),
-        "deadlines": deadlines, "frameworks": selectors.frameworks(),
-        "ncs": audit_services.open_nonconformities(provider), "today": timezone.localdate(),
-    })  # fmt: skip
+    return render(
+        request,
+        "quality/audits.html",
+        {
+            "can_manage": can_manage_quality(member),
+            "form": form,
+            "items": Audit.objects.filter(organization=provider).select_related("framework"),
+            "deadlines": deadlines,
+            "frameworks": selectors.frameworks(),
+            "ncs": audit_services.open_nonconformities(provider),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @login_required
@@ -69,25 +81,41 @@ def audit_detail(request: HttpRequest, audit_id: int) -> HttpResponse:
             d = form.cleaned_data
             try:
                 nc = audit_services.record_nonconformity(
-                    audit=audit, indicator=indicators.get(number=d["indicator"]),
-                    grade=d["grade"], description=d["description"], by=member,
-                )  # fmt: skip
+                    audit=audit,
+                    indicator=indicators.get(number=d["indicator"]),
+                    grade=d["grade"],
+                    description=d["description"],
+                    by=member,
+                )
             except Refusal as refusal:
                 form.add_error(None, refusal.message)
             else:
                 if nc.grade != d["grade"]:
-                    messages.warning(request, _("This indicator can only give a major non-conformity: it was recorded as major."))
+                    messages.warning(
+                        request,
+                        _(
+                            "This indicator can only give a major non-conformity: "
+                            "it was recorded as major."
+                        ),
+                    )
                 else:
                     messages.success(request, _("Non-conformity recorded."))
                 return redirect("quality:audit", audit.pk)
     ncs = audit.nonconformities.select_related("indicator")
-    return render(request, "quality/audit.html", {
-        "can_manage": can_manage_quality(member), "audit": audit, "form": form, "ncs": ncs,
-        "resolve_form": forms.ResolveForm(initial={"resolved_on": timezone.localdate()}),
-        "outstanding": audit_services.outstanding_minors(audit),
-        "counts_as_major": audit_services.minors_count_as_major(audit),
-        "today": timezone.localdate(),
-    })  # fmt: skip
+    return render(
+        request,
+        "quality/audit.html",
+        {
+            "can_manage": can_manage_quality(member),
+            "audit": audit,
+            "form": form,
+            "ncs": ncs,
+            "resolve_form": forms.ResolveForm(initial={"resolved_on": timezone.localdate()}),
+            "outstanding": audit_services.outstanding_minors(audit),
+            "counts_as_major": audit_services.minors_count_as_major(audit),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @login_required
@@ -133,13 +161,19 @@ def binder_start(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     number_raw = request.POST.get("indicator", "")
     number = int(number_raw) if number_raw.isdigit() else None
-    if number is not None and not Indicator.objects.filter(framework=framework, number=number).exists():
+    if (
+        number is not None
+        and not Indicator.objects.filter(framework=framework, number=number).exists()
+    ):
         raise Http404
     title = _("Audit binder %(framework)s") % {"framework": framework.title}
     if number is not None:
         title += " · " + _("indicator %(n)s") % {"n": number}
     job = start_job(
-        kind="quality.binder", organization_id=provider.pk, requested_by=request.user,
-        title=title, params={"provider": provider.pk, "framework": code, "indicator": number},
-    )  # fmt: skip
+        kind="quality.binder",
+        organization_id=provider.pk,
+        requested_by=request.user,
+        title=title,
+        params={"provider": provider.pk, "framework": code, "indicator": number},
+    )
     return redirect(reverse("core:job", args=[job.pk]))

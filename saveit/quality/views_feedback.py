@@ -85,16 +85,30 @@ def survey_results(request: HttpRequest) -> HttpResponse:
     from django.db.models import Avg
 
     means = averages.aggregate(**{d: Avg(d) for d in SurveyAnswer.DIMENSIONS})
-    chart = hbar_chart(
-        rows=[Bar(str(DIMENSION_LABELS[d]), float(means[d] or 0)) for d in SurveyAnswer.DIMENSIONS],
-        max_value=5, id_prefix="dims", title=_("Average score per dimension (out of 5)"),
-        description=_("Mean of every answer in your scope, per dimension, on a 1 to 5 scale."),
-    ) if answered else ""  # fmt: skip
-    rate_chart = hbar_chart(
-        rows=[Bar(r.label, round((r.response_rate or 0) * 100, 1)) for r in rows],
-        max_value=100, id_prefix="rates", title=_("Response rate (%)"),
-        description=_("Share of surveys answered, per group."),
-    ) if rows else ""  # fmt: skip
+    chart = (
+        hbar_chart(
+            rows=[
+                Bar(str(DIMENSION_LABELS[d]), float(means[d] or 0)) for d in SurveyAnswer.DIMENSIONS
+            ],
+            max_value=5,
+            id_prefix="dims",
+            title=_("Average score per dimension (out of 5)"),
+            description=_("Mean of every answer in your scope, per dimension, on a 1 to 5 scale."),
+        )
+        if answered
+        else ""
+    )
+    rate_chart = (
+        hbar_chart(
+            rows=[Bar(r.label, round((r.response_rate or 0) * 100, 1)) for r in rows],
+            max_value=100,
+            id_prefix="rates",
+            title=_("Response rate (%)"),
+            description=_("Share of surveys answered, per group."),
+        )
+        if rows
+        else ""
+    )
     form = None
     if staff:
         form = forms.StakeholderSurveyForm(
@@ -106,12 +120,15 @@ def survey_results(request: HttpRequest) -> HttpResponse:
                 engagement = form.cleaned_data["engagement"]
                 try:
                     request_stakeholder_survey(
-                        provider=provider, respondent=form.cleaned_data["respondent"],
-                        moment=form.cleaned_data["moment"], name=form.cleaned_data["name"],
+                        provider=provider,
+                        respondent=form.cleaned_data["respondent"],
+                        moment=form.cleaned_data["moment"],
+                        name=form.cleaned_data["name"],
                         email=form.cleaned_data["email"],
                         engagement_id=engagement.pk if engagement else None,
-                        client_id=engagement.client_id if engagement else None, by=member,
-                    )  # fmt: skip
+                        client_id=engagement.client_id if engagement else None,
+                        by=member,
+                    )
                 except Refusal as refusal:
                     form.add_error(None, refusal.message)
                 else:
@@ -119,12 +136,29 @@ def survey_results(request: HttpRequest) -> HttpResponse:
                     return redirect("quality:survey_results")
     elif request.method == "POST":
         raise PermissionDenied
-    return render(request, "quality/surveys.html", _ctx(
-        request, rows=rows, by=by, groupings=GROUPINGS, answered=answered, asked=asked,
-        answers=answers, staff=staff, chart=chart, rate_chart=rate_chart, form=form,
-        dimensions=DIMENSION_LABELS,
-        pending=SurveyRequest.objects.filter(pk__in=requests.filter(answered_at__isnull=True).values("pk"))[:20] if staff else [],
-    ))  # fmt: skip
+    return render(
+        request,
+        "quality/surveys.html",
+        _ctx(
+            request,
+            rows=rows,
+            by=by,
+            groupings=GROUPINGS,
+            answered=answered,
+            asked=asked,
+            answers=answers,
+            staff=staff,
+            chart=chart,
+            rate_chart=rate_chart,
+            form=form,
+            dimensions=DIMENSION_LABELS,
+            pending=SurveyRequest.objects.filter(
+                pk__in=requests.filter(answered_at__isnull=True).values("pk")
+            )[:20]
+            if staff
+            else [],
+        ),
+    )
 
 
 @login_required
@@ -142,16 +176,24 @@ def _answer_page(request: HttpRequest, survey: SurveyRequest, action_url: str) -
         data = form.cleaned_data
         try:
             answer_survey(
-                request=survey, scores={d: data[d] for d in SurveyAnswer.DIMENSIONS},
-                comment=data["comment"], share_identity=data["share_identity"],
-            )  # fmt: skip
+                request=survey,
+                scores={d: data[d] for d in SurveyAnswer.DIMENSIONS},
+                comment=data["comment"],
+                share_identity=data["share_identity"],
+            )
         except Refusal as refusal:
             form.add_error(None, refusal.message)
         else:
             return render(request, "quality/survey_done.html", {"survey": survey})
-    return render(request, "quality/survey_answer.html", {
-        "survey": survey, "form": form, "action_url": action_url,
-    })  # fmt: skip
+    return render(
+        request,
+        "quality/survey_answer.html",
+        {
+            "survey": survey,
+            "form": form,
+            "action_url": action_url,
+        },
+    )
 
 
 @login_required
@@ -176,9 +218,16 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
 def complaint_list(request: HttpRequest) -> HttpResponse:
     member = acting_member(request)
     items = complaints_visible_to(member)
-    return render(request, "quality/complaints.html", _ctx(
-        request, items=items, today=timezone.localdate(), staff=can_read_quality(member),
-    ))  # fmt: skip
+    return render(
+        request,
+        "quality/complaints.html",
+        _ctx(
+            request,
+            items=items,
+            today=timezone.localdate(),
+            staff=can_read_quality(member),
+        ),
+    )
 
 
 @login_required
@@ -188,17 +237,22 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             complaint = file_for_member(
-                member, form.cleaned_data["kind"], form.cleaned_data["subject"],
+                member,
+                form.cleaned_data["kind"],
+                form.cleaned_data["subject"],
                 form.cleaned_data["description"],
-            )  # fmt: skip
+            )
         except Refusal as refusal:
             form.add_error(None, refusal.message)
         else:
             messages.success(
                 request,
                 _("Complaint %(number)s recorded. You will get an acknowledgement by %(date)s.")
-                % {"number": complaint.number, "date": complaint.acknowledge_by.strftime("%d/%m/%Y")},
-            )  # fmt: skip
+                % {
+                    "number": complaint.number,
+                    "date": complaint.acknowledge_by.strftime("%d/%m/%Y"),
+                },
+            )
             return redirect("quality:complaint", complaint.pk)
     return render(request, "quality/complaint_new.html", {"form": form})
 
@@ -220,15 +274,22 @@ def complaint_public(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data["website"]:
             return render(request, "quality/complaint_sent.html", {"number": None})
         if recent >= settings.QUALITY_PUBLIC_COMPLAINTS_PER_HOUR:
-            form.add_error(None, _("Too many submissions from your connection: try again in an hour."))
+            form.add_error(
+                None, _("Too many submissions from your connection: try again in an hour.")
+            )
             return render(request, "quality/complaint_public.html", {"form": form}, status=429)
         if provider is None:
             raise Http404
         data = form.cleaned_data
         complaint = complaint_services.file_complaint(
-            provider=provider, kind=data["kind"], party=data["party"], name=data["name"],
-            email=data["email"], subject=data["subject"], description=data["description"],
-        )  # fmt: skip
+            provider=provider,
+            kind=data["kind"],
+            party=data["party"],
+            name=data["name"],
+            email=data["email"],
+            subject=data["subject"],
+            description=data["description"],
+        )
         Complaint.objects.filter(pk=complaint.pk).update(sender_digest=digest)
         return render(request, "quality/complaint_sent.html", {"complaint": complaint})
     return render(request, "quality/complaint_public.html", {"form": form})
@@ -238,12 +299,20 @@ def complaint_public(request: HttpRequest) -> HttpResponse:
 def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
     member = acting_member(request)
     complaint = access_complaint(member, complaint_id)
-    return render(request, "quality/complaint.html", _ctx(
-        request, complaint=complaint, today=timezone.localdate(), staff=can_read_quality(member),
-        answer_form=forms.ComplaintAnswerForm(), mediation_form=forms.MediationForm(),
-        actions=complaint.actions.all() if can_read_quality(member) else [],
-        is_filer=complaint.filed_by_id == member.user_id,
-    ))  # fmt: skip
+    return render(
+        request,
+        "quality/complaint.html",
+        _ctx(
+            request,
+            complaint=complaint,
+            today=timezone.localdate(),
+            staff=can_read_quality(member),
+            answer_form=forms.ComplaintAnswerForm(),
+            mediation_form=forms.MediationForm(),
+            actions=complaint.actions.all() if can_read_quality(member) else [],
+            is_filer=complaint.filed_by_id == member.user_id,
+        ),
+    )
 
 
 def _complaint_write(request: HttpRequest, complaint_id: int, write: Any) -> HttpResponse:
@@ -262,9 +331,10 @@ def _complaint_write(request: HttpRequest, complaint_id: int, write: Any) -> Htt
 @require_POST
 def complaint_acknowledge(request: HttpRequest, complaint_id: int) -> HttpResponse:
     return _complaint_write(
-        request, complaint_id,
+        request,
+        complaint_id,
         lambda m, c: complaint_services.acknowledge_complaint(complaint=c, by=m),
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -272,9 +342,10 @@ def complaint_acknowledge(request: HttpRequest, complaint_id: int) -> HttpRespon
 def complaint_answer(request: HttpRequest, complaint_id: int) -> HttpResponse:
     text = str(request.POST.get("answer", ""))[:10000]
     return _complaint_write(
-        request, complaint_id,
+        request,
+        complaint_id,
         lambda m, c: complaint_services.answer_complaint(complaint=c, answer=str(text), by=m),
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -296,12 +367,15 @@ def complaint_mediation(request: HttpRequest, complaint_id: int) -> HttpResponse
 
 def _action_form(provider: Any, data: Any = None, initial: Any = None) -> forms.ActionForm:
     return forms.ActionForm(
-        data, initial=initial,
+        data,
+        initial=initial,
         complaints=Complaint.objects.filter(organization=provider),
         answers=SurveyAnswer.objects.filter(organization=provider),
         ncs=NonConformity.objects.filter(organization=provider),
-        staff=Membership.objects.filter(pk__in=[m.pk for m in sources.provider_staff(provider)]).select_related("user"),
-    )  # fmt: skip
+        staff=Membership.objects.filter(
+            pk__in=[m.pk for m in sources.provider_staff(provider)]
+        ).select_related("user"),
+    )
 
 
 @login_required
@@ -318,40 +392,67 @@ def action_list(request: HttpRequest) -> HttpResponse:
             d = form.cleaned_data
             try:
                 action = complaint_services.open_action(
-                    provider=provider, title=d["title"], cause=d["cause"], owner=d["owner"],
-                    due_on=d["due_on"], by=member, cause_detail=d["cause_detail"],
-                    complaint=d["complaint"], survey_answer=d["survey_answer"],
+                    provider=provider,
+                    title=d["title"],
+                    cause=d["cause"],
+                    owner=d["owner"],
+                    due_on=d["due_on"],
+                    by=member,
+                    cause_detail=d["cause_detail"],
+                    complaint=d["complaint"],
+                    survey_answer=d["survey_answer"],
                     nonconformity=d["nonconformity"],
-                )  # fmt: skip
+                )
             except Refusal as refusal:
                 form.add_error(None, refusal.message)
             else:
                 messages.success(request, _("Action %(n)s opened.") % {"n": action.number})
                 return redirect("quality:action", action.pk)
-    items = ImprovementAction.objects.filter(organization=provider).select_related("owner__user", "complaint")
-    return render(request, "quality/actions.html", _ctx(
-        request, items=items, form=form, today=timezone.localdate(),
-    ))  # fmt: skip
+    items = ImprovementAction.objects.filter(organization=provider).select_related(
+        "owner__user", "complaint"
+    )
+    return render(
+        request,
+        "quality/actions.html",
+        _ctx(
+            request,
+            items=items,
+            form=form,
+            today=timezone.localdate(),
+        ),
+    )
 
 
 @login_required
 def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
     member = acting_member(request)
     action = access_action(member, action_id)
-    form = forms.ActionUpdateForm(request.POST or None, initial={"status": action.status, "efficacy_check": action.efficacy_check})
+    form = forms.ActionUpdateForm(
+        request.POST or None,
+        initial={"status": action.status, "efficacy_check": action.efficacy_check},
+    )
     if request.method == "POST":
         action = access_action(member, action_id, manage=True)
         if form.is_valid():
             try:
                 complaint_services.update_action(
-                    action=action, status=form.cleaned_data["status"],
-                    efficacy_check=form.cleaned_data["efficacy_check"], by=member,
-                )  # fmt: skip
+                    action=action,
+                    status=form.cleaned_data["status"],
+                    efficacy_check=form.cleaned_data["efficacy_check"],
+                    by=member,
+                )
             except Refusal as refusal:
                 form.add_error(None, refusal.message)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("quality:action", action.pk)
-    return render(request, "quality/action.html", _ctx(
-        request, action=action, form=form, today=timezone.localdate(),
-    ))  # fmt: skip
+    return render(
+        request,
+        "quality/action.html",
+        _ctx(
+            request,
+            action=action,
+            form=form,
+            today=timezone.localdate(),
+        ),
+    )

@@ -595,9 +595,10 @@ QUALITY_HTML: dict[str, Call] = {
     "quality:audits": OWN,
     "quality:audit": Call(kwargs=_q("q_audit", "audit_id")),
     "quality:nc_resolve": Call(
-        kwargs=_q("q_nc", "nc_id"), method="post",
+        kwargs=_q("q_nc", "nc_id"),
+        method="post",
         body=lambda w: {"plan": "x", "resolved_on": "2026-01-01"},
-    ),  # fmt: skip
+    ),
     "quality:binder": OWN,
     "quality:binder_start": Call(kind="own", method="post", kwargs=lambda w: {"code": "qualiopi"}),
     # Public by design: dated counts per offer (no personal data), the complaint form, and the
@@ -638,13 +639,15 @@ QUALITY_API: dict[str, Call] = {
     "saveit_quality_api_create_audit": OWN_POST,
     "saveit_quality_api_get_audit": Call(kwargs=_q("q_audit", "audit_id")),
     "saveit_quality_api_create_nonconformity": Call(
-        kwargs=_q("q_audit", "audit_id"), method="post",
+        kwargs=_q("q_audit", "audit_id"),
+        method="post",
         body=lambda w: {"indicator": 1, "grade": "minor", "description": "x"},
-    ),  # fmt: skip
+    ),
     "saveit_quality_api_resolve_nonconformity": Call(
-        kwargs=_q("q_nc", "nc_id"), method="post",
+        kwargs=_q("q_nc", "nc_id"),
+        method="post",
         body=lambda w: {"plan": "x", "resolved_on": "2026-01-01"},
-    ),  # fmt: skip
+    ),
     "saveit_quality_api_start_binder": OWN_POST,
 }
 HTML_ROUTES.update(QUALITY_HTML)
@@ -671,34 +674,68 @@ def quality_of(world: World) -> dict[str, Any]:
     )
 
     org = world.org
-    provider = org if org.is_provider else Organization.objects.filter(
-        kind=OrganizationKind.PROVIDER
-    ).order_by("pk").first()
+    provider = (
+        org
+        if org.is_provider
+        else Organization.objects.filter(kind=OrganizationKind.PROVIDER).order_by("pk").first()
+    )
     assert provider is not None
     client = None if org.is_provider else org
     now = timezone.now()
     complaint = Complaint.objects.create(
-        organization=provider, number=f"REC-{org.pk}", kind="complaint", party="client",
-        client=client, name=world.marker, email=world.owner.user.email, subject=world.marker,
-        description=world.marker, received_at=now, acknowledge_by=now.date(), answer_by=now.date(),
-    )  # fmt: skip
+        organization=provider,
+        number=f"REC-{org.pk}",
+        kind="complaint",
+        party="client",
+        client=client,
+        name=world.marker,
+        email=world.owner.user.email,
+        subject=world.marker,
+        description=world.marker,
+        received_at=now,
+        acknowledge_by=now.date(),
+        answer_by=now.date(),
+    )
     survey = SurveyRequest.objects.create(
-        organization=provider, moment="hot", respondent="learner", client=client,
-        user=world.learner.user, name=world.marker, email=world.owner.user.email, created_at=now,
-    )  # fmt: skip
+        organization=provider,
+        moment="hot",
+        respondent="learner",
+        client=client,
+        user=world.learner.user,
+        name=world.marker,
+        email=world.owner.user.email,
+        created_at=now,
+    )
     action = ImprovementAction.objects.create(
-        organization=provider, number=f"AMQ-{org.pk}", title=world.marker, cause="other",
-        owner=world.owner, due_on=date(2030, 1, 1),
-    )  # fmt: skip
+        organization=provider,
+        number=f"AMQ-{org.pk}",
+        title=world.marker,
+        cause="other",
+        owner=world.owner,
+        due_on=date(2030, 1, 1),
+    )
     framework = Framework.objects.get(code="qualiopi")
     audit = Audit.objects.create(
-        organization=provider, framework=framework, kind="initial", body=world.marker,
+        organization=provider,
+        framework=framework,
+        kind="initial",
+        body=world.marker,
         held_on=date(2026, 1, 1),
-    )  # fmt: skip
+    )
     nc = NonConformity.objects.create(
-        audit=audit, organization=provider, indicator=Indicator.objects.get(framework=framework, number=1),
-        grade="minor", description=world.marker, deadline=date(2026, 7, 1),
-    )  # fmt: skip
+        audit=audit,
+        organization=provider,
+        indicator=Indicator.objects.get(framework=framework, number=1),
+        grade="minor",
+        description=world.marker,
+        deadline=date(2026, 7, 1),
+    )
     offer = OfferSheet.objects.create(organization=provider, code=f"O{org.pk}", title=world.marker)
-    return {"q_complaint": complaint, "q_survey": survey, "q_action": action, "q_audit": audit,
-            "q_nc": nc, "q_offer": offer}  # fmt: skip
+    return {
+        "q_complaint": complaint,
+        "q_survey": survey,
+        "q_action": action,
+        "q_audit": audit,
+        "q_nc": nc,
+        "q_offer": offer,
+    }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -34,9 +36,13 @@ class Complaint(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     party = models.CharField(_("from"), max_length=10, choices=Party.choices)
     client = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("client organisation"),
-    )  # fmt: skip
+    )
     engagement = models.ForeignKey(
         "engagements.Engagement", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -72,11 +78,11 @@ class Complaint(models.Model):
     def __str__(self) -> str:
         return f"{self.number} · {self.subject}"
 
-    def acknowledged_late(self, today) -> bool:  # type: ignore[no-untyped-def]
+    def acknowledged_late(self, today: date) -> bool:
         done = self.acknowledged_at.date() if self.acknowledged_at else None
         return (done or today) > self.acknowledge_by
 
-    def answered_late(self, today) -> bool:  # type: ignore[no-untyped-def]
+    def answered_late(self, today: date) -> bool:
         done = self.answered_at.date() if self.answered_at else None
         return (done or today) > self.answer_by
 
@@ -106,13 +112,19 @@ class ImprovementAction(models.Model):
         Complaint, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
     )
     survey_answer = models.ForeignKey(
-        "quality.SurveyAnswer", on_delete=models.PROTECT, null=True, blank=True,
+        "quality.SurveyAnswer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="actions",
-    )  # fmt: skip
+    )
     nonconformity = models.ForeignKey(
-        "quality.NonConformity", on_delete=models.PROTECT, null=True, blank=True,
+        "quality.NonConformity",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="actions",
-    )  # fmt: skip
+    )
     assignment = models.ForeignKey(
         "learning.Assignment", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -41,9 +41,16 @@ class OfferSheet(models.Model):
 class OfferSheetVersion(models.Model):
     # The items the RNQ lists for indicator 1, in order.
     ITEMS = (
-        "prerequisites", "objectives", "duration", "access", "price", "contacts",
-        "methods", "evaluation", "accessibility",
-    )  # fmt: skip
+        "prerequisites",
+        "objectives",
+        "duration",
+        "access",
+        "price",
+        "contacts",
+        "methods",
+        "evaluation",
+        "accessibility",
+    )
 
     sheet = models.ForeignKey(OfferSheet, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveSmallIntegerField(_("version"))
@@ -91,9 +98,13 @@ class WatchEntry(models.Model):
     summary = models.TextField(_("what changes"))
     impact = models.TextField(_("what we did about it"), blank=True)
     module = models.ForeignKey(
-        "catalog.Module", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "catalog.Module",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("module updated as a result"),
-    )  # fmt: skip
+    )
     recorded_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -87,11 +87,15 @@ class SurveyAnswer(models.Model):
         ordering = ["-answered_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(objectives__range=(1, 5), methods__range=(1, 5),
-                                   materials__range=(1, 5), organisation__range=(1, 5)),
+                condition=models.Q(
+                    objectives__range=(1, 5),
+                    methods__range=(1, 5),
+                    materials__range=(1, 5),
+                    organisation__range=(1, 5),
+                ),
                 name="survey_scores_1_to_5",
             )
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return f"{self.request} · {self.average}"

@@ -13,7 +13,9 @@ from saveit.testing.factories import bearer
 
 
 def _subsets(items):
-    return [set(c) for c in chain.from_iterable(combinations(items, n) for n in range(len(items) + 1))]
+    return [
+        set(c) for c in chain.from_iterable(combinations(items, n) for n in range(len(items) + 1))
+    ]
 
 
 def expected_applicable(categories: set[str], activities: set[str]) -> set[int]:
@@ -46,7 +48,9 @@ def test_applicability_for_every_category_combination(db, categories):
     indicators = list(Indicator.objects.filter(framework__code="qualiopi"))
     for activities in ACTIVITY_SETS:
         found = {
-            i.number for i in indicators if applicability(i.applicability, categories, activities).applies
+            i.number
+            for i in indicators
+            if applicability(i.applicability, categories, activities).applies
         }
         assert found == expected_applicable(categories, activities), (categories, activities)
 
@@ -57,31 +61,41 @@ def test_a_not_applicable_indicator_says_why(db):
     assert not verdict.applies
     assert "apprenticeship" in verdict.reason.lower() or "apprentissage" in verdict.reason.lower()
     verdict = applicability(
-        Indicator.objects.get(framework__code="qualiopi", number=27).applicability, {"training"}, set()
+        Indicator.objects.get(framework__code="qualiopi", number=27).applicability,
+        {"training"},
+        set(),
     )
     assert not verdict.applies and verdict.reason
 
 
 def test_the_profile_drives_the_api_applies_flag(db, provider, quality_manager):
     save_profile(organization=provider, categories=["training"], activities=[], by=quality_manager)
-    body = Client().get("/api/v1/quality/frameworks/qualiopi", headers=bearer(quality_manager)).json()
+    body = (
+        Client().get("/api/v1/quality/frameworks/qualiopi", headers=bearer(quality_manager)).json()
+    )
     flat = {i["number"]: i for c in body["criteria"] for i in c["indicators"]}
     assert flat[8]["applies"] and not flat[14]["applies"] and not flat[3]["applies"]
     assert flat[14]["not_applicable_because"]
 
 
-def test_a_profile_without_category_or_with_an_unknown_code_is_refused(db, provider, quality_manager):
+def test_a_profile_without_category_or_with_an_unknown_code_is_refused(
+    db, provider, quality_manager
+):
     from saveit.core.errors import Refusal
 
     with pytest.raises(Refusal):
         save_profile(organization=provider, categories=[], activities=[], by=quality_manager)
     with pytest.raises(Refusal):
-        save_profile(organization=provider, categories=["cooking"], activities=[], by=quality_manager)
+        save_profile(
+            organization=provider, categories=["cooking"], activities=[], by=quality_manager
+        )
 
 
 def test_only_managers_change_the_profile(db, provider, designer):
     response = Client().put(
-        "/api/v1/quality/profile", {"categories": ["training"]}, content_type="application/json",
+        "/api/v1/quality/profile",
+        {"categories": ["training"]},
+        content_type="application/json",
         headers=bearer(designer),
     )
     assert response.status_code == 403

@@ -14,8 +14,12 @@ from saveit.testing.factories import bearer, signed_in
 def _binder(provider, number=None) -> bytes:
     services.refresh_evidence(provider=provider)
     target = io.BytesIO()
-    build_binder(provider=provider, framework=Framework.objects.get(code="qualiopi"), target=target,
-                 indicator_number=number)
+    build_binder(
+        provider=provider,
+        framework=Framework.objects.get(code="qualiopi"),
+        target=target,
+        indicator_number=number,
+    )
     return target.getvalue()
 
 
@@ -44,7 +48,9 @@ def test_a_changed_file_is_detected(provider):
     assert any("preuves/liens.json" in p for p in report.problems)
 
 
-def test_the_binder_is_built_in_the_background_and_downloaded(provider, quality_manager, django_capture_on_commit_callbacks):
+def test_the_binder_is_built_in_the_background_and_downloaded(
+    provider, quality_manager, django_capture_on_commit_callbacks
+):
     browser = signed_in(quality_manager)
     with django_capture_on_commit_callbacks(execute=True):
         response = browser.post("/qualite/classeur/qualiopi/", {"indicator": "31"})
@@ -56,12 +62,20 @@ def test_the_binder_is_built_in_the_background_and_downloaded(provider, quality_
     job = BackgroundJob.objects.get()
     assert job.status == "done", job.error
     with django_capture_on_commit_callbacks(execute=True):
-        api = Client().post("/api/v1/quality/binder", {"framework": "qualiopi"},
-                            content_type="application/json", headers=bearer(quality_manager))
+        api = Client().post(
+            "/api/v1/quality/binder",
+            {"framework": "qualiopi"},
+            content_type="application/json",
+            headers=bearer(quality_manager),
+        )
     assert api.status_code == 202 and api.json()["job_url"].startswith("/api/v1/jobs/")
 
 
 def test_a_client_cannot_build_the_binder(provider, owner):
     assert signed_in(owner).post("/qualite/classeur/qualiopi/").status_code == 404
-    assert Client().post("/api/v1/quality/binder", {}, content_type="application/json",
-                         headers=bearer(owner)).status_code == 404
+    assert (
+        Client()
+        .post("/api/v1/quality/binder", {}, content_type="application/json", headers=bearer(owner))
+        .status_code
+        == 404
+    )

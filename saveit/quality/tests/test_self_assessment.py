@@ -14,7 +14,9 @@ pytestmark = pytest.mark.filterwarnings("ignore:EdDSA is deprecated")
 
 
 def _entries(member, framework="qualiopi"):
-    response = Client().get(f"/api/v1/quality/self-assessment?framework={framework}", headers=bearer(member))
+    response = Client().get(
+        f"/api/v1/quality/self-assessment?framework={framework}", headers=bearer(member)
+    )
     assert response.status_code == 200, response.content
     return {e["number"]: e for e in response.json()}
 
@@ -29,22 +31,50 @@ def test_one_entry_per_indicator_with_levels_and_dated_evidence(provider, qualit
     assert entries[17]["proposed_level"] == 3 and entries[17]["missing"]  # support app absent
 
 
-def test_indicators_30_to_32_gain_evidence_from_surveys_complaints_and_actions(provider, quality_manager):
+def test_indicators_30_to_32_gain_evidence_from_surveys_complaints_and_actions(
+    provider, quality_manager
+):
     services.refresh_evidence(provider=provider)
     before = _entries(quality_manager)
     assert before[30]["evidence"] == [] and before[32]["evidence"] == []
-    complaint = complaints.file_complaint(provider=provider, kind="complaint", party="public", name="A",
-                                          email="a@example.fr", subject="Délai", description="Trop long")
-    complaints.answer_complaint(complaint=complaint, answer="Nous raccourcissons le délai.", by=quality_manager)
-    complaints.open_action(provider=provider, title="Raccourcir", cause="complaint", owner=quality_manager,
-                           due_on=date(2099, 1, 1), by=quality_manager, complaint=complaint)
+    complaint = complaints.file_complaint(
+        provider=provider,
+        kind="complaint",
+        party="public",
+        name="A",
+        email="a@example.fr",
+        subject="Délai",
+        description="Trop long",
+    )
+    complaints.answer_complaint(
+        complaint=complaint, answer="Nous raccourcissons le délai.", by=quality_manager
+    )
+    complaints.open_action(
+        provider=provider,
+        title="Raccourcir",
+        cause="complaint",
+        owner=quality_manager,
+        due_on=date(2099, 1, 1),
+        by=quality_manager,
+        complaint=complaint,
+    )
     from saveit.quality.models import SurveyRequest
     from saveit.quality.surveys import answer_survey
 
-    request = SurveyRequest.objects.create(organization=provider, moment="hot", respondent="staff",
-                                           name="B", email="b@example.fr", created_at=complaint.received_at)
-    answer_survey(request=request, scores=dict.fromkeys(("objectives", "methods", "materials", "organisation"), 4),
-                  comment="", share_identity=False)
+    request = SurveyRequest.objects.create(
+        organization=provider,
+        moment="hot",
+        respondent="staff",
+        name="B",
+        email="b@example.fr",
+        created_at=complaint.received_at,
+    )
+    answer_survey(
+        request=request,
+        scores=dict.fromkeys(("objectives", "methods", "materials", "organisation"), 4),
+        comment="",
+        share_identity=False,
+    )
     services.refresh_evidence(provider=provider)
     after = _entries(quality_manager)
     for n in (30, 31, 32):
@@ -55,34 +85,68 @@ def test_indicators_30_to_32_gain_evidence_from_surveys_complaints_and_actions(p
 
 
 def test_missing_offer_items_are_listed_and_the_level_proposed(provider, quality_manager):
-    sheet = services.create_offer_sheet(provider=provider, code="HYG", title="Hygiène", by=quality_manager)
-    services.publish_offer_version(sheet=sheet, fields={"objectives": "Appliquer", "duration": "2 h"}, by=quality_manager)
+    sheet = services.create_offer_sheet(
+        provider=provider, code="HYG", title="Hygiène", by=quality_manager
+    )
+    services.publish_offer_version(
+        sheet=sheet, fields={"objectives": "Appliquer", "duration": "2 h"}, by=quality_manager
+    )
     services.refresh_evidence(provider=provider)
     entry = _entries(quality_manager)[1]
     assert entry["proposed_level"] == 2 and len(entry["evidence"]) == 1
-    assert len(entry["missing"]) == 7  # prerequisites, access, price, contacts, methods, evaluation, accessibility
-    services.publish_offer_version(sheet=sheet, fields={n: "x" for n in
-        ("prerequisites", "objectives", "duration", "access", "price", "contacts", "methods", "evaluation", "accessibility")},
-        by=quality_manager)  # fmt: skip
+    assert (
+        len(entry["missing"]) == 7
+    )  # prerequisites, access, price, contacts, methods, evaluation, accessibility
+    services.publish_offer_version(
+        sheet=sheet,
+        fields={
+            n: "x"
+            for n in (
+                "prerequisites",
+                "objectives",
+                "duration",
+                "access",
+                "price",
+                "contacts",
+                "methods",
+                "evaluation",
+                "accessibility",
+            )
+        },
+        by=quality_manager,
+    )
     services.refresh_evidence(provider=provider)
     assert _entries(quality_manager)[1]["proposed_level"] == 1
     assert sheet.versions.count() == 2  # the first version stays as published
 
 
 def test_the_manager_sets_the_level_and_what_is_shown(provider, quality_manager, designer):
-    r = Client().put("/api/v1/quality/self-assessment/1?framework=qualiopi",
-                     {"level": 2, "shown_to_auditor": "Site et plaquette"},
-                     content_type="application/json", headers=bearer(quality_manager))
+    r = Client().put(
+        "/api/v1/quality/self-assessment/1?framework=qualiopi",
+        {"level": 2, "shown_to_auditor": "Site et plaquette"},
+        content_type="application/json",
+        headers=bearer(quality_manager),
+    )
     assert r.status_code == 200 and r.json()["level"] == 2
-    r = Client().put("/api/v1/quality/self-assessment/1?framework=qualiopi", {"level": 1},
-                     content_type="application/json", headers=bearer(designer))
+    r = Client().put(
+        "/api/v1/quality/self-assessment/1?framework=qualiopi",
+        {"level": 1},
+        content_type="application/json",
+        headers=bearer(designer),
+    )
     assert r.status_code == 403
-    assert Assessment.objects.get(indicator__number=1, indicator__framework__code="qualiopi").level == 2
+    assert (
+        Assessment.objects.get(indicator__number=1, indicator__framework__code="qualiopi").level
+        == 2
+    )
 
 
 def test_clients_never_see_the_self_assessment(provider, owner, manager, learner, auditor):
     for member in (owner, manager, learner, auditor):
-        assert Client().get("/api/v1/quality/self-assessment", headers=bearer(member)).status_code == 404
+        assert (
+            Client().get("/api/v1/quality/self-assessment", headers=bearer(member)).status_code
+            == 404
+        )
         assert signed_in(member).get("/qualite/").status_code == 404
         assert signed_in(member).get("/qualite/referentiels/qualiopi/").status_code == 404
 
@@ -100,16 +164,33 @@ def test_an_auditor_with_the_quality_scope_reads_it_until_the_end_date(provider)
     assert signed_in(auditor).get("/qualite/referentiels/qualiopi/1/").status_code == 200
     auditor.expires_at = timezone.now() - timedelta(days=1)
     auditor.save()
-    assert Client().get("/api/v1/quality/self-assessment", headers=bearer(auditor)).status_code in (401, 403, 404)
+    assert Client().get("/api/v1/quality/self-assessment", headers=bearer(auditor)).status_code in (
+        401,
+        403,
+        404,
+    )
 
 
 def test_the_quality_pages_render(provider, quality_manager):
     services.refresh_evidence(provider=provider)
     browser = signed_in(quality_manager)
-    for url in ("/qualite/", "/qualite/profil/", "/qualite/referentiels/qualiopi/", "/qualite/referentiels/eduform/",
-                "/qualite/referentiels/qualiopi/31/", "/qualite/offres/", "/qualite/veille/",
-                "/qualite/sous-traitants/", "/qualite/handicap/", "/qualite/competences/", "/qualite/enquetes/",
-                "/qualite/reclamations/", "/qualite/actions/", "/qualite/audits/", "/qualite/classeur/"):
+    for url in (
+        "/qualite/",
+        "/qualite/profil/",
+        "/qualite/referentiels/qualiopi/",
+        "/qualite/referentiels/eduform/",
+        "/qualite/referentiels/qualiopi/31/",
+        "/qualite/offres/",
+        "/qualite/veille/",
+        "/qualite/sous-traitants/",
+        "/qualite/handicap/",
+        "/qualite/competences/",
+        "/qualite/enquetes/",
+        "/qualite/reclamations/",
+        "/qualite/actions/",
+        "/qualite/audits/",
+        "/qualite/classeur/",
+    ):
         assert browser.get(url).status_code == 200, url
 
 

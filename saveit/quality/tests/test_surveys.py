@@ -71,7 +71,9 @@ def test_reminders_are_sent_once_per_interval_and_bounded(provider, assigned, se
 def test_an_answer_is_recorded_once_with_scores_from_1_to_5(provider, assigned):
     request = SurveyRequest.objects.get(assignment=_pass(assigned))
     with pytest.raises(Refusal):
-        answer_survey(request=request, scores={**SCORES, "methods": 6}, comment="", share_identity=False)
+        answer_survey(
+            request=request, scores={**SCORES, "methods": 6}, comment="", share_identity=False
+        )
     answer_survey(request=request, scores=SCORES, comment="Très clair", share_identity=False)
     with pytest.raises(Refusal):
         answer_survey(request=request, scores=SCORES, comment="", share_identity=False)
@@ -125,7 +127,11 @@ def test_results_group_by_module_engagement_client_and_period(provider, assigned
     request = SurveyRequest.objects.get(assignment=_pass(assigned))
     answer_survey(request=request, scores=SCORES, comment="", share_identity=False)
     for by in ("module", "engagement", "client", "period"):
-        rows = Client().get(f"/api/v1/quality/surveys/results?by={by}", headers=bearer(quality_manager)).json()
+        rows = (
+            Client()
+            .get(f"/api/v1/quality/surveys/results?by={by}", headers=bearer(quality_manager))
+            .json()
+        )
         assert rows[0]["answered"] == 1 and rows[0]["averages"]["objectives"] == 5
     page = signed_in(quality_manager).get("/qualite/enquetes/?par=client")
     assert page.status_code == 200 and b"<svg" in page.content
