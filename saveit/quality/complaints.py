@@ -19,6 +19,7 @@ from saveit.accounts.models import Membership, Organization, User
 from saveit.audit.chain import record_event
 from saveit.core.errors import Refusal
 from saveit.core.numbering import next_number
+from saveit.core.tasks import send_email_after_commit
 
 from .calendar import add_working_days
 from .models import Complaint, ImprovementAction, NonConformity, SurveyAnswer
@@ -61,6 +62,20 @@ def file_complaint(
         acknowledge_by=add_working_days(received, settings.QUALITY_ACK_WORKING_DAYS),
         answer_by=add_working_days(received, settings.QUALITY_ANSWER_WORKING_DAYS),
     )
+    _tell(
+        complaint,
+        _("We received your complaint %(number)s"),
+        _(
+            "Your complaint “%(subject)s” is recorded under number %(number)s. We acknowledge "
+            "it by %(ack)s and answer it by %(answer)s."
+        )
+        % {
+            "subject": complaint.subject,
+            "number": complaint.number,
+            "ack": complaint.acknowledge_by.strftime("%d/%m/%Y"),
+            "answer": complaint.answer_by.strftime("%d/%m/%Y"),
+        },
+    )
     record_event(
         organization=provider,
         action="quality.complaint_filed",
@@ -69,6 +84,14 @@ def file_complaint(
         after={"kind": kind, "party": party, "number": complaint.number},
     )
     return complaint
+
+
+def _tell(complaint: Complaint, subject: str, body: str) -> None:
+    """The complainant hears of each step by e-mail (after the write commits)."""
+    if complaint.email:
+        send_email_after_commit(
+            to=[complaint.email], subject=subject % {"number": complaint.number}, body=body
+        )
 
 
 def _locked(complaint: Complaint) -> Complaint:
@@ -107,6 +130,15 @@ def answer_complaint(*, complaint: Complaint, answer: str, by: Membership) -> Co
     complaint.answer, complaint.answered_at, complaint.answered_by = answer.strip(), now, by
     complaint.status = Complaint.Status.ANSWERED
     complaint.save()
+    _tell(
+        complaint,
+        _("Our answer to your complaint %(number)s"),
+        _(
+            "%(answer)s\n\nIf this answer does not satisfy you, you may ask for mediation: "
+            "reply to this message or use the complaint page."
+        )
+        % {"answer": complaint.answer},
+    )
     record_event(
         organization=complaint.organization,
         action="quality.complaint_answered",

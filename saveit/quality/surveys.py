@@ -18,6 +18,7 @@ from saveit.accounts.models import Membership, Organization
 from saveit.accounts.selectors import provider_organization
 from saveit.audit.chain import record_event
 from saveit.core.errors import Refusal
+from saveit.core.tasks import send_email_after_commit
 
 from .models import SurveyAnswer, SurveyRequest
 
@@ -65,6 +66,7 @@ def request_learner_survey(assignment: Any, moment: str, now: datetime) -> Surve
         target=request,
         after={"moment": moment, "assignment": assignment.pk},
     )
+    invite(request)
     return request
 
 
@@ -137,6 +139,7 @@ def request_stakeholder_survey(
         target=request,
         after={"moment": moment, "respondent": respondent},
     )
+    invite(request)
     return request
 
 
@@ -168,20 +171,31 @@ def remind_surveys(*, today: date | None = None) -> int:
     return sent
 
 
-def _send_reminder(request: SurveyRequest) -> None:
-    from django.core.mail import send_mail
+def _link(request: SurveyRequest) -> str:
     from django.urls import reverse
 
-    if not request.email:
-        return
-    link = settings.SITE_URL + reverse("quality:survey_answer", args=[survey_token(request)])
-    send_mail(
-        _("Your opinion on your training"),
-        _("Could you give us two minutes? Your answers help us improve: %(link)s") % {"link": link},
-        None,
-        [request.email],
-        fail_silently=True,
-    )
+    return settings.SITE_URL + reverse("quality:survey_answer", args=[survey_token(request)])
+
+
+def invite(request: SurveyRequest) -> None:
+    """The survey's e-mail, sent once the request is committed; its link is the only key."""
+    if request.email:
+        send_email_after_commit(
+            to=[request.email],
+            subject=_("Your opinion on your training"),
+            body=_("Could you give us two minutes? Your answers help us improve: %(link)s")
+            % {"link": _link(request)},
+        )
+
+
+def _send_reminder(request: SurveyRequest) -> None:
+    if request.email:
+        send_email_after_commit(
+            to=[request.email],
+            subject=_("Reminder: your opinion on your training"),
+            body=_("Could you give us two minutes? Your answers help us improve: %(link)s")
+            % {"link": _link(request)},
+        )
 
 
 @transaction.atomic

@@ -52,20 +52,48 @@ def test_the_cold_survey_goes_after_the_configured_days_and_only_once(provider, 
     assert SurveyRequest.objects.filter(assignment=assignment, moment="cold").count() == 1
 
 
-def test_reminders_are_sent_once_per_interval_and_bounded(provider, assigned, settings, mailoutbox):
+def test_reminders_are_sent_once_per_interval_and_bounded(
+    provider, assigned, settings, mailoutbox, django_capture_on_commit_callbacks
+):
     settings.QUALITY_SURVEY_REMINDER_DAYS = 7
     settings.QUALITY_SURVEY_MAX_REMINDERS = 2
     assignment = _pass(assigned)
     mailoutbox.clear()
     today = timezone.localdate()
-    assert remind_surveys(today=today) == 0
-    assert remind_surveys(today=today + timedelta(days=7)) == 1
-    assert remind_surveys(today=today + timedelta(days=7)) == 0  # same day again: nothing
-    assert remind_surveys(today=today + timedelta(days=14)) == 1
-    assert remind_surveys(today=today + timedelta(days=21)) == 0  # bounded
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_surveys(today=today) == 0
+        assert remind_surveys(today=today + timedelta(days=7)) == 1
+        assert remind_surveys(today=today + timedelta(days=7)) == 0  # same day again: nothing
+        assert remind_surveys(today=today + timedelta(days=14)) == 1
+        assert remind_surveys(today=today + timedelta(days=21)) == 0  # bounded
     request = SurveyRequest.objects.get(assignment=assignment)
     assert request.reminders_sent == 2
     assert len(mailoutbox) == 2
+    assert all("/qualite/enquete/" in m.body for m in mailoutbox)
+
+
+def test_a_funder_is_sent_a_link_that_answers_without_an_account(
+    provider, quality_manager, mailoutbox, django_capture_on_commit_callbacks
+):
+    import re
+
+    from saveit.quality.surveys import request_stakeholder_survey
+
+    with django_capture_on_commit_callbacks(execute=True):
+        request_stakeholder_survey(
+            provider=provider,
+            respondent="funder",
+            moment="cold",
+            name="OPCO",
+            email="opco@example.fr",
+            engagement_id=None,
+            client_id=None,
+            by=quality_manager,
+        )
+    (mail,) = mailoutbox
+    link = re.search(r"/qualite/enquete/[^/\s]+/", mail.body).group(0)
+    assert Client().post(link, SCORES).status_code == 200
+    assert SurveyRequest.objects.get().answered_at is not None
 
 
 def test_an_answer_is_recorded_once_with_scores_from_1_to_5(provider, assigned):
