@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import orjson
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -33,6 +34,10 @@ from .selectors import IndicatorRow
 
 FORMAT = "saveit-quality-binder/1"
 Tick = Callable[[int, int, str], None]
+
+
+def _absolute(url: str) -> str:
+    return settings.SITE_URL + url if url.startswith("/") else url
 
 
 def _summary_pdf(row: IndicatorRow, framework: Framework, provider: Organization) -> bytes:
@@ -65,7 +70,12 @@ def _summary_pdf(row: IndicatorRow, framework: Framework, provider: Organization
                 Column("url", _("Link")),
             ],
             rows=[
-                [e.kind, e.label, e.dated.strftime("%d/%m/%Y") if e.dated else "—", e.url]
+                [
+                    e.kind,
+                    e.label,
+                    e.dated.strftime("%d/%m/%Y") if e.dated else "—",
+                    _absolute(e.url),
+                ]
                 for e in row.evidence
             ],
             subtitle=subtitle,

@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from saveit.accounts.models import Membership, Organization
@@ -107,6 +108,14 @@ def refresh_evidence(
     """Runs every indicator's collector and replaces its evidence; returns the links found."""
     now = now or timezone.now()
     ctx = Context(provider=provider, now=now)
+    # Labels and what is missing are stored as read by the auditor: in the installation's
+    # language (French), whoever or whatever (scheduler, command) runs the collection.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _refresh(provider, framework, ctx)
+
+
+def _refresh(provider: Organization, framework: Framework | None, ctx: Context) -> int:
+    now = ctx.now
     indicators = Indicator.objects.select_related("framework")
     if framework is not None:
         indicators = indicators.filter(framework=framework)
