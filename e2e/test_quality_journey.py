@@ -177,8 +177,19 @@ def test_learner_feedback_reaches_the_quality_records_and_the_binder(
     assert sum(n.endswith("synthese.pdf") for n in names) == 32
     assert all(len(entry["sha256"]) == 64 for entry in manifest["files"])
 
-    # The public result page of the offer: dated, counts only.
+    # The public result page of the offer: dated, counts only, no name; and the public form.
+    qm.goto("/qualite/offres/")
+    results_href = qm.locator("main a[href^='/qualite/resultats/offres/']").first.get_attribute(
+        "href"
+    )
+    assert results_href, "no public results link"
     public = new_context().new_page()
+    public.set_viewport_size(DESKTOP)
+    public.goto(results_href)
+    expect(public.locator("main .figure")).to_have_count(4)
+    expect(public.locator("main")).not_to_contain_text("apprenant@helios.demo")
+    both_sizes(public, shot, "offer-results")
+    assert_accessible(public, "the public results of an offer")
     public.goto("/qualite/reclamation/")
     assert_accessible(public, "the public complaint form")
     expect(public).to_have_url(url_path_re("/qualite/reclamation/"))

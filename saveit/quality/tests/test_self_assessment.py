@@ -200,3 +200,28 @@ def test_the_evidence_refresh_job_is_idempotent_per_day(provider):
     first = run_due_jobs(only={"quality.refresh_evidence"})
     second = run_due_jobs(only={"quality.refresh_evidence"})
     assert first[0].status == "done" and second[0].status == "skipped"
+
+
+def test_eduform_details_have_their_own_entries(provider, quality_manager):
+    services.refresh_evidence(provider=provider)
+    entries = _entries(quality_manager, "eduform")
+    assert sorted(entries) == list(range(1, 74))
+    # A detail that asks for complaint handling reuses indicator 31's collector.
+    response_detail = next(e for e in entries.values() if e["reference"] == "2.5.6")
+    assert response_detail["evidence"]
+
+
+def test_the_quality_routes_are_in_the_openapi_schema(db):
+    paths = Client().get("/api/v1/openapi.json").json()["paths"]
+    for path in (
+        "/api/v1/quality/frameworks",
+        "/api/v1/quality/frameworks/{code}",
+        "/api/v1/quality/self-assessment",
+        "/api/v1/quality/surveys/results",
+        "/api/v1/quality/complaints",
+        "/api/v1/quality/actions",
+        "/api/v1/quality/audits",
+        "/api/v1/quality/nonconformities/{nc_id}/resolve",
+        "/api/v1/quality/binder",
+    ):
+        assert path in paths, path
