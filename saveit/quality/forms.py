@@ -252,6 +252,9 @@ class ActionForm(forms.Form):
     nonconformity: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Non-conformity"), queryset=None, required=False
     )
+    assignment: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Learner who dropped out"), queryset=None, required=False
+    )
     cause_detail = forms.CharField(
         label=_("Cause analysis"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -259,12 +262,23 @@ class ActionForm(forms.Form):
     due_on = forms.DateField(label=_("Due date"), widget=DATE)
 
     def __init__(
-        self, *args: Any, complaints: Any, answers: Any, ncs: Any, staff: Any, **kwargs: Any
+        self,
+        *args: Any,
+        complaints: Any,
+        answers: Any,
+        ncs: Any,
+        dropouts: Any,
+        staff: Any,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["complaint"].queryset = complaints  # type: ignore[attr-defined]
         self.fields["survey_answer"].queryset = answers  # type: ignore[attr-defined]
         self.fields["nonconformity"].queryset = ncs  # type: ignore[attr-defined]
+        self.fields["assignment"].queryset = dropouts  # type: ignore[attr-defined]
+        self.fields["assignment"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda a: f"{a.learner} · {a.module_version.module.code} ({a.due_on:%d/%m/%Y})"
+        )
         self.fields["owner"].queryset = staff  # type: ignore[attr-defined]
         self.fields["owner"].label_from_instance = lambda m: m.user.full_name or m.user.email  # type: ignore[attr-defined]
 

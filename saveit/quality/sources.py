@@ -100,6 +100,17 @@ def overdue_assignments(today: date) -> list[Assignment]:
     return list(Assignment.objects.filter(status__in=OPEN, due_on__lt=today).only("pk")[:1000])
 
 
+def dropout_candidates(today: date) -> QuerySet[Assignment]:
+    """Learners past their due date without finishing: the drop-outs an action may analyse."""
+    late = Assignment.objects.filter(status__in=OPEN, due_on__lt=today).order_by("due_on")
+    ids = list(late.values_list("pk", flat=True)[:200])  # a form field cannot take a slice
+    return (
+        Assignment.objects.filter(pk__in=ids)
+        .select_related("learner", "module_version__module")
+        .order_by("due_on")
+    )
+
+
 def dropout_actions(provider: Organization) -> list[ImprovementAction]:
     return list(
         ImprovementAction.objects.filter(

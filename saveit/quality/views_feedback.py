@@ -372,6 +372,7 @@ def _action_form(provider: Any, data: Any = None, initial: Any = None) -> forms.
         complaints=Complaint.objects.filter(organization=provider),
         answers=SurveyAnswer.objects.filter(organization=provider),
         ncs=NonConformity.objects.filter(organization=provider),
+        dropouts=sources.dropout_candidates(timezone.localdate()),
         staff=Membership.objects.filter(
             pk__in=[m.pk for m in sources.provider_staff(provider)]
         ).select_related("user"),
@@ -402,6 +403,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
                     complaint=d["complaint"],
                     survey_answer=d["survey_answer"],
                     nonconformity=d["nonconformity"],
+                    assignment_id=d["assignment"].pk if d["assignment"] else None,
                 )
             except Refusal as refusal:
                 form.add_error(None, refusal.message)

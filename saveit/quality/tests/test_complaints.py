@@ -229,3 +229,35 @@ def test_the_learner_cannot_read_actions(provider, learner):
     assert Client().get("/api/v1/quality/actions", headers=bearer(learner)).status_code == 404
     _ = make_member
     assert Role.LEARNER
+
+
+def test_a_drop_out_action_names_the_late_learner(provider, quality_manager, assigned):
+    from saveit.learning.models import Assignment
+
+    late = Assignment.objects.filter(module_version=assigned).first()
+    Assignment.objects.filter(pk=late.pk).update(due_on=date(2020, 1, 1))
+    browser = signed_in(quality_manager)
+    response = browser.post(
+        "/qualite/actions/",
+        {
+            "title": "Appeler les apprenants en retard",
+            "cause": "dropout",
+            "owner": quality_manager.pk,
+            "due_on": "2099-01-31",
+            "assignment": late.pk,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    action = ImprovementAction.objects.get()
+    assert action.assignment_id == late.pk and action.cause == "dropout"
+    # Without the learner, the drop-out action is refused with a reason, nothing written.
+    response = browser.post(
+        "/qualite/actions/",
+        {
+            "title": "x",
+            "cause": "dropout",
+            "owner": quality_manager.pk,
+            "due_on": "2099-01-31",
+        },
+    )
+    assert response.status_code == 200 and ImprovementAction.objects.count() == 1
