@@ -31,14 +31,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -60,11 +60,25 @@ class JobError(Exception):
 
 @dataclass(frozen=True)
 class JobResult:
-    """What a job produced: a file written to a temporary path (moved to storage), or nothing."""
+    """What a job produced: a file written to a temporary path (moved to storage), and/or a
+    link to the record it made (shown on the job's page with its label)."""
 
     path: Path | None = None
     filename: str = ""
     content_type: str = "application/octet-stream"
+    link: str = ""
+    link_label: str = ""
+
+
+class ReportsProgress(Protocol):
+    """What a long function accepts to report its progress (a job's Progress, or no_progress)."""
+
+    def __call__(self, done: int, total: int | None = None, *, step: str | None = None) -> None:
+        pass
+
+
+def no_progress(done: int, total: int | None = None, *, step: str | None = None) -> None:
+    """For a long function called outside a job (tests, commands): progress goes nowhere."""
 
 
 class Progress:
@@ -141,6 +155,7 @@ def start_job(
     job = BackgroundJob.objects.create(
         kind=kind,
         title=str(title)[:200],
+        language=translation.get_language() or settings.LANGUAGE_CODE,
         organization_id=organization_id,
         requested_by_id=getattr(requested_by, "pk", requested_by),
         params=params or {},
@@ -172,14 +187,18 @@ def execute(job_id: str) -> str:
     BackgroundJob.objects.filter(pk=job.pk).update(attempts=job.attempts + 1)
     job.attempts += 1
     try:
-        result = job_kind(job.kind).run(job, Progress(job))
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            result = job_kind(job.kind).run(job, Progress(job))
         fields = _store_result(job, result) if result and result.path else {}
+        if result and result.link:
+            fields |= {"result_link": result.link, "result_link_label": result.link_label[:200]}
     except JobError as exc:
         _fail(job, str(exc))
         return "failed"
     except Exception as exc:
         logger.exception("background job %s (%s) failed", job.pk, job.kind)
-        reason = _("The job stopped on an unexpected error (%(error)s).")
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            reason = _("The job stopped on an unexpected error (%(error)s).")
         _fail(job, reason % {"error": type(exc).__name__})
         return "failed"
     BackgroundJob.objects.filter(pk=job.pk).update(

@@ -78,6 +78,8 @@ class BackgroundJob(models.Model):
     organization_id = models.PositiveBigIntegerField(_("organisation"), null=True, blank=True)
     requested_by_id = models.PositiveBigIntegerField(_("requested by"), null=True, blank=True)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
+    # The worker speaks the language of the person who started the job (messages, documents).
+    language = models.CharField(max_length=10, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
@@ -91,6 +93,9 @@ class BackgroundJob(models.Model):
     result_content_type = models.CharField(max_length=100, blank=True)
     result_sha256 = models.CharField(max_length=64, blank=True)
     result_size = models.PositiveBigIntegerField(default=0)
+    # Where the work's outcome lives when it is a record of its own (a sealed pack, a report).
+    result_link = models.CharField(max_length=300, blank=True)
+    result_link_label = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
