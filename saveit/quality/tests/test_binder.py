@@ -79,3 +79,20 @@ def test_a_client_cannot_build_the_binder(provider, owner):
         .status_code
         == 404
     )
+
+
+def test_the_verify_command_fails_on_a_changed_binder(provider, tmp_path):
+    import pytest
+    from django.core.management import CommandError, call_command
+
+    good = tmp_path / "classeur.zip"
+    good.write_bytes(_binder(provider, number=30))
+    call_command("verify_binder", str(good))
+    source = zipfile.ZipFile(good)
+    bad = tmp_path / "altered.zip"
+    with zipfile.ZipFile(bad, "w") as out:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            out.writestr(info, content + b" " if info.filename == "synthese.pdf" else content)
+    with pytest.raises(CommandError):
+        call_command("verify_binder", str(bad))
