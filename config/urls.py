@@ -22,6 +22,7 @@ urlpatterns: list = [
     path("", include("saveit.certificates.urls")),
     path("", include("saveit.reporting.urls")),
     path("", include("saveit.support.urls")),
+    path("qualite/", include("saveit.quality.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

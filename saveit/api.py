@@ -15,6 +15,7 @@ from saveit.documents.api import router as sources_router
 from saveit.learning.api import router as learning_router
 from saveit.orchestration.api import router as engagements_router
 from saveit.orchestration.api_closure import router as closure_router
+from saveit.quality.api import router as quality_router
 from saveit.reporting.api import router as reporting_router
 from saveit.support.api import router as support_router
 
@@ -44,5 +45,6 @@ api.add_router("/", module_diff_router)
 api.add_router("/", learning_router)
 api.add_router("/", attestations_router)
 api.add_router("/", reporting_router)
+api.add_router("/", quality_router)
 api.add_router("/", jobs_router)
 api.add_router("/support/", support_router)

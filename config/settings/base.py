@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "saveit.certificates",
     "saveit.reporting",
     "saveit.support",
+    "saveit.quality",
     "saveit.orchestration",
     "saveit.web",
 ]
@@ -323,3 +324,13 @@ SIGN_IN_LINK_REQUESTS_WINDOW_MINUTES = int(env("SIGN_IN_LINK_REQUESTS_WINDOW_MIN
 INVITATION_BATCH_SIZE = 500
 # A re-certification campaign launched by a new activation gives people this long.
 RECERTIFICATION_DUE_DAYS = int(env("RECERTIFICATION_DUE_DAYS", "30"))
+# Quality (SPEC §11): a complaint is acknowledged and answered within these many French working
+# days; the cold survey goes this many days after completion, and unanswered surveys are
+# reminded every QUALITY_SURVEY_REMINDER_DAYS days, at most QUALITY_SURVEY_MAX_REMINDERS times.
+QUALITY_ACK_WORKING_DAYS = int(env("QUALITY_ACK_WORKING_DAYS", "2"))
+QUALITY_ANSWER_WORKING_DAYS = int(env("QUALITY_ANSWER_WORKING_DAYS", "15"))
+QUALITY_COLD_SURVEY_DAYS = int(env("QUALITY_COLD_SURVEY_DAYS", "90"))
+QUALITY_SURVEY_REMINDER_DAYS = int(env("QUALITY_SURVEY_REMINDER_DAYS", "7"))
+QUALITY_SURVEY_MAX_REMINDERS = int(env("QUALITY_SURVEY_MAX_REMINDERS", "2"))
+# Public complaint form: at most this many submissions per IP address per hour.
+QUALITY_PUBLIC_COMPLAINTS_PER_HOUR = int(env("QUALITY_PUBLIC_COMPLAINTS_PER_HOUR", "5"))

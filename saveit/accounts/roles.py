@@ -29,8 +29,8 @@ class Role(models.TextChoices):
 
 
 class AuditorScope(models.TextChoices):
-    """What an auditor's invitation opens. The quality records do not exist yet: the choice is
-    accepted and stored so invitations made now keep their meaning, and opens nothing until then."""
+    """What an auditor's invitation opens: one engagement's evidence pack, or (on the provider)
+    the quality records and the audit binder (see saveit.quality.permissions)."""
 
     ENGAGEMENT = "engagement", _("One engagement's evidence pack")
     QUALITY = "quality", _("The quality records")

@@ -283,7 +283,7 @@ class RecordIn(Schema):
     warning_note: str = Field("", max_length=500)
 
 
-class RecordOut(Schema):
+class MaintenanceRecordOut(Schema):
     id: int
     kind: str
     performed_on: date
@@ -317,14 +317,18 @@ def _record_out(r: MaintenanceRecord) -> dict[str, Any]:
     }
 
 
-@router.get("/contracts/{contract_id}/register", response={200: list[RecordOut], **COMMON_ERRORS})
+@router.get(
+    "/contracts/{contract_id}/register", response={200: list[MaintenanceRecordOut], **COMMON_ERRORS}
+)
 def list_register(request: HttpRequest, contract_id: int) -> list[dict[str, Any]]:
     contract = access_contract(acting_member(request), contract_id)
     records = contract.maintenance_records.select_related("person_in_charge__user")
     return [_record_out(r) for r in records]
 
 
-@router.post("/contracts/{contract_id}/register", response={201: RecordOut, **WRITE_ERRORS})
+@router.post(
+    "/contracts/{contract_id}/register", response={201: MaintenanceRecordOut, **WRITE_ERRORS}
+)
 def add_register_entry(
     request: HttpRequest, contract_id: int, payload: RecordIn
 ) -> tuple[int, dict[str, Any]]:

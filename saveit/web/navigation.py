@@ -13,6 +13,7 @@ from saveit.accounts.models import Membership
 from saveit.accounts.roles import AUDIT_READER_ROLES, DOCUMENT_READER_ROLES, SIGNER_ROLES, Role
 from saveit.accounts.selectors import is_provider_admin
 from saveit.engagements.permissions import can_list_engagements
+from saveit.quality.permissions import can_read_quality, is_client_reader
 from saveit.reporting.permissions import can_see_dashboards
 from saveit.support.permissions import can_use_support
 
@@ -33,6 +34,14 @@ NAVIGATION: list[NavEntry] = [
     NavEntry(_("To sign"), "engagements:to_sign", lambda m: m.role == Role.CLIENT_OWNER),
     NavEntry(_("Support"), "support:tickets", can_use_support),
     NavEntry(_("SLA and maintenance"), "support:contracts", can_use_support),
+    NavEntry(_("Quality"), "quality:home", can_read_quality),
+    NavEntry(_("Surveys"), "quality:survey_results", is_client_reader),
+    NavEntry(_("My surveys"), "quality:my_surveys", lambda m: m.role == Role.LEARNER),
+    NavEntry(
+        _("Complaints"),
+        "quality:complaints",
+        lambda m: is_client_reader(m) or m.role == Role.LEARNER,
+    ),
     NavEntry(_("My organisation"), "accounts:organization_detail", lambda m: True, with_org=True),
     NavEntry(_("Organisations"), "accounts:organization_list", is_provider_admin),
     NavEntry(

@@ -656,3 +656,181 @@ SUPPORT_API: dict[str, Call] = {
 }
 HTML_ROUTES.update(SUPPORT_HTML)
 API_ROUTES.update(SUPPORT_API)
+
+
+def _q(key: str, arg: str) -> Args:
+    return lambda w: {arg: w.extra[key].pk}
+
+
+QUALITY_HTML: dict[str, Call] = {
+    "quality:home": OWN,
+    "quality:profile": OWN,
+    "quality:framework": Call(kind="own", kwargs=lambda w: {"code": "qualiopi"}),
+    "quality:indicator": Call(kind="own", kwargs=lambda w: {"code": "qualiopi", "number": 1}),
+    "quality:refresh": OWN_POST,
+    "quality:offers": OWN,
+    "quality:offer": Call(kwargs=_q("q_offer", "offer_id")),
+    "quality:watch": OWN,
+    "quality:subcontractors": OWN,
+    "quality:disability": OWN,
+    "quality:competences": OWN,
+    "quality:survey_results": OWN,
+    "quality:my_surveys": OWN,
+    "quality:my_survey": Call(kwargs=_q("q_survey", "request_id")),
+    "quality:complaints": OWN,
+    "quality:complaint_new": OWN,
+    "quality:complaint": Call(kwargs=_q("q_complaint", "complaint_id")),
+    "quality:complaint_acknowledge": Call(kwargs=_q("q_complaint", "complaint_id"), method="post"),
+    "quality:complaint_answer": Call(
+        kwargs=_q("q_complaint", "complaint_id"), method="post", body=lambda w: {"answer": "x" * 20}
+    ),
+    "quality:complaint_mediation": Call(kwargs=_q("q_complaint", "complaint_id"), method="post"),
+    "quality:actions": OWN,
+    "quality:action": Call(kwargs=_q("q_action", "action_id")),
+    "quality:audits": OWN,
+    "quality:audit": Call(kwargs=_q("q_audit", "audit_id")),
+    "quality:nc_resolve": Call(
+        kwargs=_q("q_nc", "nc_id"),
+        method="post",
+        body=lambda w: {"plan": "x", "resolved_on": "2026-01-01"},
+    ),
+    "quality:binder": OWN,
+    "quality:binder_start": Call(kind="own", method="post", kwargs=lambda w: {"code": "qualiopi"}),
+    # Public by design: dated counts per offer (no personal data), the complaint form, and the
+    # survey link whose signed token is its only key.
+    "quality:offer_results": Call(kind="public", kwargs=_q("q_offer", "offer_id")),
+    "quality:complaint_public": PUBLIC,
+    "quality:survey_answer": Call(kind="public", kwargs=lambda w: {"token": "forged"}),
+}
+QUALITY_API: dict[str, Call] = {
+    "saveit_quality_api_list_frameworks": OWN,
+    "saveit_quality_api_get_framework": Call(kind="own", kwargs=lambda w: {"code": "qualiopi"}),
+    "saveit_quality_api_get_profile": OWN,
+    "saveit_quality_api_update_profile": Call(
+        kind="own", method="put", body=lambda w: {"categories": ["training"]}
+    ),
+    "saveit_quality_api_self_assessment": OWN,
+    "saveit_quality_api_assess": Call(
+        kind="own", method="put", kwargs=lambda w: {"number": 1}, body=lambda w: {"level": 1}
+    ),
+    "saveit_quality_api_refresh": OWN_POST,
+    "saveit_quality_api_survey_results": OWN,
+    "saveit_quality_api_survey_answers": OWN,
+    "saveit_quality_api_list_complaints": OWN,
+    "saveit_quality_api_create_complaint": OWN_POST,
+    "saveit_quality_api_get_complaint": Call(kwargs=_q("q_complaint", "complaint_id")),
+    "saveit_quality_api_acknowledge": Call(kwargs=_q("q_complaint", "complaint_id"), method="post"),
+    "saveit_quality_api_answer": Call(
+        kwargs=_q("q_complaint", "complaint_id"), method="post", body=lambda w: {"answer": "x" * 20}
+    ),
+    "saveit_quality_api_mediation": Call(kwargs=_q("q_complaint", "complaint_id"), method="post"),
+    "saveit_quality_api_list_actions": OWN,
+    "saveit_quality_api_create_action": OWN_POST,
+    "saveit_quality_api_get_action": Call(kwargs=_q("q_action", "action_id")),
+    "saveit_quality_api_update_action": Call(
+        kwargs=_q("q_action", "action_id"), method="patch", body=lambda w: {"status": "done"}
+    ),
+    "saveit_quality_api_list_audits": OWN,
+    "saveit_quality_api_create_audit": OWN_POST,
+    "saveit_quality_api_get_audit": Call(kwargs=_q("q_audit", "audit_id")),
+    "saveit_quality_api_create_nonconformity": Call(
+        kwargs=_q("q_audit", "audit_id"),
+        method="post",
+        body=lambda w: {"indicator": 1, "grade": "minor", "description": "x"},
+    ),
+    "saveit_quality_api_resolve_nonconformity": Call(
+        kwargs=_q("q_nc", "nc_id"),
+        method="post",
+        body=lambda w: {"plan": "x", "resolved_on": "2026-01-01"},
+    ),
+    "saveit_quality_api_start_binder": OWN_POST,
+}
+HTML_ROUTES.update(QUALITY_HTML)
+API_ROUTES.update(QUALITY_API)
+
+
+def quality_of(world: World) -> dict[str, Any]:
+    """A's quality records: its own when A is the provider, those about A when A is a client."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from saveit.accounts.models import Organization
+    from saveit.accounts.roles import OrganizationKind
+    from saveit.quality.models import (
+        Audit,
+        Complaint,
+        Framework,
+        ImprovementAction,
+        Indicator,
+        NonConformity,
+        OfferSheet,
+        SurveyRequest,
+    )
+
+    org = world.org
+    provider = (
+        org
+        if org.is_provider
+        else Organization.objects.filter(kind=OrganizationKind.PROVIDER).order_by("pk").first()
+    )
+    assert provider is not None
+    client = None if org.is_provider else org
+    now = timezone.now()
+    complaint = Complaint.objects.create(
+        organization=provider,
+        number=f"REC-{org.pk}",
+        kind="complaint",
+        party="client",
+        client=client,
+        name=world.marker,
+        email=world.owner.user.email,
+        subject=world.marker,
+        description=world.marker,
+        received_at=now,
+        acknowledge_by=now.date(),
+        answer_by=now.date(),
+    )
+    survey = SurveyRequest.objects.create(
+        organization=provider,
+        moment="hot",
+        respondent="learner",
+        client=client,
+        user=world.learner.user,
+        name=world.marker,
+        email=world.owner.user.email,
+        created_at=now,
+    )
+    action = ImprovementAction.objects.create(
+        organization=provider,
+        number=f"AMQ-{org.pk}",
+        title=world.marker,
+        cause="other",
+        owner=world.owner,
+        due_on=date(2030, 1, 1),
+    )
+    framework = Framework.objects.get(code="qualiopi")
+    audit = Audit.objects.create(
+        organization=provider,
+        framework=framework,
+        kind="initial",
+        body=world.marker,
+        held_on=date(2026, 1, 1),
+    )
+    nc = NonConformity.objects.create(
+        audit=audit,
+        organization=provider,
+        indicator=Indicator.objects.get(framework=framework, number=1),
+        grade="minor",
+        description=world.marker,
+        deadline=date(2026, 7, 1),
+    )
+    offer = OfferSheet.objects.create(organization=provider, code=f"O{org.pk}", title=world.marker)
+    return {
+        "q_complaint": complaint,
+        "q_survey": survey,
+        "q_action": action,
+        "q_audit": audit,
+        "q_nc": nc,
+        "q_offer": offer,
+    }

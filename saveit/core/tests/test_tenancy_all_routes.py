@@ -28,7 +28,7 @@ from saveit.testing.factories import (
 )
 from saveit.testing.pdf import make_pdf
 
-from .tenancy_registry import API_ROUTES, HTML_ROUTES, Call, World
+from .tenancy_registry import API_ROUTES, HTML_ROUTES, Call, World, quality_of
 
 SKIPPED_NAMESPACES = {"admin", "api"}  # admin: staff only (own test); api: enumerated below
 
@@ -78,6 +78,7 @@ def _build_world(org: Organization) -> World:
     world.extra.update(_engagement_of(world))
     world.extra.update(_support_of(world))
     world.extra["job"] = _job_of(world)
+    world.extra.update(quality_of(world))
     return world
 
 

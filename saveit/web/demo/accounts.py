@@ -41,6 +41,8 @@ DEMO_ORGS = (
             ("concepteur@saveit.demo", Role.DESIGNER, "Hugo", "Lefèvre"),
             ("support@saveit.demo", Role.SUPPORT_AGENT, "Léa", "Garnier"),
             ("qualite@saveit.demo", Role.QUALITY_MANAGER, "Marc", "Dubois"),
+            # Reads the quality records and the audit binder for 30 days (load_demo_auditors).
+            ("auditeur.qualite@saveit.demo", Role.AUDITOR, "Agnès", "Perrin"),
         ),
         ("SAS", Decimal("50000"), "Lyon"),
     ),

@@ -39,6 +39,9 @@ class Command(BaseCommand):
             from saveit.web.demo.support import load_demo_support
 
             load_demo_support()
+            from saveit.web.demo.quality import load_demo_quality
+
+            load_demo_quality()
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(f"  Demo logins (password for all: {DEMO_PASSWORD})")
         for spec in DEMO_ORGS:
