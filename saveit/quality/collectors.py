@@ -439,17 +439,58 @@ def dropouts(ctx: Context) -> Collected:
 
 @collector(17)
 def platform_availability(ctx: Context) -> Collected:
-    # The support app (SLA report, maintenance register) is built separately: until it offers a
-    # source, this indicator shows what is missing instead of pretending.
-    return Collected(
-        missing=[
-            _(
-                "Platform availability (SLA report) is not available: "
-                "the support app is not installed."
-            ),
-            _("The maintenance register is not available: the support app is not installed."),
-        ]
-    )
+    """Means put at the learners' disposal: the platform's measured availability (the monthly
+    SLA reports) and its upkeep (the maintenance register)."""
+    out = Collected()
+    contracts = sources.support_contracts()
+    if not contracts:
+        out.missing.append(_("No support contract: the platform's availability is not measured."))
+        return out
+    reports = sources.sla_reports(ctx.year_ago)
+    for report in reports:
+        out.items.append(
+            Item(
+                "sla_report",
+                _("SLA report %(month)s, contract %(contract)s")
+                % {"month": report.month.strftime("%m/%Y"), "contract": report.contract.reference},
+                _url("support:report", report.pk),
+                "support.slareport",
+                str(report.pk),
+                report.closed_at,
+            )
+        )
+    reported = {(r.contract_id, r.month) for r in reports}
+    last_month = (ctx.now.date().replace(day=1) - timedelta(days=1)).replace(day=1)
+    unreported = [
+        c for c in contracts if c.starts_on < last_month and (c.pk, last_month) not in reported
+    ]
+    if unreported:
+        out.missing.append(
+            _count(
+                len(unreported),
+                "%(n)s support contract has no closed SLA report for last month",
+                "%(n)s support contracts have no closed SLA report for last month",
+            )
+        )
+    records = sources.maintenance_records(ctx.year_ago.date())
+    for record in records[:24]:
+        out.items.append(
+            Item(
+                "maintenance",
+                _("Maintenance of %(date)s: %(kind)s")
+                % {
+                    "date": record.performed_on.strftime("%d/%m/%Y"),
+                    "kind": record.get_kind_display(),
+                },
+                _url("support:register", record.contract_id),
+                "support.maintenancerecord",
+                str(record.pk),
+                datetime.combine(record.performed_on, datetime.min.time(), tzinfo=ctx.now.tzinfo),
+            )
+        )
+    if not records:
+        out.missing.append(_("The maintenance register has no entry in the last twelve months."))
+    return out
 
 
 @collector(18)

@@ -15,6 +15,7 @@ from saveit.certificates.models import Attestation
 from saveit.engagements.models import Engagement, ScopingInterview, ScopingNote
 from saveit.engagements.selectors import signed_scoping_note as _signed_note
 from saveit.learning.models import Assignment, RecertificationCampaign
+from saveit.support.models import MaintenanceRecord, SlaReport, SupportContract
 
 from .models import (
     AccessibilityCheck,
@@ -207,3 +208,20 @@ def complaints_without_action(provider: Organization) -> list[Complaint]:
 def newest(moments: list[datetime | None]) -> datetime | None:
     found = [m for m in moments if m is not None]
     return max(found) if found else None
+
+
+def support_contracts() -> list[SupportContract]:
+    return list(SupportContract.objects.select_related("client").order_by("reference"))
+
+
+def sla_reports(since: datetime) -> list[SlaReport]:
+    """The monthly SLA reports closed in the period (availability, restoration, notices)."""
+    return list(
+        SlaReport.objects.filter(closed_at__gte=since)
+        .select_related("contract")
+        .order_by("-month", "contract__reference")
+    )
+
+
+def maintenance_records(since: date) -> list[MaintenanceRecord]:
+    return list(MaintenanceRecord.objects.filter(performed_on__gte=since).order_by("-performed_on"))

@@ -28,7 +28,41 @@ def test_one_entry_per_indicator_with_levels_and_dated_evidence(provider, qualit
     one = entries[31]
     assert {"number", "applies", "level", "proposed_level", "evidence"} <= set(one)
     assert one["evidence"][0].keys() >= {"kind", "label", "url", "collected_at"}
-    assert entries[17]["proposed_level"] == 3 and entries[17]["missing"]  # support app absent
+    assert entries[17]["proposed_level"] == 3 and entries[17]["missing"]  # no support contract
+
+
+def test_indicator_17_collects_the_sla_reports_and_the_maintenance_register(
+    provider, client_org, quality_manager
+):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from saveit.support.models import MaintenanceRecord, SlaReport, SupportContract
+
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    contract = SupportContract.objects.create(
+        client=client_org, reference="CS-1", title="Support", starts_on=date(2025, 1, 1)
+    )
+    services.refresh_evidence(provider=provider)
+    missing = " ".join(_entries(quality_manager)[17]["missing"])
+    assert "SLA" in missing and "maintenance" in missing.lower()
+
+    report = SlaReport.objects.create(contract=contract, month=last_month, closed_at=timezone.now())
+    MaintenanceRecord.objects.create(
+        contract=contract,
+        kind="preventive",
+        performed_on=today - timedelta(days=3),
+        duration_minutes=30,
+        actions="Mise à jour",
+        person_in_charge=quality_manager,
+    )
+    services.refresh_evidence(provider=provider)
+    entry = _entries(quality_manager)[17]
+    assert {e["kind"] for e in entry["evidence"]} == {"sla_report", "maintenance"}
+    assert any(e["url"].endswith(f"/support/rapports/{report.pk}/") for e in entry["evidence"])
+    assert entry["missing"] == [] and entry["proposed_level"] == 1
 
 
 def test_indicators_30_to_32_gain_evidence_from_surveys_complaints_and_actions(
