@@ -33,6 +33,7 @@ TEMPLATES = frozenset(
         "table",
         "completion_report",
         "delivery_note",
+        "invoice",
     }
 )
 
@@ -60,12 +61,19 @@ def typst_input(data: Mapping[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-def compile_pdf(template: str, data_json: str) -> bytes:
-    """The PDF of `templates/<template>.typ` filled with `data_json` (see `typst_input`)."""
+def compile_pdf(template: str, data_json: str, *, pdf_standards: Sequence[str] = ()) -> bytes:
+    """The PDF of `templates/<template>.typ` filled with `data_json` (see `typst_input`).
+
+    `pdf_standards` asks typst for e.g. ("a-3b",): PDF/A-3b, which invoices need to carry their
+    Factur-X XML."""
     if template not in TEMPLATES:
         raise ValueError(f"unknown PDF template: {template!r}")
     try:
-        pdf = _compiler(template).compile(format="pdf", sys_inputs={"data": data_json})
+        pdf = _compiler(template).compile(
+            format="pdf",
+            sys_inputs={"data": data_json},
+            **({"pdf_standards": list(pdf_standards)} if pdf_standards else {}),
+        )
     except typst.TypstError as error:
         _compilers.__dict__.get("by_template", {}).pop(template, None)
         detail = (error.diagnostic or str(error)).strip()
@@ -96,6 +104,8 @@ def exit_with_parent() -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def render_pdf(template: str, data: Mapping[str, Any]) -> bytes:
+def render_pdf(
+    template: str, data: Mapping[str, Any], *, pdf_standards: Sequence[str] = ()
+) -> bytes:
     """The PDF of `templates/<template>.typ` filled with `data` (strings, lists and dicts)."""
-    return compile_pdf(template, typst_input(data))
+    return compile_pdf(template, typst_input(data), pdf_standards=pdf_standards)

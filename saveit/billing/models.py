@@ -1,0 +1,208 @@
+"""Invoices and credit notes (SPEC §13): frozen at issue, numbered without gaps, Factur-X.
+
+An issued invoice never changes: its row, its lines and its PDF are written once, in the
+transaction that numbers it. Corrections are credit notes, which are invoices of their own kind
+pointing at the invoice they correct, numbered in the same series.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from saveit.accounts.models import Membership, Organization
+from saveit.audit.models import Document
+from saveit.engagements.models import DeliveryNote, Engagement, Proposal
+
+PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+
+DEFAULT_EXEMPTION = (
+    "Exonération de TVA, article 261-4-4° a du CGI (formation professionnelle continue)"
+)
+
+
+class FrozenError(Exception):
+    """An issued invoice (or one of its lines) was about to be written again."""
+
+
+class BillingProfile(models.Model):
+    """How the provider invoices: what its organisation's legal details do not say."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.PROTECT, related_name="billing_profile"
+    )
+    vat_exempt_training = models.BooleanField(
+        _("exempt from VAT for continuing vocational training"),
+        default=False,
+        help_text=_("Tick only when the tax office granted the exemption (CGI art. 261-4-4° a)."),
+    )
+    exemption_mention = models.CharField(
+        _("VAT exemption mention"), max_length=200, default=DEFAULT_EXEMPTION
+    )
+    activity_declaration = models.CharField(
+        _("training activity declaration number"), max_length=30, blank=True
+    )
+    deposit_basis_incl_vat = models.BooleanField(
+        _("deposit threshold compared with the total incl. VAT"),
+        default=False,
+        help_text=_("Unticked: the threshold is compared with the total excl. VAT."),
+    )
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    series = models.CharField(_("invoice series"), max_length=8, default="FA")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("billing profile")
+        verbose_name_plural = _("billing profiles")
+
+    def __str__(self) -> str:
+        return f"billing:{self.organization_id}"
+
+
+class Invoice(models.Model):
+    class Kind(models.TextChoices):
+        DEPOSIT = "deposit", _("deposit invoice")
+        BALANCE = "balance", _("balance invoice")
+        STANDARD = "standard", _("invoice")
+        SUBSCRIPTION = "subscription", _("subscription invoice")
+        CANCELLATION = "cancellation", _("cancellation indemnity")
+        PENALTY = "penalty", _("late payment penalties")
+        CREDIT_NOTE = "credit_note", _("credit note")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        ISSUED = "issued", _("issued")
+
+    client = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("client")
+    )
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.PROTECT, null=True, blank=True, related_name="invoices"
+    )
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    delivery_note = models.ForeignKey(
+        DeliveryNote, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.DRAFT)
+    credited_invoice = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_notes",
+        verbose_name=_("corrected invoice"),
+    )
+    deducted_invoice = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    series = models.CharField(max_length=8, blank=True)
+    number = models.CharField(_("number"), max_length=24, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    supplied_on = models.DateField(_("date of supply"), null=True, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    # The contract terms in force when the invoice was drafted (payment days, penalties, fee).
+    terms = models.JSONField(default=dict)
+    # Both parties as printed, frozen at issue.
+    seller = models.JSONField(default=dict)
+    buyer = models.JSONField(default=dict)
+    mentions = models.JSONField(default=list)  # extra paragraphs (revision calculation, …)
+    vat_exempt = models.BooleanField(default=False)
+    total_excl = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal(0))
+    total_vat = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal(0))
+    total_incl = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal(0))
+    vat_breakdown = models.JSONField(default=list)
+    document = models.OneToOneField(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    xml_sha256 = models.CharField(max_length=64, blank=True)
+    issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["-issued_on", "-number", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number"], condition=~models.Q(number=""), name="invoice_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="draft") | ~models.Q(number=""),
+                name="invoice_issued_has_number",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="credit_note") | models.Q(credited_invoice__isnull=False),
+                name="credit_note_references_invoice",
+            ),
+        ]
+        indexes = [models.Index(fields=["client", "state"])]
+
+    def __str__(self) -> str:
+        return self.number or f"draft-{self.pk}"
+
+    @property
+    def is_issued(self) -> bool:
+        return self.state == self.State.ISSUED
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind == self.Kind.CREDIT_NOTE
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The last line of defence behind the services, the admin and the API: a row stored as
+        # issued is never written again, whatever code path tries.
+        if self.pk and Invoice.objects.filter(pk=self.pk, state=self.State.ISSUED).exists():
+            raise FrozenError(f"invoice {self.pk} is issued and cannot change")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if self.pk and Invoice.objects.filter(pk=self.pk, state=self.State.ISSUED).exists():
+            raise FrozenError(f"invoice {self.pk} is issued and cannot be deleted")
+        return super().delete(*args, **kwargs)
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField(default=0)
+    label = models.CharField(_("designation"), max_length=200)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2)
+    unit_price = models.DecimalField(
+        _("unit price excl. VAT (€)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    vat_rate = models.DecimalField(
+        _("VAT rate (%)"), max_digits=5, decimal_places=2, validators=PERCENT
+    )
+    total_excl = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal(0))
+
+    class Meta:
+        ordering = ["invoice", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if Invoice.objects.filter(pk=self.invoice_id, state=Invoice.State.ISSUED).exists():
+            raise FrozenError(f"invoice {self.invoice_id} is issued: its lines cannot change")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if Invoice.objects.filter(pk=self.invoice_id, state=Invoice.State.ISSUED).exists():
+            raise FrozenError(f"invoice {self.invoice_id} is issued: its lines cannot change")
+        return super().delete(*args, **kwargs)
