@@ -42,3 +42,30 @@ def draft(client, by, kind="standard", lines=None):
         lines=lines or two_lines(),
         supplied_on=date(2026, 11, 30),
     )
+
+
+@pytest.fixture
+def signed(engagement, pm, owner, billable):
+    """An engagement in phase 2 whose client signed a proposal of 2 750,50 € excl. VAT."""
+    from saveit.testing.engagement_setup import signed_proposal, through_phase_1
+
+    engagement = through_phase_1(engagement, pm, owner)
+    signed_proposal(engagement, pm, owner)
+    return engagement
+
+
+def deliver(engagement, pm, owner):
+    """The delivery note, issued and signed by the client (as closure does in phase 7)."""
+    from django.db import transaction
+
+    from saveit.engagements.artefacts import DELIVERY_NOTE
+    from saveit.engagements.models import DeliveryNote
+    from saveit.engagements.services.common import issue_artefact
+    from saveit.testing.engagement_setup import sign
+    from saveit.testing.pdf import make_pdf
+
+    with transaction.atomic():
+        note = DeliveryNote.objects.create(engagement=engagement, snapshot={"modules": []})
+        issue_artefact(artefact=note, kind=DELIVERY_NOTE, by=pm, pdf=make_pdf("Bon de livraison"))
+    sign(note, owner)
+    return note
