@@ -206,3 +206,64 @@ class InvoiceLine(models.Model):
         if Invoice.objects.filter(pk=self.invoice_id, state=Invoice.State.ISSUED).exists():
             raise FrozenError(f"invoice {self.invoice_id} is issued: its lines cannot change")
         return super().delete(*args, **kwargs)
+
+
+class Payment(models.Model):
+    """Money received from a client, allocated to one or more of its issued invoices."""
+
+    class Method(models.TextChoices):
+        TRANSFER = "transfer", _("bank transfer")
+        DIRECT_DEBIT = "direct_debit", _("SEPA direct debit")
+        CHEQUE = "cheque", _("cheque")
+
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="payments")
+    method = models.CharField(_("method"), max_length=16, choices=Method.choices)
+    amount = models.DecimalField(
+        _("amount (€)"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    received_on = models.DateField(_("received on"))
+    reference = models.CharField(_("bank reference"), max_length=80, blank=True)
+    recorded_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-received_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} · {self.amount} · {self.received_on}"
+
+
+class PaymentAllocation(models.Model):
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="allocations")
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["payment", "invoice"], name="allocation_once"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="allocation_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment_id} → {self.invoice_id}: {self.amount}"
+
+
+class Reminder(models.Model):
+    """A payment reminder sent for an overdue invoice, once per step (due + 1, + 15, + 30)."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="reminders")
+    step = models.PositiveSmallIntegerField()  # days after the due date
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "step"], name="reminder_once_per_step")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id} +{self.step}"

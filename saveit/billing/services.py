@@ -30,7 +30,7 @@ from saveit.engagements.signing import State, owner_signature, state_of
 
 from . import facturx_xml
 from .identities import missing_mentions, party_snapshot, seller_snapshot
-from .models import BillingProfile, Invoice, InvoiceLine
+from .models import BillingProfile, Invoice, InvoiceLine, Payment, PaymentAllocation
 from .pdf_data import kind_title, render_invoice_pdf
 from .permissions import can_manage_billing
 
@@ -562,3 +562,61 @@ def create_credit_note(
             code="credit_too_large",
         )
     return note
+
+
+# --- Payments -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_payment(
+    *,
+    client: Organization,
+    by: Membership,
+    method: str,
+    amount: Decimal,
+    received_on: date,
+    reference: str = "",
+    allocations: list[tuple[Invoice, Decimal]],
+) -> Payment:
+    """A payment received, allocated to issued invoices of the same client; never more than an
+    invoice still owes, never more than the payment itself."""
+    from .selectors import outstanding
+
+    require_biller(by)
+    if method not in Payment.Method.values:
+        raise Refusal(_("Unknown payment method."), code="method")
+    if amount <= 0 or amount > MAX_AMOUNT:
+        raise Refusal(_("The amount received must be positive."), code="amount")
+    if received_on > timezone.localdate():
+        raise Refusal(_("A payment cannot be received in the future."), code="received_on")
+    if sum((share for _invoice, share in allocations), Decimal(0)) > amount:
+        raise Refusal(_("The allocations exceed the amount received."), code="allocations")
+    payment = Payment.objects.create(
+        client=client, method=method, amount=money.cents(amount), received_on=received_on,
+        reference=(reference or "").strip()[:80], recorded_by=by,
+    )  # fmt: skip
+    for invoice, share in allocations:
+        locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if locked.client_id != client.pk or not locked.is_issued or locked.is_credit_note:
+            raise Refusal(_("A payment is allocated to issued invoices of its client."), "invoice")
+        due = outstanding(locked)
+        if share <= 0 or share > due:
+            raise Refusal(
+                _("Invoice %(number)s owes %(due)s: the allocation cannot exceed it.")
+                % {"number": locked.number, "due": money.format_money(due)},
+                code="allocation_too_large",
+            )
+        PaymentAllocation.objects.create(payment=payment, invoice=locked, amount=share)
+    record_event(
+        organization=client,
+        action="billing.payment_recorded",
+        actor=by,
+        target=payment,
+        after={
+            "method": method,
+            "amount": str(payment.amount),
+            "received_on": str(received_on),
+            "allocations": {str(invoice.pk): str(share) for invoice, share in allocations},
+        },
+    )
+    return payment

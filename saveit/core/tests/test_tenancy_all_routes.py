@@ -123,6 +123,7 @@ def _engagement_of(world: World) -> dict[str, Any]:
     item = Item.objects.create(version=module_version, key="I-a", kind="true_false", prompt="x")
     return {
         **_deployment_of(world, engagement, module_version),
+        **_billing_of(world, engagement),
         "engagement": engagement,
         "version": version,
         "note_document": note_document,
@@ -189,6 +190,18 @@ def _deployment_of(world: World, engagement: Any, module_version: Any) -> dict[s
         "attempt": attempt,
         "attestation": attestation,
     }
+
+
+def _billing_of(world: World, engagement: Any) -> dict[str, Any]:
+    """An issued invoice of A's client (written directly: no PDF is needed to be refused)."""
+    from saveit.billing.models import Invoice
+
+    invoice = Invoice.objects.create(
+        client=engagement.client, engagement=engagement, kind="standard", state="issued",
+        number=f"FA-T-{world.org.pk}", reason=world.marker, created_by=world.owner,
+        buyer={"name": world.marker},
+    )  # fmt: skip
+    return {"invoice": invoice}
 
 
 def _url(name: str, call: Call, world: World) -> str:
