@@ -267,3 +267,158 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice_id} +{self.step}"
+
+
+class SyntecIndex(models.Model):
+    """A published value of the SYNTEC index, entered by an administrator with its source."""
+
+    month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month."))
+    value = models.DecimalField(
+        _("value"), max_digits=8, decimal_places=1, validators=[MinValueValidator(Decimal("1"))]
+    )
+    source = models.CharField(_("source"), max_length=300)
+    entered_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("SYNTEC index value")
+        verbose_name_plural = _("SYNTEC index values")
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"SYNTEC {self.month:%Y-%m}: {self.value}"
+
+
+class Subscription(models.Model):
+    """A yearly licence (calendar year), invoiced in advance, renewed tacitly (seed 004 art.
+    24 and 29)."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("active")
+        TERMINATED = "terminated", _("terminated")
+
+    client = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="subscriptions"
+    )
+    label = models.CharField(_("licence"), max_length=200)
+    annual_price = models.DecimalField(
+        _("yearly fee excl. VAT (€)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    vat_rate = models.DecimalField(
+        _("VAT rate (%)"), max_digits=5, decimal_places=2, default=Decimal("20"), validators=PERCENT
+    )
+    activated_on = models.DateField(_("licence activated on"))
+    committed_until = models.DateField(_("first term ends on"))
+    # The SYNTEC index known when the fee now in force was first invoiced: S(t−1).
+    reference_index = models.ForeignKey(
+        SyntecIndex, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(max_length=12, choices=State.choices, default=State.ACTIVE)
+    termination_received_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    created_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        ordering = ["client", "activated_on"]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} · {self.label}"
+
+
+class SubscriptionPeriod(models.Model):
+    """One invoiced period of a subscription: at most one invoice per year, whatever runs."""
+
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.PROTECT, related_name="periods"
+    )
+    year = models.PositiveSmallIntegerField()
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    annual_price = models.DecimalField(max_digits=12, decimal_places=2)
+    index = models.ForeignKey(
+        SyntecIndex, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    invoice = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="period")
+
+    class Meta:
+        ordering = ["subscription", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "year"], name="one_period_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscription_id} · {self.year}"
+
+
+class SubscriptionNotice(models.Model):
+    """The reminder sent before the notice deadline, once per subscription and year."""
+
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.PROTECT, related_name="notices"
+    )
+    year = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "year"], name="one_notice_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscription_id} · notice {self.year}"
+
+
+class LegalInterestRate(models.Model):
+    """The legal interest rate for professional creditors, per half-year, as published by the
+    Banque de France and entered by an administrator."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    half = models.PositiveSmallIntegerField(
+        _("half-year"), validators=[MinValueValidator(1), MaxValueValidator(2)]
+    )
+    rate = models.DecimalField(_("rate (%)"), max_digits=6, decimal_places=2, validators=PERCENT)
+    source = models.CharField(_("source"), max_length=300)
+    entered_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("legal interest rate")
+        verbose_name_plural = _("legal interest rates")
+        ordering = ["-year", "-half"]
+        constraints = [models.UniqueConstraint(fields=["year", "half"], name="one_rate_per_half")]
+
+    def __str__(self) -> str:
+        return f"{self.year} S{self.half}: {self.rate} %"
+
+
+class Suspension(models.Model):
+    """Service suspended for payment default: an explicit, recorded act, lifted by another."""
+
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="suspensions")
+    reason = models.TextField(_("reason"))
+    invoices = models.ManyToManyField(Invoice, related_name="+", blank=True)
+    suspended_at = models.DateTimeField()
+    suspended_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-suspended_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=models.Q(lifted_at__isnull=True),
+                name="one_open_suspension_per_client",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} suspended {self.suspended_at:%Y-%m-%d}"
