@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "saveit.accounts.middleware.StaffIdleTimeoutMiddleware",
     "saveit.accounts.middleware.StaffSecondFactorMiddleware",
     "saveit.accounts.middleware.NoStoreForSignedInMiddleware",
+    "saveit.billing.middleware.SuspensionMiddleware",
     "axes.middleware.AxesMiddleware",
     "saveit.core.refusals.RefusalMiddleware",
 ]
@@ -113,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "saveit.web.context_processors.membership",
                 "saveit.learning.context_processors.learner_name",
+                "saveit.billing.middleware.suspension_notice",
             ],
         },
     }
