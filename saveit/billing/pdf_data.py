@@ -133,7 +133,7 @@ def invoice_data(invoice: Invoice, lines: list[InvoiceLine]) -> dict[str, Any]:
             else None,
             "title": title,
             "engagement": {
-                "title": engagement.title if engagement else "",
+                "title": engagement.title if engagement else "—",
                 "reference": engagement.reference if engagement else "",
             },
             "dates": dates,
