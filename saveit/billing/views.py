@@ -69,6 +69,7 @@ def invoice(request: HttpRequest, invoice_id: int) -> HttpResponse:
     member = acting_member(request)
     item = access_invoice(member, invoice_id)
     paid = selectors.paid_on(item)
+    due = selectors.outstanding(item, paid=paid)
     manage = can_manage_billing(member)
     return render(
         request,
@@ -77,14 +78,14 @@ def invoice(request: HttpRequest, invoice_id: int) -> HttpResponse:
             "invoice": item,
             "lines": item.lines.order_by("position", "pk"),
             "paid": paid,
-            "outstanding": selectors.outstanding(item, paid=paid),
+            "outstanding": due,
             "credited": selectors.credited_on(item),
             "credit_notes": invoices_visible_to(member).filter(credited_invoice=item),
             "allocations": item.allocations.select_related("payment"),
             "can_manage": manage,
             "credit_form": CreditNoteForm() if manage and item.is_issued else None,
             "payment_form": (
-                PaymentForm(initial={"received_on": timezone.localdate()})
+                PaymentForm(initial={"received_on": timezone.localdate(), "amount": due})
                 if manage and item.is_issued and not item.is_credit_note
                 else None
             ),

@@ -24,6 +24,9 @@ from saveit.orchestration.closure_data import render_delivery_note
 from saveit.web.demo.catalog import sign_as
 
 TITLE = "Prévention du risque routier des conducteurs-livreurs"
+# A second engagement left for the provider to invoice: proposal signed, delivery note issued
+# and awaiting the client's signature (the browser journey e2e/test_billing_journey.py).
+TO_INVOICE = "Conduite des chariots élévateurs, recyclage 2027"
 PROCEDURE = """# CONSIGNES DE CONDUITE DES CONDUCTEURS-LIVREURS
 
 ## 1. Objet
@@ -72,7 +75,7 @@ def load_demo_billing() -> list[Invoice]:
                 year=year, half=half, rate=Decimal("6.65"), entered_by=admin,
                 source="Taux saisi pour la démonstration (à remplacer par l'arrêté publié)",
             )  # fmt: skip
-    engagement = _signed_engagement(client, manager, owner)
+    engagement = _signed_engagement(client, manager, owner, TITLE, LINES)
     deposit = services.issue_invoice(
         invoice=services.create_deposit_invoice(engagement=engagement, by=manager), by=manager
     )
@@ -95,12 +98,26 @@ def load_demo_billing() -> list[Invoice]:
     )  # fmt: skip
     subscription = _licence(helios, manager, admin)
     licence = services.issue_invoice(invoice=subscription.periods.get().invoice, by=manager)
+    waiting = _signed_engagement(client, manager, owner, TO_INVOICE, FORKLIFT_LINES)
+    _delivered(waiting, manager, owner, signed=False)
     return [deposit, balance, credit, licence]
 
 
-def _signed_engagement(client: Organization, manager: Membership, owner: Membership) -> Engagement:
+LINES = [
+    lifecycle.LineInput("Conception du module certifiant", Decimal(1), Decimal("3200")),
+    lifecycle.LineInput("Session de déploiement sur site", Decimal(3), Decimal("450")),
+]
+FORKLIFT_LINES = [
+    lifecycle.LineInput("Adaptation du module certifiant", Decimal(1), Decimal("1900")),
+    lifecycle.LineInput("Session de recyclage sur site", Decimal(2), Decimal("400")),
+]
+
+
+def _signed_engagement(
+    client: Organization, manager: Membership, owner: Membership, title: str, lines: list
+) -> Engagement:
     engagement = lifecycle.create_engagement(
-        client=client, by=manager, title=TITLE, client_owner=owner,
+        client=client, by=manager, title=title, client_owner=owner,
         summary="Sensibiliser les 60 conducteurs-livreurs aux consignes de conduite.",
     )  # fmt: skip
     lifecycle.record_interview(
@@ -126,17 +143,16 @@ def _signed_engagement(client: Organization, manager: Membership, owner: Members
     lifecycle.save_proposal(
         engagement=engagement, by=manager, need="Un module certifiant et trois sessions sur site.",
         valid_until=timezone.localdate() + timedelta(days=30), planning="Conception : janvier 2027",
-        lines=[
-            lifecycle.LineInput("Conception du module certifiant", Decimal(1), Decimal("3200")),
-            lifecycle.LineInput("Session de déploiement sur site", Decimal(3), Decimal("450")),
-        ],
+        lines=lines,
         deliverables=[lifecycle.DeliverableInput("Consignes de conduite", "", [version.source_id])],
     )  # fmt: skip
     sign_as(lifecycle.issue_proposal(engagement=engagement, by=manager), owner)
     return engagement
 
 
-def _delivered(engagement: Engagement, manager: Membership, owner: Membership) -> None:
+def _delivered(
+    engagement: Engagement, manager: Membership, owner: Membership, *, signed: bool = True
+) -> None:
     """The delivery note as the client signed it (the demo skips production and deployment)."""
     note = DeliveryNote.objects.create(
         engagement=engagement,
@@ -148,7 +164,8 @@ def _delivered(engagement: Engagement, manager: Membership, owner: Membership) -
         },
     )  # fmt: skip
     issue_artefact(artefact=note, kind=DELIVERY_NOTE, by=manager, pdf=render_delivery_note(note))
-    sign_as(note, owner)
+    if signed:
+        sign_as(note, owner)
 
 
 def _licence(client: Organization, manager: Membership, admin: Membership):  # noqa: ANN202
