@@ -28,3 +28,15 @@ class PaymentForm(forms.Form):
     )
     received_on = forms.DateField(label=_("Received on"), widget=DATE)
     reference = forms.CharField(label=_("Bank reference"), max_length=80, required=False)
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=DATE)
+    end = forms.DateField(label=_("To"), widget=DATE)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The period ends before it starts."))
+        return data

@@ -26,4 +26,6 @@ urlpatterns = [
     ),
     path("reglements/", views.payments, name="payments"),
     path("creances/", views.receivables, name="receivables"),
+    path("facturation/exports/", views.exports_page, name="exports"),
+    path("facturation/exports/<str:kind>.<str:fmt>", views.export, name="export"),
 ]

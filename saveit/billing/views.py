@@ -290,3 +290,75 @@ def payments(request: HttpRequest) -> HttpResponse:
         .order_by("-received_on", "-pk")[:500]
     )
     return render(request, "billing/payments.html", {"rows": rows})
+
+
+EXPORT_KINDS = ("journal", "vat", "fec")
+
+
+def _period(request: HttpRequest) -> tuple[Any, Any] | None:
+    from .forms import PeriodForm
+
+    form = PeriodForm(request.GET or None)
+    if not form.is_valid():
+        return None
+    return form.cleaned_data["start"], form.cleaned_data["end"]
+
+
+@login_required
+def exports_page(request: HttpRequest) -> HttpResponse:
+    from .forms import PeriodForm
+
+    member = acting_member(request)
+    if not can_manage_billing(member):
+        raise PermissionDenied
+    today = timezone.localdate()
+    form = PeriodForm(request.GET or None, initial={"start": today.replace(month=1, day=1),
+                                                    "end": today})  # fmt: skip
+    period = _period(request) if request.GET else (today.replace(month=1, day=1), today)
+    return render(
+        request,
+        "billing/exports.html",
+        {"form": form, "period": period, "query": request.GET.urlencode()},
+    )
+
+
+@login_required
+def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    from django.http import StreamingHttpResponse
+
+    from saveit.core.tables import csv_chunks, to_xlsx
+
+    from . import exports
+
+    member = acting_member(request)
+    if not can_manage_billing(member):
+        raise PermissionDenied
+    today = timezone.localdate()
+    period = _period(request) if request.GET else (today.replace(month=1, day=1), today)
+    if period is None or kind not in EXPORT_KINDS or fmt not in ("csv", "xlsx", "txt"):
+        return HttpResponse(_("Choose a valid period."), status=400)
+    start, end = period
+    invoices = invoices_visible_to(member)
+    stamp = f"{start:%Y%m%d}-{end:%Y%m%d}"
+    response: HttpResponse | StreamingHttpResponse
+    if kind == "fec":
+        response = StreamingHttpResponse(
+            exports.fec_lines(invoices, start, end), content_type="text/plain; charset=utf-8"
+        )
+        name = f"FEC-ventes-{stamp}.txt"
+    else:
+        table = (exports.sales_journal if kind == "journal" else exports.vat_by_rate)(
+            invoices, start, end
+        )
+        name = f"{'journal-ventes' if kind == 'journal' else 'tva-par-taux'}-{stamp}.{fmt}"
+        if fmt == "xlsx":
+            response = HttpResponse(
+                to_xlsx(table),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        else:
+            response = StreamingHttpResponse(
+                csv_chunks(table), content_type="text/csv; charset=utf-8"
+            )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

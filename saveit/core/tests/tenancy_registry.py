@@ -570,6 +570,8 @@ BILLING_HTML: dict[str, Call] = {
     "billing:create_balance": engagement_post(),
     "billing:payments": OWN,
     "billing:receivables": OWN,
+    "billing:exports": OWN,
+    "billing:export": Call(kind="own", kwargs=lambda w: {"kind": "journal", "fmt": "csv"}),
 }
 BILLING_API: dict[str, Call] = {
     "saveit_billing_api_list_invoices": OWN,
