@@ -40,3 +40,50 @@ class PeriodForm(forms.Form):
         if start and end and start > end:
             raise forms.ValidationError(_("The period ends before it starts."))
         return data
+
+
+class SubscriptionForm(forms.Form):
+    client = forms.ModelChoiceField(label=_("Client"), queryset=None)  # type: ignore[arg-type]
+    label = forms.CharField(label=_("Licence"), max_length=200)
+    annual_price = forms.DecimalField(
+        label=_("Yearly fee excl. VAT (€)"), min_value=Decimal("0.01"), max_digits=12,
+        decimal_places=2,
+    )  # fmt: skip
+    activated_on = forms.DateField(label=_("Licence activated on"), widget=DATE)
+
+    def __init__(self, *args: object, clients: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["client"].queryset = clients  # type: ignore[attr-defined]
+
+
+class TerminationForm(forms.Form):
+    received_on = forms.DateField(label=_("Termination letter received on"), widget=DATE)
+
+
+class IndexForm(forms.Form):
+    month = forms.DateField(label=_("Month (any day of it)"), widget=DATE)
+    value = forms.DecimalField(
+        label=_("SYNTEC index"), min_value=Decimal("1"), max_digits=8, decimal_places=1
+    )
+    source = forms.CharField(label=_("Source"), max_length=300)
+
+
+class LegalRateForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    half = forms.TypedChoiceField(
+        label=_("Half-year"), choices=[(1, _("first")), (2, _("second"))], coerce=int
+    )
+    rate = forms.DecimalField(
+        label=_("Legal interest rate (%)"), min_value=Decimal("0"), max_value=Decimal("100"),
+        max_digits=6, decimal_places=2,
+    )  # fmt: skip
+    source = forms.CharField(label=_("Source"), max_length=300)
+
+
+class CancellationForm(forms.Form):
+    start = forms.DateField(label=_("Planned start of the session"), widget=DATE)
+    received_on = forms.DateField(label=_("Written request received on"), widget=DATE)
+
+
+class SuspensionForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=2000)

@@ -9,7 +9,7 @@ from saveit.accounts.models import Membership
 from saveit.accounts.roles import ENGAGEMENT_MANAGER_ROLES, Role, is_provider_staff
 from saveit.core.refusals import get_in_scope
 
-from .models import Invoice
+from .models import Invoice, Subscription
 
 CLIENT_READER_ROLES = frozenset({Role.CLIENT_OWNER})
 STAFF_READER_ROLES = frozenset({Role.ADMIN, Role.PROJECT_MANAGER, Role.QUALITY_MANAGER})
@@ -41,3 +41,13 @@ def invoices_visible_to(member: Membership | None) -> QuerySet[Invoice]:
 def access_invoice(member: Membership | None, invoice_id: object) -> Invoice:
     """Same 404 for "does not exist" and "not yours"."""
     return get_in_scope(invoices_visible_to(member), invoice_id)
+
+
+def subscriptions_visible_to(member: Membership | None) -> QuerySet[Subscription]:
+    if not can_manage_billing(member):
+        return Subscription.objects.none()
+    return Subscription.objects.select_related("client", "reference_index")
+
+
+def access_subscription(member: Membership | None, subscription_id: object) -> Subscription:
+    return get_in_scope(subscriptions_visible_to(member), subscription_id)

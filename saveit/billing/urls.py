@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_admin
 
 app_name = "billing"
 urlpatterns = [
@@ -27,5 +27,25 @@ urlpatterns = [
     path("reglements/", views.payments, name="payments"),
     path("creances/", views.receivables, name="receivables"),
     path("facturation/exports/", views.exports_page, name="exports"),
+    path("abonnements/", views_admin.subscriptions_page, name="subscriptions"),
+    path(
+        "abonnements/<int:subscription_id>/annee-suivante/",
+        views_admin.subscription_next_year,
+        name="subscription_next_year",
+    ),
+    path(
+        "abonnements/<int:subscription_id>/resiliation/",
+        views_admin.subscription_terminate,
+        name="subscription_terminate",
+    ),
+    path("facturation/indices/", views_admin.indexes, name="indexes"),
+    path("factures/<int:invoice_id>/penalites/", views_admin.late_penalties, name="penalties"),
+    path("factures/<int:invoice_id>/suspendre/", views_admin.suspend, name="suspend"),
+    path("factures/<int:invoice_id>/lever-suspension/", views_admin.lift, name="lift"),
+    path(
+        "missions/<int:engagement_id>/facturation/annulation/",
+        views_admin.cancel,
+        name="cancel",
+    ),
     path("facturation/exports/<str:kind>.<str:fmt>", views.export, name="export"),
 ]

@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saveit.accounts.permissions import acting_member
+from saveit.accounts.selectors import is_provider_admin
 from saveit.core.actions import act
 from saveit.core.errors import Refusal
 from saveit.engagements.permissions import access_engagement
 
 from . import selectors, services
-from .forms import CreditNoteForm, DraftForm, PaymentForm
+from .collection import open_suspension
+from .forms import CancellationForm, CreditNoteForm, DraftForm, PaymentForm
 from .models import Invoice, Payment
 from .permissions import access_invoice, can_manage_billing, can_read_billing, invoices_visible_to
 
@@ -83,6 +85,9 @@ def invoice(request: HttpRequest, invoice_id: int) -> HttpResponse:
             "credit_notes": invoices_visible_to(member).filter(credited_invoice=item),
             "allocations": item.allocations.select_related("payment"),
             "can_manage": manage,
+            "is_admin": is_provider_admin(member),
+            "late": item.is_issued and due > 0 and selectors.days_late(item) > 0,
+            "suspension": open_suspension(item.client_id) if manage else None,
             "credit_form": CreditNoteForm() if manage and item.is_issued else None,
             "payment_form": (
                 PaymentForm(initial={"received_on": timezone.localdate(), "amount": due})
@@ -236,6 +241,7 @@ def engagement(request: HttpRequest, engagement_id: int) -> HttpResponse:
             "deadline": services.balance_deadline(target),
             "today": timezone.localdate(),
             "can_manage": can_manage_billing(member),
+            "cancel_form": CancellationForm() if can_manage_billing(member) else None,
         },
     )
 

@@ -33,6 +33,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry(_("To sign"), "engagements:to_sign", lambda m: m.role == Role.CLIENT_OWNER),
     NavEntry(_("Invoices"), "billing:invoices", can_read_billing),
     NavEntry(_("Receivables"), "billing:receivables", can_manage_billing),
+    NavEntry(_("Subscriptions"), "billing:subscriptions", can_manage_billing),
     NavEntry(_("My organisation"), "accounts:organization_detail", lambda m: True, with_org=True),
     NavEntry(_("Organisations"), "accounts:organization_list", is_provider_admin),
     NavEntry(

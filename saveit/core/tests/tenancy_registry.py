@@ -571,6 +571,22 @@ BILLING_HTML: dict[str, Call] = {
     "billing:payments": OWN,
     "billing:receivables": OWN,
     "billing:exports": OWN,
+    "billing:subscriptions": OWN,
+    "billing:subscription_next_year": Call(
+        kwargs=lambda w: {"subscription_id": w.extra["subscription"].pk}, method="post"
+    ),
+    "billing:subscription_terminate": Call(
+        kwargs=lambda w: {"subscription_id": w.extra["subscription"].pk},
+        method="post",
+        body=lambda w: {"received_on": "2026-11-01"},
+    ),
+    "billing:indexes": OWN,
+    "billing:penalties": invoice_post(),
+    "billing:suspend": invoice_post(lambda w: {"reason": "x"}),
+    "billing:lift": invoice_post(),
+    "billing:cancel": engagement_post(
+        lambda w: {"start": "2026-12-30", "received_on": "2026-12-01"}
+    ),
     "billing:export": Call(kind="own", kwargs=lambda w: {"kind": "journal", "fmt": "csv"}),
 }
 BILLING_API: dict[str, Call] = {

@@ -201,7 +201,17 @@ def _billing_of(world: World, engagement: Any) -> dict[str, Any]:
         number=f"FA-T-{world.org.pk}", reason=world.marker, created_by=world.owner,
         buyer={"name": world.marker},
     )  # fmt: skip
-    return {"invoice": invoice}
+    from datetime import date
+    from decimal import Decimal
+
+    from saveit.billing.models import Subscription
+
+    subscription = Subscription.objects.create(
+        client=engagement.client, label=world.marker, annual_price=Decimal(100),
+        activated_on=date(2026, 1, 1), committed_until=date(2026, 12, 31),
+        created_by=world.owner,
+    )  # fmt: skip
+    return {"invoice": invoice, "subscription": subscription}
 
 
 def _url(name: str, call: Call, world: World) -> str:
