@@ -171,9 +171,7 @@ def invoice_pdf(request: HttpRequest, invoice_id: int) -> FileResponse:
 def create_invoice(request: HttpRequest, payload: InvoiceIn) -> tuple[int, dict[str, Any]]:
     member = acting_member(request)
     client = get_in_scope(clients_open_to(member), payload.client_id)
-    engagement = (
-        access_engagement(member, payload.engagement_id) if payload.engagement_id else None
-    )
+    engagement = access_engagement(member, payload.engagement_id) if payload.engagement_id else None
     invoice = services.create_invoice(
         client=client,
         by=member,

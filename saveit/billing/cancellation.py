@@ -63,33 +63,49 @@ def record_cancellation(
     refunded: list[Invoice] = []
     indemnity: Invoice | None = None
     with override("fr"):
-        reason = _("Cancellation received on %(received)s, %(days)s days before the start on "
-                   "%(start)s.") % {
-            "received": long_date(received_on), "days": (start - received_on).days,
+        reason = _(
+            "Cancellation received on %(received)s, %(days)s days before the start on %(start)s."
+        ) % {
+            "received": long_date(received_on),
+            "days": (start - received_on).days,
             "start": long_date(start),
-        }  # fmt: skip
+        }
         if outcome.refund_deposit:
             refunded = [
                 create_credit_note(invoice=deposit, by=by, reason=reason) for deposit in deposits
             ]
         else:
             indemnity = create_invoice(
-                client=engagement.client, by=by, kind=Invoice.Kind.CANCELLATION,
-                engagement=engagement, supplied_on=received_on, reason=reason,
-                lines=[LineInput(
-                    _("Cancellation indemnity: 25 %% of the total incl. VAT (%(total)s)")
-                    % {"total": money.format_money(totals.incl)},
-                    Decimal(1), outcome.indemnity, Decimal(0),
-                )],
-            )  # fmt: skip
+                client=engagement.client,
+                by=by,
+                kind=Invoice.Kind.CANCELLATION,
+                engagement=engagement,
+                supplied_on=received_on,
+                reason=reason,
+                lines=[
+                    LineInput(
+                        _("Cancellation indemnity: 25 %% of the total incl. VAT (%(total)s)")
+                        % {"total": money.format_money(totals.incl)},
+                        Decimal(1),
+                        outcome.indemnity,
+                        Decimal(0),
+                    )
+                ],
+            )
             Invoice.objects.filter(pk=indemnity.pk).update(
                 vat_exempt=True, terms={**indemnity.terms, "exemption_mention": INDEMNITY_MENTION}
             )
             indemnity.refresh_from_db()
     record_event(
-        organization=engagement.client, action="billing.cancellation_recorded", actor=by,
+        organization=engagement.client,
+        action="billing.cancellation_recorded",
+        actor=by,
         target=engagement,
-        after={"start": str(start), "received_on": str(received_on),
-               "refund": outcome.refund_deposit, "indemnity": str(outcome.indemnity)},
-    )  # fmt: skip
+        after={
+            "start": str(start),
+            "received_on": str(received_on),
+            "refund": outcome.refund_deposit,
+            "indemnity": str(outcome.indemnity),
+        },
+    )
     return CancellationResult(refunded, indemnity)

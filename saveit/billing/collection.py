@@ -39,9 +39,11 @@ def send_payment_reminders(now: datetime) -> int:
     (a missed day is caught up: the reminder of the latest step reached is sent)."""
     today = timezone.localdate(now)
     sent = 0
-    overdue = Invoice.objects.filter(
-        state=Invoice.State.ISSUED, due_on__lt=today
-    ).exclude(kind=Invoice.Kind.CREDIT_NOTE).select_related("client")
+    overdue = (
+        Invoice.objects.filter(state=Invoice.State.ISSUED, due_on__lt=today)
+        .exclude(kind=Invoice.Kind.CREDIT_NOTE)
+        .select_related("client")
+    )
     for invoice in overdue:
         due = selectors.outstanding(invoice)
         late = (today - invoice.due_on).days if invoice.due_on else 0
@@ -75,9 +77,11 @@ def _remind(invoice: Invoice, step: int, due: Decimal) -> None:
     if emails:
         send_email_after_commit(to=emails, subject=subject, body=body)
     record_event(
-        organization=invoice.client, action="billing.payment_reminder", target=invoice,
+        organization=invoice.client,
+        action="billing.payment_reminder",
+        target=invoice,
         after={"step": step, "outstanding": str(due), "recipients": len(emails)},
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic
@@ -94,9 +98,12 @@ def enter_legal_rate(
         year=year, half=half, rate=rate, source=source.strip(), entered_by=by
     )
     record_event(
-        organization=by.organization, action="billing.legal_rate_entered", actor=by,
-        target=entry, after={"year": year, "half": half, "rate": str(rate)},
-    )  # fmt: skip
+        organization=by.organization,
+        action="billing.legal_rate_entered",
+        actor=by,
+        target=entry,
+        after={"year": year, "half": half, "rate": str(rate)},
+    )
     return entry
 
 
@@ -130,17 +137,23 @@ def penalty_breakdown(invoice: Invoice, amount: Decimal, until: date) -> list[tu
                 "Late penalties on %(number)s: %(days)s days in half-year %(half)s %(year)s, "
                 "%(times)s × %(rate)s on %(amount)s"
             ) % {
-                "number": invoice.number, "days": days, "half": half, "year": year,
-                "times": money.format_quantity(multiplier), "rate": money.format_rate(rate.rate),
+                "number": invoice.number,
+                "days": days,
+                "half": half,
+                "year": year,
+                "times": money.format_quantity(multiplier),
+                "rate": money.format_rate(rate.rate),
                 "amount": money.format_money(amount),
-            }  # fmt: skip
+            }
         rows.append((label, penalty))
         day = last + timedelta(days=1)
     return rows
 
 
 @transaction.atomic
-def invoice_late_penalties(*, invoice: Invoice, by: Membership, until: date | None = None) -> Invoice:
+def invoice_late_penalties(
+    *, invoice: Invoice, by: Membership, until: date | None = None
+) -> Invoice:
     """On request: a draft invoice of the penalties of one late invoice, plus the 40 € fixed
     indemnity. Both are outside the scope of VAT."""
     require_biller(by)
@@ -152,20 +165,30 @@ def invoice_late_penalties(*, invoice: Invoice, by: Membership, until: date | No
     if Invoice.objects.filter(kind=Invoice.Kind.PENALTY, deducted_invoice=invoice).exists():
         raise Refusal(_("The penalties of this invoice are already invoiced."), code="exists")
     amount = selectors.outstanding(invoice) or invoice.total_incl
-    lines = [LineInput(label, Decimal(1), value, Decimal(0))
-             for label, value in penalty_breakdown(invoice, amount, until) if value > 0]  # fmt: skip
+    lines = [
+        LineInput(label, Decimal(1), value, Decimal(0))
+        for label, value in penalty_breakdown(invoice, amount, until)
+        if value > 0
+    ]
     with override("fr"):
         lines.append(
             LineInput(
                 _("Fixed recovery indemnity (French Commercial Code, art. L441-10)"),
-                Decimal(1), Decimal(invoice.terms.get("recovery_fee", "40")), Decimal(0),
+                Decimal(1),
+                Decimal(invoice.terms.get("recovery_fee", "40")),
+                Decimal(0),
             )
-        )  # fmt: skip
+        )
     penalty = create_invoice(
-        client=invoice.client, by=by, kind=Invoice.Kind.PENALTY, lines=lines,
-        engagement=invoice.engagement, supplied_on=until, deducted_invoice=invoice,
+        client=invoice.client,
+        by=by,
+        kind=Invoice.Kind.PENALTY,
+        lines=lines,
+        engagement=invoice.engagement,
+        supplied_on=until,
+        deducted_invoice=invoice,
         reason=f"{invoice.number}",
-    )  # fmt: skip
+    )
     # Outside the scope of VAT: printed and declared in the XML as an exemption with its reason.
     Invoice.objects.filter(pk=penalty.pk).update(
         vat_exempt=True, terms={**penalty.terms, "exemption_mention": PENALTY_EXEMPTION}
@@ -207,9 +230,12 @@ def suspend_client(
     )
     suspension.invoices.set(invoices)
     record_event(
-        organization=client, action="billing.client_suspended", actor=by, target=suspension,
+        organization=client,
+        action="billing.client_suspended",
+        actor=by,
+        target=suspension,
         after={"reason": suspension.reason, "invoices": [i.number for i in invoices]},
-    )  # fmt: skip
+    )
     return suspension
 
 

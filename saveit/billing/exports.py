@@ -23,10 +23,25 @@ SALES_ACCOUNT = ("706000", "Prestations de services")
 VAT_ACCOUNT = "445710"
 CLIENT_ACCOUNT = ("411000", "Clients")
 FEC_COLUMNS = (
-    "JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib",
-    "CompAuxNum", "CompAuxLib", "PieceRef", "PieceDate", "EcritureLib", "Debit", "Credit",
-    "EcritureLet", "DateLet", "ValidDate", "Montantdevise", "Idevise",
-)  # fmt: skip
+    "JournalCode",
+    "JournalLib",
+    "EcritureNum",
+    "EcritureDate",
+    "CompteNum",
+    "CompteLib",
+    "CompAuxNum",
+    "CompAuxLib",
+    "PieceRef",
+    "PieceDate",
+    "EcritureLib",
+    "Debit",
+    "Credit",
+    "EcritureLet",
+    "DateLet",
+    "ValidDate",
+    "Montantdevise",
+    "Idevise",
+)
 
 
 def issued_between(invoices: QuerySet[Invoice], start: date, end: date) -> QuerySet[Invoice]:
@@ -70,14 +85,18 @@ def sales_journal(invoices: QuerySet[Invoice], start: date, end: date) -> Table:
             sign = _sign(invoice)
             by_rate = {Decimal(s["rate"]): Decimal(s["amount"]) for s in invoice.vat_breakdown}
             yield [
-                invoice.issued_on, invoice.number, invoice.get_kind_display(),
+                invoice.issued_on,
+                invoice.number,
+                invoice.get_kind_display(),
                 invoice.credited_invoice.number if invoice.credited_invoice else "",
-                invoice.buyer.get("name", invoice.client.name), invoice.buyer.get("siren", ""),
+                invoice.buyer.get("name", invoice.client.name),
+                invoice.buyer.get("siren", ""),
                 sign * invoice.total_excl,
                 *[sign * by_rate.get(rate, money.ZERO) for rate in rates],
-                sign * invoice.total_vat, sign * invoice.total_incl,
+                sign * invoice.total_vat,
+                sign * invoice.total_incl,
                 invoice.due_on if not invoice.is_credit_note else None,
-            ]  # fmt: skip
+            ]
 
     period = _("from %(start)s to %(end)s") % {"start": start.isoformat(), "end": end.isoformat()}
     return Table(title=_("Sales journal"), columns=columns, rows=lines(), subtitle=period)
@@ -120,14 +139,34 @@ def fec_lines(invoices: QuerySet[Invoice], start: date, end: date) -> Iterator[s
             entries.append((SALES_ACCOUNT[0], SALES_ACCOUNT[1], "", Decimal(share["base"]), False))
             if Decimal(share["amount"]):
                 rate = money.format_rate(Decimal(share["rate"])).replace("\u00a0", " ")
-                entries.append((VAT_ACCOUNT, f"TVA collectée {rate}", "",
-                                Decimal(share["amount"]), False))  # fmt: skip
+                entries.append(
+                    (VAT_ACCOUNT, f"TVA collectée {rate}", "", Decimal(share["amount"]), False)
+                )
         for account, account_label, aux, amount, debit in entries:
             if invoice.is_credit_note:
                 debit = not debit
-            yield "\t".join([
-                "VE", "Ventes", f"VE{number:06d}", day, account, account_label, aux,
-                invoice.buyer.get("name", "") if aux else "", invoice.number, day, label,
-                _fec_amount(amount) if debit else "0,00",
-                "0,00" if debit else _fec_amount(amount), "", "", valid, "", "",
-            ]) + "\r\n"  # fmt: skip
+            yield (
+                "\t".join(
+                    [
+                        "VE",
+                        "Ventes",
+                        f"VE{number:06d}",
+                        day,
+                        account,
+                        account_label,
+                        aux,
+                        invoice.buyer.get("name", "") if aux else "",
+                        invoice.number,
+                        day,
+                        label,
+                        _fec_amount(amount) if debit else "0,00",
+                        "0,00" if debit else _fec_amount(amount),
+                        "",
+                        "",
+                        valid,
+                        "",
+                        "",
+                    ]
+                )
+                + "\r\n"
+            )

@@ -32,7 +32,7 @@ QDT = "urn:un:unece:uncefact:data:standard:QualifiedDataType:100"
 NSMAP = {"rsm": RSM, "ram": RAM, "udt": UDT, "qdt": QDT}
 EN16931 = "urn:cen.eu:en16931:2017"
 
-TYPE_CODES = {
+TYPE_CODES: dict[str, str] = {
     Invoice.Kind.DEPOSIT: "386",  # prepayment invoice
     Invoice.Kind.CREDIT_NOTE: "381",
 }
@@ -58,8 +58,12 @@ def _amount(value: Decimal) -> str:
 
 def _date(parent: etree._Element, tag: str, value: date, *, qualified: bool = False) -> None:
     holder = _el(parent, tag)
-    _el(holder, "qdt:DateTimeString" if qualified else "udt:DateTimeString",
-        value.strftime("%Y%m%d"), format="102")  # fmt: skip
+    _el(
+        holder,
+        "qdt:DateTimeString" if qualified else "udt:DateTimeString",
+        value.strftime("%Y%m%d"),
+        format="102",
+    )
 
 
 def category(rate: Decimal, exempt: bool) -> str:
@@ -182,8 +186,12 @@ def build_xml(invoice: Invoice, lines: list[Any], prepaid: Decimal = Decimal(0))
         reference = _el(settlement, "ram:InvoiceReferencedDocument")
         _el(reference, "ram:IssuerAssignedID", invoice.credited_invoice.number)
         if invoice.credited_invoice.issued_on:
-            _date(reference, "ram:FormattedIssueDateTime", invoice.credited_invoice.issued_on,
-                  qualified=True)  # fmt: skip
+            _date(
+                reference,
+                "ram:FormattedIssueDateTime",
+                invoice.credited_invoice.issued_on,
+                qualified=True,
+            )
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 
@@ -239,67 +247,127 @@ def business_rule_breaches(xml: bytes) -> list[RuleBreach]:
     settle = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement"
     total = f"{settle}/ram:SpecifiedTradeSettlementHeaderMonetarySummation"
     agreement = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement"
-    rule("BR-01", _text(root, "rsm:ExchangedDocumentContext/"
-         "ram:GuidelineSpecifiedDocumentContextParameter/ram:ID") != "", "specification id")  # fmt: skip
+    rule(
+        "BR-01",
+        _text(
+            root,
+            "rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID",
+        )
+        != "",
+        "specification id",
+    )
     rule("BR-02", _text(root, "rsm:ExchangedDocument/ram:ID") != "", "invoice number")
-    rule("BR-03", _text(root, "rsm:ExchangedDocument/ram:IssueDateTime/udt:DateTimeString") != "",
-         "issue date")  # fmt: skip
+    rule(
+        "BR-03",
+        _text(root, "rsm:ExchangedDocument/ram:IssueDateTime/udt:DateTimeString") != "",
+        "issue date",
+    )
     rule("BR-04", _text(root, "rsm:ExchangedDocument/ram:TypeCode") != "", "type code")
     rule("BR-05", _text(root, f"{settle}/ram:InvoiceCurrencyCode") != "", "currency")
     rule("BR-06", _text(root, f"{agreement}/ram:SellerTradeParty/ram:Name") != "", "seller name")
     rule("BR-07", _text(root, f"{agreement}/ram:BuyerTradeParty/ram:Name") != "", "buyer name")
-    rule("BR-09", _text(root, f"{agreement}/ram:SellerTradeParty/ram:PostalTradeAddress/"
-         "ram:CountryID") != "", "seller country")  # fmt: skip
-    rule("BR-CO-26", bool(root.xpath(
-        f"{agreement}/ram:SellerTradeParty/ram:SpecifiedTaxRegistration/ram:ID | "
-        f"{agreement}/ram:SellerTradeParty/ram:SpecifiedLegalOrganization/ram:ID",
-        namespaces=NSMAP)), "seller VAT or legal registration identifier")  # fmt: skip
-    items = root.xpath("rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem",
-                       namespaces=NSMAP)  # fmt: skip
+    rule(
+        "BR-09",
+        _text(root, f"{agreement}/ram:SellerTradeParty/ram:PostalTradeAddress/ram:CountryID") != "",
+        "seller country",
+    )
+    rule(
+        "BR-CO-26",
+        bool(
+            root.xpath(
+                f"{agreement}/ram:SellerTradeParty/ram:SpecifiedTaxRegistration/ram:ID | "
+                f"{agreement}/ram:SellerTradeParty/ram:SpecifiedLegalOrganization/ram:ID",
+                namespaces=NSMAP,
+            )
+        ),
+        "seller VAT or legal registration identifier",
+    )
+    items = root.xpath(
+        "rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem", namespaces=NSMAP
+    )
     rule("BR-16", len(items) > 0, "at least one line")
     line_sum = Decimal(0)
     bases: dict[tuple[str, Decimal], Decimal] = {}
     for item in items:
-        amount = _dec(item, "ram:SpecifiedLineTradeSettlement/"
-                      "ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount")  # fmt: skip
-        price = _dec(item, "ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/"
-                     "ram:ChargeAmount")  # fmt: skip
+        amount = _dec(
+            item,
+            "ram:SpecifiedLineTradeSettlement/"
+            "ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount",
+        )
+        price = _dec(
+            item, "ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount"
+        )
         quantity = _dec(item, "ram:SpecifiedLineTradeDelivery/ram:BilledQuantity")
         rule("BR-27", price >= 0, "a line's net price is negative")
         rule("BR-25", _text(item, "ram:SpecifiedTradeProduct/ram:Name") != "", "item name")
-        rule("LINE", money.cents(price * quantity) == amount,
-             f"line amount {amount} is not quantity × price")  # fmt: skip
-        code = _text(item, "ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:CategoryCode")
-        rate = _dec(item, "ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/"
-                    "ram:RateApplicablePercent")  # fmt: skip
+        rule(
+            "LINE",
+            money.cents(price * quantity) == amount,
+            f"line amount {amount} is not quantity × price",
+        )
+        code = _text(
+            item, "ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:CategoryCode"
+        )
+        rate = _dec(
+            item,
+            "ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:RateApplicablePercent",
+        )
         bases[(code, rate)] = bases.get((code, rate), Decimal(0)) + amount
         line_sum += amount
-    rule("BR-CO-10", line_sum == _dec(root, f"{total}/ram:LineTotalAmount"),
-         "sum of line amounts differs from the line total")  # fmt: skip
-    rule("BR-CO-13", _dec(root, f"{total}/ram:TaxBasisTotalAmount")
-         == _dec(root, f"{total}/ram:LineTotalAmount"), "tax basis differs from the line total")  # fmt: skip
+    rule(
+        "BR-CO-10",
+        line_sum == _dec(root, f"{total}/ram:LineTotalAmount"),
+        "sum of line amounts differs from the line total",
+    )
+    rule(
+        "BR-CO-13",
+        _dec(root, f"{total}/ram:TaxBasisTotalAmount")
+        == _dec(root, f"{total}/ram:LineTotalAmount"),
+        "tax basis differs from the line total",
+    )
     vat_sum = Decimal(0)
     for tax in root.xpath(f"{settle}/ram:ApplicableTradeTax", namespaces=NSMAP):
         code, rate = _text(tax, "ram:CategoryCode"), _dec(tax, "ram:RateApplicablePercent")
         basis, amount = _dec(tax, "ram:BasisAmount"), _dec(tax, "ram:CalculatedAmount")
         vat_sum += amount
-        rule(f"BR-{code}-08", bases.pop((code, rate), None) == basis,
-             f"VAT basis at {rate} % differs from its lines")  # fmt: skip
-        rule(f"BR-{code}-09", money.cents(basis * rate / 100) == amount,
-             f"VAT at {rate} % is not its basis × rate")  # fmt: skip
+        rule(
+            f"BR-{code}-08",
+            bases.pop((code, rate), None) == basis,
+            f"VAT basis at {rate} % differs from its lines",
+        )
+        rule(
+            f"BR-{code}-09",
+            money.cents(basis * rate / 100) == amount,
+            f"VAT at {rate} % is not its basis × rate",
+        )
         if code == "E":
             rule("BR-E-10", _text(tax, "ram:ExemptionReason") != "", "exemption reason")
     rule("BR-CO-18", not bases, "a VAT category of the lines has no breakdown")
-    rule("BR-CO-14", vat_sum == _dec(root, f"{total}/ram:TaxTotalAmount"),
-         "VAT total differs from the breakdown")  # fmt: skip
+    rule(
+        "BR-CO-14",
+        vat_sum == _dec(root, f"{total}/ram:TaxTotalAmount"),
+        "VAT total differs from the breakdown",
+    )
     grand = _dec(root, f"{total}/ram:GrandTotalAmount")
-    rule("BR-CO-15", grand == _dec(root, f"{total}/ram:TaxBasisTotalAmount")
-         + _dec(root, f"{total}/ram:TaxTotalAmount"), "grand total ≠ basis + VAT")  # fmt: skip
-    rule("BR-CO-16", _dec(root, f"{total}/ram:DuePayableAmount")
-         == grand - _dec(root, f"{total}/ram:TotalPrepaidAmount"), "amount due ≠ total − prepaid")  # fmt: skip
+    rule(
+        "BR-CO-15",
+        grand
+        == _dec(root, f"{total}/ram:TaxBasisTotalAmount")
+        + _dec(root, f"{total}/ram:TaxTotalAmount"),
+        "grand total ≠ basis + VAT",
+    )
+    rule(
+        "BR-CO-16",
+        _dec(root, f"{total}/ram:DuePayableAmount")
+        == grand - _dec(root, f"{total}/ram:TotalPrepaidAmount"),
+        "amount due ≠ total − prepaid",
+    )
     if _text(root, "rsm:ExchangedDocument/ram:TypeCode") == "381":
-        rule("BR-55", _text(root, f"{settle}/ram:InvoiceReferencedDocument/ram:IssuerAssignedID")
-             != "", "a credit note names the invoice it corrects")  # fmt: skip
+        rule(
+            "BR-55",
+            _text(root, f"{settle}/ram:InvoiceReferencedDocument/ram:IssuerAssignedID") != "",
+            "a credit note names the invoice it corrects",
+        )
     return breaches
 
 

@@ -5,6 +5,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from saveit.accounts.models import Organization
+
 from .models import Payment
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -43,12 +45,16 @@ class PeriodForm(forms.Form):
 
 
 class SubscriptionForm(forms.Form):
-    client = forms.ModelChoiceField(label=_("Client"), queryset=None)  # type: ignore[arg-type]
+    client: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(
+        label=_("Client"), queryset=Organization.objects.none()
+    )
     label = forms.CharField(label=_("Licence"), max_length=200)
     annual_price = forms.DecimalField(
-        label=_("Yearly fee excl. VAT (€)"), min_value=Decimal("0.01"), max_digits=12,
+        label=_("Yearly fee excl. VAT (€)"),
+        min_value=Decimal("0.01"),
+        max_digits=12,
         decimal_places=2,
-    )  # fmt: skip
+    )
     activated_on = forms.DateField(label=_("Licence activated on"), widget=DATE)
 
     def __init__(self, *args: object, clients: object = None, **kwargs: object) -> None:
@@ -74,9 +80,12 @@ class LegalRateForm(forms.Form):
         label=_("Half-year"), choices=[(1, _("first")), (2, _("second"))], coerce=int
     )
     rate = forms.DecimalField(
-        label=_("Legal interest rate (%)"), min_value=Decimal("0"), max_value=Decimal("100"),
-        max_digits=6, decimal_places=2,
-    )  # fmt: skip
+        label=_("Legal interest rate (%)"),
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        max_digits=6,
+        decimal_places=2,
+    )
     source = forms.CharField(label=_("Source"), max_length=300)
 
 

@@ -154,14 +154,6 @@ class Invoice(models.Model):
     def __str__(self) -> str:
         return self.number or f"draft-{self.pk}"
 
-    @property
-    def is_issued(self) -> bool:
-        return self.state == self.State.ISSUED
-
-    @property
-    def is_credit_note(self) -> bool:
-        return self.kind == self.Kind.CREDIT_NOTE
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         # The last line of defence behind the services, the admin and the API: a row stored as
         # issued is never written again, whatever code path tries.
@@ -173,6 +165,14 @@ class Invoice(models.Model):
         if self.pk and Invoice.objects.filter(pk=self.pk, state=self.State.ISSUED).exists():
             raise FrozenError(f"invoice {self.pk} is issued and cannot be deleted")
         return super().delete(*args, **kwargs)
+
+    @property
+    def is_issued(self) -> bool:
+        return self.state == self.State.ISSUED
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind == self.Kind.CREDIT_NOTE
 
 
 class InvoiceLine(models.Model):
@@ -297,9 +297,7 @@ class Subscription(models.Model):
         ACTIVE = "active", _("active")
         TERMINATED = "terminated", _("terminated")
 
-    client = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="subscriptions"
-    )
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="subscriptions")
     label = models.CharField(_("licence"), max_length=200)
     annual_price = models.DecimalField(
         _("yearly fee excl. VAT (€)"),
@@ -334,9 +332,7 @@ class Subscription(models.Model):
 class SubscriptionPeriod(models.Model):
     """One invoiced period of a subscription: at most one invoice per year, whatever runs."""
 
-    subscription = models.ForeignKey(
-        Subscription, on_delete=models.PROTECT, related_name="periods"
-    )
+    subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="periods")
     year = models.PositiveSmallIntegerField()
     starts_on = models.DateField()
     ends_on = models.DateField()
@@ -359,9 +355,7 @@ class SubscriptionPeriod(models.Model):
 class SubscriptionNotice(models.Model):
     """The reminder sent before the notice deadline, once per subscription and year."""
 
-    subscription = models.ForeignKey(
-        Subscription, on_delete=models.PROTECT, related_name="notices"
-    )
+    subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="notices")
     year = models.PositiveSmallIntegerField()
     sent_at = models.DateTimeField()
 

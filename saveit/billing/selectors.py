@@ -22,9 +22,9 @@ def paid_on(invoice: Invoice) -> Decimal:
 
 def credited_on(invoice: Invoice) -> Decimal:
     return (
-        invoice.credit_notes.filter(state=Invoice.State.ISSUED).aggregate(
-            total=Sum("total_incl")
-        )["total"]
+        invoice.credit_notes.filter(state=Invoice.State.ISSUED).aggregate(total=Sum("total_incl"))[
+            "total"
+        ]
         or ZERO
     )
 
@@ -68,9 +68,7 @@ def bucket_of(late: int) -> str:
 
 def aged_receivables(invoices: QuerySet[Invoice], today: date | None = None) -> AgedReceivables:
     report = AgedReceivables(totals={name: ZERO for _limit, name in AGE_BUCKETS})
-    candidates = invoices.filter(state=Invoice.State.ISSUED).exclude(
-        kind=Invoice.Kind.CREDIT_NOTE
-    )
+    candidates = invoices.filter(state=Invoice.State.ISSUED).exclude(kind=Invoice.Kind.CREDIT_NOTE)
     for invoice in candidates.select_related("client").order_by("due_on", "number"):
         due = outstanding(invoice)
         if due <= 0:

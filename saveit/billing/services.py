@@ -101,13 +101,14 @@ def _checked(lines: list[LineInput], *, allow_negative_quantity: bool = False) -
             raise Refusal(_("Line %(n)s needs a designation.") % {"n": number}, code="lines")
         low = -MAX_AMOUNT if allow_negative_quantity else Decimal(0)
         if not (low <= line.quantity <= MAX_AMOUNT) or line.quantity == 0:
-            raise Refusal(_("Line %(n)s: the quantity is not valid.") % {"n": number}, "lines")
+            raise Refusal(_("Line %(n)s: the quantity is not valid.") % {"n": number}, code="lines")
         if not (Decimal(0) <= line.unit_price <= MAX_AMOUNT):
             raise Refusal(
-                _("Line %(n)s: the unit price must not be negative.") % {"n": number}, "lines"
+                _("Line %(n)s: the unit price must not be negative.") % {"n": number},
+                code="lines",
             )
         if not (Decimal(0) <= line.vat_rate <= Decimal(100)):
-            raise Refusal(_("Line %(n)s: the VAT rate is not valid.") % {"n": number}, "lines")
+            raise Refusal(_("Line %(n)s: the VAT rate is not valid.") % {"n": number}, code="lines")
     return lines
 
 
@@ -201,10 +202,13 @@ def _lock_draft(invoice: Invoice) -> Invoice:
     invoice = Invoice.objects.select_for_update().select_related("client").get(pk=invoice.pk)
     if invoice.is_issued:
         raise Refusal(
-            _("Invoice %(number)s is issued: it can no longer change. Correct it with a credit "
-              "note.") % {"number": invoice.number},
+            _(
+                "Invoice %(number)s is issued: it can no longer change. Correct it with a credit "
+                "note."
+            )
+            % {"number": invoice.number},
             code="issued",
-        )  # fmt: skip
+        )
     return invoice
 
 
@@ -377,14 +381,14 @@ def issue_invoice(*, invoice: Invoice, by: Membership) -> Invoice:
 # --- Invoices made from the engagement's artefacts ----------------------------------------------
 
 
-def _signed_proposal(engagement: Engagement):  # noqa: ANN202 - engagements' Proposal
+def _signed_proposal(engagement: Engagement):
     proposal = current_proposal(engagement)
     if proposal is None or state_of(proposal) != State.SIGNED:
         raise Refusal(_("The client has not signed the current proposal."), code="unsigned")
     return proposal
 
 
-def _live(queryset):  # noqa: ANN001, ANN202
+def _live(queryset):
     """Invoices not fully cancelled by credit notes."""
     return [invoice for invoice in queryset if creditable(invoice) > 0]
 
@@ -592,13 +596,19 @@ def record_payment(
     if sum((share for _invoice, share in allocations), Decimal(0)) > amount:
         raise Refusal(_("The allocations exceed the amount received."), code="allocations")
     payment = Payment.objects.create(
-        client=client, method=method, amount=money.cents(amount), received_on=received_on,
-        reference=(reference or "").strip()[:80], recorded_by=by,
-    )  # fmt: skip
+        client=client,
+        method=method,
+        amount=money.cents(amount),
+        received_on=received_on,
+        reference=(reference or "").strip()[:80],
+        recorded_by=by,
+    )
     for invoice, share in allocations:
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
         if locked.client_id != client.pk or not locked.is_issued or locked.is_credit_note:
-            raise Refusal(_("A payment is allocated to issued invoices of its client."), "invoice")
+            raise Refusal(
+                _("A payment is allocated to issued invoices of its client."), code="invoice"
+            )
         due = outstanding(locked)
         if share <= 0 or share > due:
             raise Refusal(

@@ -30,9 +30,7 @@ def index_at(day: date) -> SyntecIndex | None:
 
 
 @transaction.atomic
-def enter_syntec_index(
-    *, month: date, value: Decimal, source: str, by: Membership
-) -> SyntecIndex:
+def enter_syntec_index(*, month: date, value: Decimal, source: str, by: Membership) -> SyntecIndex:
     if not is_provider_admin(by):
         raise Forbidden(_("Only the provider's administrators enter index values."))
     if not (source or "").strip():
@@ -45,7 +43,9 @@ def enter_syntec_index(
             _("The index of this month is already entered: values are never rewritten."),
             code="exists",
         )
-    index = SyntecIndex.objects.create(month=month, value=value, source=source.strip(), entered_by=by)
+    index = SyntecIndex.objects.create(
+        month=month, value=value, source=source.strip(), entered_by=by
+    )
     record_event(
         organization=by.organization,
         action="billing.syntec_index_entered",
@@ -57,9 +57,16 @@ def enter_syntec_index(
 
 
 def _period_invoice(
-    subscription: Subscription, *, by: Membership, year: int, starts_on: date, ends_on: date,
-    amount: Decimal, mentions: list[str], label: str,
-) -> Invoice:  # fmt: skip
+    subscription: Subscription,
+    *,
+    by: Membership,
+    year: int,
+    starts_on: date,
+    ends_on: date,
+    amount: Decimal,
+    mentions: list[str],
+    label: str,
+) -> Invoice:
     return create_invoice(
         client=subscription.client,
         by=by,
@@ -88,41 +95,65 @@ def create_subscription(
     if annual_price <= 0:
         raise Refusal(_("The yearly fee must be positive."), code="price")
     subscription = Subscription.objects.create(
-        client=client, label=label.strip()[:200], annual_price=money.cents(annual_price),
-        vat_rate=vat_rate, activated_on=activated_on,
+        client=client,
+        label=label.strip()[:200],
+        annual_price=money.cents(annual_price),
+        vat_rate=vat_rate,
+        activated_on=activated_on,
         committed_until=terms.first_term_end(activated_on),
-        reference_index=index_at(activated_on), created_by=by,
-    )  # fmt: skip
+        reference_index=index_at(activated_on),
+        created_by=by,
+    )
     year_end = terms.year_end(activated_on)
     months = terms.months_remaining(activated_on)
     amount = terms.prorated_fee(subscription.annual_price, activated_on)
     with override("fr"):
         line = _("%(label)s, %(start)s to %(end)s (%(months)s months of %(fee)s a year)") % {
-            "label": subscription.label, "start": long_date(activated_on),
-            "end": long_date(year_end), "months": months,
+            "label": subscription.label,
+            "start": long_date(activated_on),
+            "end": long_date(year_end),
+            "months": months,
             "fee": money.format_money(subscription.annual_price),
-        }  # fmt: skip
+        }
         mentions = [
             _("Effective date of the contract: %(date)s (licence activation).")
             % {"date": long_date(activated_on)},
-            _("First term until %(date)s, then renewed each year unless terminated by "
-              "%(deadline)s of the current year.")
+            _(
+                "First term until %(date)s, then renewed each year unless terminated by "
+                "%(deadline)s of the current year."
+            )
             % {"date": long_date(subscription.committed_until), "deadline": "30 novembre"},
-        ]  # fmt: skip
+        ]
     invoice = _period_invoice(
-        subscription, by=by, year=activated_on.year, starts_on=activated_on, ends_on=year_end,
-        amount=amount, mentions=mentions, label=line,
-    )  # fmt: skip
+        subscription,
+        by=by,
+        year=activated_on.year,
+        starts_on=activated_on,
+        ends_on=year_end,
+        amount=amount,
+        mentions=mentions,
+        label=line,
+    )
     SubscriptionPeriod.objects.create(
-        subscription=subscription, year=activated_on.year, starts_on=activated_on,
-        ends_on=year_end, annual_price=subscription.annual_price,
-        index=subscription.reference_index, invoice=invoice,
-    )  # fmt: skip
+        subscription=subscription,
+        year=activated_on.year,
+        starts_on=activated_on,
+        ends_on=year_end,
+        annual_price=subscription.annual_price,
+        index=subscription.reference_index,
+        invoice=invoice,
+    )
     record_event(
-        organization=client, action="billing.subscription_created", actor=by, target=subscription,
-        after={"annual_price": str(subscription.annual_price), "activated_on": str(activated_on),
-               "committed_until": str(subscription.committed_until)},
-    )  # fmt: skip
+        organization=client,
+        action="billing.subscription_created",
+        actor=by,
+        target=subscription,
+        after={
+            "annual_price": str(subscription.annual_price),
+            "activated_on": str(activated_on),
+            "committed_until": str(subscription.committed_until),
+        },
+    )
     return subscription
 
 
@@ -157,33 +188,51 @@ def invoice_next_year(*, subscription: Subscription, by: Membership, today: date
     start, end = date(year, 1, 1), date(year, 12, 31)
     with override("fr"):
         label = _("%(label)s, year %(year)s (%(start)s to %(end)s)") % {
-            "label": subscription.label, "year": year, "start": long_date(start),
+            "label": subscription.label,
+            "year": year,
+            "start": long_date(start),
             "end": long_date(end),
-        }  # fmt: skip
-        source = _("Indices: S(t) %(now)s of %(now_month)s, S(t−1) %(ref)s of %(ref_month)s; "
-                   "source: %(source)s.") % {
+        }
+        source = _(
+            "Indices: S(t) %(now)s of %(now_month)s, S(t−1) %(ref)s of %(ref_month)s; "
+            "source: %(source)s."
+        ) % {
             "now": money.format_number(now_index.value, 1),
             "now_month": f"{now_index.month:%m/%Y}",
             "ref": money.format_number(subscription.reference_index.value, 1),
             "ref_month": f"{subscription.reference_index.month:%m/%Y}",
             "source": now_index.source,
-        }  # fmt: skip
+        }
     invoice = _period_invoice(
-        subscription, by=by, year=year, starts_on=start, ends_on=end, amount=revision.revised,
-        mentions=[revision.explanation(), source], label=label,
-    )  # fmt: skip
+        subscription,
+        by=by,
+        year=year,
+        starts_on=start,
+        ends_on=end,
+        amount=revision.revised,
+        mentions=[revision.explanation(), source],
+        label=label,
+    )
     SubscriptionPeriod.objects.create(
-        subscription=subscription, year=year, starts_on=start, ends_on=end,
-        annual_price=revision.revised, index=now_index, invoice=invoice,
-    )  # fmt: skip
+        subscription=subscription,
+        year=year,
+        starts_on=start,
+        ends_on=end,
+        annual_price=revision.revised,
+        index=now_index,
+        invoice=invoice,
+    )
     before = {"annual_price": str(subscription.annual_price)}
     subscription.annual_price, subscription.reference_index = revision.revised, now_index
     subscription.save(update_fields=["annual_price", "reference_index"])
     record_event(
-        organization=subscription.client, action="billing.subscription_revised", actor=by,
-        target=subscription, before=before,
+        organization=subscription.client,
+        action="billing.subscription_revised",
+        actor=by,
+        target=subscription,
+        before=before,
         after={"annual_price": str(revision.revised), "year": year, "index": str(now_index.value)},
-    )  # fmt: skip
+    )
     return invoice
 
 
@@ -204,17 +253,20 @@ def terminate_subscription(
     subscription.termination_received_on, subscription.ends_on = received_on, ends_on
     subscription.save(update_fields=["termination_received_on", "ends_on"])
     record_event(
-        organization=subscription.client, action="billing.subscription_terminated", actor=by,
-        target=subscription, after={"received_on": str(received_on), "ends_on": str(ends_on)},
-    )  # fmt: skip
+        organization=subscription.client,
+        action="billing.subscription_terminated",
+        actor=by,
+        target=subscription,
+        after={"received_on": str(received_on), "ends_on": str(ends_on)},
+    )
     return subscription
 
 
 def close_ended(today: date) -> int:
     """Subscriptions whose last day has passed are marked terminated."""
-    return Subscription.objects.filter(
-        state=Subscription.State.ACTIVE, ends_on__lt=today
-    ).update(state=Subscription.State.TERMINATED)
+    return Subscription.objects.filter(state=Subscription.State.ACTIVE, ends_on__lt=today).update(
+        state=Subscription.State.TERMINATED
+    )
 
 
 def send_notice_reminders(now: datetime) -> int:
@@ -264,6 +316,8 @@ def _remind(subscription: Subscription, today: date) -> None:
     if emails:
         send_email_after_commit(to=emails, subject=subject, body=body)
     record_event(
-        organization=subscription.client, action="billing.subscription_notice_reminder",
-        target=subscription, after={"year": today.year, "recipients": len(emails)},
-    )  # fmt: skip
+        organization=subscription.client,
+        action="billing.subscription_notice_reminder",
+        target=subscription,
+        after={"year": today.year, "recipients": len(emails)},
+    )

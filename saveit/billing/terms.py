@@ -80,7 +80,9 @@ def revise(previous: Decimal, *, index_now: Decimal, index_ref: Decimal) -> Revi
     included: the revision only goes up)."""
     ratio = index_now / index_ref
     if ratio < REVISION_FLOOR:
-        return Revision(previous, money.cents(previous * REVISION_FLOOR), index_now, index_ref, True)
+        return Revision(
+            previous, money.cents(previous * REVISION_FLOOR), index_now, index_ref, True
+        )
     return Revision(previous, money.cents(previous * ratio), index_now, index_ref, False)
 
 
@@ -95,9 +97,7 @@ def cancellation(*, total_incl: Decimal, start: date, received_on: date) -> Canc
     deposit is refunded; later, 25 % of the total incl. VAT is due whatever the deposit."""
     if (start - received_on).days >= CANCELLATION_NOTICE_DAYS:
         return CancellationOutcome(True, money.ZERO)
-    return CancellationOutcome(
-        False, money.cents(total_incl * CANCELLATION_INDEMNITY_RATE / 100)
-    )
+    return CancellationOutcome(False, money.cents(total_incl * CANCELLATION_INDEMNITY_RATE / 100))
 
 
 def late_penalty(

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -99,7 +99,7 @@ def invoice(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 
 @login_required
-def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse | FileResponse:
     item = access_invoice(acting_member(request), invoice_id)
     try:
         return pdf_response(item)
@@ -318,8 +318,9 @@ def exports_page(request: HttpRequest) -> HttpResponse:
     if not can_manage_billing(member):
         raise PermissionDenied
     today = timezone.localdate()
-    form = PeriodForm(request.GET or None, initial={"start": today.replace(month=1, day=1),
-                                                    "end": today})  # fmt: skip
+    form = PeriodForm(
+        request.GET or None, initial={"start": today.replace(month=1, day=1), "end": today}
+    )
     period = _period(request) if request.GET else (today.replace(month=1, day=1), today)
     return render(
         request,
@@ -329,9 +330,7 @@ def exports_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
-    from django.http import StreamingHttpResponse
-
+def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse | StreamingHttpResponse:
     from saveit.core.tables import csv_chunks, to_xlsx
 
     from . import exports

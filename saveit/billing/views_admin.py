@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -37,7 +39,7 @@ from .permissions import (
 )
 
 
-def _biller(request: HttpRequest):  # noqa: ANN202 - a Membership
+def _biller(request: HttpRequest):
     member = acting_member(request)
     if not can_manage_billing(member):
         raise PermissionDenied
@@ -63,9 +65,12 @@ def subscriptions_page(request: HttpRequest) -> HttpResponse:
         return act(
             request,
             lambda: subscriptions.create_subscription(
-                client=data["client"], by=member, label=data["label"],
-                annual_price=data["annual_price"], activated_on=data["activated_on"],
-            ),  # fmt: skip
+                client=data["client"],
+                by=member,
+                label=data["label"],
+                annual_price=data["annual_price"],
+                activated_on=data["activated_on"],
+            ),
             _("Subscription recorded; its first, prorated invoice is a draft to issue."),
             back,
         )
@@ -73,7 +78,12 @@ def subscriptions_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "billing/subscriptions.html",
-        {"rows": rows, "form": form, "termination": TerminationForm(), "today": timezone.localdate()},
+        {
+            "rows": rows,
+            "form": form,
+            "termination": TerminationForm(),
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -124,10 +134,13 @@ def indexes(request: HttpRequest) -> HttpResponse:
             if not form.is_valid():
                 return _invalid(request, form, back)
             data = form.cleaned_data
-            action = lambda: collection.enter_legal_rate(  # noqa: E731
-                year=data["year"], half=data["half"], rate=data["rate"], source=data["source"],
+            action: Callable[[], object] = lambda: collection.enter_legal_rate(  # noqa: E731
+                year=data["year"],
+                half=data["half"],
+                rate=data["rate"],
+                source=data["source"],
                 by=member,
-            )  # fmt: skip
+            )
         else:
             form = IndexForm(request.POST, prefix="syntec")
             if not form.is_valid():
@@ -215,9 +228,11 @@ def cancel(request: HttpRequest, engagement_id: int) -> HttpResponse:
     return act(
         request,
         lambda: cancellation.record_cancellation(
-            engagement=engagement, by=member, start=form.cleaned_data["start"],
+            engagement=engagement,
+            by=member,
+            start=form.cleaned_data["start"],
             received_on=form.cleaned_data["received_on"],
-        ),  # fmt: skip
+        ),
         _("Cancellation recorded: the refund or the indemnity is drafted."),
         back,
     )

@@ -29,7 +29,9 @@ def billable(provider, client_org):
 
 def two_lines() -> list[LineInput]:
     return [
-        LineInput("Conception d'un module certifiant", Decimal("2"), Decimal("1200"), Decimal("20")),
+        LineInput(
+            "Conception d'un module certifiant", Decimal("2"), Decimal("1200"), Decimal("20")
+        ),
         LineInput("Guide imprimé", Decimal("3"), Decimal("10.55"), Decimal("5.5")),
     ]
 

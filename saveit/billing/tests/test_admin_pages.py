@@ -14,12 +14,21 @@ from .conftest import draft
 
 def test_indexes_are_entered_by_admins_only(pm, staff_admin):
     url = reverse("billing:indexes")
-    body = {"table": "syntec", "syntec-month": "2026-09-01", "syntec-value": "303.1",
-            "syntec-source": "Syntec"}  # fmt: skip
+    body = {
+        "table": "syntec",
+        "syntec-month": "2026-09-01",
+        "syntec-value": "303.1",
+        "syntec-source": "Syntec",
+    }
     assert signed_in(pm).post(url, body).status_code == 403
     assert signed_in(staff_admin).post(url, body).status_code == 302
-    legal = {"table": "legal", "legal-year": "2026", "legal-half": "2", "legal-rate": "6.65",
-             "legal-source": "JO"}  # fmt: skip
+    legal = {
+        "table": "legal",
+        "legal-year": "2026",
+        "legal-half": "2",
+        "legal-rate": "6.65",
+        "legal-source": "JO",
+    }
     signed_in(staff_admin).post(url, legal)
     assert SyntecIndex.objects.count() == 1 and LegalInterestRate.objects.count() == 1
     page = signed_in(pm).get(url).content.decode()
@@ -29,9 +38,13 @@ def test_indexes_are_entered_by_admins_only(pm, staff_admin):
 def test_a_subscription_is_created_from_its_page(billable, pm):
     response = signed_in(pm).post(
         reverse("billing:subscriptions"),
-        {"client": billable.pk, "label": "Licence", "annual_price": "1200",
-         "activated_on": "2026-07-01"},
-    )  # fmt: skip
+        {
+            "client": billable.pk,
+            "label": "Licence",
+            "annual_price": "1200",
+            "activated_on": "2026-07-01",
+        },
+    )
     assert response.status_code == 302
     subscription = Subscription.objects.get()
     assert subscription.periods.get().invoice.total_excl == 600
@@ -47,16 +60,19 @@ def test_penalties_and_cancellation_from_the_pages(signed, pm, staff_admin):
     for year in {today.year, (today - timedelta(days=20)).year}:
         for half in (1, 2):
             LegalInterestRate.objects.get_or_create(
-                year=year, half=half,
+                year=year,
+                half=half,
                 defaults={"rate": 7, "source": "JO", "entered_by": staff_admin},
-            )  # fmt: skip
+            )
     page = signed_in(pm)
     assert "pénalités" in page.get(reverse("billing:invoice", args=[deposit.pk])).content.decode()
     page.post(reverse("billing:penalties", args=[deposit.pk]))
     assert Invoice.objects.filter(kind="penalty", deducted_invoice=deposit).exists()
     start = (today + timedelta(days=20)).isoformat()
-    page.post(reverse("billing:cancel", args=[signed.pk]),
-              {"start": start, "received_on": today.isoformat()})  # fmt: skip
+    page.post(
+        reverse("billing:cancel", args=[signed.pk]),
+        {"start": start, "received_on": today.isoformat()},
+    )
     assert Invoice.objects.filter(kind="credit_note", credited_invoice=deposit).exists()
 
 

@@ -61,9 +61,18 @@ def test_the_pdf_is_factur_x_and_pdf_and_xml_carry_the_same_figures(billable, pm
         return root.xpath(path, namespaces=NSMAP)[0].text
 
     assert value("//rsm:ExchangedDocument/ram:ID") == invoice.number
-    assert value("//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:TaxBasisTotalAmount") == "2431.65"
-    assert value("//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:TaxTotalAmount") == "481.74"
-    assert value("//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:GrandTotalAmount") == "2913.39"
+    assert (
+        value("//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:TaxBasisTotalAmount")
+        == "2431.65"
+    )
+    assert (
+        value("//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:TaxTotalAmount")
+        == "481.74"
+    )
+    assert (
+        value("//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:GrandTotalAmount")
+        == "2913.39"
+    )
     assert value("//ram:SellerTradeParty/ram:SpecifiedLegalOrganization/ram:ID") == "732829320"
     assert value("//ram:BuyerTradeParty/ram:SpecifiedTaxRegistration/ram:ID") == "FR96552100554"
     # The printed page shows the same figures, in the French format.
@@ -103,23 +112,44 @@ def test_the_api_drafts_issues_and_credits(billable, pm):
     client = signed_in(pm)
     created = client.post(
         "/api/v1/invoices",
-        json.dumps({
-            "client_id": billable.pk, "kind": "standard", "supplied_on": "2026-11-30",
-            "lines": [{"label": "Audit", "quantity": "1", "unit_price_excl_vat": "500",
-                       "vat_rate": "20"}],
-        }),
+        json.dumps(
+            {
+                "client_id": billable.pk,
+                "kind": "standard",
+                "supplied_on": "2026-11-30",
+                "lines": [
+                    {
+                        "label": "Audit",
+                        "quantity": "1",
+                        "unit_price_excl_vat": "500",
+                        "vat_rate": "20",
+                    }
+                ],
+            }
+        ),
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert created.status_code == 201, created.content
     invoice_id = created.json()["id"]
     issued = client.post(f"/api/v1/invoices/{invoice_id}/issue")
     assert issued.status_code == 200 and issued.json()["total_incl_vat"] == "600.00"
     too_much = client.post(
         f"/api/v1/invoices/{invoice_id}/credit-notes",
-        json.dumps({"reason": "x", "lines": [{"label": "Audit", "quantity": "2",
-                    "unit_price_excl_vat": "500", "vat_rate": "20"}]}),
+        json.dumps(
+            {
+                "reason": "x",
+                "lines": [
+                    {
+                        "label": "Audit",
+                        "quantity": "2",
+                        "unit_price_excl_vat": "500",
+                        "vat_rate": "20",
+                    }
+                ],
+            }
+        ),
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert too_much.status_code == 409 and too_much.json()["code"] == "credit_too_large"
     note = client.post(
         f"/api/v1/invoices/{invoice_id}/credit-notes",
@@ -132,9 +162,15 @@ def test_the_api_drafts_issues_and_credits(billable, pm):
 def test_a_client_cannot_create_invoices(billable, owner):
     response = signed_in(owner).post(
         "/api/v1/invoices",
-        json.dumps({"client_id": billable.pk, "lines": [
-            {"label": "x", "quantity": "1", "unit_price_excl_vat": "1", "vat_rate": "20"}]}),
+        json.dumps(
+            {
+                "client_id": billable.pk,
+                "lines": [
+                    {"label": "x", "quantity": "1", "unit_price_excl_vat": "1", "vat_rate": "20"}
+                ],
+            }
+        ),
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert response.status_code == 404
     assert make_member  # personas come from the shared plugin

@@ -37,9 +37,13 @@ def test_reminders_at_due_plus_1_15_30_once_each(billable, pm):
 def test_a_paid_invoice_gets_no_reminder(billable, pm):
     invoice = _issued(billable, pm)
     services.record_payment(
-        client=billable, by=pm, method="transfer", amount=invoice.total_incl,
-        received_on=invoice.issued_on, allocations=[(invoice, invoice.total_incl)],
-    )  # fmt: skip
+        client=billable,
+        by=pm,
+        method="transfer",
+        amount=invoice.total_incl,
+        received_on=invoice.issued_on,
+        allocations=[(invoice, invoice.total_incl)],
+    )
     assert collection.send_payment_reminders(_at(invoice.due_on + timedelta(days=3))) == 0
 
 
@@ -47,9 +51,13 @@ def test_an_allocation_above_what_is_owed_is_refused(billable, pm):
     invoice = _issued(billable, pm)
     with pytest.raises(Refusal) as refused:
         services.record_payment(
-            client=billable, by=pm, method="cheque", amount=Decimal("5000"),
-            received_on=invoice.issued_on, allocations=[(invoice, Decimal("5000"))],
-        )  # fmt: skip
+            client=billable,
+            by=pm,
+            method="cheque",
+            amount=Decimal("5000"),
+            received_on=invoice.issued_on,
+            allocations=[(invoice, Decimal("5000"))],
+        )
     assert refused.value.code == "allocation_too_large"
 
 
@@ -62,9 +70,12 @@ def test_late_penalties_use_each_half_years_rate_and_add_40_euros(billable, pm, 
         for half in (1, 2):
             if not collection.LegalInterestRate.objects.filter(year=year, half=half).exists():
                 collection.enter_legal_rate(
-                    year=year, half=half, rate=Decimal("8.00"), source="Banque de France",
+                    year=year,
+                    half=half,
+                    rate=Decimal("8.00"),
+                    source="Banque de France",
                     by=staff_admin,
-                )  # fmt: skip
+                )
     penalty = collection.invoice_late_penalties(invoice=invoice, by=pm, until=until)
     expected = (invoice.total_incl * Decimal("8") * 3 / 100 * 30 / 365).quantize(Decimal("0.01"))
     assert penalty.total_incl == expected + Decimal("40.00")

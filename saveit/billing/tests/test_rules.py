@@ -31,9 +31,11 @@ def test_missing_mentions_are_listed_and_nothing_is_numbered(provider, client_or
 
 def test_missing_supply_date_is_refused(billable, pm):
     invoice = services.create_invoice(
-        client=billable, by=pm, kind="standard",
+        client=billable,
+        by=pm,
+        kind="standard",
         lines=[LineInput("Audit", Decimal(1), Decimal(100), Decimal(20))],
-    )  # fmt: skip
+    )
     with pytest.raises(MissingMentions) as refused:
         services.issue_invoice(invoice=invoice, by=pm)
     assert refused.value.missing == ["la date de la livraison ou de la prestation"]
@@ -57,14 +59,18 @@ def test_a_credit_note_larger_than_its_invoice_is_refused(billable, pm):
     invoice = services.issue_invoice(invoice=draft(billable, pm), by=pm)
     with pytest.raises(Refusal) as refused:
         services.create_credit_note(
-            invoice=invoice, by=pm, reason="Geste commercial",
+            invoice=invoice,
+            by=pm,
+            reason="Geste commercial",
             lines=[LineInput("Remise", Decimal(1), Decimal(5000), Decimal(20))],
-        )  # fmt: skip
+        )
     assert refused.value.code == "credit_too_large"
     partial = services.create_credit_note(
-        invoice=invoice, by=pm, reason="Un guide de moins",
+        invoice=invoice,
+        by=pm,
+        reason="Un guide de moins",
         lines=[LineInput("Guide imprimé", Decimal(1), Decimal("10.55"), Decimal("5.5"))],
-    )  # fmt: skip
+    )
     services.issue_invoice(invoice=partial, by=pm)
     assert services.creditable(invoice) == invoice.total_incl - Decimal("11.13")
     with pytest.raises(Refusal) as refused:
@@ -111,3 +117,20 @@ def test_issued_state_survives_attempts_through_the_queryset(billable, pm):
     with pytest.raises(Refusal):
         services.delete_draft(invoice=invoice, by=pm)
     assert Invoice.objects.filter(pk=invoice.pk, state="issued").exists()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        LineInput("", Decimal(1), Decimal(1), Decimal(20)),
+        LineInput("x", Decimal(0), Decimal(1), Decimal(20)),
+        LineInput("x", Decimal(-1), Decimal(1), Decimal(20)),
+        LineInput("x", Decimal(1), Decimal(-1), Decimal(20)),
+        LineInput("x", Decimal(1), Decimal(1), Decimal(120)),
+    ],
+)
+def test_bad_lines_are_refused_and_nothing_is_created(billable, pm, line):
+    with pytest.raises(Refusal) as refused:
+        draft(billable, pm, lines=[line])
+    assert refused.value.code == "lines"
+    assert not Invoice.objects.exists()

@@ -22,9 +22,12 @@ def indexes(staff_admin):
 
 def test_first_invoice_is_prorated_and_states_the_effective_date(billable, pm, indexes):
     sub = subscriptions.create_subscription(
-        client=billable, by=pm, label="Licence DUERP", annual_price=Decimal("1200"),
+        client=billable,
+        by=pm,
+        label="Licence DUERP",
+        annual_price=Decimal("1200"),
         activated_on=date(2026, 4, 15),
-    )  # fmt: skip
+    )
     invoice = sub.periods.get().invoice
     assert invoice.kind == Invoice.Kind.SUBSCRIPTION and invoice.total_excl == Decimal("900.00")
     assert any("15 avril 2026" in mention for mention in invoice.mentions)
@@ -34,9 +37,12 @@ def test_first_invoice_is_prorated_and_states_the_effective_date(billable, pm, i
 
 def test_from_october_the_first_term_runs_to_the_end_of_next_year(billable, pm, indexes):
     sub = subscriptions.create_subscription(
-        client=billable, by=pm, label="Licence", annual_price=Decimal("1200"),
+        client=billable,
+        by=pm,
+        label="Licence",
+        annual_price=Decimal("1200"),
         activated_on=date(2026, 10, 1),
-    )  # fmt: skip
+    )
     assert sub.committed_until == date(2027, 12, 31)
     ended = subscriptions.terminate_subscription(
         subscription=sub, by=pm, received_on=date(2026, 11, 2)
@@ -46,9 +52,12 @@ def test_from_october_the_first_term_runs_to_the_end_of_next_year(billable, pm, 
 
 def test_termination_after_the_notice_deadline_takes_a_year_more(billable, pm, indexes):
     sub = subscriptions.create_subscription(
-        client=billable, by=pm, label="Licence", annual_price=Decimal("1200"),
+        client=billable,
+        by=pm,
+        label="Licence",
+        annual_price=Decimal("1200"),
         activated_on=date(2026, 2, 1),
-    )  # fmt: skip
+    )
     ended = subscriptions.terminate_subscription(
         subscription=sub, by=pm, received_on=date(2026, 12, 5)
     )
@@ -57,9 +66,12 @@ def test_termination_after_the_notice_deadline_takes_a_year_more(billable, pm, i
 
 def test_december_invoice_applies_the_revision_and_prints_it(billable, pm, staff_admin, indexes):
     sub = subscriptions.create_subscription(
-        client=billable, by=pm, label="Licence", annual_price=Decimal("1000"),
+        client=billable,
+        by=pm,
+        label="Licence",
+        annual_price=Decimal("1000"),
         activated_on=date(2026, 4, 1),
-    )  # fmt: skip
+    )
     subscriptions.enter_syntec_index(
         month=date(2026, 10, 1), value=Decimal("315.0"), source="Syntec, oct. 2026", by=staff_admin
     )
@@ -88,9 +100,12 @@ def test_only_admins_enter_indexes_and_never_twice(pm, staff_admin, indexes):
 
 def test_the_notice_reminder_goes_once_in_november(billable, pm, owner, indexes):
     subscriptions.create_subscription(
-        client=billable, by=pm, label="Licence", annual_price=Decimal("1000"),
+        client=billable,
+        by=pm,
+        label="Licence",
+        annual_price=Decimal("1000"),
         activated_on=date(2026, 4, 1),
-    )  # fmt: skip
+    )
     november = timezone.make_aware(datetime(2026, 11, 2, 8, 0))
     assert subscriptions.send_notice_reminders(timezone.make_aware(datetime(2026, 10, 2))) == 0
     assert subscriptions.send_notice_reminders(november) == 1

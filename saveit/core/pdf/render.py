@@ -16,7 +16,7 @@ import os
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import typst
 
@@ -69,11 +69,15 @@ def compile_pdf(template: str, data_json: str, *, pdf_standards: Sequence[str] =
     if template not in TEMPLATES:
         raise ValueError(f"unknown PDF template: {template!r}")
     try:
-        pdf = _compiler(template).compile(
-            format="pdf",
-            sys_inputs={"data": data_json},
-            **({"pdf_standards": list(pdf_standards)} if pdf_standards else {}),
-        )
+        compiler = _compiler(template)
+        if pdf_standards:
+            pdf = compiler.compile(
+                format="pdf",
+                sys_inputs={"data": data_json},
+                pdf_standards=cast(Any, list(pdf_standards)),
+            )
+        else:
+            pdf = compiler.compile(format="pdf", sys_inputs={"data": data_json})
     except typst.TypstError as error:
         _compilers.__dict__.get("by_template", {}).pop(template, None)
         detail = (error.diagnostic or str(error)).strip()

@@ -72,30 +72,43 @@ def load_demo_billing() -> list[Invoice]:
     for half in (1, 2):
         if not LegalInterestRate.objects.filter(year=year, half=half).exists():
             LegalInterestRate.objects.create(
-                year=year, half=half, rate=Decimal("6.65"), entered_by=admin,
+                year=year,
+                half=half,
+                rate=Decimal("6.65"),
+                entered_by=admin,
                 source="Taux saisi pour la démonstration (à remplacer par l'arrêté publié)",
-            )  # fmt: skip
+            )
     engagement = _signed_engagement(client, manager, owner, TITLE, LINES)
     deposit = services.issue_invoice(
         invoice=services.create_deposit_invoice(engagement=engagement, by=manager), by=manager
     )
+    assert deposit.issued_on is not None
     services.record_payment(
-        client=client, by=manager, method="transfer", amount=deposit.total_incl,
-        received_on=deposit.issued_on, reference="VIR ARDENT ACOMPTE",
+        client=client,
+        by=manager,
+        method="transfer",
+        amount=deposit.total_incl,
+        received_on=deposit.issued_on,
+        reference="VIR ARDENT ACOMPTE",
         allocations=[(deposit, deposit.total_incl)],
-    )  # fmt: skip
+    )
     _delivered(engagement, manager, owner)
     balance = services.issue_invoice(
         invoice=services.create_balance_invoice(engagement=engagement, by=manager), by=manager
     )
     credit = services.issue_invoice(
         invoice=services.create_credit_note(
-            invoice=balance, by=manager, reason="Session de Rennes non tenue (accord du client)",
-            lines=[LineInput("Session de déploiement sur site", Decimal(1), Decimal("450"),
-                             Decimal("20"))],
+            invoice=balance,
+            by=manager,
+            reason="Session de Rennes non tenue (accord du client)",
+            lines=[
+                LineInput(
+                    "Session de déploiement sur site", Decimal(1), Decimal("450"), Decimal("20")
+                )
+            ],
         ),
         by=manager,
-    )  # fmt: skip
+    )
     subscription = _licence(helios, manager, admin)
     licence = services.issue_invoice(invoice=subscription.periods.get().invoice, by=manager)
     waiting = _signed_engagement(client, manager, owner, TO_INVOICE, FORKLIFT_LINES)
@@ -117,35 +130,52 @@ def _signed_engagement(
     client: Organization, manager: Membership, owner: Membership, title: str, lines: list
 ) -> Engagement:
     engagement = lifecycle.create_engagement(
-        client=client, by=manager, title=title, client_owner=owner,
+        client=client,
+        by=manager,
+        title=title,
+        client_owner=owner,
         summary="Sensibiliser les 60 conducteurs-livreurs aux consignes de conduite.",
-    )  # fmt: skip
+    )
     lifecycle.record_interview(
-        engagement=engagement, by=manager, held_on=date(2026, 10, 5),
+        engagement=engagement,
+        by=manager,
+        held_on=date(2026, 10, 5),
         participants="Thomas Girard, responsable sûreté\nInès Moreau, cheffe de projet",
         notes="60 conducteurs sur trois sites ; sessions sur site en complément du module.",
-    )  # fmt: skip
+    )
     lifecycle.save_scoping_note(
-        engagement=engagement, by=manager, objectives="Chaque conducteur applique les consignes.",
-        scope="Site de Nantes\nSite de Rennes\nSite d'Angers", constraints="Code de la route.",
-        expectations="Une attestation par conducteur.", planning="Déploiement : janvier 2027",
-    )  # fmt: skip
+        engagement=engagement,
+        by=manager,
+        objectives="Chaque conducteur applique les consignes.",
+        scope="Site de Nantes\nSite de Rennes\nSite d'Angers",
+        constraints="Code de la route.",
+        expectations="Une attestation par conducteur.",
+        planning="Déploiement : janvier 2027",
+    )
     sign_as(lifecycle.issue_scoping_note(engagement=engagement, by=manager), owner)
     engagement = workflow.advance_phase(engagement=engagement, by=manager)
     version = upload_version(
-        engagement=engagement, by=owner,
+        engagement=engagement,
+        by=owner,
         uploaded_file=(PROCEDURE.encode(), "consignes-conduite.md"),
-        data=VersionInput(title="Consignes de conduite", version_label="2.0",
-                          scopes=["Site de Nantes"], owner_name="Thomas Girard"),
-    )  # fmt: skip
+        data=VersionInput(
+            title="Consignes de conduite",
+            version_label="2.0",
+            scopes=["Site de Nantes"],
+            owner_name="Thomas Girard",
+        ),
+    )
     sign_as(workflow.generate_mapping_report(engagement=engagement, by=manager), owner)
     engagement = workflow.advance_phase(engagement=engagement, by=manager)
     lifecycle.save_proposal(
-        engagement=engagement, by=manager, need="Un module certifiant et trois sessions sur site.",
-        valid_until=timezone.localdate() + timedelta(days=30), planning="Conception : janvier 2027",
+        engagement=engagement,
+        by=manager,
+        need="Un module certifiant et trois sessions sur site.",
+        valid_until=timezone.localdate() + timedelta(days=30),
+        planning="Conception : janvier 2027",
         lines=lines,
         deliverables=[lifecycle.DeliverableInput("Consignes de conduite", "", [version.source_id])],
-    )  # fmt: skip
+    )
     sign_as(lifecycle.issue_proposal(engagement=engagement, by=manager), owner)
     return engagement
 
@@ -158,17 +188,22 @@ def _delivered(
         engagement=engagement,
         snapshot={
             "modules": [],
-            "training": {"populations": 0, "assigned": 0, "completed": 0, "passed": 0,
-                         "attestations": 0},
+            "training": {
+                "populations": 0,
+                "assigned": 0,
+                "completed": 0,
+                "passed": 0,
+                "attestations": 0,
+            },
             "documents": [],
         },
-    )  # fmt: skip
+    )
     issue_artefact(artefact=note, kind=DELIVERY_NOTE, by=manager, pdf=render_delivery_note(note))
     if signed:
         sign_as(note, owner)
 
 
-def _licence(client: Organization, manager: Membership, admin: Membership):  # noqa: ANN202
+def _licence(client: Organization, manager: Membership, admin: Membership):
     today = timezone.localdate()
     for month, value in ((date(today.year - 1, 9, 1), "297.5"), (date(today.year, 9, 1), "303.1")):
         if not subscriptions.SyntecIndex.objects.filter(month=month).exists():
@@ -176,6 +211,9 @@ def _licence(client: Organization, manager: Membership, admin: Membership):  # n
                 month=month, value=Decimal(value), source=INDEX_SOURCE, by=admin
             )
     return subscriptions.create_subscription(
-        client=client, by=manager, label="Licence de la plateforme SAVE IT (120 apprenants)",
-        annual_price=Decimal("3600"), activated_on=today.replace(day=1),
-    )  # fmt: skip
+        client=client,
+        by=manager,
+        label="Licence de la plateforme SAVE IT (120 apprenants)",
+        annual_price=Decimal("3600"),
+        activated_on=today.replace(day=1),
+    )
