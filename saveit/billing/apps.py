@@ -6,3 +6,10 @@ class BillingConfig(AppConfig):
     name = "saveit.billing"
     verbose_name = _("Billing")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from saveit.audit.services import document_signed
+
+        from .contracts import record_signed_terms
+
+        document_signed.register(record_signed_terms)  # the CGV version a signature accepts

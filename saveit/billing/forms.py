@@ -96,3 +96,25 @@ class CancellationForm(forms.Form):
 
 class SuspensionForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=2000)
+
+
+class SalesTermsForm(forms.Form):
+    version = forms.CharField(label=_("Version"), max_length=20)
+    effective_on = forms.DateField(label=_("In force from"), widget=DATE)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea)
+
+
+class FundingForm(forms.Form):
+    funder = forms.ModelChoiceField(label=_("Funder (OPCO…)"), queryset=Organization.objects.none())
+    reference = forms.CharField(label=_("Funder's file number"), max_length=60)
+    amount_excl = forms.DecimalField(
+        label=_("Amount taken on excl. VAT (€)"),
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+    )
+    learner_label = forms.CharField(label=_("Learner or session"), max_length=200, required=False)
+
+    def __init__(self, *args: object, funders: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["funder"].queryset = funders  # type: ignore[attr-defined]

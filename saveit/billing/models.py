@@ -416,3 +416,69 @@ class Suspension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id} suspended {self.suspended_at:%Y-%m-%d}"
+
+
+class SalesTerms(models.Model):
+    """A version of the general terms of sale (CGV). Published once, never edited: a change is
+    a new version. The proposal issued while a version is in force carries it."""
+
+    version = models.CharField(_("version"), max_length=20, unique=True)
+    effective_on = models.DateField(_("in force from"))
+    body = models.TextField(_("text"))
+    sha256 = models.CharField(max_length=64)
+    published_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("general terms of sale")
+        verbose_name_plural = _("general terms of sale")
+        ordering = ["-effective_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"CGV {self.version}"
+
+
+class SignedSalesTerms(models.Model):
+    """The CGV version a client accepted by signing a proposal (seed 004 art. 1)."""
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="+")
+    sales_terms = models.ForeignKey(SalesTerms, on_delete=models.PROTECT, related_name="+")
+    signature = models.ForeignKey("audit.Signature", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} · CGV {self.sales_terms_id}"
+
+
+class FundingAgreement(models.Model):
+    """A funder (OPCO…) takes on part of an engagement's price (seed 004 art. 15): the invoices
+    are split, the funder's share invoiced to it, the rest to the client; what the funder
+    refuses falls back to the client."""
+
+    class State(models.TextChoices):
+        AGREED = "agreed", _("agreed")
+        REFUSED = "refused", _("refused by the funder")
+
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.PROTECT, related_name="funding_agreements"
+    )
+    funder = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="funded_agreements"
+    )
+    reference = models.CharField(_("funder's file number"), max_length=60)
+    learner_label = models.CharField(_("learner or session"), max_length=200, blank=True)
+    amount_excl = models.DecimalField(
+        _("amount taken on excl. VAT (€)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.AGREED)
+    recorded_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["engagement", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.engagement_id} · {self.funder_id} · {self.amount_excl}"

@@ -506,6 +506,10 @@ def create_balance_invoice(*, engagement: Engagement, by: Membership) -> Invoice
                         line.vat_rate,
                     )
                 )
+    from .contracts import funder_deductions
+
+    rate = Decimal(_terms(engagement.client, engagement)["vat_rate"])
+    lines.extend(funder_deductions(engagement, rate))
     return create_invoice(
         client=engagement.client,
         by=by,

@@ -39,6 +39,22 @@ urlpatterns = [
         name="subscription_terminate",
     ),
     path("facturation/indices/", views_admin.indexes, name="indexes"),
+    path("facturation/cgv/", views_admin.sales_terms, name="sales_terms"),
+    path(
+        "missions/<int:engagement_id>/facturation/financeurs/",
+        views_admin.add_funding,
+        name="add_funding",
+    ),
+    path(
+        "missions/<int:engagement_id>/facturation/financeurs/<int:agreement_id>/facture/",
+        views_admin.invoice_funder,
+        name="invoice_funder",
+    ),
+    path(
+        "missions/<int:engagement_id>/facturation/financeurs/<int:agreement_id>/refus/",
+        views_admin.funder_refused,
+        name="funder_refused",
+    ),
     path("factures/<int:invoice_id>/penalites/", views_admin.late_penalties, name="penalties"),
     path("factures/<int:invoice_id>/suspendre/", views_admin.suspend, name="suspend"),
     path("factures/<int:invoice_id>/lever-suspension/", views_admin.lift, name="lift"),

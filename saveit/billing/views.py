@@ -18,11 +18,12 @@ from saveit.accounts.permissions import acting_member
 from saveit.accounts.selectors import is_provider_admin
 from saveit.core.actions import act
 from saveit.core.errors import Refusal
-from saveit.engagements.permissions import access_engagement
+from saveit.engagements.permissions import access_engagement, clients_open_to
 
 from . import selectors, services
 from .collection import open_suspension
-from .forms import CancellationForm, CreditNoteForm, DraftForm, PaymentForm
+from .contracts import signed_terms_of
+from .forms import CancellationForm, CreditNoteForm, DraftForm, FundingForm, PaymentForm
 from .models import Invoice, Payment
 from .permissions import access_invoice, can_manage_billing, can_read_billing, invoices_visible_to
 
@@ -242,6 +243,13 @@ def engagement(request: HttpRequest, engagement_id: int) -> HttpResponse:
             "today": timezone.localdate(),
             "can_manage": can_manage_billing(member),
             "cancel_form": CancellationForm() if can_manage_billing(member) else None,
+            "fundings": target.funding_agreements.select_related("funder"),
+            "funding_form": (
+                FundingForm(funders=clients_open_to(member).exclude(pk=target.client_id))
+                if can_manage_billing(member)
+                else None
+            ),
+            "sales_terms": signed_terms_of(target),
         },
     )
 

@@ -18,18 +18,22 @@ from django.views.decorators.http import require_POST
 from saveit.accounts.permissions import acting_member
 from saveit.accounts.selectors import is_provider_admin
 from saveit.core.actions import act
+from saveit.core.refusals import get_in_scope
 from saveit.engagements.permissions import access_engagement, clients_open_to
+from saveit.engagements.selectors import terms_for
 
-from . import cancellation, collection, selectors, subscriptions
+from . import cancellation, collection, contracts, selectors, subscriptions
 from .forms import (
     CancellationForm,
+    FundingForm,
     IndexForm,
     LegalRateForm,
+    SalesTermsForm,
     SubscriptionForm,
     SuspensionForm,
     TerminationForm,
 )
-from .models import Invoice, LegalInterestRate, Suspension, SyntecIndex
+from .models import Invoice, LegalInterestRate, SalesTerms, Suspension, SyntecIndex
 from .permissions import (
     access_invoice,
     access_subscription,
@@ -240,3 +244,103 @@ def cancel(request: HttpRequest, engagement_id: int) -> HttpResponse:
 
 def suspension_of(client_id: int) -> Suspension | None:
     return collection.open_suspension(client_id)
+
+
+@login_required
+def sales_terms(request: HttpRequest) -> HttpResponse:
+    member = _biller(request)
+    admin = is_provider_admin(member)
+    back = reverse("billing:sales_terms")
+    form = SalesTermsForm(request.POST or None)
+    if request.method == "POST":
+        if not admin:
+            raise PermissionDenied
+        if not form.is_valid():
+            return _invalid(request, form, back)
+        data = form.cleaned_data
+        return act(
+            request,
+            lambda: contracts.publish_sales_terms(
+                version=data["version"],
+                effective_on=data["effective_on"],
+                body=data["body"],
+                by=member,
+            ),
+            _("This version of the terms of sale is published."),
+            back,
+        )
+    return render(
+        request,
+        "billing/sales_terms.html",
+        {
+            "rows": SalesTerms.objects.select_related("published_by__user"),
+            "in_force": contracts.terms_in_force(timezone.localdate()),
+            "form": form if admin else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def add_funding(request: HttpRequest, engagement_id: int) -> HttpResponse:
+    member = acting_member(request)
+    engagement = access_engagement(member, engagement_id, manage=True)
+    form = FundingForm(
+        request.POST, funders=clients_open_to(member).exclude(pk=engagement.client_id)
+    )
+    back = reverse("billing:engagement", args=[engagement.pk])
+    if not form.is_valid():
+        return _invalid(request, form, back)
+    data = form.cleaned_data
+    return act(
+        request,
+        lambda: contracts.record_funding(
+            engagement=engagement,
+            funder=data["funder"],
+            by=member,
+            reference=data["reference"],
+            amount_excl=data["amount_excl"],
+            learner_label=data["learner_label"],
+        ),
+        _("Funding recorded: the balance invoice will deduct it."),
+        back,
+    )
+
+
+def _agreement(request: HttpRequest, engagement_id: int, agreement_id: int):
+    member = acting_member(request)
+    engagement = access_engagement(member, engagement_id, manage=True)
+    agreement = get_in_scope(engagement.funding_agreements.all(), agreement_id)
+    return member, engagement, agreement
+
+
+@login_required
+@require_POST
+def invoice_funder(request: HttpRequest, engagement_id: int, agreement_id: int) -> HttpResponse:
+    member, engagement, agreement = _agreement(request, engagement_id, agreement_id)
+    created: list[Invoice] = []
+    response = act(
+        request,
+        lambda: created.append(
+            contracts.invoice_funder(
+                agreement=agreement, by=member, vat_rate=terms_for(engagement).vat_rate
+            )
+        ),
+        _("The funder's invoice is drafted."),
+        reverse("billing:engagement", args=[engagement.pk]),
+    )
+    if created:
+        response["Location"] = reverse("billing:invoice", args=[created[0].pk])
+    return response
+
+
+@login_required
+@require_POST
+def funder_refused(request: HttpRequest, engagement_id: int, agreement_id: int) -> HttpResponse:
+    member, engagement, agreement = _agreement(request, engagement_id, agreement_id)
+    return act(
+        request,
+        lambda: contracts.record_funder_refusal(agreement=agreement, by=member),
+        _("Refusal recorded: the share is drafted as an invoice to the client."),
+        reverse("billing:engagement", args=[engagement.pk]),
+    )

@@ -581,6 +581,16 @@ BILLING_HTML: dict[str, Call] = {
         body=lambda w: {"received_on": "2026-11-01"},
     ),
     "billing:indexes": OWN,
+    "billing:sales_terms": OWN,
+    "billing:add_funding": engagement_post(
+        lambda w: {"funder": w.org.pk, "reference": "x", "amount_excl": "1"}
+    ),
+    "billing:invoice_funder": Call(
+        kwargs=lambda w: {**engagement(w), "agreement_id": w.extra["funding"].pk}, method="post"
+    ),
+    "billing:funder_refused": Call(
+        kwargs=lambda w: {**engagement(w), "agreement_id": w.extra["funding"].pk}, method="post"
+    ),
     "billing:penalties": invoice_post(),
     "billing:suspend": invoice_post(lambda w: {"reason": "x"}),
     "billing:lift": invoice_post(),

@@ -211,7 +211,13 @@ def _billing_of(world: World, engagement: Any) -> dict[str, Any]:
         activated_on=date(2026, 1, 1), committed_until=date(2026, 12, 31),
         created_by=world.owner,
     )  # fmt: skip
-    return {"invoice": invoice, "subscription": subscription}
+    from saveit.billing.models import FundingAgreement
+
+    funding = FundingAgreement.objects.create(
+        engagement=engagement, funder=engagement.client, reference=world.marker,
+        amount_excl=Decimal(1), recorded_by=world.owner,
+    )  # fmt: skip
+    return {"invoice": invoice, "subscription": subscription, "funding": funding}
 
 
 def _url(name: str, call: Call, world: World) -> str:

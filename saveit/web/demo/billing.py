@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from saveit.accounts.models import Membership, Organization
-from saveit.billing import services, subscriptions
-from saveit.billing.models import BillingProfile, Invoice, LegalInterestRate
+from saveit.billing import contracts, services, subscriptions
+from saveit.billing.models import BillingProfile, Invoice, LegalInterestRate, SalesTerms
 from saveit.billing.services import LineInput
 from saveit.documents.services import VersionInput, upload_version
 from saveit.engagements import services as lifecycle
@@ -38,6 +38,15 @@ Réduire le risque routier lors des tournées de livraison.
 - Le conducteur vérifie son véhicule avant chaque tournée.
 - Le téléphone ne doit jamais être utilisé en conduisant.
 - Une pause de 20 minutes est obligatoire toutes les deux heures.
+"""
+CGV = """Conditions générales de vente de SAVE IT Studio (démonstration).
+
+1. Les prix sont exprimés hors taxes ; la TVA applicable est celle en vigueur à la signature de
+la proposition.
+2. Un acompte de 20 % du total TTC est demandé à la commande lorsque le total HT dépasse
+2 000 € ; le solde est facturé dans les 20 jours suivant la livraison.
+3. Les factures sont payables à réception, au plus tard à 30 jours. Tout retard entraîne des
+pénalités égales à trois fois le taux d'intérêt légal et une indemnité forfaitaire de 40 €.
 """
 INDEX_SOURCE = "Fédération Syntec, indice publié (valeur saisie pour la démonstration)"
 
@@ -68,6 +77,13 @@ def load_demo_billing() -> list[Invoice]:
             "activity_declaration": "84 69 12345 69",
         },
     )
+    if not SalesTerms.objects.exists():
+        contracts.publish_sales_terms(
+            version=f"{timezone.localdate().year}-1",
+            effective_on=date(timezone.localdate().year, 1, 1),
+            body=CGV,
+            by=admin,
+        )
     year = timezone.localdate().year
     for half in (1, 2):
         if not LegalInterestRate.objects.filter(year=year, half=half).exists():
