@@ -232,6 +232,11 @@ INGEST_MAX_MEMORY_MB = int(env("INGEST_MAX_MEMORY_MB", "768"))
 INGEST_MAX_CPU_SECONDS = int(env("INGEST_MAX_CPU_SECONDS", "20"))
 INGEST_TIMEOUT_SECONDS = float(env("INGEST_TIMEOUT_SECONDS", "25"))
 INGEST_MAX_OUTLINE_BYTES = int(env("INGEST_MAX_OUTLINE_BYTES", str(2 * 1024 * 1024)))
+# Files above this size are analysed by the worker, never inside the request (SPEC §15); there
+# the child may take longer: nobody waits on the page.
+INGEST_INLINE_MAX_BYTES = int(env("INGEST_INLINE_MAX_BYTES", str(1024 * 1024)))
+INGEST_BACKGROUND_CPU_SECONDS = int(env("INGEST_BACKGROUND_CPU_SECONDS", "120"))
+INGEST_BACKGROUND_TIMEOUT_SECONDS = float(env("INGEST_BACKGROUND_TIMEOUT_SECONDS", "150"))
 # First, the size guard: a request carrying a file over UPLOAD_MAX_BYTES is stopped there.
 FILE_UPLOAD_HANDLERS = [
     "saveit.core.uploads.SizeLimitUploadHandler",

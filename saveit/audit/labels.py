@@ -33,6 +33,7 @@ ACTION_LABELS = {
     "engagement.contract_terms_updated": _("Contract terms changed"),
     "source.version_uploaded": _("Source document version uploaded"),
     "source.version_put_in_force": _("Source document version put in force"),
+    "source.version_analysed": _("Source document version analysed"),
     "module.created": _("Module created"),
     "module.version_created": _("New module version started"),
     "module.settings_saved": _("Module settings saved"),

@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema
+from django.urls import reverse
+from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from saveit.accounts.permissions import acting_member
@@ -35,10 +36,24 @@ class DocumentVersionOut(Schema):
     sha256: str
     uploaded_at: datetime
     section_count: int
+    extraction: str = Field(
+        description="ready: analysed; pending: a large file the worker is analysing (the "
+        "version stays a draft until then); failed: see extraction_error"
+    )
+    extraction_error: str
+    requested_status: str = Field(
+        description="the status applied once a pending analysis succeeds; empty otherwise"
+    )
 
 
 class DocumentVersionDetailOut(DocumentVersionOut):
     outline: dict[str, Any]
+
+
+class UploadedVersionOut(DocumentVersionOut):
+    job_url: str | None = Field(
+        None, description="with 202: the background job analysing the file (GET it for progress)"
+    )
 
 
 class SourceOut(Schema):
@@ -75,7 +90,13 @@ def list_sources(request: HttpRequest, engagement_id: int) -> list[dict[str, Any
 
 
 @router.post(
-    "/{engagement_id}/sources", response={201: DocumentVersionOut, **COMMON_ERRORS, 409: ErrorOut}
+    "/{engagement_id}/sources",
+    response={
+        201: UploadedVersionOut,
+        202: UploadedVersionOut,
+        **COMMON_ERRORS,
+        409: ErrorOut,
+    },
 )
 def upload_source(
     request: HttpRequest,
@@ -88,7 +109,11 @@ def upload_source(
     owner_name: Form[str] = "",
     status: Form[str] = DocumentVersion.Status.IN_FORCE,
 ) -> tuple[int, dict[str, Any]]:
-    """A procedure file (DOCX, ODT, PDF, MD, HTML, TXT, XLSX, CSV), checked on its content."""
+    """A procedure file (DOCX, ODT, PDF, MD, HTML, TXT, XLSX, CSV), checked on its content.
+
+    201: analysed at once. 202: a large file, stored and analysed in the background (`job_url`);
+    the version is a draft until its analysis succeeds.
+    """
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id)
     version = upload_version(
@@ -104,7 +129,10 @@ def upload_source(
             source_id=source_id,
         ),
     )
-    return 201, _version(version)
+    if version.extraction_job_id is not None:
+        job_url = reverse("api:job", kwargs={"job_id": version.extraction_job_id})
+        return 202, {**_version(version), "job_url": job_url}
+    return 201, {**_version(version), "job_url": None}
 
 
 @router.get(

@@ -34,6 +34,11 @@ class DocumentVersion(models.Model):
         IN_FORCE = "in_force", _("in force")
         SUPERSEDED = "superseded", _("superseded")
 
+    class Extraction(models.TextChoices):
+        READY = "ready", _("analysed")
+        PENDING = "pending", _("analysis in progress")
+        FAILED = "failed", _("analysis failed")
+
     source = models.ForeignKey(SourceDocument, on_delete=models.PROTECT, related_name="versions")
     client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     number = models.PositiveIntegerField(_("upload number"))
@@ -49,6 +54,14 @@ class DocumentVersion(models.Model):
     size = models.BigIntegerField(_("size in bytes"))
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     outline = models.JSONField(default=dict)
+    # A large file is analysed by the worker: until then the version is a draft without outline,
+    # and the status its uploader asked for (in force: superseding the previous one) waits.
+    extraction = models.CharField(
+        _("analysis"), max_length=8, choices=Extraction.choices, default=Extraction.READY
+    )
+    extraction_error = models.TextField(_("analysis error"), blank=True)
+    requested_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    extraction_job_id = models.UUIDField(null=True, blank=True)
     uploaded_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
@@ -63,3 +76,7 @@ class DocumentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {version_tag(self.version_label)}"
+
+    @property
+    def is_analysed(self) -> bool:
+        return self.extraction == self.Extraction.READY

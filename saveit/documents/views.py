@@ -19,6 +19,7 @@ from saveit.engagements.permissions import access_engagement, can_add_sources
 
 from . import selectors
 from .forms import VersionUploadForm
+from .models import DocumentVersion
 from .permissions import access_version
 from .services import VersionInput, put_in_force, upload_version
 
@@ -62,15 +63,7 @@ def source_list(request: HttpRequest, engagement_id: int) -> HttpResponse:
             except Refusal as refusal:
                 form.add_error("file", refusal.message)
             else:
-                messages.success(
-                    request,
-                    _("%(title)s, version %(version)s, is uploaded: %(n)s sections found.")
-                    % {
-                        "title": version.source.title,
-                        "version": version.version_label,
-                        "n": len(version.outline.get("sections", [])),
-                    },
-                )
+                messages.success(request, _uploaded_message(version))
                 return redirect("documents:version", engagement.pk, version.pk)
     context = {
         "engagement": engagement,
@@ -82,9 +75,33 @@ def source_list(request: HttpRequest, engagement_id: int) -> HttpResponse:
     return render(request, "documents/source_list.html", context)
 
 
+def _uploaded_message(version: DocumentVersion) -> str:
+    names = {"title": version.source.title, "version": version.version_label}
+    if version.extraction == DocumentVersion.Extraction.PENDING:
+        return (
+            _(
+                "%(title)s, version %(version)s, is stored. The file is large: it is being "
+                "analysed in the background, and this page shows its outline as soon as it is "
+                "ready."
+            )
+            % names
+        )
+    return _("%(title)s, version %(version)s, is uploaded: %(n)s sections found.") % {
+        **names,
+        "n": len(version.outline.get("sections", [])),
+    }
+
+
 @login_required
 def version_detail(request: HttpRequest, engagement_id: int, version_id: int) -> HttpResponse:
     version = access_version(acting_member(request), engagement_id, version_id)
+    if request.htmx:  # type: ignore[attr-defined]
+        # The pending analysis polls this page: once it is over, the whole page is shown again.
+        if version.extraction == DocumentVersion.Extraction.PENDING:
+            return render(request, "documents/version_detail.html#analysis", {"version": version})
+        response = HttpResponse("")
+        response["HX-Refresh"] = "true"
+        return response
     from .ingest.outline import Outline
 
     outline = Outline.from_json(version.outline)

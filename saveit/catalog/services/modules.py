@@ -20,7 +20,11 @@ from .common import require_design_phase, require_designer
 
 def _sources(engagement: Engagement, version_ids: list[int]) -> list[DocumentVersion]:
     versions = list(
-        DocumentVersion.objects.filter(pk__in=version_ids, source__engagement=engagement)
+        DocumentVersion.objects.filter(
+            pk__in=version_ids,
+            source__engagement=engagement,
+            extraction=DocumentVersion.Extraction.READY,
+        )
         .exclude(status=DocumentVersion.Status.SUPERSEDED)
         .select_related("source")
         .order_by("pk")

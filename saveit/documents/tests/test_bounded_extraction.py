@@ -74,6 +74,7 @@ def _only_limit(settings, **limit) -> None:
     settings.INGEST_TIMEOUT_SECONDS = 600
     settings.INGEST_MAX_CPU_SECONDS = 600
     settings.INGEST_MAX_MEMORY_MB = 8 * 1024
+    settings.INGEST_INLINE_MAX_BYTES = 1024 * 1024 * 1024  # these files are parsed in the request
     for name, value in limit.items():
         setattr(settings, name, value)
 
@@ -143,3 +144,18 @@ def test_the_api_answers_the_too_complex_refusal_with_its_code(engagement, owner
     assert response.json()["code"] == "too_complex"
     assert "trop volumineux ou trop complexe" in response.json()["detail"]
     assert not DocumentVersion.objects.exists()
+
+
+def test_in_the_background_the_worker_limits_apply_and_the_refusal_is_kept_on_the_version(
+    engagement, owner, media, settings, django_capture_on_commit_callbacks
+):
+    """A large file is analysed by the worker under INGEST_BACKGROUND_*: a refusal there is
+    the version's (and its job's) stated failure, in French."""
+    _only_limit(settings, INGEST_INLINE_MAX_BYTES=0, INGEST_BACKGROUND_CPU_SECONDS=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        version = _upload(engagement, owner, _procedure(20_000))
+    version.refresh_from_db()
+    assert version.extraction == DocumentVersion.Extraction.FAILED
+    with translation.override("fr"):
+        assert version.extraction_error == too_complex().message
+    assert version.status == DocumentVersion.Status.DRAFT and version.outline == {}
