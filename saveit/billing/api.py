@@ -16,8 +16,13 @@ from saveit.core.refusals import get_in_scope
 from saveit.engagements.permissions import access_engagement, clients_open_to
 
 from . import selectors, services
-from .models import Invoice
-from .permissions import access_invoice, invoices_visible_to
+from .models import Invoice, Payment
+from .permissions import (
+    access_invoice,
+    can_manage_billing,
+    invoices_visible_to,
+    subscriptions_visible_to,
+)
 
 router = Router(tags=["invoices"])
 WRITE_ERRORS: dict[int, Any] = {**COMMON_ERRORS, 409: ErrorOut}
@@ -241,3 +246,101 @@ def create_balance(request: HttpRequest, engagement_id: int) -> tuple[int, dict[
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id, manage=True)
     return 201, _detail(services.create_balance_invoice(engagement=engagement, by=member))
+
+
+class PaymentOut(Schema):
+    id: int
+    client_id: int
+    method: str
+    amount: Decimal
+    received_on: date
+    reference: str
+    allocations: dict[str, Decimal]
+
+
+class AllocationIn(Schema):
+    invoice_id: int
+    amount: Decimal = Field(..., gt=0, max_digits=14, decimal_places=2)
+
+
+class PaymentIn(Schema):
+    client_id: int
+    method: str = Field(..., pattern="^(transfer|direct_debit|cheque)$")
+    amount: Decimal = Field(..., gt=0, max_digits=14, decimal_places=2)
+    received_on: date
+    reference: str = Field("", max_length=80)
+    allocations: list[AllocationIn] = Field(..., min_length=1, max_length=100)
+
+
+def _payment_out(payment: Payment) -> dict[str, Any]:
+    return {
+        "id": payment.pk,
+        "client_id": payment.client_id,
+        "method": payment.method,
+        "amount": payment.amount,
+        "received_on": payment.received_on,
+        "reference": payment.reference,
+        "allocations": {str(a.invoice_id): a.amount for a in payment.allocations.all()},
+    }
+
+
+@router.get("/payments", response={200: list[PaymentOut], **COMMON_ERRORS})
+def list_payments(request: HttpRequest) -> list[dict[str, Any]]:
+    """Payments received (provider staff who invoice; others get an empty list)."""
+    member = acting_member(request)
+    if not can_manage_billing(member):
+        return []
+    payments = Payment.objects.prefetch_related("allocations").order_by("-received_on", "-pk")
+    return [_payment_out(payment) for payment in payments[:1000]]
+
+
+@router.post("/payments", response={201: PaymentOut, **WRITE_ERRORS})
+def record_payment(request: HttpRequest, payload: PaymentIn) -> tuple[int, dict[str, Any]]:
+    """A payment allocated to issued invoices of its client; 409 when an allocation exceeds
+    what an invoice still owes."""
+    member = acting_member(request)
+    client = get_in_scope(clients_open_to(member), payload.client_id)
+    allocations = [
+        (access_invoice(member, item.invoice_id), item.amount) for item in payload.allocations
+    ]
+    payment = services.record_payment(
+        client=client,
+        by=member,
+        method=payload.method,
+        amount=payload.amount,
+        received_on=payload.received_on,
+        reference=payload.reference,
+        allocations=allocations,
+    )
+    return 201, _payment_out(payment)
+
+
+class SubscriptionOut(Schema):
+    id: int
+    client_id: int
+    label: str
+    annual_price_excl_vat: Decimal
+    activated_on: date
+    committed_until: date
+    ends_on: date | None
+    state: str
+    invoice_ids: dict[str, int]
+
+
+@router.get("/subscriptions", response={200: list[SubscriptionOut], **COMMON_ERRORS})
+def list_subscriptions(request: HttpRequest) -> list[dict[str, Any]]:
+    rows = subscriptions_visible_to(acting_member(request)).prefetch_related("periods")
+    return [
+        {
+            "id": s.pk,
+            "client_id": s.client_id,
+            "label": s.label,
+            "annual_price_excl_vat": s.annual_price,
+            "activated_on": s.activated_on,
+            "committed_until": s.committed_until,
+            "ends_on": s.ends_on,
+            "state": s.state,
+            "invoice_ids": {str(p.year): p.invoice_id for p in s.periods.all()},
+        }
+        for s in rows
+    ]

@@ -10,6 +10,8 @@ from decimal import Decimal
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
+from saveit.core import money
+
 from .models import Invoice
 
 ZERO = Decimal("0.00")
@@ -17,7 +19,8 @@ AGE_BUCKETS = ((0, "not_due"), (30, "1_30"), (60, "31_60"), (90, "61_90"), (None
 
 
 def paid_on(invoice: Invoice) -> Decimal:
-    return invoice.allocations.aggregate(total=Sum("amount"))["total"] or ZERO
+    # SQLite's SUM loses the decimal places: amounts are brought back to cents.
+    return money.cents(invoice.allocations.aggregate(total=Sum("amount"))["total"] or ZERO)
 
 
 def credited_on(invoice: Invoice) -> Decimal:

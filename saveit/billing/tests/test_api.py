@@ -174,3 +174,30 @@ def test_a_client_cannot_create_invoices(billable, owner):
     )
     assert response.status_code == 404
     assert make_member  # personas come from the shared plugin
+
+
+def test_payments_through_the_api(billable, pm, owner):
+    invoice = _issued(billable, pm)
+    client = signed_in(pm)
+    body = {
+        "client_id": billable.pk,
+        "method": "cheque",
+        "amount": "100.00",
+        "received_on": invoice.issued_on.isoformat(),
+        "allocations": [{"invoice_id": invoice.pk, "amount": "100.00"}],
+    }
+    response = client.post("/api/v1/payments", json.dumps(body), content_type="application/json")
+    assert response.status_code == 201, response.content
+    detail = client.get(f"/api/v1/invoices/{invoice.pk}").json()
+    assert detail["paid"] == "100.00" and detail["outstanding"] == "2813.39"
+    body["allocations"] = [{"invoice_id": invoice.pk, "amount": "5000.00"}]
+    body["amount"] = "5000.00"
+    too_much = client.post("/api/v1/payments", json.dumps(body), content_type="application/json")
+    assert too_much.status_code == 409
+    assert signed_in(owner).get("/api/v1/payments").json() == []
+    assert (
+        signed_in(owner)
+        .post("/api/v1/payments", json.dumps(body), content_type="application/json")
+        .status_code
+        == 404
+    )

@@ -620,6 +620,18 @@ BILLING_API: dict[str, Call] = {
     "saveit_billing_api_create_credit_note": invoice_post(lambda w: {"reason": "x"}),
     "saveit_billing_api_create_deposit": engagement_post(),
     "saveit_billing_api_create_balance": engagement_post(),
+    "saveit_billing_api_list_payments": OWN,
+    "saveit_billing_api_record_payment": Call(
+        method="post",
+        body=lambda w: {
+            "client_id": w.extra["engagement"].client_id,
+            "method": "transfer",
+            "amount": "1",
+            "received_on": "2026-12-01",
+            "allocations": [{"invoice_id": w.extra["invoice"].pk, "amount": "1"}],
+        },
+    ),
+    "saveit_billing_api_list_subscriptions": OWN,
 }
 HTML_ROUTES.update(BILLING_HTML)
 API_ROUTES.update(BILLING_API)
