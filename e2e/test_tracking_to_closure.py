@@ -102,11 +102,14 @@ def test_the_dashboard_is_read_then_the_engagement_is_closed_with_a_verified_pac
 
     # The project manager seals, downloads and checks the pack, then closes.
     open_engagement(pm, engagement_id)
+    # Sealing runs as a background job: its page shows the progress, then the pack to download.
     post_action(pm, "/dossier-de-preuves/")
-    expect_success(pm)
+    expect(pm).to_have_url(re.compile(r"/taches/[0-9a-f-]+/$"))
+    expect(pm.locator("#job-progress .badge-ok")).to_be_visible(timeout=30_000)
     shot(pm, "pack-sealed")
+    assert_accessible(pm, "background job page")
     with pm.expect_download() as download:
-        pm.locator("a[href$='.zip'][href*='/dossier-de-preuves/']").click()
+        pm.locator("#job-progress a[href$='.zip'][href*='/dossier-de-preuves/']").click()
     pack = tmp_path / "dossier.zip"
     download.value.save_as(pack)
     names = zipfile.ZipFile(pack).namelist()

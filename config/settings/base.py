@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -219,7 +220,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "saveit" / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
@@ -254,11 +255,41 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "SAVE IT <no-reply@saveit.local>"
 
 INVITATION_VALIDITY_HOURS = int(env("INVITATION_VALIDITY_HOURS", "72"))
 
-TASKS = {
+TASKS: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# Scale-out (docs/operations.md): the same code on several stateless instances. Each switch is an
+# environment variable; none is needed on one machine.
+# REDIS_URL: the task queue runs on Redis (RQ: `manage.py rqworker default --job-class
+# django_tasks_rq.Job`) and the cache is shared; sessions, locks and counters stay in the database.
+REDIS_URL = env("REDIS_URL", "")
+if REDIS_URL:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+# S3_BUCKET: every stored file (uploads, signed PDFs, packs, job results) goes to an
+# S3-compatible object storage instead of MEDIA_ROOT.
+S3_BUCKET = env("S3_BUCKET", "")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env("S3_ENDPOINT_URL", "") or None,
+            "region_name": env("S3_REGION", "eu-west-3"),
+            "access_key": env("S3_ACCESS_KEY_ID", ""),
+            "secret_key": env("S3_SECRET_ACCESS_KEY", ""),
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
 
 LOGGING = {
     "version": 1,

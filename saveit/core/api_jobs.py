@@ -35,6 +35,7 @@ class JobOut(Schema):
     finished_at: datetime | None
     result_url: str | None
     result_sha256: str | None
+    result_link: str | None
 
 
 class JobAcceptedOut(Schema):
@@ -77,6 +78,7 @@ def job_out(job: BackgroundJob) -> dict[str, Any]:
         "finished_at": job.finished_at,
         "result_url": reverse("api:job_result", kwargs={"job_id": job.pk}) if done else None,
         "result_sha256": job.result_sha256 if done else None,
+        "result_link": job.result_link or None,
     }
 
 

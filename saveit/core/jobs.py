@@ -31,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.files import File
@@ -60,11 +60,25 @@ class JobError(Exception):
 
 @dataclass(frozen=True)
 class JobResult:
-    """What a job produced: a file written to a temporary path (moved to storage), or nothing."""
+    """What a job produced: a file written to a temporary path (moved to storage), and/or a
+    link to the record it made (shown on the job's page with its label)."""
 
     path: Path | None = None
     filename: str = ""
     content_type: str = "application/octet-stream"
+    link: str = ""
+    link_label: str = ""
+
+
+class ReportsProgress(Protocol):
+    """What a long function accepts to report its progress (a job's Progress, or no_progress)."""
+
+    def __call__(self, done: int, total: int | None = None, *, step: str | None = None) -> None:
+        pass
+
+
+def no_progress(done: int, total: int | None = None, *, step: str | None = None) -> None:
+    """For a long function called outside a job (tests, commands): progress goes nowhere."""
 
 
 class Progress:
@@ -176,6 +190,8 @@ def execute(job_id: str) -> str:
         with translation.override(job.language or settings.LANGUAGE_CODE):
             result = job_kind(job.kind).run(job, Progress(job))
         fields = _store_result(job, result) if result and result.path else {}
+        if result and result.link:
+            fields |= {"result_link": result.link, "result_link_label": result.link_label[:200]}
     except JobError as exc:
         _fail(job, str(exc))
         return "failed"

@@ -93,6 +93,9 @@ class BackgroundJob(models.Model):
     result_content_type = models.CharField(max_length=100, blank=True)
     result_sha256 = models.CharField(max_length=64, blank=True)
     result_size = models.PositiveBigIntegerField(default=0)
+    # Where the work's outcome lives when it is a record of its own (a sealed pack, a report).
+    result_link = models.CharField(max_length=300, blank=True)
+    result_link_label = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)

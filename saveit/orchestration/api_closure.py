@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest
 from ninja import Field, Router, Schema
 
 from saveit.accounts.permissions import acting_member
+from saveit.core.api_jobs import JobAcceptedOut, job_accepted
 from saveit.core.api_support import COMMON_ERRORS, ErrorOut
 from saveit.engagements.models import EvidencePack
 from saveit.engagements.permissions import access_engagement
@@ -70,11 +71,13 @@ def issue_delivery_note(request: HttpRequest, engagement_id: int) -> tuple[int, 
     return 201, _issued("delivery_note", note)
 
 
-@router.post("/{engagement_id}/evidence-packs", response={201: PackOut, **WRITE_ERRORS})
-def seal_evidence_pack(request: HttpRequest, engagement_id: int) -> tuple[int, EvidencePack]:
+@router.post("/{engagement_id}/evidence-packs", response={202: JobAcceptedOut, **WRITE_ERRORS})
+def seal_evidence_pack(request: HttpRequest, engagement_id: int) -> tuple[int, dict[str, Any]]:
+    """Start sealing a new pack in the background: 202 with the job to follow; once it is
+    done, the pack is in the list (and the job's result link points at its download)."""
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id, manage=True)
-    return 201, closure.seal_evidence_pack(engagement=engagement, by=member)
+    return job_accepted(closure.request_evidence_pack(engagement=engagement, by=member))
 
 
 @router.get("/{engagement_id}/evidence-packs", response={200: list[PackOut], **COMMON_ERRORS})

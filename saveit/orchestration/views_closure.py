@@ -3,14 +3,17 @@ the evidence pack, reopen a closed engagement."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from saveit.accounts.permissions import acting_member
 from saveit.core.actions import act
+from saveit.core.errors import Refusal
 from saveit.engagements.models import EvidencePack
 from saveit.engagements.permissions import access_engagement
 
@@ -52,12 +55,12 @@ def delivery_note(request: HttpRequest, engagement_id: int) -> HttpResponse:
 def seal(request: HttpRequest, engagement_id: int) -> HttpResponse:
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id, manage=True)
-    return act(
-        request,
-        lambda: closure.seal_evidence_pack(engagement=engagement, by=member),
-        _("The evidence pack is sealed; its fingerprint is recorded in the audit trail."),
-        _back(engagement.pk),
-    )
+    try:
+        job = closure.request_evidence_pack(engagement=engagement, by=member)
+    except Refusal as refusal:
+        messages.error(request, refusal.message)
+        return redirect(_back(engagement.pk))
+    return redirect("core:job", job_id=job.pk)
 
 
 @login_required
