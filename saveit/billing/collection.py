@@ -18,6 +18,7 @@ from saveit.core import money
 from saveit.core.dates import long_date
 from saveit.core.errors import Forbidden, Refusal
 from saveit.core.tasks import send_email_after_commit
+from saveit.engagements.models import Engagement
 
 from . import selectors, terms
 from .models import Invoice, LegalInterestRate, Reminder, Suspension
@@ -252,3 +253,57 @@ def lift_suspension(*, client: Organization, by: Membership) -> Suspension:
         organization=client, action="billing.suspension_lifted", actor=by, target=suspension
     )
     return suspension
+
+
+BALANCE_WARNING_DAYS = 5
+
+
+def warn_balance_deadlines(now: datetime) -> int:
+    """The provider promised to invoice the balance within N days of delivery: five days before
+    that deadline (or after it), tell the engagement's project manager, once per engagement."""
+    from saveit.audit.models import AuditEvent
+    from saveit.engagements.models import DeliveryNote
+
+    from .services import balance_deadline
+
+    today = timezone.localdate(now)
+    warned = 0
+    engagement_ids = DeliveryNote.objects.filter(document__isnull=False).values_list(
+        "engagement_id", flat=True
+    )
+    for engagement in Engagement.objects.filter(pk__in=set(engagement_ids)).select_related(
+        "client", "project_manager__user"
+    ):
+        deadline = balance_deadline(engagement)
+        if deadline is None or (deadline - today).days > BALANCE_WARNING_DAYS:
+            continue
+        if Invoice.objects.filter(engagement=engagement, kind=Invoice.Kind.BALANCE).exists():
+            continue
+        if AuditEvent.objects.filter(
+            organization=engagement.client,
+            action="billing.balance_deadline_warning",
+            object_type="engagements.engagement",
+            object_id=str(engagement.pk),
+        ).exists():
+            continue
+        with transaction.atomic():
+            with override("fr"):
+                subject = _("Balance to invoice by %(date)s: %(ref)s") % {
+                    "date": long_date(deadline),
+                    "ref": engagement.reference,
+                }
+                body = _(
+                    "The client signed the delivery note of “%(title)s”: the contract promises "
+                    "the balance invoice within the agreed days, by %(date)s."
+                ) % {"title": engagement.title, "date": long_date(deadline)}
+            email = engagement.project_manager.user.email
+            if email:
+                send_email_after_commit(to=[email], subject=subject, body=body)
+            record_event(
+                organization=engagement.client,
+                action="billing.balance_deadline_warning",
+                target=engagement,
+                after={"deadline": str(deadline)},
+            )
+        warned += 1
+    return warned

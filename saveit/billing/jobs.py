@@ -20,6 +20,11 @@ def payment_reminders(now: datetime) -> str:
     return f"{collection.send_payment_reminders(now)} reminders"
 
 
+@job("billing.balance_deadlines", period="day")
+def balance_deadlines(now: datetime) -> str:
+    return f"{collection.warn_balance_deadlines(now)} warnings"
+
+
 @job("billing.subscription_notices", period="day")
 def subscription_notices(now: datetime) -> str:
     return f"{subscriptions.send_notice_reminders(now)} notices"

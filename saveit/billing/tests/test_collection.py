@@ -125,3 +125,14 @@ def test_cancellation_at_16_15_and_14_days_before_the_start(signed, pm, days, re
         assert result.indemnity.total_incl == Decimal("825.15")  # 25 % of 3 300,60 €
         issued = services.issue_invoice(invoice=result.indemnity, by=pm)
         assert issued.kind == Invoice.Kind.CANCELLATION
+
+
+def test_the_project_manager_is_warned_once_before_the_balance_deadline(signed, pm, owner):
+    from .conftest import deliver
+
+    deliver(signed, pm, owner)
+    now = timezone.now()
+    assert collection.warn_balance_deadlines(now) == 0  # 20 days left
+    later = now + timedelta(days=16)
+    assert collection.warn_balance_deadlines(later) == 1
+    assert collection.warn_balance_deadlines(later) == 0
