@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "saveit.reporting",
     "saveit.support",
     "saveit.quality",
+    "saveit.billing",
     "saveit.orchestration",
     "saveit.web",
 ]
@@ -95,6 +96,7 @@ MIDDLEWARE = [
     "saveit.accounts.middleware.StaffIdleTimeoutMiddleware",
     "saveit.accounts.middleware.StaffSecondFactorMiddleware",
     "saveit.accounts.middleware.NoStoreForSignedInMiddleware",
+    "saveit.billing.middleware.SuspensionMiddleware",
     "axes.middleware.AxesMiddleware",
     "saveit.core.refusals.RefusalMiddleware",
 ]
@@ -116,6 +118,7 @@ TEMPLATES = [
                 "saveit.web.context_processors.membership",
                 "saveit.learning.context_processors.learner_name",
                 "saveit.support.context_processors.maintenance_banner",
+                "saveit.billing.middleware.suspension_notice",
             ],
         },
     }

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from saveit.accounts.models import Membership
 from saveit.accounts.roles import AUDIT_READER_ROLES, DOCUMENT_READER_ROLES, SIGNER_ROLES, Role
 from saveit.accounts.selectors import is_provider_admin
+from saveit.billing.permissions import can_manage_billing, can_read_billing
 from saveit.engagements.permissions import can_list_engagements
 from saveit.quality.permissions import can_read_quality, is_client_reader
 from saveit.reporting.permissions import can_see_dashboards
@@ -42,6 +43,9 @@ NAVIGATION: list[NavEntry] = [
         "quality:complaints",
         lambda m: is_client_reader(m) or m.role == Role.LEARNER,
     ),
+    NavEntry(_("Invoices"), "billing:invoices", can_read_billing),
+    NavEntry(_("Receivables"), "billing:receivables", can_manage_billing),
+    NavEntry(_("Subscriptions"), "billing:subscriptions", can_manage_billing),
     NavEntry(_("My organisation"), "accounts:organization_detail", lambda m: True, with_org=True),
     NavEntry(_("Organisations"), "accounts:organization_list", is_provider_admin),
     NavEntry(

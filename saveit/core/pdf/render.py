@@ -16,7 +16,7 @@ import os
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import typst
 
@@ -34,6 +34,7 @@ TEMPLATES = frozenset(
         "completion_report",
         "delivery_note",
         "sla_report",
+        "invoice",
     }
 )
 
@@ -61,12 +62,23 @@ def typst_input(data: Mapping[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-def compile_pdf(template: str, data_json: str) -> bytes:
-    """The PDF of `templates/<template>.typ` filled with `data_json` (see `typst_input`)."""
+def compile_pdf(template: str, data_json: str, *, pdf_standards: Sequence[str] = ()) -> bytes:
+    """The PDF of `templates/<template>.typ` filled with `data_json` (see `typst_input`).
+
+    `pdf_standards` asks typst for e.g. ("a-3b",): PDF/A-3b, which invoices need to carry their
+    Factur-X XML."""
     if template not in TEMPLATES:
         raise ValueError(f"unknown PDF template: {template!r}")
     try:
-        pdf = _compiler(template).compile(format="pdf", sys_inputs={"data": data_json})
+        compiler = _compiler(template)
+        if pdf_standards:
+            pdf = compiler.compile(
+                format="pdf",
+                sys_inputs={"data": data_json},
+                pdf_standards=cast(Any, list(pdf_standards)),
+            )
+        else:
+            pdf = compiler.compile(format="pdf", sys_inputs={"data": data_json})
     except typst.TypstError as error:
         _compilers.__dict__.get("by_template", {}).pop(template, None)
         detail = (error.diagnostic or str(error)).strip()
@@ -97,6 +109,8 @@ def exit_with_parent() -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def render_pdf(template: str, data: Mapping[str, Any]) -> bytes:
+def render_pdf(
+    template: str, data: Mapping[str, Any], *, pdf_standards: Sequence[str] = ()
+) -> bytes:
     """The PDF of `templates/<template>.typ` filled with `data` (strings, lists and dicts)."""
-    return compile_pdf(template, typst_input(data))
+    return compile_pdf(template, typst_input(data), pdf_standards=pdf_standards)

@@ -546,6 +546,98 @@ HTML_ROUTES.update(CLOSURE_HTML)
 API_ROUTES.update(CLOSURE_API)
 
 
+def invoice(w: World) -> dict[str, Any]:
+    return {"invoice_id": w.extra["invoice"].pk}
+
+
+def invoice_post(body: Args = _none) -> Call:
+    return Call(kwargs=invoice, method="post", body=body)
+
+
+BILLING_HTML: dict[str, Call] = {
+    "billing:invoices": OWN,
+    "billing:invoice": Call(kwargs=invoice),
+    "billing:invoice_pdf": Call(kwargs=invoice),
+    "billing:invoice_xml": Call(kwargs=invoice),
+    "billing:edit": Call(kwargs=invoice),
+    "billing:issue": invoice_post(),
+    "billing:delete": invoice_post(),
+    "billing:credit_note": invoice_post(lambda w: {"reason": "x"}),
+    "billing:record_payment": invoice_post(
+        lambda w: {"method": "transfer", "amount": "1", "received_on": "2026-12-01"}
+    ),
+    "billing:engagement": Call(kwargs=engagement),
+    "billing:create_deposit": engagement_post(),
+    "billing:create_balance": engagement_post(),
+    "billing:payments": OWN,
+    "billing:receivables": OWN,
+    "billing:exports": OWN,
+    "billing:subscriptions": OWN,
+    "billing:subscription_next_year": Call(
+        kwargs=lambda w: {"subscription_id": w.extra["subscription"].pk}, method="post"
+    ),
+    "billing:subscription_terminate": Call(
+        kwargs=lambda w: {"subscription_id": w.extra["subscription"].pk},
+        method="post",
+        body=lambda w: {"received_on": "2026-11-01"},
+    ),
+    "billing:indexes": OWN,
+    "billing:sales_terms": OWN,
+    "billing:add_funding": engagement_post(
+        lambda w: {"funder": w.org.pk, "reference": "x", "amount_excl": "1"}
+    ),
+    "billing:invoice_funder": Call(
+        kwargs=lambda w: {**engagement(w), "agreement_id": w.extra["funding"].pk}, method="post"
+    ),
+    "billing:funder_refused": Call(
+        kwargs=lambda w: {**engagement(w), "agreement_id": w.extra["funding"].pk}, method="post"
+    ),
+    "billing:penalties": invoice_post(),
+    "billing:suspend": invoice_post(lambda w: {"reason": "x"}),
+    "billing:lift": invoice_post(),
+    "billing:cancel": engagement_post(
+        lambda w: {"start": "2026-12-30", "received_on": "2026-12-01"}
+    ),
+    "billing:export": Call(kind="own", kwargs=lambda w: {"kind": "journal", "fmt": "csv"}),
+}
+BILLING_API: dict[str, Call] = {
+    "saveit_billing_api_list_invoices": OWN,
+    "saveit_billing_api_get_invoice": Call(kwargs=invoice),
+    "saveit_billing_api_invoice_pdf": Call(kwargs=invoice),
+    "saveit_billing_api_create_invoice": Call(
+        kind="object",
+        method="post",
+        body=lambda w: {
+            "client_id": w.extra["engagement"].client_id,
+            "lines": [
+                {"label": "x", "quantity": "1", "unit_price_excl_vat": "1", "vat_rate": "20"}
+            ],
+        },
+    ),
+    "saveit_billing_api_update_invoice": Call(
+        kwargs=invoice, method="patch", body=lambda w: {"reason": "x"}
+    ),
+    "saveit_billing_api_issue_invoice": invoice_post(),
+    "saveit_billing_api_create_credit_note": invoice_post(lambda w: {"reason": "x"}),
+    "saveit_billing_api_create_deposit": engagement_post(),
+    "saveit_billing_api_create_balance": engagement_post(),
+    "saveit_billing_api_list_payments": OWN,
+    "saveit_billing_api_record_payment": Call(
+        method="post",
+        body=lambda w: {
+            "client_id": w.extra["engagement"].client_id,
+            "method": "transfer",
+            "amount": "1",
+            "received_on": "2026-12-01",
+            "allocations": [{"invoice_id": w.extra["invoice"].pk, "amount": "1"}],
+        },
+    ),
+    "saveit_billing_api_list_subscriptions": OWN,
+}
+HTML_ROUTES.update(BILLING_HTML)
+API_ROUTES.update(BILLING_API)
+
+
 def background_job(w: World) -> dict[str, Any]:
     return {"job_id": w.extra["job"].pk}
 

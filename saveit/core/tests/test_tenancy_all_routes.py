@@ -200,6 +200,7 @@ def _engagement_of(world: World) -> dict[str, Any]:
     item = Item.objects.create(version=module_version, key="I-a", kind="true_false", prompt="x")
     return {
         **_deployment_of(world, engagement, module_version),
+        **_billing_of(world, engagement),
         "engagement": engagement,
         "version": version,
         "note_document": note_document,
@@ -266,6 +267,34 @@ def _deployment_of(world: World, engagement: Any, module_version: Any) -> dict[s
         "attempt": attempt,
         "attestation": attestation,
     }
+
+
+def _billing_of(world: World, engagement: Any) -> dict[str, Any]:
+    """An issued invoice of A's client (written directly: no PDF is needed to be refused)."""
+    from saveit.billing.models import Invoice
+
+    invoice = Invoice.objects.create(
+        client=engagement.client, engagement=engagement, kind="standard", state="issued",
+        number=f"FA-T-{world.org.pk}", reason=world.marker, created_by=world.owner,
+        buyer={"name": world.marker},
+    )  # fmt: skip
+    from datetime import date
+    from decimal import Decimal
+
+    from saveit.billing.models import Subscription
+
+    subscription = Subscription.objects.create(
+        client=engagement.client, label=world.marker, annual_price=Decimal(100),
+        activated_on=date(2026, 1, 1), committed_until=date(2026, 12, 31),
+        created_by=world.owner,
+    )  # fmt: skip
+    from saveit.billing.models import FundingAgreement
+
+    funding = FundingAgreement.objects.create(
+        engagement=engagement, funder=engagement.client, reference=world.marker,
+        amount_excl=Decimal(1), recorded_by=world.owner,
+    )  # fmt: skip
+    return {"invoice": invoice, "subscription": subscription, "funding": funding}
 
 
 def _url(name: str, call: Call, world: World) -> str:

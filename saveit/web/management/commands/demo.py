@@ -42,6 +42,9 @@ class Command(BaseCommand):
             from saveit.web.demo.quality import load_demo_quality
 
             load_demo_quality()
+            from saveit.web.demo.billing import load_demo_billing
+
+            load_demo_billing()
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(f"  Demo logins (password for all: {DEMO_PASSWORD})")
         for spec in DEMO_ORGS:
