@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "saveit.documents",
     "saveit.catalog",
     "saveit.learning",
+    "saveit.attendance",
     "saveit.certificates",
     "saveit.reporting",
     "saveit.orchestration",

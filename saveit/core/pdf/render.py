@@ -33,6 +33,8 @@ TEMPLATES = frozenset(
         "table",
         "completion_report",
         "delivery_note",
+        "attendance_sheet",
+        "realisation",
     }
 )
 
