@@ -80,7 +80,7 @@ def sheet_data(slot: Slot, *, blank: bool = False) -> dict[str, Any]:
             "name": row.learner.full_name,
             "status": "" if blank else _status(row.presence),
             "signed_at": (
-                long_datetime(row.presence.signed_at)
+                f"{timezone.localtime(row.presence.signed_at):%d/%m/%Y %H:%M}"
                 if row.presence and row.presence.signed_at
                 else "—"
             ),

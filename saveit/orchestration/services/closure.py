@@ -138,6 +138,8 @@ def seal_evidence_pack(*, engagement: Engagement, by: Membership) -> EvidencePac
             evidence.add_modules(pack, engagement)
             covers |= {"attestations": evidence.add_attestations(pack, engagement)}
             evidence.add_exports(pack, engagement)
+            if sessions := evidence.add_attendance(pack, engagement):
+                covers |= {"attendance_slots": sessions}
             covers |= {"audit_events": evidence.add_audit(pack, engagement)}
             if checkpoint is not None:
                 pack.add(
