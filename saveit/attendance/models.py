@@ -77,9 +77,7 @@ class TrainingSession(models.Model):
     room = models.CharField(_("room"), max_length=200, blank=True)
     virtual_room_url = models.URLField(_("virtual room link"), blank=True)
     practical_info = models.TextField(_("practical information"), blank=True)
-    accessibility_contact = models.CharField(
-        _("accessibility contact"), max_length=300, blank=True
-    )
+    accessibility_contact = models.CharField(_("accessibility contact"), max_length=300, blank=True)
     trainers = models.ManyToManyField(Membership, related_name="+", blank=True)
     external_trainers = models.CharField(_("subcontracted trainers"), max_length=300, blank=True)
     capacity = models.PositiveSmallIntegerField(_("capacity"), default=12)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -16,7 +17,7 @@ from .models import Presence, Slot
 from .selectors import sheet
 
 
-def _hm(moment) -> str:  # type: ignore[no-untyped-def]
+def _hm(moment: datetime) -> str:
     return f"{timezone.localtime(moment):%H:%M}"
 
 

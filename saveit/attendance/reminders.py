@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
@@ -41,7 +42,9 @@ def due_reminders(now: datetime) -> list[tuple[str, Assignment]]:
     open_assignments = (
         Assignment.objects.filter(status__in=OPEN)
         .select_related("learner", "module_version__module", "engagement")
-        .annotate(last_seen=Max("activities__at", filter=~Q(activities__kind=Activity.Kind.SIGN_IN)))
+        .annotate(
+            last_seen=Max("activities__at", filter=~Q(activities__kind=Activity.Kind.SIGN_IN))
+        )
     )
     terms: dict[int, AttendanceTerms] = {}
     found: list[tuple[str, Assignment]] = []
@@ -83,7 +86,7 @@ def _rule_for(a: Assignment, t: AttendanceTerms, now: datetime, today) -> str:
     return ""
 
 
-SUBJECTS = {
+SUBJECTS: dict[str, Any] = {
     Rule.NOT_STARTED: _("Your training is waiting for you"),
     Rule.INACTIVE: _("Resume your training"),
     Rule.DUE_SOON: _("Your training is due soon"),
@@ -139,9 +142,7 @@ def send_reminders(now: datetime | None = None) -> str:
                 "attendance/email/digest.txt",
                 {"items": [(Rule(rule).label, a) for rule, a in items]},
             )
-            subject = _("Reminders sent to your learners today: %(count)s") % {
-                "count": len(items)
-            }
+            subject = _("Reminders sent to your learners today: %(count)s") % {"count": len(items)}
             messages.append(EmailMessage(subject, body, None, [manager.user.email]))
             rows.append(
                 Reminder(

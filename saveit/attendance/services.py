@@ -43,7 +43,9 @@ Status = Presence.Status
 
 def _require_runner(member: Membership, session: TrainingSession) -> None:
     if not can_run_session(member, session):
-        raise Forbidden(_("Only the provider's project team or the session's trainers may do this."))
+        raise Forbidden(
+            _("Only the provider's project team or the session's trainers may do this.")
+        )
 
 
 def _require_planned(session: TrainingSession) -> None:
@@ -334,7 +336,9 @@ def slot_for_token(token: str, now: datetime | None = None) -> Slot:
         else None
     )
     if parsed is None or slot is None or not qr_tokens.is_authentic(slot.session.token_key, parsed):
-        raise Refusal(_("This QR code is not valid. Scan the code shown by the trainer."), code="invalid")
+        raise Refusal(
+            _("This QR code is not valid. Scan the code shown by the trainer."), code="invalid"
+        )
     if not qr_tokens.is_current(parsed, now):
         raise Refusal(
             _("This QR code has expired. Scan the code shown now on the trainer's screen."),
@@ -454,7 +458,9 @@ def trainer_sign(*, slot: Slot, by: Membership) -> Slot:
     slot = Slot.objects.select_for_update().select_related("session").get(pk=slot.pk)
     _require_open(slot)
     if slot.trainer_signed_at is not None:
-        raise Refusal(_("This half-day's sheet is already signed by a trainer."), code="already_signed")
+        raise Refusal(
+            _("This half-day's sheet is already signed by a trainer."), code="already_signed"
+        )
     if timezone.now() < slot.starts_at:
         raise Refusal(_("A half-day is signed once it has started."), code="not_started")
     statement = _(
@@ -501,7 +507,9 @@ def upload_paper_sheet(
     slot = Slot.objects.select_for_update().select_related("session__organization").get(pk=slot.pk)
     _require_open(slot)
     if slot.paper_sheet_id is not None:
-        raise Refusal(_("A paper sheet is already recorded for this half-day."), code="already_uploaded")
+        raise Refusal(
+            _("A paper sheet is already recorded for this half-day."), code="already_uploaded"
+        )
     content, name = read_upload(uploaded_file, default_name="emargement.pdf")
     document = store_generated_pdf(
         organization=slot.session.organization,

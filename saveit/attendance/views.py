@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,15 +15,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from saveit.accounts.models import Membership
 from saveit.accounts.permissions import acting_member
 from saveit.core.actions import act
 from saveit.core.errors import Forbidden, Refusal
+from saveit.engagements.models import Engagement
 from saveit.engagements.permissions import access_engagement, can_manage_engagement
 from saveit.learning.models import Population
 from saveit.learning.permissions import own_learner_records
 
 from . import pdf, qr_tokens, selectors, services
 from .forms import PaperSheetForm, PresenceForm, SessionForm, SlotForm
+from .models import Presence, TrainingSession
 from .permissions import access_session, access_slot, can_run_session
 
 
@@ -63,7 +69,7 @@ def session_list(request: HttpRequest, engagement_id: int) -> HttpResponse:
     )
 
 
-def access_engagement_sessions(member, engagement):  # type: ignore[no-untyped-def]
+def access_engagement_sessions(member: Membership, engagement: Engagement) -> QuerySet[Any]:
     from .permissions import sessions_visible_to
 
     return sessions_visible_to(member).filter(engagement=engagement).values("pk")
@@ -86,13 +92,15 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
             "convocations": session.convocations.all(),
             "can_run": can_run_session(member, session),
             "slot_form": SlotForm(),
-            "presence_statuses": PresenceForm.base_fields["status"].choices,
+            "presence_statuses": Presence.Status.choices,
             "paper_form": PaperSheetForm(),
         },
     )
 
 
-def _runner_action(request: HttpRequest, session_id: int):  # type: ignore[no-untyped-def]
+def _runner_action(
+    request: HttpRequest, session_id: int
+) -> tuple[Membership, TrainingSession, str]:
     member = acting_member(request)
     session = access_session(member, session_id)
     return member, session, reverse("attendance:session", args=[session.pk])
@@ -211,7 +219,10 @@ def paper_upload(request: HttpRequest, slot_id: int) -> HttpResponse:
     return act(
         request,
         lambda: services.upload_paper_sheet(
-            slot=slot, by=member, uploaded_file=form.cleaned_data["file"], present_learner_ids=present
+            slot=slot,
+            by=member,
+            uploaded_file=form.cleaned_data["file"],
+            present_learner_ids=present,
         ),
         _("Paper sheet recorded."),
         back,
@@ -239,7 +250,9 @@ def qr_screen(request: HttpRequest, slot_id: int) -> HttpResponse:
         "signed": sum(1 for r in rows if r.presence and r.presence.status != "absent"),
         "refresh": min(qr_tokens.seconds_left(now), 15),
     }
-    template = "attendance/qr.html#panel" if request.headers.get("HX-Request") else "attendance/qr.html"
+    template = (
+        "attendance/qr.html#panel" if request.headers.get("HX-Request") else "attendance/qr.html"
+    )
     return render(request, template, context)
 
 
@@ -268,8 +281,6 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
     member = acting_member(request)
     learners = own_learner_records(member)
     sessions = list(selectors.learner_sessions(learners))
-    from .models import Presence
-
     presences = {
         p.slot_id: p for p in Presence.objects.filter(learner__in=learners).select_related("slot")
     }

@@ -41,8 +41,9 @@ def realisation_data(engagement: Engagement, learner: Learner) -> dict[str, Any]
     )
     presences = {
         p.slot_id: p
-        for p in Presence.objects.filter(learner=learner, slot__session__in=sessions)
-        .select_related("slot")
+        for p in Presence.objects.filter(
+            learner=learner, slot__session__in=sessions
+        ).select_related("slot")
     }
     by_modality: dict[str, list[float]] = {}
     rows = []

@@ -17,6 +17,7 @@ from saveit.core import keys
 from saveit.core.actions import act
 from saveit.engagements.models import Engagement
 from saveit.learning.forms import RevokeForm
+from saveit.learning.models import Learner
 
 from . import selectors
 from .bulk import write_attestations_zip
@@ -201,7 +202,7 @@ def verify_form(request: HttpRequest) -> HttpResponse:
     return render(request, "certificates/verify.html", {"found": None})
 
 
-def _realisation_response(engagement: Engagement, learner) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _realisation_response(engagement: Engagement, learner: Learner) -> HttpResponse:
     from .realisation import render_realisation
 
     response = HttpResponse(render_realisation(engagement, learner), content_type="application/pdf")
@@ -233,7 +234,6 @@ def my_realisation(request: HttpRequest, engagement_id: int) -> HttpResponse:
 def realisation(request: HttpRequest, engagement_id: int, learner_id: int) -> HttpResponse:
     """A learner's certificat de réalisation, for those who read the engagement's attestations."""
     from saveit.core.refusals import not_found
-    from saveit.learning.models import Learner
 
     engagement = access_engagement_attestations(acting_member(request), engagement_id)
     learner = Learner.objects.filter(pk=learner_id, organization_id=engagement.client_id).first()

@@ -44,9 +44,7 @@ def _pass(assignment):
 
 def test_absent_learner_gets_no_attestation(assigned, pm):
     first, second = Assignment.objects.order_by("pk")[:2]
-    _session, slot = _ended_session(
-        first.engagement, pm, [first.learner_id, second.learner_id]
-    )
+    _session, slot = _ended_session(first.engagement, pm, [first.learner_id, second.learner_id])
     services.record_attendance(
         slot=slot, by=pm, learner_id=first.learner_id, status="absent", justification="aucune"
     )

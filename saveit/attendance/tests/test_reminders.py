@@ -30,9 +30,7 @@ def test_rules_digest_and_idempotence(overdue, manager, django_capture_on_commit
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         send_reminders()
-    rules = dict(
-        Reminder.objects.exclude(rule="digest").values_list("assignment_id", "rule")
-    )
+    rules = dict(Reminder.objects.exclude(rule="digest").values_list("assignment_id", "rule"))
     assert rules[overdue[0].pk] == "overdue"
     assert rules[overdue[1].pk] == "due_soon"
     assert set(rules.values()) - {"overdue", "due_soon"} == {"not_started"}

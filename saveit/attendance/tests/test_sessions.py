@@ -122,10 +122,14 @@ def test_locked_slot_refuses(session, trainees, pm, monkeypatch):
 
 def test_absence_lateness_and_hours(session, trainees, pm):
     records, members = trainees
-    first, second = session.slots.all()
+    first, _second = session.slots.all()
     services.sign_with_token(token=_token(first), by=members[0])
     services.record_attendance(
-        slot=first, by=pm, learner_id=records[1].pk, status="late", minutes_missed=30,
+        slot=first,
+        by=pm,
+        learner_id=records[1].pk,
+        status="late",
+        minutes_missed=30,
         justification="train en retard",
     )
     with pytest.raises(Refusal, match="justification"):
@@ -176,7 +180,7 @@ def test_cancel_below_minimum(session, pm):
 
 
 def test_pages_qr_sign_and_pdfs(session, trainees, pm):
-    records, members = trainees
+    _records, members = trainees
     slot = session.slots.first()
     trainer = signed_in(pm)
     page = trainer.get(reverse("attendance:qr", args=[slot.pk]))
@@ -208,8 +212,6 @@ def test_other_tenant_gets_404(session, outsider):
     assert client.get(reverse("attendance:session", args=[session.pk])).status_code == 404
     assert client.get(reverse("attendance:sheet_pdf", args=[slot.pk])).status_code == 404
     assert (
-        client.get(
-            reverse("certificates:my_realisation", args=[session.engagement_id])
-        ).status_code
+        client.get(reverse("certificates:my_realisation", args=[session.engagement_id])).status_code
         == 404
     )
