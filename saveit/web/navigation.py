@@ -29,6 +29,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry(_("Engagements"), "engagements:list", can_list_engagements),
     NavEntry(_("Dashboards"), "reporting:overview", can_see_dashboards),
     NavEntry(_("My trainings"), "learning:my_trainings", lambda m: m.role == Role.LEARNER),
+    NavEntry(_("My sessions"), "attendance:my_sessions", lambda m: m.role == Role.LEARNER),
     NavEntry(_("To sign"), "engagements:to_sign", lambda m: m.role == Role.CLIENT_OWNER),
     NavEntry(_("My organisation"), "accounts:organization_detail", lambda m: True, with_org=True),
     NavEntry(_("Organisations"), "accounts:organization_list", is_provider_admin),
