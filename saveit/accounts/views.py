@@ -31,7 +31,6 @@ from .forms import (
 )
 from .middleware import SESSION_KEY
 from .models import Membership, Organization
-from .roles import Role
 from .permissions import (
     access_invitation,
     access_membership,
@@ -41,6 +40,7 @@ from .permissions import (
     can_manage_organizations,
     can_set_attestation_signature,
 )
+from .roles import Role
 from .selectors import (
     attestation_signature_of,
     invitations_of,
