@@ -18,6 +18,7 @@ from saveit.learning.models import Assignment, Learner, Population
 from saveit.web.demo.catalog import TITLE
 from saveit.web.demo.learning import POPULATION
 
+DEMO_LEARNER = "apprenant@helios.demo"
 SESSION_TITLE = "Atelier pratique : nettoyage des paillasses"
 
 
@@ -52,7 +53,9 @@ def load_demo_attendance() -> TrainingSession | None:
         minimum=5,
         trainers=[trainer],
     )
-    services.add_population(session=session, by=trainer, population=population)
+    # The demo learner joins after the others were convened: the trainer convenes them live.
+    members = population.learners.exclude(email=DEMO_LEARNER).values_list("pk", flat=True)
+    services.add_participants(session=session, by=trainer, learner_ids=members)
     # Yesterday afternoon (done) and today from now on (the trainer shows the QR code).
     yesterday = services.add_slot(
         session=session, by=trainer, starts_at=_at(-1, 13), ends_at=_at(-1, 17)
@@ -64,6 +67,7 @@ def load_demo_attendance() -> TrainingSession | None:
     )  # fmt: skip
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         services.send_convocations(session=session, by=trainer)
+    services.add_population(session=session, by=trainer, population=population)
     learners = {lr.email: lr for lr in Learner.objects.filter(populations=population)}
     token = qr_tokens.make_token(session.token_key, yesterday.pk, timezone.now())
     for email in ("camille.lefevre@helios.demo", "eloise.durand@helios.demo"):
