@@ -17,4 +17,10 @@ urlpatterns = [
     path("demi-journees/<int:slot_id>/feuille.pdf", V.sheet_pdf, name="sheet_pdf"),
     path("emargement/<str:token>/", V.sign, name="sign"),
     path("mes-seances/", V.my_sessions, name="my_sessions"),
+    path("missions/<int:engagement_id>/presence/", V.hours, name="hours"),
+    path(
+        "missions/<int:engagement_id>/presence/<int:learner_id>/trace.<str:fmt>",
+        V.trace,
+        name="trace",
+    ),
 ]

@@ -304,3 +304,58 @@ def sheet_pdf(request: HttpRequest, slot_id: int) -> HttpResponse:
     content = pdf.render_sheet(slot, blank=blank)
     stem = "emargement-vierge" if blank else "emargement"
     return _pdf(content, f"{stem}-{slot.session_id}-{slot.pk}.pdf")
+
+
+def _hours_reader(request: HttpRequest, engagement_id: int) -> Engagement:
+    from .permissions import READER_ROLES
+
+    member = acting_member(request)
+    engagement = access_engagement(member, engagement_id)
+    if member.role not in READER_ROLES:
+        raise Http404
+    return engagement
+
+
+@login_required
+def hours(request: HttpRequest, engagement_id: int) -> HttpResponse:
+    """Hours attended in session beside distance time, per learner; the attestation rule."""
+    from .exports import hours_rows
+
+    engagement = _hours_reader(request, engagement_id)
+    return render(
+        request,
+        "attendance/hours.html",
+        {
+            "engagement": engagement,
+            "rows": hours_rows(engagement),
+            "required": selectors.terms_for_client(engagement.client_id).minimum_attendance_percent,
+        },
+    )
+
+
+@login_required
+def trace(request: HttpRequest, engagement_id: int, learner_id: int, fmt: str) -> HttpResponse:
+    """A learner's activity trace as CSV or XLSX (proof of distance attendance)."""
+    from saveit.core.refusals import not_found
+    from saveit.core.tables import csv_chunks, to_xlsx
+    from saveit.learning.models import Learner
+
+    from .exports import trace_table
+
+    engagement = _hours_reader(request, engagement_id)
+    learner = Learner.objects.filter(pk=learner_id, organization_id=engagement.client_id).first()
+    if learner is None:
+        raise not_found(Learner, learner_id)
+    table = trace_table(learner, engagement)
+    name = f"trace-{engagement.reference}-{learner.pk}"
+    if fmt == "xlsx":
+        response = HttpResponse(
+            to_xlsx(table),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(
+            "".join(csv_chunks(table)).encode("utf-8"), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

@@ -215,3 +215,20 @@ def test_other_tenant_gets_404(session, outsider):
         client.get(reverse("certificates:my_realisation", args=[session.engagement_id])).status_code
         == 404
     )
+
+
+def test_hours_page_and_trace_exports(session, trainees, pm, owner, learner):
+    records, members = trainees
+    slot = session.slots.first()
+    services.sign_with_token(token=_token(slot), by=members[0])
+    client = signed_in(owner)
+    page = client.get(reverse("attendance:hours", args=[session.engagement_id]))
+    assert page.status_code == 200 and records[0].full_name in page.content.decode()
+    for fmt in ("csv", "xlsx"):
+        export = client.get(
+            reverse("attendance:trace", args=[session.engagement_id, records[0].pk, fmt])
+        )
+        assert export.status_code == 200 and export.content
+    # A learner reads neither the table nor anyone's trace.
+    phone = signed_in(learner)
+    assert phone.get(reverse("attendance:hours", args=[session.engagement_id])).status_code == 404

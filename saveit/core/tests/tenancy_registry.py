@@ -606,6 +606,8 @@ ATTENDANCE_ROUTES: dict[str, Call] = {
     # The token is the key: a forged one is refused, a real one signs only one's own presence.
     "attendance:sign": Call(kind="own", kwargs=lambda w: {"token": "1.1.forged"}),
     "attendance:my_sessions": OWN,
+    "attendance:hours": Call(kwargs=engagement),
+    "attendance:trace": Call(kwargs=lambda w: {**realisation_of(w), "fmt": "csv"}),
     "certificates:realisation": Call(kwargs=realisation_of),
     "certificates:my_realisation": Call(kwargs=engagement),
 }
