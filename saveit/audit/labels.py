@@ -79,6 +79,7 @@ ACTION_LABELS = {
     "attendance.recorded": _("Attendance recorded by the trainer"),
     "attendance.trainer_signed": _("Attendance sheet signed by the trainer"),
     "attendance.paper_sheet_uploaded": _("Signed paper attendance sheet uploaded"),
+    "recertification.expiry": _("Expired attestations: active version assigned again"),
     "attestation.withheld": _("Attestation withheld for insufficient attendance"),
 }
 
