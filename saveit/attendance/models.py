@@ -247,7 +247,7 @@ class Reminder(models.Model):
         Assignment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     to_email = models.EmailField()
-    period = models.CharField(max_length=16)  # the scheduler's period key: one per rule and period
+    period = models.CharField(max_length=32)  # the scheduler's period key: one per rule and period
     sent_at = models.DateTimeField()
     count = models.PositiveIntegerField(default=1)  # learners listed (digests)
 

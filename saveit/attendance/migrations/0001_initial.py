@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('rule', models.CharField(choices=[('not_started', 'not started'), ('inactive', 'inactive'), ('due_soon', 'due date approaching'), ('overdue', 'overdue'), ('expiry_soon', 'attestation about to expire'), ('digest', 'digest to the client manager')], max_length=12)),
                 ('to_email', models.EmailField(max_length=254)),
-                ('period', models.CharField(max_length=16)),
+                ('period', models.CharField(max_length=32)),
                 ('sent_at', models.DateTimeField()),
                 ('count', models.PositiveIntegerField(default=1)),
                 ('assignment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='learning.assignment')),
