@@ -19,6 +19,7 @@ urlpatterns: list = [
     path("missions/", include("saveit.documents.urls")),
     path("", include("saveit.catalog.urls")),
     path("", include("saveit.learning.urls")),
+    path("", include("saveit.attendance.urls")),
     path("", include("saveit.certificates.urls")),
     path("", include("saveit.reporting.urls")),
     path("", include("saveit.support.urls")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from saveit.accounts.api import router as accounts_router
 from saveit.accounts.api_auth import MemberSessionAuth, TokenAuth
+from saveit.attendance.api import router as attendance_router
 from saveit.audit.api_documents import router as documents_router
 from saveit.audit.api_trail import router as trail_router
 from saveit.billing.api import router as invoices_router
@@ -50,3 +51,4 @@ api.add_router("/", quality_router)
 api.add_router("/", invoices_router)
 api.add_router("/", jobs_router)
 api.add_router("/support/", support_router)
+api.add_router("/", attendance_router)

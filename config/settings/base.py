@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "saveit.documents",
     "saveit.catalog",
     "saveit.learning",
+    "saveit.attendance",
     "saveit.certificates",
     "saveit.reporting",
     "saveit.support",

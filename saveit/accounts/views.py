@@ -40,6 +40,7 @@ from .permissions import (
     can_manage_organizations,
     can_set_attestation_signature,
 )
+from .roles import Role
 from .selectors import (
     attestation_signature_of,
     invitations_of,
@@ -125,9 +126,12 @@ def organization_detail(request: HttpRequest, org_id: int) -> HttpResponse:
     member = acting_member(request)
     organization = access_organization(member, org_id)
     manage = can_manage_members(member, organization)
+    # A learner sees their organisation, not the names and addresses of its other members.
+    show_members = member.role != Role.LEARNER
     context = {
         "organization": organization,
-        "members": members_of(organization),
+        "show_members": show_members,
+        "members": members_of(organization) if show_members else [],
         "invitations": invitations_of(organization)[:50] if manage else [],
         "can_manage": manage,
         "invite_form": InviteForm(

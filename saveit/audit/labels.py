@@ -70,6 +70,17 @@ ACTION_LABELS = {
     "engagement.reopened": _("Closed engagement reopened"),
     "learner.updated": _("Learner details changed"),
     "recertification.due_date_changed": _("Re-certification due date changed"),
+    "attendance.session_created": _("Training session planned"),
+    "attendance.slot_added": _("Half-day added to a session"),
+    "attendance.participants_added": _("Participants added to a session"),
+    "attendance.session_cancelled": _("Training session cancelled"),
+    "attendance.convocations_sent": _("Convocations sent"),
+    "attendance.signed": _("Attendance signed by the learner"),
+    "attendance.recorded": _("Attendance recorded by the trainer"),
+    "attendance.trainer_signed": _("Attendance sheet signed by the trainer"),
+    "attendance.paper_sheet_uploaded": _("Signed paper attendance sheet uploaded"),
+    "recertification.expiry": _("Expired attestations: active version assigned again"),
+    "attestation.withheld": _("Attestation withheld for insufficient attendance"),
 }
 
 OBJECT_LABELS = {
@@ -88,6 +99,9 @@ OBJECT_LABELS = {
     "learning.attempt": _("Attempt"),
     "learning.recertificationcampaign": _("Re-certification campaign"),
     "certificates.attestation": _("Attestation"),
+    "attendance.trainingsession": _("Training session"),
+    "attendance.slot": _("Half-day"),
+    "learning.assignment": _("Assignment"),
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 
 from saveit.accounts.permissions import acting_member
@@ -84,3 +84,27 @@ def engagement_attestations_zip(request: HttpRequest, engagement_id: int) -> Fil
 
     engagement = access_engagement_attestations(acting_member(request), engagement_id)
     return engagement_zip_response(engagement)
+
+
+@router.get(
+    "/engagements/{engagement_id}/learners/{learner_id}/certificate-of-completion",
+    response={200: None, **COMMON_ERRORS},
+    summary="A learner's certificat de réalisation (PDF)",
+)
+def certificate_of_completion(
+    request: HttpRequest, engagement_id: int, learner_id: int
+) -> HttpResponse:
+    from saveit.core.refusals import not_found
+    from saveit.learning.models import Learner
+
+    from .realisation import render_realisation
+
+    engagement = access_engagement_attestations(acting_member(request), engagement_id)
+    learner = Learner.objects.filter(pk=learner_id, organization_id=engagement.client_id).first()
+    if learner is None:
+        raise not_found(Learner, learner_id)
+    response = HttpResponse(render_realisation(engagement, learner), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="certificat-realisation-{engagement.reference}-{learner.pk}.pdf"'
+    )
+    return response

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from saveit.accounts.models import Membership
 from saveit.accounts.selectors import attestation_signature_of
 from saveit.accounts.selectors import provider_organization as provider
+from saveit.attendance.selectors import attendance_is_sufficient
 from saveit.audit.chain import record_event
 from saveit.catalog.snapshot import snapshot_of
 from saveit.core.dates import paris_date
@@ -183,13 +184,22 @@ def refresh_status_list(status_list: StatusList) -> StatusList:
     return status_list
 
 
-def issue_attestation(*, assignment, attempt) -> Attestation:
-    """Runs in the transaction that records the pass: no pass without its attestation."""
+def issue_attestation(*, assignment, attempt) -> Attestation | None:
+    """Runs in the transaction that records the pass: no pass without its attestation, unless
+    the learner's attendance in the engagement's sessions is below the terms (none issued)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("issue_attestation runs inside the transaction of the pass.")
     existing = Attestation.objects.filter(assignment=assignment).first()
     if existing is not None:
         return existing
+    if not attendance_is_sufficient(assignment.learner, engagement_id=assignment.engagement_id):
+        record_event(
+            organization=assignment.learner.organization,
+            action="attestation.withheld",
+            target=assignment,
+            after={"reason": "insufficient_attendance", "assignment": assignment.pk},
+        )
+        return None
     issued_at = attempt.submitted_at or timezone.now()
     number = next_number("ATT", paris_date(issued_at).year, width=6)
     code = secrets.token_urlsafe(12)

@@ -13,6 +13,16 @@ urlpatterns = [
         views.engagement_zip,
         name="engagement_zip",
     ),
+    path(
+        "missions/<int:engagement_id>/certificat-realisation/<int:learner_id>.pdf",
+        views.realisation,
+        name="realisation",
+    ),
+    path(
+        "mes-seances/certificat/<int:engagement_id>.pdf",
+        views.my_realisation,
+        name="my_realisation",
+    ),
     path("verify/", views.verify_form, name="verify_form"),
     path("verify/<str:code>/", views.verify, name="verify"),
     path("verify/<str:code>/status.json", views.credential_status, name="credential"),

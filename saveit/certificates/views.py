@@ -17,6 +17,7 @@ from saveit.core import keys
 from saveit.core.actions import act
 from saveit.engagements.models import Engagement
 from saveit.learning.forms import RevokeForm
+from saveit.learning.models import Learner
 
 from . import selectors
 from .bulk import write_attestations_zip
@@ -199,3 +200,43 @@ def verify_form(request: HttpRequest) -> HttpResponse:
     if code:  # no code of ours has that shape: say so rather than fail on the redirect
         return render(request, "certificates/verify.html", {"found": False}, status=404)
     return render(request, "certificates/verify.html", {"found": None})
+
+
+def _realisation_response(engagement: Engagement, learner: Learner) -> HttpResponse:
+    from .realisation import render_realisation
+
+    response = HttpResponse(render_realisation(engagement, learner), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="certificat-realisation-{engagement.reference}-{learner.pk}.pdf"'
+    )
+    return response
+
+
+@login_required
+def my_realisation(request: HttpRequest, engagement_id: int) -> HttpResponse:
+    """The learner's own certificat de réalisation for an engagement they follow."""
+    from saveit.learning.permissions import own_learner_records
+
+    member = acting_member(request)
+    for learner in own_learner_records(member):
+        engagement = Engagement.objects.filter(
+            pk=engagement_id, client_id=learner.organization_id
+        ).first()
+        if engagement is not None and (
+            learner.assignments.filter(engagement=engagement).exists()
+            or engagement.training_sessions.filter(participants__learner=learner).exists()
+        ):
+            return _realisation_response(engagement, learner)
+    raise Http404
+
+
+@login_required
+def realisation(request: HttpRequest, engagement_id: int, learner_id: int) -> HttpResponse:
+    """A learner's certificat de réalisation, for those who read the engagement's attestations."""
+    from saveit.core.refusals import not_found
+
+    engagement = access_engagement_attestations(acting_member(request), engagement_id)
+    learner = Learner.objects.filter(pk=learner_id, organization_id=engagement.client_id).first()
+    if learner is None:
+        raise not_found(Learner, learner_id)
+    return _realisation_response(engagement, learner)

@@ -38,3 +38,17 @@ class Hook:
 
     def __repr__(self) -> str:
         return f"Hook({self.name!r}, {len(self._handlers)} handlers)"
+
+
+class Veto(Hook):
+    """Handlers that may each refuse some of the ids a lower app is about to act on.
+
+    Each handler gets `ids=` (a list) plus the caller's keywords and returns the ids it vetoes;
+    calling the veto returns the union (an empty set without handlers).
+    """
+
+    def __call__(self, **kwargs: Any) -> set[Any]:  # type: ignore[override]
+        vetoed: set[Any] = set()
+        for handler in self._handlers:
+            vetoed |= set(handler(**kwargs) or ())
+        return vetoed

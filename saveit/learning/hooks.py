@@ -12,7 +12,7 @@ from contextlib import AbstractContextManager
 
 from django.db.models import QuerySet
 
-from saveit.core.hooks import Hook
+from saveit.core.hooks import Hook, Veto
 
 from .models import Assignment
 
@@ -21,6 +21,9 @@ assignments_shifting = Hook("learning.assignments_shifting")
 learners_moving = Hook("learning.learners_moving")
 assignments_added = Hook("learning.assignments_added")
 attempt_passed = Hook("learning.attempt_passed")
+# Before a reminder goes out: handlers get ids= (membership ids of the learners' accounts) and
+# return those who must not be contacted (privacy: a learner who objected gets no reminder).
+contact_refused = Veto("learning.contact_refused")
 
 
 def tracking(assignment_id: int) -> AbstractContextManager[None]:

@@ -6,6 +6,8 @@ signatures/  the evidence of each signature (who, role, when, what SHA-256, how 
 sources/     the client's procedures, each version as uploaded
 modules/     each frozen module version (the snapshot its content hash covers)
 attestations/  every attestation PDF and an index
+presence/    attendance sheets per session and half-day (and the signed paper scans),
+             convocations as sent, reminders sent, certificats de réalisation
 exports/     the learner list and the dashboard tables (CSV and XLSX)
 audit/       the client's audit chain from the engagement's creation (chain.jsonl, checked by
              evidence_verify) and a readable trail (trail.csv)
@@ -22,11 +24,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from saveit.attendance import selectors as attendance_selectors
+from saveit.attendance.pdf import render_sheet
 from saveit.audit.evidence import CHAIN_EXTRACT, PackWriter, chain_line
 from saveit.audit.models import AuditEvent, Document
 from saveit.audit.trail import csv_lines, export_records
 from saveit.catalog.models import ModuleVersion
 from saveit.certificates.bulk import index_csv, index_row, render_many
+from saveit.certificates.realisation import render_realisation
 from saveit.certificates.selectors import attestations_of_engagement
 from saveit.core.tables import csv_chunks, to_xlsx
 from saveit.core.versions import version_tag
@@ -145,6 +150,47 @@ def add_attestations(pack: PackWriter, engagement: Engagement) -> int:
         rows.append(index_row(attestation, pdf, today=today))
     pack.add("attestations/index.csv", index_csv(rows))
     return len(batch)
+
+
+def add_attendance(pack: PackWriter, engagement: Engagement) -> int:
+    """Sheets per half-day, paper scans, convocations and reminders as recorded, and each
+    participant's certificat de réalisation. Returns the number of half-days (0: nothing added)."""
+    import csv
+    import io
+
+    slots = 0
+    learners = {}
+    for session in attendance_selectors.sessions_of(engagement):
+        for slot in session.slots.all():
+            slots += 1
+            folder = f"presence/seance-{session.pk}"
+            pack.add(f"{folder}/emargement-{slot.pk}.pdf", render_sheet(slot))
+            if (paper := slot.paper_sheet) is not None:
+                with paper.file.open("rb") as scan:
+                    pack.add(f"{folder}/emargement-{slot.pk}-papier.pdf", scan.read())
+        for participant in session.participants.select_related("learner"):
+            learners[participant.learner_id] = participant.learner
+    reminders = attendance_selectors.reminders_sent(engagement)
+    if not slots and not reminders.exists():
+        return 0
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(["session", "email", "envoyee_le", "sujet", "sha256"])
+    for c in attendance_selectors.sent_convocations(engagement):
+        writer.writerow([c.session_id, c.to_email, c.sent_at.isoformat(), c.subject, c.sha256])
+    pack.add("presence/convocations.csv", out.getvalue().encode("utf-8"))
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(["regle", "email", "envoyee_le", "periode", "affectation"])
+    for r in reminders:
+        writer.writerow([r.rule, r.to_email, r.sent_at.isoformat(), r.period, r.assignment_id])
+    pack.add("presence/relances.csv", out.getvalue().encode("utf-8"))
+    for learner in learners.values():
+        pack.add(
+            f"presence/certificats/certificat-realisation-{learner.pk}.pdf",
+            render_realisation(engagement, learner),
+        )
+    return slots
 
 
 def add_exports(pack: PackWriter, engagement: Engagement) -> None:

@@ -32,6 +32,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry(_("Engagements"), "engagements:list", can_list_engagements),
     NavEntry(_("Dashboards"), "reporting:overview", can_see_dashboards),
     NavEntry(_("My trainings"), "learning:my_trainings", lambda m: m.role == Role.LEARNER),
+    NavEntry(_("My sessions"), "attendance:my_sessions", lambda m: m.role == Role.LEARNER),
     NavEntry(_("To sign"), "engagements:to_sign", lambda m: m.role == Role.CLIENT_OWNER),
     NavEntry(_("Support"), "support:tickets", can_use_support),
     NavEntry(_("SLA and maintenance"), "support:contracts", can_use_support),

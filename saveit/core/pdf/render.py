@@ -35,6 +35,8 @@ TEMPLATES = frozenset(
         "delivery_note",
         "sla_report",
         "invoice",
+        "attendance_sheet",
+        "realisation",
     }
 )
 

@@ -926,3 +926,83 @@ def quality_of(world: World) -> dict[str, Any]:
         "q_nc": nc,
         "q_offer": offer,
     }
+
+
+def training_session(w: World) -> dict[str, Any]:
+    return {"session_id": w.extra["training_session"].pk}
+
+
+def slot(w: World) -> dict[str, Any]:
+    return {"slot_id": w.extra["slot"].pk}
+
+
+def slot_post(body: Args = _none) -> Call:
+    return Call(kwargs=slot, method="post", body=body)
+
+
+def realisation_of(w: World) -> dict[str, Any]:
+    return {**engagement(w), "learner_id": w.extra["learner_record"].pk}
+
+
+ATTENDANCE_ROUTES: dict[str, Call] = {
+    "attendance:sessions": Call(kwargs=engagement),
+    "attendance:session": Call(kwargs=training_session),
+    "attendance:add_slot": Call(
+        kwargs=training_session,
+        method="post",
+        body=lambda w: {"starts_at": "2099-01-01T09:00", "ends_at": "2099-01-01T12:00"},
+    ),
+    "attendance:add_population": Call(
+        kwargs=training_session,
+        method="post",
+        body=lambda w: {"population": w.extra["population"].pk},
+    ),
+    "attendance:convene": Call(kwargs=training_session, method="post"),
+    "attendance:cancel": Call(
+        kwargs=training_session, method="post", body=lambda w: {"reason": "x"}
+    ),
+    "attendance:qr": Call(kwargs=slot),
+    "attendance:record": slot_post(
+        lambda w: {"learner": w.extra["learner_record"].pk, "status": "present"}
+    ),
+    "attendance:trainer_sign": slot_post(),
+    "attendance:paper_upload": Call(kwargs=slot, method="post", upload=True),
+    "attendance:sheet_pdf": Call(kwargs=slot),
+    # The token is the key: a forged one is refused, a real one signs only one's own presence.
+    "attendance:sign": Call(kind="own", kwargs=lambda w: {"token": "1.1.forged"}),
+    "attendance:my_sessions": OWN,
+    "attendance:hours": Call(kwargs=engagement),
+    "attendance:trace": Call(kwargs=lambda w: {**realisation_of(w), "fmt": "csv"}),
+    "certificates:realisation": Call(kwargs=realisation_of),
+    "certificates:my_realisation": Call(kwargs=engagement),
+}
+ATTENDANCE_API: dict[str, Call] = {
+    "saveit_attendance_api_list_sessions": Call(kwargs=engagement),
+    "saveit_attendance_api_create_session": engagement_post(
+        lambda w: {"title": "x", "place": "Lyon"}
+    ),
+    "saveit_attendance_api_get_session": Call(kwargs=training_session),
+    "saveit_attendance_api_add_slot": Call(
+        kwargs=training_session,
+        method="post",
+        body=lambda w: {"starts_at": "2099-01-01T09:00:00Z", "ends_at": "2099-01-01T12:00:00Z"},
+    ),
+    "saveit_attendance_api_add_participants": Call(
+        kwargs=training_session,
+        method="post",
+        body=lambda w: {"learner_ids": [w.extra["learner_record"].pk]},
+    ),
+    "saveit_attendance_api_send_convocations": Call(kwargs=training_session, method="post"),
+    "saveit_attendance_api_get_sheet": Call(kwargs=slot),
+    "saveit_attendance_api_get_sheet_pdf": Call(kwargs=slot),
+    "saveit_attendance_api_record_presence": slot_post(
+        lambda w: {"learner_id": w.extra["learner_record"].pk, "status": "present"}
+    ),
+    "saveit_attendance_api_trainer_signature": slot_post(),
+    "saveit_attendance_api_sign": Call(
+        kind="own", method="post", body=lambda w: {"token": "1.1.forged"}
+    ),
+    "saveit_certificates_api_certificate_of_completion": Call(kwargs=realisation_of),
+}
+HTML_ROUTES.update(ATTENDANCE_ROUTES)
+API_ROUTES.update(ATTENDANCE_API)

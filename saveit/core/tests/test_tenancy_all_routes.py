@@ -258,7 +258,20 @@ def _deployment_of(world: World, engagement: Any, module_version: Any) -> dict[s
         organization=client_org, module=module_version.module, version=module_version,
         due_on=now.date(),
     )  # fmt: skip
+    from datetime import timedelta
+
+    from saveit.attendance.models import Participant, Slot, TrainingSession
+
+    session = TrainingSession.objects.create(
+        organization=client_org, engagement=engagement, title=world.marker + " session",
+        place="Lyon", token_key="k" * 64, created_by=engagement.project_manager,
+    )  # fmt: skip
+    session.trainers.add(engagement.project_manager)
+    Participant.objects.create(session=session, learner=learner)
+    slot = Slot.objects.create(session=session, starts_at=now, ends_at=now + timedelta(hours=3))
     return {
+        "training_session": session,
+        "slot": slot,
         "campaign": campaign,
         "population": population,
         "import": batch,

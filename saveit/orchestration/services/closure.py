@@ -222,6 +222,8 @@ def _write_pack(pack: PackWriter, plan: _SealPlan, step: ReportsProgress) -> tup
     covers |= {"attestations": evidence.add_attestations(pack, engagement)}
     step(4, 7, step=_("Exports"))
     evidence.add_exports(pack, engagement)
+    if slots := evidence.add_attendance(pack, engagement):
+        covers |= {"attendance_slots": slots}
     step(5, 7, step=_("Audit trail"))
     covers |= {"audit_events": evidence.add_audit(pack, engagement)}
     step(6, 7, step=_("Sealing"))

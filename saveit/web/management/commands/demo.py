@@ -33,6 +33,9 @@ class Command(BaseCommand):
             from saveit.web.demo.learning import load_demo_deployment
 
             load_demo_deployment()
+            from saveit.web.demo.attendance import load_demo_attendance
+
+            load_demo_attendance()
             from saveit.web.demo.accounts import load_demo_auditors
 
             load_demo_auditors()
