@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "saveit.learning",
     "saveit.certificates",
     "saveit.reporting",
+    "saveit.privacy",
     "saveit.orchestration",
     "saveit.web",
 ]
