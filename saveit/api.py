@@ -14,6 +14,7 @@ from saveit.documents.api import router as sources_router
 from saveit.learning.api import router as learning_router
 from saveit.orchestration.api import router as engagements_router
 from saveit.orchestration.api_closure import router as closure_router
+from saveit.privacy.api import router as privacy_router
 from saveit.reporting.api import router as reporting_router
 
 api = SaveitNinjaAPI(
@@ -42,3 +43,4 @@ api.add_router("/", module_diff_router)
 api.add_router("/", learning_router)
 api.add_router("/", attestations_router)
 api.add_router("/", reporting_router)
+api.add_router("/privacy/", privacy_router)

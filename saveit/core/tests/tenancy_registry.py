@@ -543,3 +543,47 @@ CLOSURE_API: dict[str, Call] = {
 }
 HTML_ROUTES.update(CLOSURE_HTML)
 API_ROUTES.update(CLOSURE_API)
+
+
+def privacy_request(w: World) -> dict[str, Any]:
+    return {"request_id": w.extra["privacy_request"].pk}
+
+
+def breach(w: World) -> dict[str, Any]:
+    return {"breach_id": w.extra["breach"].pk}
+
+
+PRIVACY_API: dict[str, Call] = {
+    "saveit_privacy_api_list_requests": OWN,
+    "saveit_privacy_api_create_request": Call(
+        kind="own", method="post", body=lambda w: {"kind": "access", "email": w.owner.user.email}
+    ),
+    "saveit_privacy_api_get_request": Call(kwargs=privacy_request),
+    "saveit_privacy_api_execute": Call(kwargs=privacy_request, method="post"),
+    "saveit_privacy_api_extend": Call(
+        kwargs=privacy_request, method="post", body=lambda w: {"months": 1, "reason": "x"}
+    ),
+    "saveit_privacy_api_export": Call(kwargs=privacy_request),
+    "saveit_privacy_api_processing_register": OWN,
+    "saveit_privacy_api_list_breaches": OWN,
+    "saveit_privacy_api_record_breach": Call(
+        kind="own",
+        method="post",
+        body=lambda w: {
+            "aware_at": "2026-01-01T10:00:00Z",
+            "nature": "x",
+            "data_categories": "x",
+            "people_count": 1,
+            "records_count": 1,
+            "consequences": "x",
+            "measures": "x",
+            "risk": "none",
+            "organization_ids": [w.org.pk],
+        },
+    ),  # fmt: skip
+    "saveit_privacy_api_get_breach": Call(kwargs=breach),
+    "saveit_privacy_api_notify_breach": Call(kwargs=breach, method="post"),
+}
+PRIVACY_HTML: dict[str, Call] = {}
+API_ROUTES.update(PRIVACY_API)
+HTML_ROUTES.update(PRIVACY_HTML)

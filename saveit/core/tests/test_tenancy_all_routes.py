@@ -75,7 +75,30 @@ def _build_world(org: Organization) -> World:
     document = make_document(owner, roles=(manager_role,), title=org.name + " charter")
     world = World(org, owner, learner, invitation, token, document, marker=org.name)
     world.extra.update(_engagement_of(world))
+    world.extra.update(_privacy_of(world))
     return world
+
+
+def _privacy_of(world: World) -> dict[str, Any]:
+    """A's request of a person concerned and a breach that concerns A's client."""
+    from django.utils import timezone
+
+    from saveit.privacy.models import Breach, DataSubjectRequest
+
+    learner = world.extra["learner_record"]
+    now = timezone.now()
+    request = DataSubjectRequest.objects.create(
+        organization=learner.organization, kind="access", email=learner.email,
+        person_name=learner.full_name, received_at=now, received_by=world.owner,
+        due_on=now.date(),
+    )  # fmt: skip
+    breach = Breach.objects.create(
+        number=f"VIO-{world.org.pk}", aware_at=now, nature=world.marker, data_categories="x",
+        people_count=1, records_count=1, consequences="x", measures="x", risk="none",
+        recorded_at=now, recorded_by=world.owner,
+    )  # fmt: skip
+    breach.organizations.add(learner.organization)
+    return {"privacy_request": request, "breach": breach}
 
 
 def _engagement_of(world: World) -> dict[str, Any]:
