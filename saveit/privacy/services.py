@@ -112,7 +112,7 @@ def execute_request(
     kind = request.kind
     report: dict[str, Any]
     if kind in EXPORT_KINDS:
-        content, counts = build_access_export(person)
+        _content, counts = build_access_export(person)
         report = {"tables": counts}
     elif kind == RequestKind.ERASURE:
         report = erase_person(person)

@@ -580,7 +580,7 @@ PRIVACY_API: dict[str, Call] = {
             "risk": "none",
             "organization_ids": [w.org.pk],
         },
-    ),  # fmt: skip
+    ),
     "saveit_privacy_api_get_breach": Call(kwargs=breach),
     "saveit_privacy_api_notify_breach": Call(kwargs=breach, method="post"),
 }

@@ -45,9 +45,10 @@ def _personal_signs(model: type[models.Model]) -> list[str]:
             f.name
         ):
             signs.append(f.name)
-        elif f.is_relation and f.related_model is not None:
-            if f.related_model._meta.label in PERSON_MODELS:
-                signs.append(f"{f.name} → {f.related_model._meta.label}")
+        elif f.is_relation and getattr(f.related_model, "_meta", None) is not None:
+            label = f.related_model._meta.label  # type: ignore[union-attr]
+            if label in PERSON_MODELS:
+                signs.append(f"{f.name} → {label}")
     return signs
 
 

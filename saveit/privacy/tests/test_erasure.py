@@ -80,7 +80,7 @@ def database_traces(needles: tuple[str, ...]) -> list[str]:
                         else quote(column)
                     )
                     cursor.execute(
-                        f"SELECT COUNT(*) FROM {quote(table)} WHERE LOWER({cast}) LIKE %s",
+                        f"SELECT COUNT(*) FROM {quote(table)} WHERE LOWER({cast}) LIKE %s",  # noqa: S608
                         [f"%{needle.lower()}%"],
                     )
                     if cursor.fetchone()[0]:
