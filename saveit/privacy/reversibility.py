@@ -269,8 +269,9 @@ vérifier la signature de seal.json sur manifest.json. La commande
 SAVE IT qui ne détient pas encore cette organisation.
 """
 
-VERIFIER = '''"""Checks an audit chain extract: each line hashes to its stored hash and links to the one
-before. Usage: python3 verify.py chain.jsonl (needs orjson; canonical.py sits next to it)."""
+VERIFIER = '''"""Checks an audit chain extract: each line hashes to its stored hash and links
+to the one before. Usage: python3 verify.py chain.jsonl (needs orjson).
+"""
 import sys
 from datetime import datetime
 from pathlib import Path
