@@ -219,6 +219,9 @@ def _scorm_packages(organization: Organization) -> Iterator[tuple[str, Callable[
         module__organization=organization, status=ModuleVersion.Status.ACTIVE
     ).select_related("module")
     for version in versions.order_by("pk"):
+        snapshot = snapshot_of(version)
+        if "module" not in snapshot:  # a version without content has no package to give
+            continue
 
         def build(v: ModuleVersion = version) -> bytes:
             files: dict[str, bytes] = {}
@@ -235,7 +238,7 @@ def _scorm_packages(organization: Organization) -> Iterator[tuple[str, Callable[
             )
             return build_scorm_package(snapshot_of(v), files, context=context)
 
-        yield f"scorm/{version.pk}-{scorm_filename(snapshot_of(version))}", build
+        yield f"scorm/{version.pk}-{scorm_filename(snapshot)}", build
 
 
 LICENCE = """Paquets SCORM des modules de {client}
