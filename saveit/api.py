@@ -9,6 +9,7 @@ from saveit.audit.api_trail import router as trail_router
 from saveit.catalog.api import router as modules_router
 from saveit.catalog.api_diff import router as module_diff_router
 from saveit.certificates.api import router as attestations_router
+from saveit.core.api_jobs import router as jobs_router
 from saveit.core.api_support import SaveitNinjaAPI, install_error_handlers
 from saveit.documents.api import router as sources_router
 from saveit.learning.api import router as learning_router
@@ -43,4 +44,5 @@ api.add_router("/", module_diff_router)
 api.add_router("/", learning_router)
 api.add_router("/", attestations_router)
 api.add_router("/", reporting_router)
+api.add_router("/", jobs_router)
 api.add_router("/privacy/", privacy_router)

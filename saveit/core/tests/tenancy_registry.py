@@ -545,6 +545,24 @@ HTML_ROUTES.update(CLOSURE_HTML)
 API_ROUTES.update(CLOSURE_API)
 
 
+def background_job(w: World) -> dict[str, Any]:
+    return {"job_id": w.extra["job"].pk}
+
+
+JOB_HTML: dict[str, Call] = {
+    "core:job": Call(kwargs=background_job),
+    "core:job_download": Call(kwargs=background_job),
+    "core:job_retry": Call(kwargs=background_job, method="post"),
+}
+JOB_API: dict[str, Call] = {
+    "saveit_core_api_jobs_get_job": Call(kwargs=background_job),
+    "saveit_core_api_jobs_get_job_result": Call(kwargs=background_job),
+    "saveit_core_api_jobs_post_job_retry": Call(kwargs=background_job, method="post"),
+}
+HTML_ROUTES.update(JOB_HTML)
+API_ROUTES.update(JOB_API)
+
+
 def privacy_request(w: World) -> dict[str, Any]:
     return {"request_id": w.extra["privacy_request"].pk}
 

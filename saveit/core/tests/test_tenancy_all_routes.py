@@ -16,6 +16,7 @@ from saveit.accounts.roles import AUDIT_READER_ROLES, OrganizationKind, Role
 from saveit.api import api
 from saveit.audit.models import AuditEvent
 from saveit.catalog.models import Block, Item, Lesson, Module, ModuleVersion
+from saveit.core.models import BackgroundJob
 from saveit.documents.models import DocumentVersion, SourceDocument
 from saveit.engagements.models import ScopingNote
 from saveit.testing.factories import (
@@ -75,8 +76,26 @@ def _build_world(org: Organization) -> World:
     document = make_document(owner, roles=(manager_role,), title=org.name + " charter")
     world = World(org, owner, learner, invitation, token, document, marker=org.name)
     world.extra.update(_engagement_of(world))
+    world.extra["job"] = _job_of(world)
     world.extra.update(_privacy_of(world))
     return world
+
+
+def _job_of(world: World) -> BackgroundJob:
+    """A finished job A's owner started, with its file: B must not see it nor download it."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save("jobs/alpha/result.txt", ContentFile(world.marker.encode()))
+    return BackgroundJob.objects.create(
+        kind="core.test",
+        title=world.marker + " export",
+        organization_id=world.org.pk,
+        requested_by_id=world.owner.user_id,
+        status=BackgroundJob.Status.DONE,
+        result_name=name,
+        result_filename="result.txt",
+    )
 
 
 def _privacy_of(world: World) -> dict[str, Any]:
