@@ -55,10 +55,13 @@ def raw_floor(org_id: int, workdir: Path) -> float:
         target = workdir / f"{table}.csv"
         if connection.vendor == "postgresql":
             copy = f"COPY ({sql.replace('%s', str(int(org_id)))}) TO STDOUT WITH CSV HEADER"
-            with connection.cursor() as cursor, open(target, "wb") as out:
-                with cursor.copy(copy) as stream:  # type: ignore[attr-defined]
-                    for block in stream:
-                        out.write(block)
+            with (
+                connection.cursor() as cursor,
+                open(target, "wb") as out,
+                cursor.copy(copy) as stream,  # type: ignore[attr-defined]
+            ):
+                for block in stream:
+                    out.write(block)
             continue
         with connection.cursor() as cursor, open(target, "w", newline="") as out:
             cursor.execute(sql, [org_id])
@@ -97,7 +100,10 @@ def main() -> None:
     floor = raw_floor(data.client.pk, workdir)
     size_mb = output.stat().st_size / 1024**2
     verdict = "ok" if ours < TARGET_S else "MISSED"
-    print(f"  export (child process)   {ours:7.1f} s   zip {size_mb:.1f} MB   peak RSS {peak_mb:.0f} MB")
+    print(
+        f"  export (child process)   {ours:7.1f} s   zip {size_mb:.1f} MB   "
+        f"peak RSS {peak_mb:.0f} MB"
+    )
     print(f"  raw csv floor            {floor:7.1f} s   (learners, members, assignments)")
     print(f"  ratio {ours / floor:5.2f}x   target < {TARGET_S:.0f} s {verdict}")
     print(f"  {done.stdout.strip()}")

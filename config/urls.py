@@ -21,6 +21,7 @@ urlpatterns: list = [
     path("", include("saveit.learning.urls")),
     path("", include("saveit.certificates.urls")),
     path("", include("saveit.reporting.urls")),
+    path("donnees-personnelles/", include("saveit.privacy.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -204,3 +204,54 @@ def access_export_of(request: DataSubjectRequest) -> bytes:
         raise Refusal(_("Execute the request first."), code="not_executed")
     content, _counts = build_access_export(find_person(request.organization, request.email))
     return content
+
+
+@transaction.atomic
+def set_privacy_contact(
+    *, organization: Organization, by: Membership, name: str, email: str, phone: str = ""
+) -> Any:
+    from .models import PrivacyContact
+
+    contact, _created = PrivacyContact.objects.update_or_create(
+        organization=organization,
+        defaults={"name": name.strip(), "email": email.strip().lower(), "phone": phone.strip()},
+    )
+    record_event(organization=organization, action="privacy.contact_set", actor=by, target=contact)
+    return contact
+
+
+@transaction.atomic
+def place_hold(
+    *, organization: Organization, by: Membership, reason: str, engagement_id: int | None = None
+) -> Any:
+    from .models import LegalHold
+
+    if not reason.strip():
+        raise Refusal(_("A legal hold needs its reason."), code="reason_required")
+    hold = LegalHold.objects.create(
+        organization=organization,
+        engagement_id=engagement_id,
+        reason=reason.strip(),
+        placed_at=timezone.now(),
+        placed_by=by,
+    )
+    record_event(
+        organization=organization,
+        action="privacy.legal_hold_placed",
+        actor=by,
+        target=hold,
+        after={"engagement": engagement_id},
+    )
+    return hold
+
+
+@transaction.atomic
+def lift_hold(*, hold: Any, by: Membership) -> Any:
+    if hold.lifted_at:
+        raise Refusal(_("This hold is already lifted."), code="already_lifted")
+    hold.lifted_at = timezone.now()
+    hold.save(update_fields=["lifted_at"])
+    record_event(
+        organization=hold.organization, action="privacy.legal_hold_lifted", actor=by, target=hold
+    )
+    return hold

@@ -13,6 +13,7 @@ from saveit.accounts.models import Membership
 from saveit.accounts.roles import AUDIT_READER_ROLES, DOCUMENT_READER_ROLES, SIGNER_ROLES, Role
 from saveit.accounts.selectors import is_provider_admin
 from saveit.engagements.permissions import can_list_engagements
+from saveit.privacy.permissions import can_use_privacy
 from saveit.reporting.permissions import can_see_dashboards
 
 
@@ -40,6 +41,7 @@ NAVIGATION: list[NavEntry] = [
     ),
     NavEntry(_("Audit trail"), "audit:trail", lambda m: m.role in AUDIT_READER_ROLES),
     NavEntry(_("Security events"), "accounts:security_events", is_provider_admin),
+    NavEntry(_("Personal data"), "privacy:requests", can_use_privacy),
     NavEntry(_("Security"), "accounts:security", lambda m: True),
     NavEntry(_("API tokens"), "accounts:token_list", lambda m: True),
 ]

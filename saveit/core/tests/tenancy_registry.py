@@ -605,3 +605,40 @@ PRIVACY_API: dict[str, Call] = {
 PRIVACY_HTML: dict[str, Call] = {}
 API_ROUTES.update(PRIVACY_API)
 HTML_ROUTES.update(PRIVACY_HTML)
+
+
+def hold(w: World) -> dict[str, Any]:
+    return {"hold_id": w.extra["hold"].pk}
+
+
+def reversibility(w: World) -> dict[str, Any]:
+    return {"export_id": w.extra["reversibility"].pk}
+
+
+PRIVACY_HTML.update(
+    {
+        "privacy:requests": OWN,
+        "privacy:request": Call(kwargs=privacy_request),
+        "privacy:request_execute": Call(kwargs=privacy_request, method="post"),
+        "privacy:request_extend": Call(
+            kwargs=privacy_request, method="post", body=lambda w: {"months": 1, "reason": "x"}
+        ),
+        "privacy:request_export": Call(kwargs=privacy_request),
+        "privacy:contact": Call(
+            kind="own", method="post", body=lambda w: {"name": "x", "email": "x@example.org"}
+        ),
+        "privacy:register": OWN,
+        "privacy:register_pdf": OWN,
+        "privacy:breaches": OWN,
+        "privacy:breach": Call(kwargs=breach),
+        "privacy:breach_notify": Call(kwargs=breach, method="post"),
+        "privacy:breaches_download": Call(kind="own", kwargs=lambda w: {"fmt": "csv"}),
+        "privacy:retention": OWN,
+        "privacy:hold_lift": Call(kwargs=hold, method="post"),
+        "privacy:reversibility": OWN,
+        "privacy:reversibility_destroy": Call(
+            kwargs=reversibility, method="post", body=lambda w: {"confirm": w.org.slug}
+        ),
+    }
+)
+HTML_ROUTES.update(PRIVACY_HTML)

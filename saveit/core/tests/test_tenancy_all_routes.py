@@ -102,7 +102,7 @@ def _privacy_of(world: World) -> dict[str, Any]:
     """A's request of a person concerned and a breach that concerns A's client."""
     from django.utils import timezone
 
-    from saveit.privacy.models import Breach, DataSubjectRequest
+    from saveit.privacy.models import Breach, DataSubjectRequest, LegalHold, Reversibility
 
     learner = world.extra["learner_record"]
     now = timezone.now()
@@ -117,7 +117,15 @@ def _privacy_of(world: World) -> dict[str, Any]:
         recorded_at=now, recorded_by=world.owner,
     )  # fmt: skip
     breach.organizations.add(learner.organization)
-    return {"privacy_request": request, "breach": breach}
+    hold = LegalHold.objects.create(
+        organization=learner.organization, reason=world.marker, placed_at=now,
+        placed_by=world.owner,
+    )  # fmt: skip
+    export = Reversibility.objects.create(
+        organization=learner.organization, organization_name=world.marker,
+        organization_slug=learner.organization.slug, exported_at=now, manifest_sha256="0" * 64,
+    )  # fmt: skip
+    return {"privacy_request": request, "breach": breach, "hold": hold, "reversibility": export}
 
 
 def _engagement_of(world: World) -> dict[str, Any]:
