@@ -370,7 +370,7 @@ def signed_document_files(signature: Signature) -> list[tuple[str, bytes]]:
     """The exact bytes a person signed, for their access export (declared on Signature)."""
     document = signature.document
     try:
-        with default_storage.open(document.file.name, "rb") as stored:
+        with default_storage.open(str(document.file.name), "rb") as stored:
             content = stored.read()
     except OSError:
         return []

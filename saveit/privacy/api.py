@@ -120,7 +120,7 @@ def execute(
 ) -> dict[str, Any]:
     member = acting_member(request)
     found = access_request(member, request_id)
-    payload = payload or ExecuteIn()
+    payload = payload or ExecuteIn(identity_note="", changes={})
     done = execute_request(
         request=found, by=member, identity_note=payload.identity_note, changes=payload.changes
     )

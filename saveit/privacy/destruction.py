@@ -123,8 +123,13 @@ def destroy_organization(*, export: Reversibility, by: Membership) -> Reversibil
             "certificate": export.certificate.pk,
         },
     )
-    transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
+    transaction.on_commit(lambda: _delete_files(files))
     return export
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
 
 
 def _unlink_registers(organization: Organization) -> None:

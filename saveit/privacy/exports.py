@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ REGISTER_COLUMNS = (
 )  # fmt: skip
 
 
-def _when(moment) -> str:  # type: ignore[no-untyped-def]
+def _when(moment: Any) -> str:
     return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
 
 
@@ -66,7 +67,7 @@ def register_pdf() -> bytes:
     )
 
 
-def breach_rows(breaches) -> list[list[str]]:  # type: ignore[no-untyped-def]
+def breach_rows(breaches: Any) -> list[list[str]]:
     rows = []
     for b in breaches:
         told = {n.organization_id: n for n in b.notices.all() if n.organization_id}
@@ -101,7 +102,7 @@ BREACH_HEADERS = (
 )  # fmt: skip
 
 
-def _breaches():  # type: ignore[no-untyped-def]
+def _breaches() -> Any:
     return Breach.objects.select_related("corrects").prefetch_related("organizations", "notices")
 
 

@@ -29,7 +29,7 @@ WARN_HOURS = 12  # provider admins are told each hour from 12 h before a breach 
 
 @register_job_kind("privacy.reversibility")
 def build_reversibility_export(job: BackgroundJob, progress: Progress) -> JobResult:
-    organization = Organization.objects.filter(pk=job.organization_id).first()
+    organization = Organization.objects.filter(pk=job.organization_id or 0).first()
     if organization is None:
         raise JobError(_("This organisation no longer exists."))
     path = Path(tempfile.mkstemp(suffix=".zip")[1])

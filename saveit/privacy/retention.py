@@ -135,11 +135,17 @@ def _apply_batch(rule: Rule, pks: list[Any]) -> None:
     if rule.file_field:
         names = list(rows.values_list(rule.file_field, flat=True))
         rows.update(**{rule.file_field: ""})
-        transaction.on_commit(lambda: [default_storage.delete(n) for n in names if n])
+        transaction.on_commit(lambda: _delete_files(names))
     elif rule.clear:
         rows.update(**rule.clear)
     else:
-        rows._raw_delete(rows.db)  # type: ignore[attr-defined]
+        rows._raw_delete(rows.db)
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        if name:
+            default_storage.delete(name)
 
 
 def _record(rule: Rule, organization_id: int | None, count: int) -> None:

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -46,6 +47,10 @@ FORMAT = "saveit-reversibility"
 SCHEMA_VERSION = 1
 CHUNK = 5000
 Progress = Callable[[int, int, str], None]
+
+
+def _once(produce: Callable[[], bytes]) -> list[bytes]:
+    return [produce()]
 
 
 def _no_progress(done: int, total: int, step: str) -> None:
@@ -346,15 +351,15 @@ def write_export(
             yield from _table_chunks(t, organization, counts, p)
 
         writer.add(f"tables/{table.label}.jsonl", jsonl)
-        writer.add(f"tables/{table.label}.csv", lambda p=csv_path: _file_chunks(p))
+        writer.add(f"tables/{table.label}.csv", partial(_file_chunks, csv_path))
     writer.add_bytes("dictionnaire.csv", data_dictionary())
     for name in stored_files(organization):
-        writer.add(f"files/{name}", lambda n=name: _stored_chunks(n))
+        writer.add(f"files/{name}", partial(_stored_chunks, name))
     for path, render in _attestation_pdfs(organization):
-        writer.add(path, lambda r=render: [r()])
+        writer.add(path, partial(_once, render))
     provider = _provider_name()
     for path, build in _scorm_packages(organization):
-        writer.add(path, lambda b=build: [b()])
+        writer.add(path, partial(_once, build))
     writer.add_bytes(
         "scorm/LICENCE.txt",
         LICENCE.format(client=organization.name, provider=provider).encode("utf-8"),

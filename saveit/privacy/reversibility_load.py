@@ -90,7 +90,7 @@ def _shared_conflicts(table: TenantTable, batch: list[Any]) -> tuple[list[Any], 
         here = existing.get(obj.pk)
         if here is None:
             fresh.append(obj)
-        elif table.label == "accounts.User" and here.email != obj.email:
+        elif table.label == "accounts.User" and getattr(here, "email", None) != obj.email:
             problems.append(_("account %(id)s exists here for another person") % {"id": obj.pk})
     if table.label == "accounts.User":
         emails = [o.email for o in fresh]

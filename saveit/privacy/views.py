@@ -76,7 +76,7 @@ def requests(request: HttpRequest) -> HttpResponse:
     member = _member(request)
     form = RequestForm(request.POST or None)
     organizations = client_organizations_for(member)
-    form.fields["organization"].queryset = organizations
+    form.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
     form.fields["organization"].required = not is_client_owner(member)
     if request.method == "POST" and form.is_valid():
         organization = form.cleaned_data["organization"] or member.organization
