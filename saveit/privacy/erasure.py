@@ -196,8 +196,8 @@ def _kept(declaration: Declaration, count: int) -> dict[str, Any]:
     return {
         "table": declaration.label,
         "rows": count,
-        "why": str(declaration.kept_for),
-        "until": until.isoformat(),
+        "why": str(declaration.kept_for).rstrip("."),
+        "until": until.strftime("%d/%m/%Y"),
     }
 
 

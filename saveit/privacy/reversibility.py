@@ -126,6 +126,13 @@ def _table_chunks(
     fields = columns_of(model)
     names = [f.attname for f in fields]
     rows = table.rows(organization).order_by("pk").values_list(*names)
+    # csv writes None as "" and numbers as they are: only dates and JSON need converting, so
+    # the per-value work is done on those columns alone (millions of rows).
+    convert = [
+        (index, _csv_value)
+        for index, f in enumerate(fields)
+        if isinstance(f, models.JSONField | models.DateField)
+    ]
     count = 0
     with open(csv_path, "w", encoding="utf-8", newline="") as csv_file:
         writer = csv.writer(csv_file)
@@ -134,7 +141,13 @@ def _table_chunks(
         for values in rows.iterator(chunk_size=CHUNK):
             count += 1
             buffer.append(orjson.dumps(dict(zip(names, values, strict=True)), default=_default))
-            writer.writerow([_csv_value(v) for v in values])
+            if convert:
+                line = list(values)
+                for index, function in convert:
+                    line[index] = function(line[index])
+                writer.writerow(line)
+            else:
+                writer.writerow(values)
             if len(buffer) >= CHUNK:
                 yield b"\n".join(buffer) + b"\n"
                 buffer = []
