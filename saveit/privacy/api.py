@@ -263,3 +263,22 @@ def notify_breach(request: HttpRequest, breach_id: int) -> dict[str, Any]:
     require_register_manager(member)
     breach_services.notify_clients(breach=breach, by=member)
     return _breach_out(breach)
+
+
+class AuthorityNoticeIn(Schema):
+    reference: str = Field(..., min_length=1, max_length=254, description="e.g. the CNIL receipt")
+
+
+@router.post(
+    "/breaches/{breach_id}/authority-notice",
+    response={200: BreachOut, **COMMON_ERRORS, 409: ErrorOut},
+    summary="Record that the supervisory authority was notified (provider as controller)",
+)
+def notify_authority(
+    request: HttpRequest, breach_id: int, payload: AuthorityNoticeIn
+) -> dict[str, Any]:
+    member = acting_member(request)
+    breach = access_breach(member, breach_id)
+    require_register_manager(member)
+    breach_services.record_authority_notice(breach=breach, by=member, reference=payload.reference)
+    return _breach_out(breach)

@@ -601,6 +601,9 @@ PRIVACY_API: dict[str, Call] = {
     ),
     "saveit_privacy_api_get_breach": Call(kwargs=breach),
     "saveit_privacy_api_notify_breach": Call(kwargs=breach, method="post"),
+    "saveit_privacy_api_notify_authority": Call(
+        kwargs=breach, method="post", body=lambda w: {"reference": "CNIL"}
+    ),
 }
 PRIVACY_HTML: dict[str, Call] = {}
 API_ROUTES.update(PRIVACY_API)

@@ -112,3 +112,24 @@ def test_every_table_reaching_an_organisation_is_exported_or_listed():
         if points_at_org and label not in listed and label not in ignored:
             missing.append(label)
     assert not missing, f"add to saveit/privacy/tenant_tables.py TABLES: {missing}"
+
+
+def test_the_authority_notice_is_for_breaches_where_the_provider_is_controller(
+    provider, client_org
+):
+    admin = api(make_member(provider, Role.ADMIN))
+    ours = admin.post(
+        "/api/v1/privacy/breaches",
+        json.dumps(breach_body([client_org.pk], provider_is_controller=True)),
+        content_type="application/json",
+    ).json()
+    assert ours["authority_deadline"]
+    theirs = admin.post("/api/v1/privacy/breaches", json.dumps(breach_body([client_org.pk])),
+                        content_type="application/json").json()  # fmt: skip
+    url = "/api/v1/privacy/breaches/{}/authority-notice"
+    body = json.dumps({"reference": "CNIL-2026-42"})
+    assert (
+        admin.post(url.format(ours["id"]), body, content_type="application/json").status_code == 200
+    )
+    refused = admin.post(url.format(theirs["id"]), body, content_type="application/json")
+    assert refused.status_code == 409
