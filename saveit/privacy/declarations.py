@@ -67,3 +67,14 @@ declare_none(
     "django_tasks_database.DBTaskResult",
     "Task arguments are ids; results are counts. Purged with the task queue.",
 )
+declare(
+    "core.BackgroundJob",
+    fields=["requested_by_id", "params", "result_name"],
+    controller="client",
+    subject={"user": "requested_by_id"},
+    organization="organization_id",
+    retention=_("Results: until the job results expire (core.jobs purges them)."),
+    erasure="none",
+    access=False,
+    portability=False,
+)

@@ -135,7 +135,7 @@ def erase_person(person: Person) -> dict[str, Any]:
         mentions = _mentions(declaration, person) if declaration.organization else None
         if mentions is not None:
             in_org = model._default_manager.filter(mentions).filter(
-                **{str(declaration.organization): person.organization}
+                **{str(declaration.organization): person.organization.pk}
             )
             if queryset is not None:
                 in_org = model._default_manager.filter(
@@ -224,7 +224,7 @@ def scrub_files(person: Person) -> int:
         file_fields = [f for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
         if not file_fields:
             continue
-        rows = model._default_manager.filter(**{declaration.organization: person.organization})
+        rows = model._default_manager.filter(**{declaration.organization: person.organization.pk})
         for row in rows.iterator(chunk_size=200):
             for field in file_fields:
                 name = getattr(row, field.name).name

@@ -92,7 +92,7 @@ def rows_of(declaration: Declaration, person: Person) -> QuerySet[Model] | None:
             condition |= Q(**{f"{lookup}__in": person.ids(key)})
     queryset = model_of(declaration)._default_manager.filter(condition)
     if declaration.organization:
-        queryset = queryset.filter(**{declaration.organization: person.organization})
+        queryset = queryset.filter(**{declaration.organization: person.organization.pk})
     return queryset
 
 
