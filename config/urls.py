@@ -25,6 +25,7 @@ urlpatterns: list = [
     path("", include("saveit.support.urls")),
     path("qualite/", include("saveit.quality.urls")),
     path("", include("saveit.billing.urls")),
+    path("donnees-personnelles/", include("saveit.privacy.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -17,6 +17,7 @@ from saveit.documents.api import router as sources_router
 from saveit.learning.api import router as learning_router
 from saveit.orchestration.api import router as engagements_router
 from saveit.orchestration.api_closure import router as closure_router
+from saveit.privacy.api import router as privacy_router
 from saveit.quality.api import router as quality_router
 from saveit.reporting.api import router as reporting_router
 from saveit.support.api import router as support_router
@@ -52,3 +53,4 @@ api.add_router("/", invoices_router)
 api.add_router("/", jobs_router)
 api.add_router("/support/", support_router)
 api.add_router("/", attendance_router)
+api.add_router("/privacy/", privacy_router)

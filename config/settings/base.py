@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "saveit.support",
     "saveit.quality",
     "saveit.billing",
+    "saveit.privacy",
     "saveit.orchestration",
     "saveit.web",
 ]

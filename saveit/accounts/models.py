@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
+from saveit.core.privacy import personal_data
+
 from .roles import (
     AuditorScope,
     OrganizationKind,
@@ -40,6 +42,15 @@ class UserManager(BaseUserManager["User"]):
 
 # django-stubs cannot resolve the reverse manager that django-otp's abstract Device.user gives
 # RecoveryCodeDevice (no related_name there); nothing uses that manager.
+@personal_data(
+    fields=["email", "first_name", "last_name", "password", "last_login"],
+    controller="client",
+    subject={"user": "pk"},
+    organization=None,
+    retention=_("As long as the person holds a membership or a learner record; then erased."),
+    erasure="pseudonymise",
+    restriction=_("The account stays; no reminder or survey is sent while restricted."),
+)
 class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     """A person. What they may do depends on their memberships, never on the user alone."""
 
@@ -128,6 +139,16 @@ class Organization(models.Model):
         return [str(label) for label, present in mentions if not present]
 
 
+@personal_data(
+    fields=["user"],
+    controller="client",
+    subject={"user": "user", "membership": "pk"},
+    organization="organization",
+    retention=_("The duration of the contract; kept as the actor of audited acts."),
+    erasure="keep_legal",
+    kept_for=_("Actor of audited acts (the audit trail): the row stays, its person is erased."),
+    kept_years=6,
+)
 class Membership(models.Model):
     """user × organisation × role: the unit of every permission and of every audit actor."""
 
@@ -168,6 +189,14 @@ class Membership(models.Model):
         )
 
 
+@personal_data(
+    fields=["email"],
+    controller="client",
+    subject={"email": "email"},
+    organization="organization",
+    retention=_("Until accepted, revoked or expired; then 90 days."),
+    erasure="pseudonymise",
+)
 class Invitation(models.Model):
     """An e-mailed offer to join an organisation with a role; the token is stored hashed."""
 
@@ -208,6 +237,14 @@ class Invitation(models.Model):
         return "pending"
 
 
+@personal_data(
+    fields=["name", "last_used_at"],
+    controller="provider",
+    subject={"membership": "membership"},
+    organization="membership__organization",
+    retention=_("Until revoked or expired."),
+    erasure="delete",
+)
 class ApiToken(models.Model):
     """A personal API token bound to one membership (one organisation, one role)."""
 
@@ -239,6 +276,14 @@ class ApiToken(models.Model):
         return "expired" if self.is_expired() else "active"
 
 
+@personal_data(
+    fields=["member", "route"],
+    controller="provider",
+    subject={"membership": "member"},
+    organization="member__organization",
+    retention=_("One year (security of the service)."),
+    erasure="delete",
+)
 class SecurityEvent(models.Model):
     """A refused request of a member: what they tried, never the data of what they were refused.
 
@@ -271,6 +316,14 @@ class SecurityEvent(models.Model):
         return f"{self.get_kind_display()} · {self.route}"
 
 
+@personal_data(
+    fields=["member"],
+    controller="provider",
+    subject={"membership": "member"},
+    organization="member__organization",
+    retention=_("One year (security of the service)."),
+    erasure="delete",
+)
 class SecurityAlert(models.Model):
     """One alert per member and burst window: the unique key makes the e-mail go once."""
 
@@ -290,6 +343,16 @@ class SecurityAlert(models.Model):
         return f"{self.member} · {self.window_start:%Y-%m-%d %H:%M}"
 
 
+@personal_data(
+    fields=["user", "failures"],
+    controller="provider",
+    subject={"user": "user"},
+    organization=None,
+    retention=_("Until the lock ends."),
+    erasure="delete",
+    access=False,
+    portability=False,
+)
 class ReauthThrottle(models.Model):
     """Wrong answers to "prove it is you again" (signing, current password) of one user.
 
@@ -310,6 +373,16 @@ class ReauthThrottle(models.Model):
         return f"{self.user} · {self.failures}"
 
 
+@personal_data(
+    fields=["user"],
+    controller="provider",
+    subject={"user": "user"},
+    organization=None,
+    retention=_("As long as the account."),
+    erasure="delete",
+    access=False,
+    portability=False,
+)
 class RecoveryCodeDevice(TimestampMixin, ThrottlingMixin, Device):
     """One-use recovery codes of a user, a django-otp device whose codes are stored hashed.
 
@@ -351,6 +424,16 @@ class RecoveryCode(models.Model):
         return f"{self.device} · {self.pk}"
 
 
+@personal_data(
+    fields=["email_digest", "ip"],
+    controller="provider",
+    subject={},
+    organization=None,
+    retention=_("One hour (rate limit of reset e-mails)."),
+    erasure="delete",
+    access=False,
+    portability=False,
+)
 class PasswordResetRequest(models.Model):
     """One "forgot my password" request, kept an hour to rate-limit the e-mails.
 
@@ -369,6 +452,16 @@ class PasswordResetRequest(models.Model):
         return f"{self.ip} · {self.requested_at:%Y-%m-%d %H:%M}"
 
 
+@personal_data(
+    fields=["signatory_name", "signatory_role"],
+    controller="provider",
+    subject={},
+    organization="organization",
+    retention=_("As long as the provider signs attestations with it."),
+    erasure="none",
+    access=False,
+    portability=False,
+)
 class AttestationSignature(models.Model):
     """How a training provider signs its attestations: who signs, and a scanned signature or stamp.
 

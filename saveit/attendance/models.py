@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from saveit.accounts.models import Membership, Organization
+from saveit.core.privacy import personal_data
 from saveit.learning.models import Assignment, Learner
 
 
@@ -98,6 +99,16 @@ class TrainingSession(models.Model):
         return self.title
 
 
+@personal_data(
+    fields=["learner"],
+    controller="client",
+    subject={"learner": "learner"},
+    organization="session__organization",
+    retention=_("As long as the engagement's training proofs (the attendance sheets)."),
+    erasure="keep_legal",
+    kept_for=_("proof of attendance for the funders and audits"),
+    kept_years=6,
+)
 class Participant(models.Model):
     session = models.ForeignKey(
         TrainingSession, on_delete=models.CASCADE, related_name="participants"
@@ -117,6 +128,16 @@ class Participant(models.Model):
         return f"{self.session} · {self.learner}"
 
 
+@personal_data(
+    fields=["trainer_ip", "trainer_signed_by"],
+    controller="client",
+    subject={"membership": "trainer_signed_by"},
+    organization="session__organization",
+    retention=_("As long as the engagement's training proofs (the attendance sheets)."),
+    erasure="keep_legal",
+    kept_for=_("evidence of the trainer's signature on the attendance sheet"),
+    kept_years=6,
+)
 class Slot(models.Model):
     """A half-day of a session: each participant and the trainer sign for it."""
 
@@ -150,6 +171,16 @@ class Slot(models.Model):
         return self.ends_at + timedelta(hours=lock_hours)
 
 
+@personal_data(
+    fields=["learner", "signer", "ip", "user_agent"],
+    controller="client",
+    subject={"learner": "learner"},
+    organization="slot__session__organization",
+    retention=_("As long as the engagement's training proofs (the attendance sheets)."),
+    erasure="keep_legal",
+    kept_for=_("proof of attendance for the funders and audits"),
+    kept_years=6,
+)
 class Presence(models.Model):
     """One participant's attendance on one half-day: signed, or marked absent by the trainer."""
 
@@ -203,6 +234,14 @@ class Presence(models.Model):
         return max(self.slot.hours - self.minutes_missed / 60, 0.0)
 
 
+@personal_data(
+    fields=["learner", "to_email", "body"],
+    controller="client",
+    subject={"learner": "learner"},
+    organization="session__organization",
+    retention=_("As long as the engagement's training proofs (what was sent, as sent)."),
+    erasure="pseudonymise",
+)
 class Convocation(models.Model):
     """A convocation exactly as it was sent: recipient, subject, body and calendar file."""
 
@@ -227,6 +266,14 @@ class Convocation(models.Model):
         return f"{self.session} → {self.to_email}"
 
 
+@personal_data(
+    fields=["to_email"],
+    controller="client",
+    subject={"email": "to_email"},
+    organization="organization",
+    retention=_("Two years after it was sent (quality evidence of follow-up)."),
+    erasure="delete",
+)
 class Reminder(models.Model):
     """A reminder the scheduler sent: to whom, when, under which rule (Qualiopi evidence)."""
 

@@ -69,19 +69,25 @@ class PackWriter:
             {"format": FORMAT, **header, "files": self.entries}, option=orjson.OPT_INDENT_2
         )
         digest = hashlib.sha256(manifest).hexdigest()
-        public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-        seal = {
-            "format": FORMAT,
-            "manifest_sha256": digest,
-            "algorithm": "Ed25519",
-            "public_key": b64url(public),
-            "signature": b64url(key.sign(manifest)),
-        }
+        seal = seal_of(manifest, key)
         for name, content in ((MANIFEST, manifest), (SEAL, orjson.dumps(seal))):
             info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             self.archive.writestr(info, content)
         return digest, seal
+
+
+def seal_of(manifest: bytes, key: Ed25519PrivateKey, fmt: str = FORMAT) -> dict[str, Any]:
+    """The seal of a manifest: its SHA-256 signed with the installation's key (any sealed zip
+    of the platform — evidence pack, reversibility export — is sealed, and checked, this way)."""
+    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return {
+        "format": fmt,
+        "manifest_sha256": hashlib.sha256(manifest).hexdigest(),
+        "algorithm": "Ed25519",
+        "public_key": b64url(public),
+        "signature": b64url(key.sign(manifest)),
+    }
 
 
 @dataclass

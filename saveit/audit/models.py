@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from saveit.accounts.models import Membership, Organization
+from saveit.core.privacy import personal_data
 
 
 class ChainHead(models.Model):
@@ -20,6 +21,17 @@ class ChainHead(models.Model):
         return f"{self.organization_id}@{self.seq}"
 
 
+@personal_data(
+    fields=["actor_user", "ip", "user_agent", "context_salt"],
+    controller="client",
+    subject={"user": "actor_user"},
+    organization="organization",
+    retention=_("IP address and browser: one year. The event itself: the legal retention."),
+    erasure="pseudonymise",
+    portability=False,
+    kept_for=_("Proof of the acts done on the platform (ids only, no name)."),
+    kept_years=6,
+)
 class AuditEvent(models.Model):
     """One append-only link of an organisation's hash chain.
 
@@ -75,6 +87,16 @@ class AuditEvent(models.Model):
         return f"{self.organization_id}#{self.seq} {self.action}"
 
 
+@personal_data(
+    fields=["file", "created_by"],
+    controller="client",
+    subject={"membership": "created_by"},
+    organization="organization",
+    retention=_("Signed evidence: the legal retention of the contract."),
+    erasure="keep_legal",
+    kept_for=_("Signed contractual documents (evidence of the engagement)."),
+    kept_years=6,
+)
 class Document(models.Model):
     """An exact file kept for evidence. Content-addressed: its bytes never change."""
 
@@ -101,6 +123,17 @@ class Document(models.Model):
         return self.title
 
 
+@personal_data(
+    fields=["signer", "signer_name", "intent", "ip", "user_agent"],
+    controller="client",
+    subject={"user": "signer", "membership": "membership"},
+    organization="organization",
+    retention=_("Legal retention of the signed document; the name is pseudonymised on erasure."),
+    erasure="pseudonymise",
+    kept_for=_("The signature (ids, date, hash of the signed bytes) stays as proof."),
+    kept_years=6,
+    files="saveit.audit.services.signed_document_files",
+)
 class Signature(models.Model):
     """A simple electronic signature: who, as what, when, from where, over which exact bytes."""
 

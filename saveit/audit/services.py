@@ -364,3 +364,14 @@ def _create_signature(
             )
     except IntegrityError as error:
         raise Refusal(_("You have already signed this document."), code="already_signed") from error
+
+
+def signed_document_files(signature: Signature) -> list[tuple[str, bytes]]:
+    """The exact bytes a person signed, for their access export (declared on Signature)."""
+    document = signature.document
+    try:
+        with default_storage.open(str(document.file.name), "rb") as stored:
+            content = stored.read()
+    except OSError:
+        return []
+    return [(f"document-{document.pk}-{document.original_name}", content)]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from saveit.accounts.models import Membership, Organization
+from saveit.core.privacy import personal_data
 
 
 class StatusList(models.Model):
@@ -66,6 +67,18 @@ class PublicAchievement(models.Model):
         return self.token
 
 
+@personal_data(
+    fields=["learner", "facts", "credential"],
+    controller="client",
+    subject={"learner": "learner"},
+    organization="organization",
+    retention=_("Training proof: the legal retention (6 years), and as long as it is valid."),
+    erasure="pseudonymise",
+    kept_for=_("The attestation stays verifiable, under a pseudonym."),
+    kept_years=6,
+    eraser="saveit.certificates.services.pseudonymise_attestation",
+    files="saveit.certificates.services.attestation_files",
+)
 class Attestation(models.Model):
     class State(models.TextChoices):
         VALID = "valid", _("authentic and valid")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import calendar
 import json
 import secrets
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -284,3 +285,33 @@ def revoke_attestation(*, attestation: Attestation, reason: str, by: Membership)
         after={"number": attestation.number, "reason": reason},
     )
     return attestation
+
+
+# --- Privacy (declared on Attestation, called by the privacy app) -----------------------------
+
+
+def pseudonymise_attestation(attestation: Attestation, pseudonym: Any) -> None:
+    """Erasure: the frozen facts and the signed credential name the pseudonym from now on.
+
+    The credential is signed again with the installation's key over the same facts but the
+    holder's name and address, so the public page and the Open Badges credential still verify
+    (as of the day of issue), stating the pseudonym. Number, code, score and dates are unchanged.
+    """
+    facts = replace(
+        facts_from_json(attestation.facts),
+        holder_name=pseudonym.name,
+        holder_email=pseudonym.email,
+    )
+    attestation.facts = facts_to_json(facts)
+    attestation.credential = sign_credential(build_credential(facts))
+    attestation.save(update_fields=["facts", "credential"])
+
+
+def attestation_files(attestation: Attestation) -> list[tuple[str, bytes]]:
+    """The attestation's PDF, as its download gives it, for a person's access export."""
+    from .pdf_data import render_attestation_pdf
+
+    pdf = render_attestation_pdf(
+        facts_from_json(attestation.facts), status=attestation.state(), qr_mask=attestation.qr_mask
+    )
+    return [(f"attestation-{attestation.number}.pdf", pdf)]

@@ -6,10 +6,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from saveit.accounts.models import Membership, Organization
+from saveit.core.privacy import personal_data
 from saveit.core.versions import version_tag
 from saveit.engagements.models import Engagement
 
 
+@personal_data(
+    fields=["owner_name"],
+    controller="client",
+    subject={},
+    organization="client",
+    retention=_("The duration of the contract."),
+    erasure="pseudonymise",
+    access=False,
+)
 class SourceDocument(models.Model):
     """One client procedure (or annex), whatever its versions."""
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from saveit.core.privacy import restricted_emails
 from saveit.core.tables import Column, Table
 
 from .dashboard import Dashboard, period_label, version_label
@@ -121,8 +122,11 @@ def trend_table(board: Dashboard) -> Table:
 
 
 def _learner_rows(scope: Scope, filters: Filters) -> Iterator[list[Any]]:
+    restricted = restricted_emails(scope.organization_id)
     for row in export_assignments(scope, filters):
         learner = row.learner
+        if learner.email.lower() in restricted:
+            continue  # restriction or objection: the person is left out of exports
         attestation = getattr(row, "attestation", None)
         yield [
             learner.last_name,

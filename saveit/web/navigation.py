@@ -14,6 +14,7 @@ from saveit.accounts.roles import AUDIT_READER_ROLES, DOCUMENT_READER_ROLES, SIG
 from saveit.accounts.selectors import is_provider_admin
 from saveit.billing.permissions import can_manage_billing, can_read_billing
 from saveit.engagements.permissions import can_list_engagements
+from saveit.privacy.permissions import can_use_privacy
 from saveit.quality.permissions import can_read_quality, is_client_reader
 from saveit.reporting.permissions import can_see_dashboards
 from saveit.support.permissions import can_use_support
@@ -57,6 +58,7 @@ NAVIGATION: list[NavEntry] = [
     ),
     NavEntry(_("Audit trail"), "audit:trail", lambda m: m.role in AUDIT_READER_ROLES),
     NavEntry(_("Security events"), "accounts:security_events", is_provider_admin),
+    NavEntry(_("Personal data"), "privacy:requests", can_use_privacy),
     NavEntry(_("Security"), "accounts:security", lambda m: True),
     NavEntry(_("API tokens"), "accounts:token_list", lambda m: True),
 ]

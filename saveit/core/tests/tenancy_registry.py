@@ -1006,3 +1006,87 @@ ATTENDANCE_API: dict[str, Call] = {
 }
 HTML_ROUTES.update(ATTENDANCE_ROUTES)
 API_ROUTES.update(ATTENDANCE_API)
+
+
+def privacy_request(w: World) -> dict[str, Any]:
+    return {"request_id": w.extra["privacy_request"].pk}
+
+
+def breach(w: World) -> dict[str, Any]:
+    return {"breach_id": w.extra["breach"].pk}
+
+
+PRIVACY_API: dict[str, Call] = {
+    "saveit_privacy_api_list_requests": OWN,
+    "saveit_privacy_api_create_request": Call(
+        kind="own", method="post", body=lambda w: {"kind": "access", "email": w.owner.user.email}
+    ),
+    "saveit_privacy_api_get_request": Call(kwargs=privacy_request),
+    "saveit_privacy_api_execute": Call(kwargs=privacy_request, method="post"),
+    "saveit_privacy_api_extend": Call(
+        kwargs=privacy_request, method="post", body=lambda w: {"months": 1, "reason": "x"}
+    ),
+    "saveit_privacy_api_export": Call(kwargs=privacy_request),
+    "saveit_privacy_api_processing_register": OWN,
+    "saveit_privacy_api_list_breaches": OWN,
+    "saveit_privacy_api_record_breach": Call(
+        kind="own",
+        method="post",
+        body=lambda w: {
+            "aware_at": "2026-01-01T10:00:00Z",
+            "nature": "x",
+            "data_categories": "x",
+            "people_count": 1,
+            "records_count": 1,
+            "consequences": "x",
+            "measures": "x",
+            "risk": "none",
+            "organization_ids": [w.org.pk],
+        },
+    ),
+    "saveit_privacy_api_get_breach": Call(kwargs=breach),
+    "saveit_privacy_api_notify_breach": Call(kwargs=breach, method="post"),
+    "saveit_privacy_api_notify_authority": Call(
+        kwargs=breach, method="post", body=lambda w: {"reference": "CNIL"}
+    ),
+}
+PRIVACY_HTML: dict[str, Call] = {}
+API_ROUTES.update(PRIVACY_API)
+HTML_ROUTES.update(PRIVACY_HTML)
+
+
+def hold(w: World) -> dict[str, Any]:
+    return {"hold_id": w.extra["hold"].pk}
+
+
+def reversibility(w: World) -> dict[str, Any]:
+    return {"export_id": w.extra["reversibility"].pk}
+
+
+PRIVACY_HTML.update(
+    {
+        "privacy:requests": OWN,
+        "privacy:request": Call(kwargs=privacy_request),
+        "privacy:request_execute": Call(kwargs=privacy_request, method="post"),
+        "privacy:request_extend": Call(
+            kwargs=privacy_request, method="post", body=lambda w: {"months": 1, "reason": "x"}
+        ),
+        "privacy:request_export": Call(kwargs=privacy_request),
+        "privacy:contact": Call(
+            kind="own", method="post", body=lambda w: {"name": "x", "email": "x@example.org"}
+        ),
+        "privacy:register": OWN,
+        "privacy:register_pdf": OWN,
+        "privacy:breaches": OWN,
+        "privacy:breach": Call(kwargs=breach),
+        "privacy:breach_notify": Call(kwargs=breach, method="post"),
+        "privacy:breaches_download": Call(kind="own", kwargs=lambda w: {"fmt": "csv"}),
+        "privacy:retention": OWN,
+        "privacy:hold_lift": Call(kwargs=hold, method="post"),
+        "privacy:reversibility": OWN,
+        "privacy:reversibility_destroy": Call(
+            kwargs=reversibility, method="post", body=lambda w: {"confirm": w.org.slug}
+        ),
+    }
+)
+HTML_ROUTES.update(PRIVACY_HTML)

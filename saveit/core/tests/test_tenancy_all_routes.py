@@ -79,6 +79,7 @@ def _build_world(org: Organization) -> World:
     world.extra.update(_support_of(world))
     world.extra["job"] = _job_of(world)
     world.extra.update(quality_of(world))
+    world.extra.update(_privacy_of(world))
     return world
 
 
@@ -153,6 +154,36 @@ def _job_of(world: World) -> BackgroundJob:
         result_name=name,
         result_filename="result.txt",
     )
+
+
+def _privacy_of(world: World) -> dict[str, Any]:
+    """A's request of a person concerned and a breach that concerns A's client."""
+    from django.utils import timezone
+
+    from saveit.privacy.models import Breach, DataSubjectRequest, LegalHold, Reversibility
+
+    learner = world.extra["learner_record"]
+    now = timezone.now()
+    request = DataSubjectRequest.objects.create(
+        organization=learner.organization, kind="access", email=learner.email,
+        person_name=learner.full_name, received_at=now, received_by=world.owner,
+        due_on=now.date(),
+    )  # fmt: skip
+    breach = Breach.objects.create(
+        number=f"VIO-{world.org.pk}", aware_at=now, nature=world.marker, data_categories="x",
+        people_count=1, records_count=1, consequences="x", measures="x", risk="none",
+        recorded_at=now, recorded_by=world.owner,
+    )  # fmt: skip
+    breach.organizations.add(learner.organization)
+    hold = LegalHold.objects.create(
+        organization=learner.organization, reason=world.marker, placed_at=now,
+        placed_by=world.owner,
+    )  # fmt: skip
+    export = Reversibility.objects.create(
+        organization=learner.organization, organization_name=world.marker,
+        organization_slug=learner.organization.slug, exported_at=now, manifest_sha256="0" * 64,
+    )  # fmt: skip
+    return {"privacy_request": request, "breach": breach, "hold": hold, "reversibility": export}
 
 
 def _engagement_of(world: World) -> dict[str, Any]:

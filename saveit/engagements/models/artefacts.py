@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from saveit.accounts.models import Membership
 from saveit.audit.models import Document
+from saveit.core.privacy import personal_data
 
 from .engagement import Engagement
 
@@ -37,6 +38,14 @@ class SignedArtefact(models.Model):
         return self.document_id is not None
 
 
+@personal_data(
+    fields=["participants", "notes"],
+    controller="client",
+    subject={"membership": "recorded_by"},
+    organization="engagement__client",
+    retention=_("The duration of the engagement, then the legal retention of its evidence."),
+    erasure="pseudonymise",
+)
 class ScopingInterview(models.Model):
     engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="interviews")
     held_on = models.DateField(_("date"))

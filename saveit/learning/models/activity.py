@@ -7,11 +7,22 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from saveit.accounts.models import Organization
+from saveit.core.privacy import personal_data
 
 from .assignment import Assignment
 from .people import Learner
 
 
+@personal_data(
+    fields=["learner", "token_hash"],
+    controller="client",
+    subject={"learner": "learner"},
+    organization="learner__organization",
+    retention=_("7 days after expiry."),
+    erasure="delete",
+    access=False,
+    portability=False,
+)
 class SignInLink(models.Model):
     """A one-time, expiring sign-in link e-mailed to a learner; only its digest is stored."""
 
@@ -29,6 +40,16 @@ class SignInLink(models.Model):
         return f"{self.learner} · {self.expires_at:%Y-%m-%d}"
 
 
+@personal_data(
+    fields=["ip"],
+    controller="provider",
+    subject={},
+    organization=None,
+    retention=_("One day (rate limit of sign-in links)."),
+    erasure="delete",
+    access=False,
+    portability=False,
+)
 class LinkRequest(models.Model):
     """A request for a new sign-in link, kept a short while to cap the requests per address.
 
@@ -47,6 +68,16 @@ class LinkRequest(models.Model):
         return f"{self.ip} · {self.requested_at:%Y-%m-%d %H:%M}"
 
 
+@personal_data(
+    fields=["answers", "score", "passed", "outcome"],
+    controller="client",
+    subject={"learner": "assignment__learner"},
+    organization="assignment__organization",
+    retention=_("Training proof: the legal retention (6 years)."),
+    erasure="keep_legal",
+    kept_for=_("Answers and results of final assessments (proof of training)."),
+    kept_years=6,
+)
 class Attempt(models.Model):
     """One try at a module version's assessment: the items drawn, the answers, the outcome."""
 
@@ -80,6 +111,16 @@ class Attempt(models.Model):
         return f"{self.assignment} · #{self.number}"
 
 
+@personal_data(
+    fields=["learner", "user", "ip", "at", "seconds"],
+    controller="client",
+    subject={"learner": "learner", "user": "user"},
+    organization="organization",
+    retention=_("Activity traces: 3 years; IP address: one year."),
+    erasure="pseudonymise",
+    kept_for=_("Time on task, proof of attendance for distance learning."),
+    kept_years=3,
+)
 class Activity(models.Model):
     """One timestamped learner action; lesson views carry the time spent on them."""
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from saveit.accounts.models import Membership, Organization
+from saveit.core.privacy import personal_data
 
 from .people import Learner, Population
 
@@ -36,6 +37,16 @@ class RecertificationCampaign(models.Model):
         return f"{self.module} → {self.version}"
 
 
+@personal_data(
+    fields=["learner", "status", "best_score", "started_at", "completed_at", "seconds_spent"],
+    controller="client",
+    subject={"learner": "learner"},
+    organization="organization",
+    retention=_("Training proof: the legal retention (6 years)."),
+    erasure="keep_legal",
+    kept_for=_("Proof of training (who followed what, when, with which result)."),
+    kept_years=6,
+)
 class Assignment(models.Model):
     """One learner × one exact module version, with a due date and the learner's progress.
 

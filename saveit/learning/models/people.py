@@ -7,8 +7,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from saveit.accounts.models import Membership, Organization
+from saveit.core.privacy import personal_data
 
 
+@personal_data(
+    fields=["email", "first_name", "last_name", "employee_id", "site", "job", "manager", "user"],
+    controller="client",
+    subject={"learner": "pk", "user": "user"},
+    organization="organization",
+    retention=_("The duration of the contract, then the training proofs' legal retention."),
+    erasure="pseudonymise",
+    restriction=_("No reminder, survey or export naming the person while restricted."),
+)
 class Learner(models.Model):
     """A person the client designates, as the client's records know them.
 
@@ -94,6 +104,14 @@ class Population(models.Model):
         return self.name
 
 
+@personal_data(
+    fields=["learner"],
+    controller="client",
+    subject={"learner": "learner"},
+    organization="population__organization",
+    retention=_("The duration of the engagement."),
+    erasure="none",
+)
 class PopulationMember(models.Model):
     # No index of its own: the unique (population, learner) constraint starts with it.
     population = models.ForeignKey(
@@ -115,6 +133,15 @@ class PopulationMember(models.Model):
         return f"{self.population} · {self.learner}"
 
 
+@personal_data(
+    fields=["file", "errors"],
+    controller="client",
+    subject={},
+    organization="organization",
+    retention=_("The uploaded file: 30 days after its import."),
+    erasure="delete",
+    access=False,
+)
 class PopulationImport(models.Model):
     """An uploaded learner file between its preview and its all-or-nothing commit."""
 

@@ -21,6 +21,7 @@ from saveit.accounts.models import Membership, User
 from saveit.accounts.roles import Role
 from saveit.audit.chain import record_event
 from saveit.core.errors import Refusal
+from saveit.core.privacy import restricted_emails
 from saveit.core.tasks import send_email_after_commit
 from saveit.core.tokens import digest, new_secret
 
@@ -51,8 +52,14 @@ def invite_learners(*, assignment_ids: list[int]) -> int:
         .order_by("learner_id", "pk")
     )
     by_learner: dict[Learner, list[Assignment]] = defaultdict(list)
+    restricted: dict[int, set[str]] = {}
     for assignment in assignments:
-        by_learner[assignment.learner].append(assignment)
+        learner = assignment.learner
+        if learner.organization_id not in restricted:
+            restricted[learner.organization_id] = restricted_emails(learner.organization_id)
+        if learner.email.lower() in restricted[learner.organization_id]:
+            continue  # the person restricted or objected to the processing: no reminder
+        by_learner[learner].append(assignment)
     messages = []
     with translation.override("fr"):
         for learner, assigned in by_learner.items():

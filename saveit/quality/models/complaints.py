@@ -9,8 +9,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from saveit.accounts.models import Membership, Organization
+from saveit.core.privacy import personal_data
 
 
+@personal_data(
+    fields=["filed_by", "name", "email", "description", "answer"],
+    controller="provider",
+    subject={"user": "filed_by", "email": "email"},
+    organization="client",
+    retention=_("Five years after the answer (quality audits: two certification cycles)."),
+    erasure="pseudonymise",
+)
 class Complaint(models.Model):
     class Kind(models.TextChoices):
         COMPLAINT = "complaint", _("complaint")

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from saveit.accounts.models import Membership, Organization
+from saveit.core.privacy import personal_data
 
 
 class OfferSheet(models.Model):
@@ -137,6 +138,14 @@ class Subcontractor(models.Model):
         return self.name
 
 
+@personal_data(
+    fields=["name", "email", "phone"],
+    controller="provider",
+    subject={"email": "email"},
+    organization="organization",
+    retention=_("While the person holds the role, then removed."),
+    erasure="delete",
+)
 class DisabilityReferent(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("name"), max_length=200)
@@ -155,6 +164,14 @@ class DisabilityReferent(models.Model):
         return self.name
 
 
+@personal_data(
+    fields=["learner", "description"],
+    controller="provider",
+    subject={"learner": "learner"},
+    organization="learner__organization",
+    retention=_("Five years after the training (quality audits)."),
+    erasure="pseudonymise",
+)
 class Accommodation(models.Model):
     """An accommodation granted to a learner; the learner is named to staff only."""
 

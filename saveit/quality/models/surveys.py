@@ -7,8 +7,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from saveit.accounts.models import Organization
+from saveit.core.privacy import personal_data
 
 
+@personal_data(
+    fields=["user", "email", "name"],
+    controller="provider",
+    subject={"user": "user", "email": "email"},
+    organization="client",
+    retention=_("Two years after the request (satisfaction results are kept anonymous)."),
+    erasure="pseudonymise",
+)
 class SurveyRequest(models.Model):
     class Moment(models.TextChoices):
         HOT = "hot", _("at completion")

@@ -48,6 +48,9 @@ class Command(BaseCommand):
             from saveit.web.demo.billing import load_demo_billing
 
             load_demo_billing()
+            from saveit.web.demo.privacy import load_demo_privacy
+
+            load_demo_privacy()
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(f"  Demo logins (password for all: {DEMO_PASSWORD})")
         for spec in DEMO_ORGS:
