@@ -53,7 +53,9 @@ echo "PostgreSQL $PG_HOST:$PG_PORT: running the suite in the database $db ($WORK
 "$PY" scripts/compile_messages.py >/dev/null
 
 set +e
-DATABASE_URL="postgres://$PG_USER@$PG_HOST:$PG_PORT/$db" "$PY" -m pytest -n "$WORKERS" saveit "$@"
+# Arguments (paths, -k …) replace the default target, the whole suite.
+[ "$#" -gt 0 ] || set -- saveit
+DATABASE_URL="postgres://$PG_USER@$PG_HOST:$PG_PORT/$db" "$PY" -m pytest -n "$WORKERS" "$@"
 rc=$?
 set -e
 exit "$rc"
