@@ -325,6 +325,22 @@ def invitations(ctx: Context) -> Collected:
                 )
                 + f" · {engagement.reference}"
             )
+    for row in sources.convocations_by_engagement():
+        out.items.append(
+            Item(
+                "convocations",
+                _count(
+                    row["sent"],
+                    "%(n)s session convocation kept as sent",
+                    "%(n)s session convocations kept as sent",
+                )
+                + f" · {row['engagement'].reference}",
+                _url("attendance:sessions", row["engagement"].pk),
+                "engagements.engagement",
+                str(row["engagement"].pk),
+                row["last"],
+            )
+        )
     if not out.items and not out.missing:
         out.missing.append(_("No learner has been invited yet."))
     return out
@@ -429,8 +445,29 @@ def dropouts(ctx: Context) -> Collected:
                 "%(n)s overdue learners have no recorded cause or action",
             )
         )
-    # Reminders to inactive learners are not recorded by the learning app yet.
-    out.missing.append(_("Reminders sent to inactive or overdue learners are not recorded yet."))
+    overdue_engagements = {a.engagement_id for a in overdue}
+    for row in sources.reminders_by_engagement():
+        engagement = row["engagement"]
+        if row["sent"]:
+            out.items.append(
+                Item(
+                    "reminders",
+                    _count(
+                        row["sent"],
+                        "%(n)s reminder sent to inactive or late learners",
+                        "%(n)s reminders sent to inactive or late learners",
+                    )
+                    + f" · {engagement.reference}",
+                    _url("attendance:sessions", engagement.pk),
+                    "engagements.engagement",
+                    str(engagement.pk),
+                    row["last"],
+                )
+            )
+        elif engagement.pk in overdue_engagements:
+            out.missing.append(
+                _("Overdue learners were never reminded · %(ref)s") % {"ref": engagement.reference}
+            )
     return out
 
 

@@ -10,6 +10,7 @@ from django.db.models import Count, Max, Q, QuerySet
 
 from saveit.accounts.models import Membership, Organization
 from saveit.accounts.roles import PROVIDER_ROLES
+from saveit.attendance.selectors import reminders_sent, sent_convocations
 from saveit.catalog.models import ModuleVersion
 from saveit.certificates.models import Attestation
 from saveit.engagements.models import Engagement, ScopingInterview, ScopingNote
@@ -225,3 +226,22 @@ def sla_reports(since: datetime) -> list[SlaReport]:
 
 def maintenance_records(since: date) -> list[MaintenanceRecord]:
     return list(MaintenanceRecord.objects.filter(performed_on__gte=since).order_by("-performed_on"))
+
+
+def reminders_by_engagement() -> list[dict[str, Any]]:
+    """Per engagement, the reminders the scheduler sent (who, when, which rule: attendance)."""
+    rows = []
+    for engagement in Engagement.objects.order_by("reference"):
+        sent = reminders_sent(engagement).aggregate(n=Count("pk"), last=Max("sent_at"))
+        rows.append({"engagement": engagement, "sent": sent["n"], "last": sent["last"]})
+    return rows
+
+
+def convocations_by_engagement() -> list[dict[str, Any]]:
+    """Per engagement, the session convocations kept exactly as sent."""
+    rows = []
+    for engagement in Engagement.objects.order_by("reference"):
+        sent = sent_convocations(engagement).aggregate(n=Count("pk"), last=Max("sent_at"))
+        if sent["n"]:
+            rows.append({"engagement": engagement, "sent": sent["n"], "last": sent["last"]})
+    return rows

@@ -259,3 +259,27 @@ def test_the_quality_routes_are_in_the_openapi_schema(db):
         "/api/v1/quality/binder",
     ):
         assert path in paths, path
+
+
+def test_indicator_12_counts_the_reminders_the_scheduler_sent(
+    provider, client_org, quality_manager
+):
+    from django.utils import timezone
+
+    from saveit.attendance.models import Reminder
+    from saveit.testing.factories import make_engagement, make_member
+
+    engagement = make_engagement(client_org, make_member(provider, "project_manager"))
+    services.refresh_evidence(provider=provider)
+    assert not any(e["kind"] == "reminders" for e in _entries(quality_manager)[12]["evidence"])
+    Reminder.objects.create(
+        organization=client_org,
+        engagement=engagement,
+        rule="inactive",
+        to_email="camille@alpha.example",
+        period="2026-12-01",
+        sent_at=timezone.now(),
+    )
+    services.refresh_evidence(provider=provider)
+    reminders = [e for e in _entries(quality_manager)[12]["evidence"] if e["kind"] == "reminders"]
+    assert len(reminders) == 1 and engagement.reference in reminders[0]["label"]
