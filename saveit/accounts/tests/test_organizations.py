@@ -96,7 +96,7 @@ def test_demo_loads_twice_without_duplicates(db):
     call_command("demo")
     counts = (Organization.objects.count(), Membership.objects.count())
     call_command("demo")
-    assert (Organization.objects.count(), Membership.objects.count()) == counts == (3, 12)
+    assert (Organization.objects.count(), Membership.objects.count()) == counts == (3, 13)
 
 
 def test_a_weak_password_is_refused_by_the_service_and_creates_nobody(client_org):
