@@ -133,19 +133,24 @@ def erase_person(person: Person) -> dict[str, Any]:
         if queryset is not None and declaration.label == user_label:
             queryset = queryset.exclude(pk__in=shared)
         mentions = _mentions(declaration, person) if declaration.organization else None
+        quoting = None
         if mentions is not None:
-            in_org = model._default_manager.filter(mentions).filter(
+            # Other people's rows that only quote the person: their text is scrubbed, nothing
+            # else of theirs changes (their own name and address are not the person's).
+            quoting = model._default_manager.filter(mentions).filter(
                 **{str(declaration.organization): person.organization.pk}
             )
             if queryset is not None:
-                in_org = model._default_manager.filter(
-                    Q(pk__in=queryset.values("pk")) | Q(pk__in=in_org.values("pk"))
-                )
-            queryset = in_org
-        if queryset is None:
+                quoting = quoting.exclude(pk__in=queryset.values("pk"))
+        if queryset is None and quoting is None:
             continue
-        targets[model._meta.label_lower] = [str(pk) for pk in queryset.values_list("pk", flat=True)]
-        count = _apply(declaration, queryset, pseudonym)
+        own_ids = list(queryset.values_list("pk", flat=True)) if queryset is not None else []
+        quoting_ids = list(quoting.values_list("pk", flat=True)) if quoting is not None else []
+        targets[model._meta.label_lower] = [str(pk) for pk in own_ids]
+        count = _apply(declaration, queryset, pseudonym) if queryset is not None else 0
+        count += _scrub_quotes(
+            declaration, model._default_manager.filter(pk__in=quoting_ids), pseudonym
+        )
         if count:
             report["tables"][declaration.label] = {"rows": count, "done": declaration.erasure}
             if declaration.kept_years:
@@ -188,6 +193,31 @@ def _apply(declaration: Declaration, queryset: Any, pseudonym: Pseudonym) -> int
         count += 1
         if rewrite:
             rewrite_row(row, declaration, pseudonym)
+    return count
+
+
+IDENTITY_FIELDS = {"first_name", "last_name", "email", "username", *NAME_FIELDS}
+
+
+def _scrub_quotes(declaration: Declaration, queryset: Any, pseudonym: Pseudonym) -> int:
+    """Replace the person's identifiers inside other people's free text, nothing more."""
+    count = 0
+    for row in queryset.iterator(chunk_size=500):
+        changed = []
+        for name in declaration.fields:
+            field = row._meta.get_field(name)
+            if field.is_relation or not isinstance(field, models.CharField | models.TextField):
+                continue
+            if isinstance(field, models.EmailField) or name in IDENTITY_FIELDS:
+                continue  # someone else's own name or address
+            before = getattr(row, field.attname)
+            after = scrub(before, pseudonym)
+            if after != before:
+                setattr(row, field.attname, after)
+                changed.append(name)
+        if changed:
+            row.save(update_fields=changed)
+            count += 1
     return count
 
 

@@ -145,3 +145,25 @@ def test_another_organisations_person_is_not_found(learner_with_traces, other_or
     outsider = make_member(other_org, Role.CLIENT_OWNER)
     with pytest.raises(Http404):
         receive_request(organization=other_org, kind="access", email=EMAIL, by=outsider)
+
+
+def test_erasure_never_rewrites_another_persons_identity_that_merely_resembles(
+    learner_with_traces, owner
+):
+    """A namesake in the same organisation keeps their own name and address (a mention in free
+    text is scrubbed; a row of someone else is not the person's)."""
+    from saveit.learning.models import Learner
+
+    namesake = Learner.objects.create(
+        organization=owner.organization,
+        email="homonyme@alpha.example",
+        first_name="Camille",
+        last_name=NAMES[-1],
+    )
+    request = receive_request(
+        organization=owner.organization, kind="erasure", email=EMAIL, by=owner
+    )
+    execute_request(request=request, by=owner, identity_note="vu")
+    namesake.refresh_from_db()
+    assert namesake.email == "homonyme@alpha.example"
+    assert (namesake.first_name, namesake.last_name) == ("Camille", NAMES[-1])
