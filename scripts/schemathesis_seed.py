@@ -79,6 +79,24 @@ ids = {
     "number": 1,
     "revision": 1,
 }
+# The new domains' objects of Hélios: the outsider run must meet Hélios's ids, not the first
+# ids of the demo (which may be the outsider's own, e.g. Transports Ardent's invoices).
+from saveit.attendance.models import Slot, TrainingSession  # noqa: E402
+from saveit.billing.models import Invoice  # noqa: E402
+from saveit.privacy.models import DataSubjectRequest  # noqa: E402
+from saveit.quality.models import Complaint  # noqa: E402
+from saveit.support.models import SlaReport, SupportContract, Ticket  # noqa: E402
+
+ids |= {
+    "invoice_id": _pick(Invoice.objects.filter(client=helios), "invoice"),
+    "ticket_id": _pick(Ticket.objects.filter(organization=helios), "ticket"),
+    "contract_id": _pick(SupportContract.objects.filter(client=helios), "support contract"),
+    "report_id": _pick(SlaReport.objects.filter(contract__client=helios), "SLA report"),
+    "session_id": _pick(TrainingSession.objects.filter(organization=helios), "session"),
+    "slot_id": _pick(Slot.objects.filter(session__organization=helios), "slot"),
+    "request_id": _pick(DataSubjectRequest.objects.filter(organization=helios), "request"),
+    "complaint_id": _pick(Complaint.objects.filter(client=helios), "complaint"),
+}
 if version is not None:
     ids["version_id"] = version.pk
     ids["lesson_id"] = _pick(Lesson.objects.filter(version=version), "lesson")
