@@ -9,11 +9,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError
 
 from saveit.accounts.permissions import acting_member
 from saveit.core.api_support import COMMON_ERRORS, ErrorOut
+from saveit.core.errors import Refusal
 from saveit.core.refusals import get_in_scope
 
 from . import services
@@ -124,7 +125,9 @@ def create_ticket(request: HttpRequest, payload: TicketIn) -> tuple[int, dict[st
     elif service is not None:
         contract = service.contract
     elif is_support_staff(member):
-        raise HttpError(422, "Give the contract of the client the ticket is for.")
+        raise Refusal(
+            _("Give the contract of the client the ticket is for."), code="contract_required"
+        )
     else:
         contract = contracts.order_by("-starts_on").first()  # type: ignore[assignment]
         if contract is None:
@@ -392,7 +395,7 @@ def add_outage(
     contract = access_contract(member, contract_id)
     chosen = list(contract.services.filter(pk__in=payload.services))
     if len(chosen) != len(set(payload.services)):
-        raise HttpError(422, "Unknown service for this contract.")
+        raise Refusal(_("Unknown service for this contract."), code="unknown_service")
     outage = services.record_outage(
         contract=contract,
         by=member,

@@ -184,3 +184,21 @@ def test_the_support_routes_are_in_the_openapi_schema():
         "/api/v1/support/contracts/{contract_id}/notices",
     ):
         assert path in paths, path
+
+
+def test_an_outage_naming_a_service_of_another_contract_is_refused_and_not_recorded():
+    contract = make_contract()
+    foreign = make_contract().services.first()
+    headers = bearer(make_agent())
+    response = _post(
+        headers,
+        f"/api/v1/support/contracts/{contract.pk}/outages",
+        {
+            "started_at": "2026-11-02T10:00:00+01:00",
+            "ended_at": "2026-11-02T11:00:00+01:00",
+            "cause": "Panne du frontal",
+            "services": [foreign.pk],
+        },
+    )
+    assert response.status_code == 409 and response.json()["code"] == "unknown_service"
+    assert not contract.outages.exists()
