@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import json
 import secrets
 from dataclasses import asdict, replace
@@ -21,7 +20,7 @@ from saveit.accounts.selectors import provider_organization as provider
 from saveit.attendance.selectors import attendance_is_sufficient
 from saveit.audit.chain import record_event
 from saveit.catalog.snapshot import snapshot_of
-from saveit.core.dates import paris_date
+from saveit.core.dates import add_months, paris_date
 from saveit.core.errors import Forbidden, Refusal
 from saveit.core.numbering import next_number
 
@@ -30,13 +29,6 @@ from .facts import DEFAULT_ACTION_CATEGORY, AttestationFacts, SourceRef
 from .models import Attestation, PublicAchievement, StatusList
 from .pdf_data import best_qr_mask
 from .status_list import sign_status_list
-
-
-def add_months(day: date, months: int) -> date:
-    """Same day n months later, or the month's last day (31 January + 1 month = 28/29 February)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def absolute(name: str, *args: object) -> str:

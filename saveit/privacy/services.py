@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from saveit.accounts.models import Membership, Organization
 from saveit.audit.chain import record_event
-from saveit.certificates.services import add_months
+from saveit.core.dates import add_months
 from saveit.core.errors import Refusal
 from saveit.core.refusals import not_found
 from saveit.learning.models import Learner

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from saveit.accounts.models import Membership, Organization
 from saveit.audit.chain import record_event
+from saveit.core.dates import add_months
 from saveit.core.errors import Refusal
 
-from .calendar import add_months
 from .models import Audit, Framework, Indicator, NonConformity
 
 MINOR_MONTHS = 6

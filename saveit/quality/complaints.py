@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 
 from saveit.accounts.models import Membership, Organization, User
 from saveit.audit.chain import record_event
+from saveit.core.dates import add_working_days
 from saveit.core.errors import Refusal
 from saveit.core.numbering import next_number
 from saveit.core.tasks import send_email_after_commit
 
-from .calendar import add_working_days
 from .models import Complaint, ImprovementAction, NonConformity, SurveyAnswer
 
 

@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
-from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-import holidays
+from saveit.core.dates import is_working_day
 
 PARIS = ZoneInfo("Europe/Paris")
 UTC = dt.UTC
@@ -42,15 +41,6 @@ Interval = tuple[dt.datetime, dt.datetime]
 
 # A deadline search never looks further than this (a clock of a few hours never needs it).
 _MAX_DAYS = 3 * 366
-
-
-@lru_cache(maxsize=64)
-def _holidays(year: int) -> frozenset[dt.date]:
-    return frozenset(holidays.France(years=year).keys())
-
-
-def is_working_day(day: dt.date) -> bool:
-    return day.weekday() < 5 and day not in _holidays(day.year)
 
 
 def _check_window(window: str) -> None:

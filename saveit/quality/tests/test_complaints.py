@@ -8,9 +8,9 @@ from django.test import Client
 from django.utils import timezone
 
 from saveit.accounts.roles import Role
+from saveit.core.dates import add_working_days
 from saveit.core.errors import Refusal
 from saveit.quality import complaints as services
-from saveit.quality.calendar import add_working_days
 from saveit.quality.models import Complaint, ImprovementAction
 from saveit.testing.clock import set_clock
 from saveit.testing.factories import bearer, make_member, signed_in
