@@ -32,7 +32,7 @@ from saveit.catalog.models import ModuleVersion
 from saveit.catalog.selectors import versions_visible_to
 from saveit.engagements import selectors as engagement_selectors
 from saveit.engagements.artefacts import artefact_kinds
-from saveit.engagements.models import Engagement
+from saveit.engagements.models import Engagement, Phase
 from saveit.engagements.permissions import engagements_visible_to
 from saveit.orchestration.gates import CLIENT, GATES, PROVIDER, Check, awaited_people, gate_status
 from saveit.privacy.permissions import can_use_privacy, requests_visible_to
@@ -143,6 +143,7 @@ def _reviews(member: Membership) -> Any:
         status=ModuleVersion.Status.SUBMITTED,
         module__in_scope=True,
         module__engagement__closed_at__isnull=True,
+        module__engagement__phase=Phase.VALIDATION,  # the client reviews in phase 4 only
         module__engagement__client_id=member.organization_id,
     )
 
