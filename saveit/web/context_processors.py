@@ -9,7 +9,6 @@ from django.utils.functional import SimpleLazyObject
 from .inbox import request_counts
 from .navigation import entries_for
 
-
 # An access that ends within this delay is announced as a warning, not as information.
 ACCESS_WARNING = dt.timedelta(days=3)
 

@@ -35,14 +35,13 @@ from saveit.engagements.artefacts import artefact_kinds
 from saveit.engagements.models import Engagement, Phase
 from saveit.engagements.permissions import engagements_visible_to
 from saveit.orchestration.gates import CLIENT, GATES, PROVIDER, Check, awaited_people, gate_status
-from saveit.privacy.permissions import can_use_privacy, requests_visible_to
 from saveit.privacy.models import DataSubjectRequest
+from saveit.privacy.permissions import can_use_privacy, requests_visible_to
 from saveit.quality.models import Audit, Complaint, ImprovementAction
 from saveit.quality.permissions import can_manage_quality
 from saveit.quality.selectors import open_complaints_of
 from saveit.support.clocks import running_clock
 from saveit.support.models import Status as TicketStatus
-from saveit.support.models import Ticket
 from saveit.support.permissions import is_support_client, is_support_staff, tickets_for
 
 YOU = "you"
@@ -173,7 +172,9 @@ def _fixes_apply(member: Membership) -> bool:
 
 
 def _returned(member: Membership) -> Any:
-    later = ModuleVersion.objects.filter(module=OuterRef("module"), created_at__gt=OuterRef("created_at"))
+    later = ModuleVersion.objects.filter(
+        module=OuterRef("module"), created_at__gt=OuterRef("created_at")
+    )
     returned = versions_visible_to(member).filter(
         status=ModuleVersion.Status.CHANGES_REQUESTED,
         module__engagement__closed_at__isnull=True,
@@ -277,7 +278,8 @@ def _privacy_items(member: Membership) -> list[Item]:
     return [
         Item(
             kind="answer",
-            title=f"{capfirst(r.get_kind_display())} · {r.person_name or r.email}",
+            title=f"{capfirst(r.get_kind_display())} · {r.person_name or r.email}"
+            + (f" ({r.organization.name})" if r.organization_id != member.organization_id else ""),
             reason=_("A person's request under the GDPR: answer due on %(date)s.")
             % {"date": _day(r.deadline)},
             since=r.received_at,
