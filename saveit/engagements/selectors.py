@@ -164,6 +164,9 @@ def documents_to_sign(member: Membership) -> list[Document]:
     artefact of an open engagement, not signed by a content owner over these bytes, nor by the
     member, and (proposals) still within their validity date. The one case it cannot see is an
     artefact altered after issue (a content hash, checked by `awaiting_signature`)."""
+    import operator
+    from functools import reduce
+
     from django.db.models import Exists, OuterRef
     from django.utils import timezone
 
@@ -171,7 +174,7 @@ def documents_to_sign(member: Membership) -> list[Document]:
 
     from .artefacts import artefact_kinds
 
-    current = Q()
+    current: list[Exists] = []
     for kind in artefact_kinds():
         if not kind.signed:
             continue
@@ -183,7 +186,7 @@ def documents_to_sign(member: Membership) -> list[Document]:
         if kind.model is Proposal:
             today = timezone.localdate()
             artefacts = artefacts.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-        current |= Exists(artefacts)
+        current.append(Exists(artefacts))
     owner_signed = Signature.objects.filter(
         document=OuterRef("pk"),
         role=Role.CLIENT_OWNER,
@@ -195,7 +198,7 @@ def documents_to_sign(member: Membership) -> list[Document]:
     mine = Signature.objects.filter(document=OuterRef("pk"), membership=member)
     documents = (
         Document.objects.filter(organization_id=member.organization_id)
-        .filter(current)
+        .filter(reduce(operator.or_, current))
         .exclude(Exists(owner_signed))
         .exclude(Exists(mine))
         .only("pk", "signer_roles", "created_at")

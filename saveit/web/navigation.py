@@ -28,6 +28,9 @@ class NavEntry:
     with_org: bool = False
 
 
+# Roles whose home is not an inbox: a learner's trainings, an auditor's time-boxed access.
+HOME_ROLES: frozenset[str] = frozenset({Role.LEARNER, Role.AUDITOR})
+
 NAVIGATION: list[NavEntry] = [
     NavEntry(_("To do"), "web:home", lambda m: m.role not in HOME_ROLES),
     NavEntry(_("Home"), "web:home", lambda m: m.role in HOME_ROLES),
@@ -64,9 +67,6 @@ NAVIGATION: list[NavEntry] = [
     NavEntry(_("API tokens"), "accounts:token_list", lambda m: True),
 ]
 
-
-# Roles whose home is not an inbox: a learner's trainings, an auditor's time-boxed access.
-HOME_ROLES = frozenset({Role.LEARNER, Role.AUDITOR})
 
 # Each role's own frame: the entries of its daily work come right after the inbox.
 FIRST_FOR_ROLE: dict[str, tuple[str, ...]] = {
