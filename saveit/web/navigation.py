@@ -28,8 +28,12 @@ class NavEntry:
     with_org: bool = False
 
 
+# Roles whose home is not an inbox: a learner's trainings, an auditor's time-boxed access.
+HOME_ROLES: frozenset[str] = frozenset({Role.LEARNER, Role.AUDITOR})
+
 NAVIGATION: list[NavEntry] = [
-    NavEntry(_("Home"), "web:home", lambda m: True),
+    NavEntry(_("To do"), "web:home", lambda m: m.role not in HOME_ROLES),
+    NavEntry(_("Home"), "web:home", lambda m: m.role in HOME_ROLES),
     NavEntry(_("Engagements"), "engagements:list", can_list_engagements),
     NavEntry(_("Dashboards"), "reporting:overview", can_see_dashboards),
     NavEntry(_("My trainings"), "learning:my_trainings", lambda m: m.role == Role.LEARNER),
@@ -64,19 +68,48 @@ NAVIGATION: list[NavEntry] = [
 ]
 
 
+# Each role's own frame: the entries of its daily work come right after the inbox.
+FIRST_FOR_ROLE: dict[str, tuple[str, ...]] = {
+    Role.SUPPORT_AGENT: ("support:tickets", "support:contracts"),
+    Role.QUALITY_MANAGER: ("quality:home", "audit:document_list", "audit:trail"),
+}
+
+
+def _ordered(member: Membership) -> list[NavEntry]:
+    first = FIRST_FOR_ROLE.get(member.role, ())
+    if not first:
+        return NAVIGATION
+    head = [e for e in NAVIGATION if e.url_name == "web:home"]
+    lead = sorted(
+        (e for e in NAVIGATION if e.url_name in first), key=lambda e: first.index(e.url_name)
+    )
+    rest = [e for e in NAVIGATION if e not in head and e not in lead]
+    return head + lead + rest
+
+
 def _under(path: str, url: str) -> bool:
     return path == url if url == "/" else path.startswith(url)
 
 
-def entries_for(member: Membership | None, current_path: str) -> list[dict[str, object]]:
+def entries_for(
+    member: Membership | None, current_path: str, counts: dict[str, int] | None = None
+) -> list[dict[str, object]]:
+    """The member's entries; `counts` (url name → number waiting) puts badges on them."""
     if member is None:
         return []
+    counts = counts or {}
     items: list[dict[str, object]] = []
-    for entry in NAVIGATION:
+    for entry in _ordered(member):
         if not entry.visible(member):
             continue
         args = [member.organization_id] if entry.with_org else []
-        items.append({"label": entry.label, "url": reverse(entry.url_name, args=args)})
+        items.append(
+            {
+                "label": entry.label,
+                "url": reverse(entry.url_name, args=args),
+                "count": counts.get(entry.url_name, 0),
+            }
+        )
     # Only the most specific entry is current: /missions/a-signer/ is "To sign", not "Engagements".
     matching = [str(item["url"]) for item in items if _under(current_path, str(item["url"]))]
     current = max(matching, key=len, default=None)
