@@ -47,6 +47,9 @@ class FiguresOut(Schema):
     average_score: str | None
     median_score: str | None
     mean_seconds: int | None
+    distance_seconds: int
+    attended_seconds: int
+    attendees: int
 
 
 class VersionFiguresOut(Schema):

@@ -23,6 +23,7 @@ from saveit.core.charts import PDF_FONT_FAMILY
 from saveit.core.tables import Table, csv_chunks, to_pdf, to_xlsx
 
 from . import charts, exports
+from .attended import learner_seconds
 from .dashboard import build
 from .forms import FilterForm
 from .learners import learner_page
@@ -111,6 +112,9 @@ def _dashboard(request: HttpRequest, place: Place) -> HttpResponse:
 def _learners(request: HttpRequest, place: Place) -> HttpResponse:
     form, filters = _filters(request, place)
     page = learner_page(place.scope, filters, after=request.GET.get("after", "")[:200])
+    attended = learner_seconds(place.scope, filters, [learner.pk for learner in page.learners])
+    for learner in page.learners:
+        learner.attended_seconds = attended.get(learner.pk)  # type: ignore[attr-defined]
     next_url = None
     if page.next_cursor:
         from urllib.parse import urlencode
