@@ -16,6 +16,7 @@ from .selectors import (
     Scope,
     TrendPoint,
     VersionRow,
+    campaigns,
     figures_by,
     population_names,
     total,
@@ -49,6 +50,7 @@ class Dashboard:
     trend_unit: str
     trend: list[TrendPoint]
     modules: list[ModuleFollowed] = field(default_factory=list)
+    campaigns: list = field(default_factory=list)  # re-certification campaigns, with counts
 
     @property
     def score_bins(self) -> list[tuple[str, int]]:
@@ -110,6 +112,7 @@ def build(scope: Scope, filters: Filters) -> Dashboard:
         trend_unit=unit,
         trend=points,
         modules=_followed(versions, attended.by_module),
+        campaigns=campaigns(scope, filters),
     )
 
 
