@@ -66,19 +66,16 @@ def sheet(slot: Slot) -> list[SheetRow]:
 
 def hours_attended(learner_ids: Iterable[int], *, engagement_id: int | None = None) -> dict:
     """Hours attended in sessions per learner (absences count nothing, lateness is deducted)."""
-    presences = Presence.objects.filter(learner_id__in=list(learner_ids)).select_related("slot")
-    presences = presences.exclude(slot__session__status=TrainingSession.Status.CANCELLED)
-    if engagement_id is not None:
-        presences = presences.filter(slot__session__engagement_id=engagement_id)
     hours: dict[int, float] = defaultdict(float)
-    for presence in presences:
-        hours[presence.learner_id] += presence.hours
+    found = attended_seconds(learner_ids=learner_ids, engagement_id=engagement_id)
+    for (learner_id, _engagement_id), seconds in found.items():
+        hours[learner_id] += seconds / 3600
     return dict(hours)
 
 
 def attended_seconds(
     *,
-    organization_id: int,
+    organization_id: int | None = None,
     engagement_id: int | None = None,
     learner_ids: Iterable[int] | None = None,
     module_ids: Iterable[int] | None = None,
@@ -89,9 +86,11 @@ def attended_seconds(
     learners or a whole dashboard never asks once per learner. Same rule as `Presence.hours`:
     an absence counts nothing, lateness and early departures are deducted; cancelled sessions
     count nothing."""
-    presences = Presence.objects.filter(slot__session__organization_id=organization_id).exclude(
+    presences = Presence.objects.exclude(
         Q(status=Presence.Status.ABSENT) | Q(slot__session__status=TrainingSession.Status.CANCELLED)
     )
+    if organization_id is not None:
+        presences = presences.filter(slot__session__organization_id=organization_id)
     if engagement_id is not None:
         presences = presences.filter(slot__session__engagement_id=engagement_id)
     if learner_ids is not None:
