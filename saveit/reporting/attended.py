@@ -117,8 +117,8 @@ def attended_board(scope: Scope, filters: Filters) -> AttendedBoard:
         if missing:
             sites.update(Learner.objects.filter(pk__in=missing).values_list("pk", "site"))
     for (learner_id, engagement_id, module_id), count in seconds.items():
-        entry = assigned.get((learner_id, engagement_id))
-        if _needs_assignment(filters) and entry is None:
+        held = assigned.get((learner_id, engagement_id))
+        if _needs_assignment(filters) and held is None:
             continue
         site = sites.get(learner_id)
         if site is None or (filters.site is not None and site != filters.site):
@@ -127,12 +127,12 @@ def attended_board(scope: Scope, filters: Filters) -> AttendedBoard:
         board.by_site[site].add(learner_id, count)
         if module_id:
             board.by_module[module_id].add(learner_id, count)
-        if entry is None:
+        if held is None:
             continue
-        for population_id in entry["populations"]:
+        for population_id in held["populations"]:
             board.by_population[population_id].add(learner_id, count)
-        if module_id and module_id in entry["versions"]:
-            board.by_version[entry["versions"][module_id]].add(learner_id, count)
+        if module_id and module_id in held["versions"]:
+            board.by_version[held["versions"][module_id]].add(learner_id, count)
     return board
 
 
