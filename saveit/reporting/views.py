@@ -105,8 +105,18 @@ def _dashboard(request: HttpRequest, place: Place) -> HttpResponse:
             "exports": exports_links,
             "learners_url": place.url("learners", filters=filters),
             "reset_url": place.url("board"),
+            "hours_url": _hours_url(request, place),
         },
     )
+
+
+def _hours_url(request: HttpRequest, place: Place) -> str:
+    """The engagement's attendance page (hours per learner, activity traces), for its readers."""
+    from saveit.attendance.permissions import READER_ROLES
+
+    if place.engagement is None or acting_member(request).role not in READER_ROLES:
+        return ""
+    return reverse("attendance:hours", args=[place.key])
 
 
 def _learners(request: HttpRequest, place: Place) -> HttpResponse:

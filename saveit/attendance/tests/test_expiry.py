@@ -153,3 +153,20 @@ def test_the_cubes_rebuilt_from_scratch_agree_after_a_new_cycle(
     live = build(scope, Filters()).totals.as_dict()
     rebuild([engagement.pk])
     assert build(scope, Filters()).totals.as_dict() == live
+
+
+def test_passing_the_new_cycle_issues_a_new_attestation_and_keeps_the_old_one(
+    attestation, django_capture_on_commit_callbacks
+):
+    old_number = attestation.number
+    _expire(attestation)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_expiry()
+    fresh = Assignment.objects.get(learner_id=attestation.learner_id, cycle=2)
+    attempt = attempts.start_attempt(assignment=fresh)
+    attempts.submit_attempt(attempt=attempt, form=Form(answers_for(attempt, right=True)))
+    new = Attestation.objects.get(assignment=fresh)
+    assert new.number != old_number and new.valid_until > timezone.localdate()
+    assert Attestation.objects.get(pk=attestation.pk).number == old_number
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run_expiry().endswith("0 re-assigned")

@@ -114,6 +114,9 @@ def test_the_dashboard_shows_hours_attended_without_a_query_per_learner(
     assert "Heures de présence" in text
     assert "5\u00a0h\u00a030" in text  # 3 h + 2 h 30 in the key figures and the tables
     assert "2 apprenants émargés" in text
+    hours_url = reverse("attendance:hours", args=[engagement.pk])
+    assert hours_url in text  # the per-learner hours and activity traces, one click away
+    assert browser.get(hours_url).status_code == 200
 
 
 def test_the_learner_list_shows_each_learners_hours_in_one_query(attended, manager):
