@@ -101,7 +101,7 @@ def _filters(query: dict[str, Any], scope: Scope) -> Filters:
 
 def _out(board: Dashboard) -> dict[str, Any]:
     def figures(value: Figures) -> dict[str, object]:
-        return value.as_dict()
+        return {**value.as_dict(), **value.attendance_dict()}
 
     return {
         "organization_id": board.scope.organization_id,

@@ -132,6 +132,12 @@ class Figures:
             "average_score": text(self.average_score),
             "median_score": text(self.median_score),
             "mean_seconds": self.mean_seconds,
+        }
+
+    def attendance_dict(self) -> dict[str, int]:
+        """Distance time beside hours attended in sessions, for the API. Apart from `as_dict`:
+        completion reports snapshot that one, and an issued report must stay up to date."""
+        return {
             "distance_seconds": self.seconds,
             "attended_seconds": self.attended_seconds,
             "attendees": self.attendees,

@@ -165,3 +165,20 @@ def test_the_csv_export_of_versions_has_the_hours_column(attended, manager):
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "Heures de présence en session (h)" in text
     assert ";5,5;2" in text  # 5 h 30 attended by two learners
+
+
+def test_the_api_gives_hours_attended_beside_distance_time(attended, manager):
+    from saveit.testing.factories import bearer
+
+    engagement, _rows = attended
+    body = (
+        signed_in(manager)
+        .get(f"/api/v1/engagements/{engagement.pk}/dashboard", headers=bearer(manager))
+        .json()
+    )
+    assert body["totals"]["attended_seconds"] == 5 * 3600 + 1800
+    assert body["totals"]["attendees"] == 2 and body["totals"]["distance_seconds"] == 0
+    assert {s["name"]: s["figures"]["attended_seconds"] for s in body["sites"]} == {
+        "Lyon": 5 * 3600 + 1800,
+        "Grenoble": 0,
+    }
