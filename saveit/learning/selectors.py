@@ -76,7 +76,7 @@ def campaigns_of(engagement: Engagement) -> list[dict[str, object]]:
     ).select_related("version__module")
     rows = []
     for campaign in campaigns:
-        new = campaign.assignments.all()
+        new = campaign.assignments.filter(superseded_at__isnull=True)  # current cycles
         still_on_old = new.exclude(status=Status.PASSED)
         rows.append(
             {
