@@ -170,3 +170,19 @@ def test_passing_the_new_cycle_issues_a_new_attestation_and_keeps_the_old_one(
     assert Attestation.objects.get(pk=attestation.pk).number == old_number
     with django_capture_on_commit_callbacks(execute=True):
         assert run_expiry().endswith("0 re-assigned")
+
+
+def test_the_deployment_page_marks_the_expiry_campaign(
+    attestation, pm, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from saveit.testing.factories import signed_in
+
+    _expire(attestation)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_expiry()
+    engagement_id = attestation.assignment.engagement_id
+    page = signed_in(pm).get(reverse("learning:deployment", args=[engagement_id]))
+    text = page.content.decode()
+    assert page.status_code == 200 and "attestation expirée" in text
