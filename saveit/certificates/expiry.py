@@ -19,7 +19,11 @@ from saveit.audit.chain import record_event
 from saveit.catalog.models import ModuleVersion
 from saveit.core.dates import long_date, paris_date
 from saveit.learning.models import Assignment, RecertificationCampaign
-from saveit.learning.services.assignments import _invite_after_commit, create_assignments
+from saveit.learning.services.assignments import (
+    _invite_after_commit,
+    assign_again,
+    create_assignments,
+)
 
 from .models import Attestation
 
@@ -83,57 +87,96 @@ def expiry_reminders(now: datetime) -> int:
     return len(messages)
 
 
+def _active_versions(module_ids: set[int]) -> dict[int, ModuleVersion]:
+    active = ModuleVersion.objects.filter(
+        module_id__in=module_ids, status=ModuleVersion.Status.ACTIVE
+    ).select_related("module__engagement")
+    return {version.module_id: version for version in active.order_by("pk")}
+
+
+def _expiry_campaign(version: ModuleVersion, due_on: date) -> RecertificationCampaign:
+    """The one expiry campaign of the version; its due date follows the latest assignment."""
+    campaign, made = RecertificationCampaign.objects.get_or_create(
+        version=version,
+        kind=RecertificationCampaign.Kind.EXPIRY,
+        defaults={
+            "organization_id": version.module.engagement.client_id,
+            "module_id": version.module_id,
+            "replaced_versions": [],
+            "due_on": due_on,
+            "reason": EXPIRY,
+        },
+    )
+    if not made and campaign.due_on < due_on:
+        campaign.due_on = due_on
+        campaign.save(update_fields=["due_on"])
+    return campaign
+
+
 @transaction.atomic
 def reassign_expired(now: datetime) -> int:
-    """Learners whose attestation expired get the module's active version again (once)."""
+    """Learners whose attestation expired get the module's active version again (once): a new
+    version as a new assignment, the same version as a new cycle of it (the expired assignment
+    and its attestation kept as they are, as history)."""
     today = paris_date(now)
-    expired = _valid(today).filter(valid_until__lt=today).select_related("module_version")
-    by_version: dict[int, set[int]] = {}
+    expired = list(
+        _valid(today)
+        .filter(valid_until__lt=today, assignment__superseded_at__isnull=True)
+        .select_related("module_version", "assignment")
+    )
+    active = _active_versions({a.module_version.module_id for a in expired})
+    other: dict[int, set[int]] = {}  # active version → learners certified on an older one
+    same: dict[int, set[int]] = {}  # active version → learners to take it again
     for attestation in expired:
-        active = ModuleVersion.objects.filter(
-            module_id=attestation.module_version.module_id, status=ModuleVersion.Status.ACTIVE
-        ).first()
-        if active is None or active.pk == attestation.module_version_id:
-            # The same version cannot be assigned twice to a learner (one row per learner and
-            # version): re-certifying on an unchanged version waits for a new version.
+        version = active.get(attestation.module_version.module_id)
+        if version is None:
             continue
-        by_version.setdefault(active.pk, set()).add(attestation.learner_id)
+        if version.pk == attestation.module_version_id:
+            same.setdefault(version.pk, set()).add(attestation.learner_id)
+        else:
+            other.setdefault(version.pk, set()).add(attestation.learner_id)
+    versions = {version.pk: version for version in active.values()}
+    due_on = today + timedelta(days=settings.RECERTIFICATION_DUE_DAYS)
     created = 0
-    for version_id, learners in by_version.items():
-        version = ModuleVersion.objects.select_related("module__engagement").get(pk=version_id)
+    for version_id in sorted(set(other) | set(same)):
+        version = versions[version_id]
         engagement = version.module.engagement
-        has_it = set(
+        learners = other.get(version_id, set()) - set(
             Assignment.objects.filter(module_version=version).values_list("learner_id", flat=True)
         )
-        learners -= has_it
-        if not learners:
+        again = same.get(version_id, set())
+        if not learners and not again:
             continue
-        campaign = RecertificationCampaign.objects.filter(version=version).first()
-        if campaign is None:
-            campaign = RecertificationCampaign.objects.create(
-                organization_id=engagement.client_id,
-                module_id=version.module_id,
-                version=version,
-                replaced_versions=[],
-                due_on=today + timedelta(days=settings.RECERTIFICATION_DUE_DAYS),
-                reason=EXPIRY,
-            )
+        campaign = _expiry_campaign(version, due_on)
         ids = create_assignments(
             engagement=engagement,
             version=version,
             learner_ids=learners,
-            due_on=campaign.due_on,
+            due_on=due_on,
             by=None,
             campaign_id=campaign.pk,
         )
+        new_cycles = assign_again(
+            engagement=engagement,
+            version=version,
+            learner_ids=again,
+            due_on=due_on,
+            campaign_id=campaign.pk,
+        )
+        if not ids and not new_cycles:
+            continue
         record_event(
             organization=engagement.client,
             action="recertification.expiry",
             target=campaign,
-            after={"version": version.pk, "assigned": len(ids)},
+            after={
+                "version": version.pk,
+                "assigned": len(ids),
+                "assigned_again": len(new_cycles),
+            },
         )
-        _invite_after_commit(ids)
-        created += len(ids)
+        _invite_after_commit(ids + new_cycles)
+        created += len(ids) + len(new_cycles)
     return created
 
 

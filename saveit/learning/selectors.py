@@ -76,7 +76,7 @@ def campaigns_of(engagement: Engagement) -> list[dict[str, object]]:
     ).select_related("version__module")
     rows = []
     for campaign in campaigns:
-        new = campaign.assignments.all()
+        new = campaign.assignments.filter(superseded_at__isnull=True)  # current cycles
         still_on_old = new.exclude(status=Status.PASSED)
         rows.append(
             {
@@ -96,7 +96,9 @@ def campaigns_of(engagement: Engagement) -> list[dict[str, object]]:
 
 def my_assignments(user_id: int, organization_id: int) -> QuerySet[Assignment]:
     return (
-        Assignment.objects.filter(learner__user_id=user_id, organization_id=organization_id)
+        Assignment.objects.filter(
+            learner__user_id=user_id, organization_id=organization_id, superseded_at__isnull=True
+        )
         .exclude(status=Status.REPLACED)
         .select_related("module_version__module", "engagement")
         .order_by("status", "due_on", "pk")

@@ -47,6 +47,9 @@ class FiguresOut(Schema):
     average_score: str | None
     median_score: str | None
     mean_seconds: int | None
+    distance_seconds: int
+    attended_seconds: int
+    attendees: int
 
 
 class VersionFiguresOut(Schema):
@@ -98,7 +101,7 @@ def _filters(query: dict[str, Any], scope: Scope) -> Filters:
 
 def _out(board: Dashboard) -> dict[str, Any]:
     def figures(value: Figures) -> dict[str, object]:
-        return value.as_dict()
+        return {**value.as_dict(), **value.attendance_dict()}
 
     return {
         "organization_id": board.scope.organization_id,

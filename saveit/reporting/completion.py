@@ -113,9 +113,9 @@ def _learners(engagement: Engagement) -> tuple[list[list[str]], int]:
     for row in table.rows:
         total += 1
         if len(rows) < PDF_MAX_ROWS:
-            last, first, _email, _id, site, _pop, version, status, score, done, _due, number, _m = (
-                row
-            )
+            last, first, _email, _id, site, _pop, version, status, score, done, _due, number = row[
+                :12
+            ]
             rows.append(
                 [f"{last} {first}", site or "—", version, status, _percent(score),
                  display(done) if done else "—", number or "—"]

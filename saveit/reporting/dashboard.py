@@ -9,12 +9,14 @@ from django.utils.translation import gettext as _
 
 from saveit.catalog.models import ModuleVersion
 
+from .attended import Attended, attended_board
 from .figures import Figures
 from .selectors import (
     Filters,
     Scope,
     TrendPoint,
     VersionRow,
+    campaigns,
     figures_by,
     population_names,
     total,
@@ -30,6 +32,7 @@ class ModuleFollowed:
     code: str
     title: str
     versions: list[VersionRow]
+    attended: Attended = field(default_factory=Attended)
 
     @property
     def completed(self) -> int:
@@ -47,6 +50,7 @@ class Dashboard:
     trend_unit: str
     trend: list[TrendPoint]
     modules: list[ModuleFollowed] = field(default_factory=list)
+    campaigns: list = field(default_factory=list)  # re-certification campaigns, with counts
 
     @property
     def score_bins(self) -> list[tuple[str, int]]:
@@ -57,22 +61,37 @@ class Dashboard:
         return [(f"{10 * i}–{10 * i + 9 if i < 9 else 100}", counts[i]) for i in range(10)]
 
 
-def _followed(rows: list[VersionRow]) -> list[ModuleFollowed]:
+def _followed(rows: list[VersionRow], attended: dict[int, Attended]) -> list[ModuleFollowed]:
     modules: dict[int, ModuleFollowed] = {}
     for row in rows:
         module = row.version.module
-        entry = modules.setdefault(module.pk, ModuleFollowed(module.code, module.title, []))
+        entry = modules.setdefault(
+            module.pk,
+            ModuleFollowed(module.code, module.title, [], attended.get(module.pk, Attended())),
+        )
         entry.versions.append(row)
     return list(modules.values())
 
 
-def _named(by_key: dict, names: dict) -> list[tuple[str, Figures]]:
-    rows = [(names.get(key, str(key)), figures) for key, figures in by_key.items()]
+def _with_attendance(figures: Figures, attended: Attended | None) -> Figures:
+    if attended is not None:
+        figures.attended_seconds, figures.attendees = attended.seconds, attended.attendees
+    return figures
+
+
+def _named(by_key: dict, names: dict, attended: dict) -> list[tuple[str, Figures]]:
+    rows = [
+        (names.get(key, str(key)), _with_attendance(figures, attended.get(key)))
+        for key, figures in by_key.items()
+    ]
     return sorted(rows, key=lambda row: (-row[1].assigned, row[0]))
 
 
 def build(scope: Scope, filters: Filters) -> Dashboard:
     by_version = figures_by("module_version_id", scope, filters)
+    attended = attended_board(scope, filters)
+    for pk, figures in by_version.items():
+        _with_attendance(figures, attended.by_version.get(pk))
     versions = version_rows(by_version)
     populations = population_names(scope)
     populations[0] = _("Assigned individually")
@@ -80,16 +99,20 @@ def build(scope: Scope, filters: Filters) -> Dashboard:
     return Dashboard(
         scope=scope,
         filters=filters,
-        totals=total(by_version),
+        totals=_with_attendance(total(by_version), attended.totals),
         versions=versions,
-        populations=_named(figures_by("population_id", scope, filters), populations),
+        populations=_named(
+            figures_by("population_id", scope, filters), populations, attended.by_population
+        ),
         sites=_named(
             figures_by("site", scope, filters),
             {"": _("No site")},
+            attended.by_site,
         ),
         trend_unit=unit,
         trend=points,
-        modules=_followed(versions),
+        modules=_followed(versions, attended.by_module),
+        campaigns=campaigns(scope, filters),
     )
 
 

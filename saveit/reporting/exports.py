@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from saveit.core.privacy import restricted_emails
 from saveit.core.tables import Column, Table
 
+from .attended import scope_seconds
 from .dashboard import Dashboard, period_label, version_label
 from .figures import Figures
 from .learners import export_assignments
@@ -19,6 +20,10 @@ from .selectors import Filters, Scope
 
 def _minutes(seconds: int | None) -> Decimal | None:
     return None if seconds is None else (Decimal(seconds) / 60).quantize(Decimal("0.1"))
+
+
+def _hours(seconds: int | None) -> Decimal | None:
+    return None if seconds is None else (Decimal(seconds) / 3600).quantize(Decimal("0.01"))
 
 
 def _figure_columns() -> list[Column]:
@@ -34,6 +39,9 @@ def _figure_columns() -> list[Column]:
         Column("average_score", _("Average score (%)"), True),
         Column("median_score", _("Median score (%)"), True),
         Column("mean_minutes", _("Mean time on task (min)"), True),
+        Column("distance_hours", _("Distance time, total (h)"), True),
+        Column("attended_hours", _("Hours attended in sessions (h)"), True),
+        Column("attendees", _("Learners who attended"), True),
     ]
 
 
@@ -50,6 +58,9 @@ def _figure_values(figures: Figures) -> list[Any]:
         figures.average_score,
         figures.median_score,
         _minutes(figures.mean_seconds),
+        _hours(figures.seconds),
+        _hours(figures.attended_seconds),
+        figures.attendees,
     ]
 
 
@@ -123,6 +134,9 @@ def trend_table(board: Dashboard) -> Table:
 
 def _learner_rows(scope: Scope, filters: Filters) -> Iterator[list[Any]]:
     restricted = restricted_emails(scope.organization_id)
+    # Attendance is per learner and engagement: written once, on the first of their rows in the
+    # engagement, so the column adds up.
+    attended = scope_seconds(scope, filters)
     for row in export_assignments(scope, filters):
         learner = row.learner
         if learner.email.lower() in restricted:
@@ -142,6 +156,7 @@ def _learner_rows(scope: Scope, filters: Filters) -> Iterator[list[Any]]:
             row.due_on,
             attestation.number if attestation else "",
             _minutes(row.seconds_spent),
+            _hours(attended.pop((learner.pk, row.engagement_id), None)),
         ]
 
 
@@ -160,6 +175,7 @@ def learners_table(scope: Scope, filters: Filters) -> Table:
         Column("due", _("Due date")),
         Column("attestation", _("Attestation")),
         Column("minutes", _("Time on task (min)"), True),
+        Column("attended_hours", _("Hours attended in sessions (h)"), True),
     ]
     return Table(_("Learners and results"), columns, _learner_rows(scope, filters))
 

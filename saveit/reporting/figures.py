@@ -4,7 +4,8 @@
 - started: in progress, passed or failed; completed: passed or failed (attempts used up);
 - completion rate = completed ÷ assigned; pass rate = passed ÷ completed;
 - average and median score: final (best) score of the completed assignments;
-- overdue: not completed and past its due date; mean time on task: seconds ÷ started.
+- overdue: not completed and past its due date; mean time on task: seconds ÷ started;
+- hours attended: signed half-days of sessions, lateness deducted (see reporting.attended).
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ class Figures:
     scored: int = 0
     score_sum: int = 0
     scores: dict[int, int] = field(default_factory=dict)
+    # Sessions (in person or virtual): seconds attended and the learners who attended.
+    attended_seconds: int = 0
+    attendees: int = 0
 
     def count(self, status: str) -> int:
         return self.by_status.get(status, 0)
@@ -128,4 +132,13 @@ class Figures:
             "average_score": text(self.average_score),
             "median_score": text(self.median_score),
             "mean_seconds": self.mean_seconds,
+        }
+
+    def attendance_dict(self) -> dict[str, int]:
+        """Distance time beside hours attended in sessions, for the API. Apart from `as_dict`:
+        completion reports snapshot that one, and an issued report must stay up to date."""
+        return {
+            "distance_seconds": self.seconds,
+            "attended_seconds": self.attended_seconds,
+            "attendees": self.attendees,
         }

@@ -50,7 +50,11 @@ def _month_bounds(filters: Filters) -> tuple[datetime | None, datetime | None]:
 def _assignment_conditions(scope: Scope, filters: Filters) -> tuple[list[str], list[Any]]:
     # "+a.engagement_id" keeps SQLite on the (learner, version) index for the probe; PostgreSQL
     # reads it as the same integer.
-    where: list[str] = ["a.learner_id = l.id", "a.status <> 'replaced'"]
+    where: list[str] = [
+        "a.learner_id = l.id",
+        "a.status <> 'replaced'",
+        "a.superseded_at IS NULL",
+    ]
     params: list[Any] = []
     if scope.engagement_id is not None:
         where.append("+a.engagement_id = %s")
@@ -99,7 +103,9 @@ def _learner_ids(scope: Scope, filters: Filters, after: str, size: int) -> list[
 
 def _in_scope(scope: Scope, filters: Filters, *, learner_ids: list[int] | None = None) -> Any:
     """The scope's assignments under the filters; of these learners only, when given."""
-    queryset = Assignment.objects.exclude(status=Assignment.Status.REPLACED)
+    queryset = Assignment.objects.exclude(status=Assignment.Status.REPLACED).filter(
+        superseded_at__isnull=True
+    )
     organization: F | CombinedExpression = F("organization_id")
     engagement: F | CombinedExpression = F("engagement_id")
     if learner_ids is not None:

@@ -12,12 +12,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import models
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from saveit.catalog.models import ModuleVersion
 from saveit.core.versions import version_tag
-from saveit.learning.models import Assignment, Population
+from saveit.learning.models import Assignment, Population, RecertificationCampaign
 
 from .figures import Figures
 from .models import CompletionCell, ScoreCell, StatusCell, TrendCell
@@ -227,3 +227,30 @@ def scope_versions(scope: Scope) -> list[ModuleVersion]:
     ids = cells(StatusCell, scope, Filters()).values_list("module_version_id", flat=True)
     found = versions(list(ids.distinct().order_by()), with_sources=False)
     return sorted(found.values(), key=lambda v: (v.module.code, v.major, v.minor))
+
+
+def campaigns(scope: Scope, filters: Filters) -> list[RecertificationCampaign]:
+    """Re-certification campaigns of the scope (new version or expiry), each with the counts of
+    its current assignments (`assigned`, `passed`, `still_open`), in one query."""
+    queryset = RecertificationCampaign.objects.filter(organization_id=scope.organization_id)
+    if scope.engagement_id is not None:
+        queryset = queryset.filter(module__engagement_id=scope.engagement_id)
+    if filters.module is not None:
+        queryset = queryset.filter(module_id=filters.module)
+    if filters.version is not None:
+        queryset = queryset.filter(version_id=filters.version)
+    current = Q(assignments__superseded_at__isnull=True) & ~Q(
+        assignments__status=Assignment.Status.REPLACED
+    )
+    return list(
+        queryset.select_related("version__module")
+        .defer("version__snapshot")
+        .annotate(
+            assigned=Count("assignments", filter=current),
+            passed=Count(
+                "assignments", filter=current & Q(assignments__status=Assignment.Status.PASSED)
+            ),
+            still_open=Count("assignments", filter=current & Q(assignments__status__in=OPEN)),
+        )
+        .order_by("-created_at", "pk")
+    )

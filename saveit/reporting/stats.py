@@ -44,6 +44,7 @@ FACT_FIELDS = (
     "status",
     "completed_at",
     "best_score",
+    "superseded_at",
 )
 
 
@@ -60,6 +61,7 @@ class Facts:
     status: str
     completed_at: datetime | None
     best_score: int | None
+    superseded_at: datetime | None = None
 
 
 def month_of(moment: datetime) -> date:
@@ -94,7 +96,12 @@ CUBES: dict[type[models.Model], tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 
 def contributions(facts: Facts, *, count: int, seconds: int) -> Iterator[tuple[type, Key, list]]:
-    """The cube rows `count` assignments with these facts add to (and their measures)."""
+    """The cube rows `count` assignments with these facts add to (and their measures).
+
+    An assignment superseded by a new cycle of the same version (re-certification at expiry)
+    adds to none: dashboards count each learner's current cycle."""
+    if facts.superseded_at is not None:
+        return
     base = (
         facts.organization_id,
         facts.engagement_id,

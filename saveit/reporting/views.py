@@ -23,6 +23,7 @@ from saveit.core.charts import PDF_FONT_FAMILY
 from saveit.core.tables import Table, csv_chunks, to_pdf, to_xlsx
 
 from . import charts, exports
+from .attended import learner_seconds
 from .dashboard import build
 from .forms import FilterForm
 from .learners import learner_page
@@ -104,13 +105,26 @@ def _dashboard(request: HttpRequest, place: Place) -> HttpResponse:
             "exports": exports_links,
             "learners_url": place.url("learners", filters=filters),
             "reset_url": place.url("board"),
+            "hours_url": _hours_url(request, place),
         },
     )
+
+
+def _hours_url(request: HttpRequest, place: Place) -> str:
+    """The engagement's attendance page (hours per learner, activity traces), for its readers."""
+    from saveit.attendance.permissions import READER_ROLES
+
+    if place.engagement is None or acting_member(request).role not in READER_ROLES:
+        return ""
+    return reverse("attendance:hours", args=[place.key])
 
 
 def _learners(request: HttpRequest, place: Place) -> HttpResponse:
     form, filters = _filters(request, place)
     page = learner_page(place.scope, filters, after=request.GET.get("after", "")[:200])
+    attended = learner_seconds(place.scope, filters, [learner.pk for learner in page.learners])
+    for learner in page.learners:
+        learner.attended_seconds = attended.get(learner.pk)  # type: ignore[attr-defined]
     next_url = None
     if page.next_cursor:
         from urllib.parse import urlencode

@@ -12,12 +12,20 @@ from .people import Learner, Population
 
 
 class RecertificationCampaign(models.Model):
-    """A new version replaces one people were certified on: they must pass the new one."""
+    """People certified on a module must pass it again: a new version replaced the one they
+    were certified on, or their attestation expired (then the active version, maybe the same)."""
+
+    class Kind(models.TextChoices):
+        NEW_VERSION = "new_version", _("new version")
+        EXPIRY = "expiry", _("attestation expired")
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     module = models.ForeignKey("catalog.Module", on_delete=models.PROTECT, related_name="campaigns")
     version = models.ForeignKey(
         "catalog.ModuleVersion", on_delete=models.PROTECT, related_name="campaigns"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=Kind.choices, default=Kind.NEW_VERSION
     )
     replaced_versions = models.JSONField(default=list)  # ids of the versions it replaces
     due_on = models.DateField(_("due date"))
@@ -31,7 +39,11 @@ class RecertificationCampaign(models.Model):
         verbose_name = _("re-certification campaign")
         verbose_name_plural = _("re-certification campaigns")
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["version"], name="one_campaign_per_version")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "kind"], name="one_campaign_per_version_kind"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.module} → {self.version}"
@@ -48,7 +60,10 @@ class RecertificationCampaign(models.Model):
     kept_years=6,
 )
 class Assignment(models.Model):
-    """One learner × one exact module version, with a due date and the learner's progress.
+    """One learner × one exact module version × one cycle, with a due date and the learner's
+    progress. A learner takes the same version again when their attestation on it expired: a
+    new cycle, while the previous assignment is kept as it was (results, attestation) and marked
+    superseded, so dashboards count the current cycle only.
 
     Up to millions of rows, inserted 100 000 at a time: the organisation and engagement keys are
     served by the composite indexes below, and assigned_by is never searched, so none of the
@@ -74,7 +89,7 @@ class Assignment(models.Model):
     module_version = models.ForeignKey(
         "catalog.ModuleVersion", on_delete=models.PROTECT, related_name="assignments"
     )
-    # No index of its own: the unique (learner, module_version) constraint starts with it.
+    # No index of its own: the unique (learner, module_version, cycle) constraint starts with it.
     learner = models.ForeignKey(
         Learner, on_delete=models.PROTECT, related_name="assignments", db_index=False
     )
@@ -110,6 +125,9 @@ class Assignment(models.Model):
     best_score = models.PositiveSmallIntegerField(null=True, blank=True)
     # Time on task: the sum of the seconds of this assignment's lesson views (Activity rows).
     seconds_spent = models.PositiveIntegerField(default=0, db_default=0)
+    # 1, then 2, 3… each time the same version is assigned again after an expiry.
+    cycle = models.PositiveSmallIntegerField(_("cycle"), default=1, db_default=1)
+    superseded_at = models.DateTimeField(_("assigned again on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("assignment")
@@ -117,7 +135,8 @@ class Assignment(models.Model):
         ordering = ["-assigned_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["learner", "module_version"], name="assignment_unique_per_version"
+                fields=["learner", "module_version", "cycle"],
+                name="assignment_unique_per_version_cycle",
             )
         ]
         indexes = [

@@ -17,7 +17,7 @@ from saveit.core.bulk import db_date, db_datetime, insert_rows, json_param
 from saveit.core.errors import Refusal
 from saveit.engagements.models import Engagement
 
-from ..hooks import add_queryset
+from ..hooks import add_queryset, shifting
 from ..models import Assignment, Learner, Population
 from .common import locked_for_deployment
 
@@ -58,21 +58,60 @@ def create_assignments(
     already = set(
         Assignment.objects.filter(module_version=version).values_list("learner_id", flat=True)
     )
+    new = [(learner_id, 1) for learner_id in sorted(wanted - already)]
+    return _insert(engagement, version, new, due_on, by, population, campaign_id)
+
+
+def _insert(
+    engagement: Engagement,
+    version: ModuleVersion,
+    learner_cycles: list[tuple[int, int]],
+    due_on: date | None,
+    by: Membership | None,
+    population: Population | None,
+    campaign_id: int | None,
+) -> list[int]:
     now = timezone.now()
-    new = sorted(wanted - already)
     empty, stamp, due = json_param([]), db_datetime(now), db_date(due_on)
     insert_rows(
         Assignment._meta.db_table,
         ["organization_id", "engagement_id", "module_version_id", "learner_id", "population_id",
          "campaign_id", "due_on", "status", "assigned_at", "assigned_by_id", "last_lesson_key",
-         "lessons_read", "attempts_used"],
+         "lessons_read", "attempts_used", "cycle"],
         ((engagement.client_id, engagement.pk, version.pk, learner_id,
           population.pk if population else None, campaign_id, due, Assignment.Status.ASSIGNED,
-          stamp, by.pk if by else None, "", empty, 0) for learner_id in new),
+          stamp, by.pk if by else None, "", empty, 0, cycle)
+         for learner_id, cycle in learner_cycles),
     )  # fmt: skip
-    created = Assignment.objects.filter(module_version=version, assigned_at=now)
+    created = Assignment.objects.filter(
+        module_version=version, assigned_at=now, superseded_at__isnull=True
+    )
     add_queryset(created)
     return list(created.order_by("pk").values_list("pk", flat=True))
+
+
+def assign_again(
+    *,
+    engagement: Engagement,
+    version: ModuleVersion,
+    learner_ids: Iterable[int],
+    due_on: date | None,
+    campaign_id: int | None,
+) -> list[int]:
+    """The same version once more, for learners whose attestation on it expired: their current
+    assignment is kept as it is (status, results, attestation) and marked superseded, and a new
+    cycle starts from zero. Learners whose current assignment is still open are left alone."""
+    current = Assignment.objects.filter(
+        module_version=version, learner_id__in=sorted(set(learner_ids)), superseded_at__isnull=True
+    ).exclude(status__in=(Assignment.Status.ASSIGNED, Assignment.Status.IN_PROGRESS))
+    rows = list(current.select_for_update().values_list("pk", "learner_id", "cycle"))
+    if not rows:
+        return []
+    ids = [pk for pk, _learner, _cycle in rows]
+    with shifting(ids):  # the dashboards count the current cycle only
+        Assignment.objects.filter(pk__in=ids).update(superseded_at=timezone.now())
+    cycles = sorted((learner_id, cycle + 1) for _pk, learner_id, cycle in rows)
+    return _insert(engagement, version, cycles, due_on, None, None, campaign_id)
 
 
 def _invite_after_commit(assignment_ids: list[int]) -> None:

@@ -50,7 +50,10 @@ def launch_recertification(
     engagement = locked_for_recertification(version.module.engagement)
     require_assignable(version, engagement)
     older, learners = _concerned(version)
-    if not learners or RecertificationCampaign.objects.filter(version=version).exists():
+    launched = RecertificationCampaign.objects.filter(
+        version=version, kind=RecertificationCampaign.Kind.NEW_VERSION
+    )
+    if not learners or launched.exists():
         return None
     campaign = RecertificationCampaign.objects.create(
         organization_id=engagement.client_id,

@@ -44,7 +44,7 @@ def minutes(seconds: object) -> str:
 
 @register.simple_tag
 def figure_cells(figures: object) -> str:
-    """The ten figure cells of one table row, in the order of _figure_heads.html (a tag, not an
+    """The eleven figure cells of one table row, in the order of _figure_heads.html (a tag, not an
     include: a dashboard has hundreds of rows)."""
     values = (
         fr_number(getattr(figures, "assigned", None)),
@@ -57,5 +57,6 @@ def figure_cells(figures: object) -> str:
         fr_percent(getattr(figures, "pass_rate", None)),
         fr_percent(getattr(figures, "average_score", None)),
         minutes(getattr(figures, "mean_seconds", None)),
+        minutes(getattr(figures, "attended_seconds", None) or None),
     )
     return format_html_join("", '<td class="num">{}</td>', ((value,) for value in values))

@@ -1,0 +1,61 @@
+"""One assignment per learner, version and cycle; the migration that introduced cycles."""
+
+from __future__ import annotations
+
+import importlib
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from saveit.learning.models import Assignment, RecertificationCampaign
+from saveit.learning.services.assignments import assign_again
+
+pytestmark = pytest.mark.django_db
+
+migration = importlib.import_module("saveit.learning.migrations.0006_assignment_cycles")
+
+
+def test_existing_assignments_are_cycle_one_and_a_copy_of_the_same_cycle_is_refused(assigned):
+    first = Assignment.objects.order_by("pk").first()
+    assert set(Assignment.objects.values_list("cycle", flat=True)) == {1}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Assignment.objects.create(
+            organization_id=first.organization_id,
+            engagement_id=first.engagement_id,
+            module_version_id=first.module_version_id,
+            learner_id=first.learner_id,
+            assigned_at=timezone.now(),
+        )
+    assert Assignment.objects.filter(learner_id=first.learner_id).count() == 1
+
+
+def test_an_open_assignment_is_not_assigned_again(assigned):
+    first = Assignment.objects.order_by("pk").first()
+    created = assign_again(
+        engagement=first.engagement,
+        version=first.module_version,
+        learner_ids=[first.learner_id],
+        due_on=timezone.localdate() + timedelta(days=30),
+        campaign_id=None,
+    )
+    assert created == []
+    first.refresh_from_db()
+    assert first.superseded_at is None and Assignment.objects.count() == 3
+
+
+def test_the_migration_gives_expiry_campaigns_their_kind(assigned):
+    common = {
+        "organization_id": assigned.module.engagement.client_id,
+        "module_id": assigned.module_id,
+        "version": assigned,
+        "due_on": timezone.localdate(),
+    }
+    other = RecertificationCampaign.objects.create(**common, reason="procedure_changed")
+    migration.expiry_campaigns_get_their_kind(apps, None)
+    assert RecertificationCampaign.objects.get(pk=other.pk).kind == "new_version"
+    RecertificationCampaign.objects.filter(pk=other.pk).update(reason="expiry")
+    migration.expiry_campaigns_get_their_kind(apps, None)
+    assert RecertificationCampaign.objects.get(pk=other.pk).kind == "expiry"
