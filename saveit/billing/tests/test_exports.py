@@ -29,7 +29,7 @@ def test_sales_journal_vat_by_rate_and_a_balanced_fec(billable, pm, owner):
     assert len(lines) == 3 and "TVA 20" in lines[0] and "TVA 5,5" in lines[0]
     assert "2913,39" in lines[1] and "-2913,39" in lines[2] and "-480,0" in lines[2]
     journal = page.get(reverse("billing:export", args=["journal", "xlsx"]), query)
-    first = list(load_workbook(io.BytesIO(journal.content)).active.iter_rows(min_row=2))[0]
+    first = next(iter(load_workbook(io.BytesIO(journal.content)).active.iter_rows(min_row=2)))
     assert isinstance(first[0].value, datetime.datetime) and first[0].number_format == "dd/mm/yyyy"
     assert isinstance(first[6].value, float) and first[6].number_format == "#,##0.00"
     xlsx = page.get(reverse("billing:export", args=["vat", "xlsx"]), query)

@@ -63,7 +63,8 @@ def _chosen_code(engagement: Engagement, code: str) -> str:
     if Module.objects.filter(organization_id=engagement.client_id, code=code).exists():
         raise Refusal(
             _(
-                "The code %(code)s is already used by another module of this client: choose another one."
+                "The code %(code)s is already used by another module of this client: "
+                "choose another one."
             )
             % {"code": code},
             code="module_code_taken",

@@ -30,7 +30,7 @@ def test_cells_are_typed_with_french_friendly_formats():
         ],
     )
     sheet = load_workbook(io.BytesIO(to_xlsx(table))).active
-    cells = list(sheet.iter_rows(min_row=2))[0]
+    cells = next(iter(sheet.iter_rows(min_row=2)))
     money, rate, count, day, when, text, empty, flag = cells
     assert money.value == 2400.5 and money.number_format == "#,##0.00"
     assert rate.value == 12.3 and rate.number_format == "#,##0.0"
