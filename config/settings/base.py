@@ -339,3 +339,6 @@ QUALITY_SURVEY_REMINDER_DAYS = int(env("QUALITY_SURVEY_REMINDER_DAYS", "7"))
 QUALITY_SURVEY_MAX_REMINDERS = int(env("QUALITY_SURVEY_MAX_REMINDERS", "2"))
 # Public complaint form: at most this many submissions per IP address per hour.
 QUALITY_PUBLIC_COMPLAINTS_PER_HOUR = int(env("QUALITY_PUBLIC_COMPLAINTS_PER_HOUR", "5"))
+
+# A population import committing more rows than this runs as a background job (saveit.core.jobs).
+POPULATION_IMPORT_BACKGROUND_ROWS = int(os.environ.get("POPULATION_IMPORT_BACKGROUND_ROWS", "5000"))

@@ -284,6 +284,7 @@ class Reminder(models.Model):
         OVERDUE = "overdue", _("overdue")
         EXPIRY_SOON = "expiry_soon", _("attestation about to expire")
         MANAGER_DIGEST = "digest", _("digest to the client manager")
+        MANUAL = "manual", _("sent from the learner list")
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     engagement = models.ForeignKey(

@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 
 from saveit.accounts.models import Membership
 from saveit.accounts.roles import Role
+from saveit.audit.chain import record_event
 from saveit.core.dates import long_date, paris_date
+from saveit.core.errors import Refusal
 from saveit.learning.models import Activity, Assignment
 
 from .models import AttendanceTerms, Reminder
@@ -161,4 +163,102 @@ def send_reminders(now: datetime | None = None) -> str:
     return f"{len(due)} reminders, {len(rows) - len(due)} digests"
 
 
-__all__ = ["due_reminders", "send_reminders"]
+# Why a learner of the list gets no one-click reminder (the button says it instead).
+OBJECTED = "objected"
+ALREADY_TODAY = "already_today"
+NOTHING_OPEN = "nothing_open"
+
+
+def manual_reminder_blockers(
+    assignments: list[Assignment], now: datetime | None = None
+) -> dict[int, str]:
+    """For the learners of these assignments, why a reminder cannot be sent now (learner id →
+    OBJECTED, ALREADY_TODAY or NOTHING_OPEN); learners who may be reminded are absent."""
+    day = paris_date(now or timezone.now()).isoformat()
+    by_learner: dict[int, list[Assignment]] = defaultdict(list)
+    for assignment in assignments:
+        by_learner[assignment.learner_id].append(assignment)
+    open_rows = [a for a in assignments if a.status in OPEN]
+    allowed = {a.learner_id for a in contactable(open_rows)}
+    emails = {a.learner.email for a in assignments}
+    reminded = set(
+        Reminder.objects.filter(rule=Rule.MANUAL, period=day, to_email__in=emails).values_list(
+            "to_email", flat=True
+        )
+    )
+    blockers: dict[int, str] = {}
+    for learner_id, rows in by_learner.items():
+        if not any(a.status in OPEN for a in rows):
+            blockers[learner_id] = NOTHING_OPEN
+        elif learner_id not in allowed:
+            blockers[learner_id] = OBJECTED
+        elif rows[0].learner.email in reminded:
+            blockers[learner_id] = ALREADY_TODAY
+    return blockers
+
+
+BLOCKER_REFUSALS: dict[str, Any] = {
+    OBJECTED: _("This learner objected to reminders: none is sent."),
+    ALREADY_TODAY: _("This learner was already reminded today: try again tomorrow."),
+    NOTHING_OPEN: _("This learner has no training left to complete here."),
+}
+
+
+@transaction.atomic
+def send_manual_reminder(
+    *, assignments: list[Assignment], by: Membership, now: datetime | None = None
+) -> int:
+    """One reminder to one learner about their open assignments (of one scope), sent from the
+    dashboard's learner list: recorded like the scheduler's, vetoed for learners who objected,
+    once a day at most. Returns the number of trainings named; raises Refusal otherwise."""
+    now = now or timezone.now()
+    learners = {a.learner_id for a in assignments}
+    if len(learners) != 1:
+        raise Refusal(_("Choose one learner."), code="one_learner")
+    learner = assignments[0].learner
+    # One reminder per learner and day, even when two managers click at the same time.
+    type(learner).objects.select_for_update().filter(pk=learner.pk).first()
+    blocker = manual_reminder_blockers(assignments, now).get(learner.pk)
+    if blocker:
+        raise Refusal(BLOCKER_REFUSALS[blocker], code=blocker)
+    open_rows = [a for a in assignments if a.status in OPEN]
+    day = paris_date(now).isoformat()
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                organization_id=a.organization_id,
+                engagement_id=a.engagement_id,
+                rule=Rule.MANUAL,
+                assignment=a,
+                to_email=learner.email,
+                period=day,
+                sent_at=now,
+            )
+            for a in open_rows
+        ]
+    )
+    body = render_to_string(
+        "attendance/email/manual_reminder.txt",
+        {
+            "learner": learner,
+            "rows": [(a, long_date(a.due_on) if a.due_on else "") for a in open_rows],
+        },
+    )
+    message = EmailMessage(str(_("A reminder about your training")), body, None, [learner.email])
+    record_event(
+        organization=learner.organization,
+        action="attendance.reminder_sent",
+        actor=by,
+        target=learner,
+        after={"assignments": [a.pk for a in open_rows], "day": day},
+    )
+    transaction.on_commit(lambda: get_connection().send_messages([message]))
+    return len(open_rows)
+
+
+__all__ = [
+    "due_reminders",
+    "manual_reminder_blockers",
+    "send_manual_reminder",
+    "send_reminders",
+]

@@ -75,6 +75,7 @@ ACTION_LABELS = {
     "attendance.participants_added": _("Participants added to a session"),
     "attendance.session_cancelled": _("Training session cancelled"),
     "attendance.convocations_sent": _("Convocations sent"),
+    "attendance.reminder_sent": _("Reminder sent to a learner from the learner list"),
     "attendance.signed": _("Attendance signed by the learner"),
     "attendance.recorded": _("Attendance recorded by the trainer"),
     "attendance.trainer_signed": _("Attendance sheet signed by the trainer"),

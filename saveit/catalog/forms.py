@@ -19,6 +19,12 @@ def _lines(text: str) -> list[str]:
 
 class ModuleCreateForm(forms.Form):
     title = forms.CharField(label=_("Module title"), max_length=200, required=False)
+    code = forms.CharField(
+        label=_("Module code (optional)"),
+        help_text=_("Unique among the client's modules; left empty, the next MOD-nn is given."),
+        max_length=20,
+        required=False,
+    )
     sources = forms.TypedMultipleChoiceField(
         label=_("Source procedures"), coerce=int, widget=forms.CheckboxSelectMultiple
     )

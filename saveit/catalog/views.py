@@ -47,9 +47,12 @@ def module_list(request: HttpRequest, engagement_id: int) -> HttpResponse:
                     title=form.cleaned_data["title"],
                     source_version_ids=form.cleaned_data["sources"],
                     propose=form.cleaned_data["propose"],
+                    code=form.cleaned_data["code"],
                 )
             except Refusal as refusal:
-                form.add_error(None, refusal.message)
+                form.add_error(
+                    "code" if refusal.code.startswith("module_code") else None, refusal.message
+                )
             else:
                 messages.success(request, _("The module is created: review what was proposed."))
                 return redirect("catalog:version", version.pk)

@@ -14,13 +14,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from .dates import long_date, paris_date
+from .dates import PARIS, long_date, paris_date
 from .money import format_number
 from .pdf import render_pdf
 
@@ -109,6 +110,45 @@ def csv_chunks(table: Table) -> Iterator[str]:
     yield flush()
 
 
+# Excel number formats (Excel shows them with the reader's separators: 12 345,60 in French).
+XLSX_DATE = "dd/mm/yyyy"
+XLSX_DATETIME = "dd/mm/yyyy hh:mm"
+
+
+def _decimal_format(value: Decimal) -> str:
+    exponent = value.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return "#,##0" + ("." + "0" * places if places else "")
+
+
+def xlsx_cell(sheet: Any, value: Any) -> WriteOnlyCell:
+    """A typed spreadsheet cell: numbers as numbers, dates as dates (Paris time), text as text
+    (never a live formula)."""
+    number_format = ""
+    if value is None:
+        value = None
+    elif isinstance(value, bool):
+        value = int(value)
+    elif isinstance(value, Decimal):
+        number_format = _decimal_format(value)
+    elif isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value, PARIS).replace(tzinfo=None)
+        number_format = XLSX_DATETIME
+    elif isinstance(value, date):
+        number_format = XLSX_DATE
+    elif isinstance(value, int):
+        number_format = "#,##0"
+    elif not isinstance(value, float):
+        value = spreadsheet_safe(str(value))
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # text as typed, never a live formula
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
 def to_xlsx(table: Table) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=table.title[:31] or "Export")
@@ -120,13 +160,7 @@ def to_xlsx(table: Table) -> bytes:
         header.append(cell)
     sheet.append(header)
     for row in table.rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=_plain(value))
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text as typed, never a live formula
-            cells.append(cell)
-        sheet.append(cells)
+        sheet.append([xlsx_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -12,7 +12,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain, islice
 
 from django.core.exceptions import ValidationError
@@ -120,6 +120,7 @@ class RowError:
     line: int  # 0 for the whole file
     column: str | None  # the canonical column key ("email", ...) or None for the whole row/file
     message: str  # translated, ready to show
+    value: str = field(default="", compare=False)  # the value refused, as read (200 chars max)
 
 
 @dataclass
@@ -129,6 +130,8 @@ class ParsedFile:
     columns: list[str]  # canonical keys found, in file order
     total_lines: int  # data lines read (excluding header and fully blank lines)
     unlisted_errors: int = 0  # errors found beyond the `max_errors` listed in `errors`
+    # The values (in FIELDS order) of the lines refused, by line: the rejected-lines file.
+    rejected: dict[int, list[str]] = field(default_factory=dict)
 
 
 def parse_population_file(
@@ -418,11 +421,17 @@ def _check_table(
     if not header.has_content:
         raise _Refused(_("This file is empty."))
     columns, positions = _columns(header.cells)
-    rows, errors, unlisted, total = _check_rows(lines, positions, max_rows, max_errors)
+    rejected: dict[int, list[str]] = {}
+    rows, errors, unlisted, total = _check_rows(lines, positions, max_rows, max_errors, rejected)
     if total == 0:
         raise _Refused(_("This file lists no learner: it only holds the column names."))
     return ParsedFile(
-        rows=rows, errors=errors, columns=columns, total_lines=total, unlisted_errors=unlisted
+        rows=rows,
+        errors=errors,
+        columns=columns,
+        total_lines=total,
+        unlisted_errors=unlisted,
+        rejected=rejected,
     )
 
 
@@ -431,6 +440,7 @@ def _check_rows(  # one loop on purpose: it runs once per learner
     positions: tuple[int, ...],
     max_rows: int,
     max_errors: int,
+    rejected: dict[int, list[str]],
 ) -> tuple[list[LearnerRow], list[RowError], int, int]:
     """The valid rows, the first errors, how many more errors there are, and the lines read."""
     messages = _Messages.current()
@@ -485,9 +495,10 @@ def _check_rows(  # one loop on purpose: it runs once per learner
         ):
             problems.append(("employee_id", _duplicate_employee_id(seen)))
         if problems:
+            rejected[line] = values
             for key, message in problems:
                 if len(errors) < max_errors:
-                    errors.append(RowError(line, key, message))
+                    errors.append(RowError(line, key, message, values[FIELDS.index(key)][:200]))
                 else:
                     unlisted += 1
             continue

@@ -27,6 +27,12 @@ urlpatterns = [
     path("populations/imports/<int:import_id>/", D.import_preview, name="import"),
     path("populations/imports/<int:import_id>/valider/", D.import_commit, name="import_commit"),
     path(
+        "populations/imports/<int:import_id>/rejets.<slug:fmt>",
+        D.import_rejected,
+        name="import_rejected",
+    ),
+    path("populations/modele-import.<slug:fmt>", D.import_template, name="import_template"),
+    path(
         "populations/imports/<int:import_id>/abandonner/", D.import_discard, name="import_discard"
     ),
     path("acces/<str:token>/", L.sign_in_link, name="sign_in_link"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -229,14 +230,77 @@ def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_commit(request: HttpRequest, import_id: int) -> HttpResponse:
+    """Imports the file (or only its valid lines, when asked); a large file in the background."""
     member = acting_member(request)
     batch = access_import(member, import_id)
+    skip_invalid = request.POST.get("skip_invalid") == "1"
+    back = reverse("learning:import", args=[batch.pk])
+    if batch.valid_rows > settings.POPULATION_IMPORT_BACKGROUND_ROWS:
+        if not can_deploy(member, batch.population.engagement):
+            raise Http404
+        if batch.status != PopulationImport.Status.PREVIEWED:
+            messages.error(request, _("This file has already been imported or discarded."))
+            return redirect(back)
+        from saveit.core.jobs import start_job
+
+        from .jobs import IMPORT_JOB
+
+        job = start_job(
+            kind=IMPORT_JOB,
+            organization_id=batch.organization_id,
+            requested_by=request.user,
+            title=_("Import of %(file)s") % {"file": batch.filename},
+            params={"batch": batch.pk, "member": member.pk, "skip_invalid": skip_invalid},
+        )
+        return redirect("core:job", job.pk)
+    done = (
+        _("The valid lines are imported; download the rejected lines to correct them.")
+        if skip_invalid and batch.error_count
+        else _("The learners are imported into the population.")
+    )
     return act(
         request,
-        lambda: populations.commit_import(batch=batch, by=member),
-        _("The learners are imported into the population."),
-        reverse("learning:population", args=[batch.population_id]),
+        lambda: populations.commit_import(batch=batch, by=member, skip_invalid=skip_invalid),
+        done,
+        back
+        if skip_invalid and batch.error_count
+        else reverse("learning:population", args=[batch.population_id]),
     )
+
+
+@login_required
+def import_rejected(request: HttpRequest, import_id: int, fmt: str) -> HttpResponse:
+    """The lines the file's check refused, with the reason, as CSV or XLSX."""
+    batch = access_import(acting_member(request), import_id)
+    if not batch.error_count:
+        raise Http404
+    stem = batch.filename.rsplit(".", 1)[0][:80] or "import"
+    return _table_file(populations.rejected_table(batch), f"{stem}-rejets", fmt)
+
+
+@login_required
+def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The file to fill in: expected column names and one example line."""
+    return _table_file(populations.import_template(), "modele-import-apprenants", fmt)
+
+
+def _table_file(table, stem: str, fmt: str) -> HttpResponse:
+    from saveit.core.tables import csv_chunks, to_xlsx
+
+    if fmt == "xlsx":
+        response = HttpResponse(
+            to_xlsx(table),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    elif fmt == "csv":
+        response = HttpResponse(
+            "".join(csv_chunks(table)).encode("utf-8"), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        raise Http404
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in stem)
+    response["Content-Disposition"] = f'attachment; filename="{safe}.{fmt}"'
+    return response
 
 
 @login_required

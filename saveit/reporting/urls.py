@@ -13,6 +13,11 @@ urlpatterns = [
         name="client_learners",
     ),
     path(
+        "pilotage/<int:organization_id>/apprenants/<int:learner_id>/relance/",
+        views.client_remind,
+        name="client_remind",
+    ),
+    path(
         "pilotage/<int:organization_id>/export/<slug:table>.<slug:fmt>",
         views.client_export,
         name="client_export",
@@ -22,6 +27,11 @@ urlpatterns = [
         "missions/<int:engagement_id>/pilotage/apprenants/",
         views.engagement_learners,
         name="engagement_learners",
+    ),
+    path(
+        "missions/<int:engagement_id>/pilotage/apprenants/<int:learner_id>/relance/",
+        views.engagement_remind,
+        name="engagement_remind",
     ),
     path(
         "missions/<int:engagement_id>/pilotage/export/<slug:table>.<slug:fmt>",

@@ -9,24 +9,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
 
+from saveit.accounts.models import Membership
 from saveit.accounts.permissions import acting_member
+from saveit.accounts.roles import Role
 from saveit.accounts.selectors import provider_organization as provider
+from saveit.attendance import reminders
 from saveit.core.charts import PDF_FONT_FAMILY
+from saveit.core.errors import Refusal
+from saveit.core.refusals import not_found
 from saveit.core.tables import Table, csv_chunks, to_pdf, to_xlsx
+from saveit.learning.models import Learner
 
 from . import charts, exports
 from .attended import learner_seconds
 from .dashboard import build
 from .forms import FilterForm
-from .learners import learner_page
+from .learners import learner_assignments, learner_page
 from .permissions import client_scope, clients_for, engagement_scope
 from .selectors import Filters, Scope
 
@@ -119,12 +129,38 @@ def _hours_url(request: HttpRequest, place: Place) -> str:
     return reverse("attendance:hours", args=[place.key])
 
 
+def can_remind(member: Membership | None) -> bool:
+    """Who may send a learner a reminder from the list: the dashboard's readers but auditors."""
+    return member is not None and member.role != Role.AUDITOR
+
+
+REMINDER_STATES = {
+    reminders.OBJECTED: _lazy("Objected to reminders"),
+    reminders.ALREADY_TODAY: _lazy("Reminded today"),
+}
+
+
 def _learners(request: HttpRequest, place: Place) -> HttpResponse:
     form, filters = _filters(request, place)
     page = learner_page(place.scope, filters, after=request.GET.get("after", "")[:200])
     attended = learner_seconds(place.scope, filters, [learner.pk for learner in page.learners])
     for learner in page.learners:
         learner.attended_seconds = attended.get(learner.pk)  # type: ignore[attr-defined]
+    if can_remind(acting_member(request)):
+        rows = [row for learner in page.learners for row in learner.rows]  # type: ignore[attr-defined]
+        blockers = reminders.manual_reminder_blockers(rows)
+        for learner in page.learners:
+            blocker = blockers.get(learner.pk)
+            learner.remind = (  # type: ignore[attr-defined]
+                {"url": place.url("remind", str(learner.pk))}
+                if blocker is None
+                else {
+                    "state": REMINDER_STATES.get(blocker, ""),
+                    "reason": reminders.BLOCKER_REFUSALS[blocker],
+                }
+                if blocker in REMINDER_STATES
+                else None
+            )
     next_url = None
     if page.next_cursor:
         from urllib.parse import urlencode
@@ -144,8 +180,46 @@ def _learners(request: HttpRequest, place: Place) -> HttpResponse:
             "today": timezone.localdate(),
             "board_url": place.url("board", filters=filters),
             "exports": _export_urls(place, "learners", filters),
+            "query": request.GET.urlencode(),
         },
     )
+
+
+def _remind(request: HttpRequest, place: Place, learner_id: int) -> HttpResponse:
+    """One reminder e-mail to one learner of the list (recorded as the scheduler's are)."""
+    member = acting_member(request)
+    if not can_remind(member):
+        raise PermissionDenied
+    assert member is not None
+    learner = Learner.objects.filter(
+        pk=learner_id, organization_id=place.scope.organization_id
+    ).first()
+    if learner is None:
+        raise not_found(Learner, learner_id)
+    rows = list(
+        learner_assignments(place.scope, learner.pk).select_related(
+            "learner__organization", "module_version__module"
+        )
+    )
+    if not rows:
+        raise not_found(Learner, learner_id)
+    try:
+        count = reminders.send_manual_reminder(assignments=rows, by=member)
+    except Refusal as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Reminder sent to %(name)s about %(count)s training.",
+                "Reminder sent to %(name)s about %(count)s trainings.",
+                count,
+            )
+            % {"name": learner.full_name, "count": count},
+        )
+    query = request.POST.get("query", "")[:2000]
+    back = place.url("learners")
+    return redirect(f"{back}?{query}" if query else back)
 
 
 def _subtitle(place: Place, form: FilterForm, filters: Filters) -> str:
@@ -220,6 +294,18 @@ def engagement_export(
     request: HttpRequest, engagement_id: int, table: str, fmt: str
 ) -> HttpResponse | StreamingHttpResponse:
     return _export(request, _engagement_place(request, engagement_id), table, fmt)
+
+
+@login_required
+@require_POST
+def engagement_remind(request: HttpRequest, engagement_id: int, learner_id: int) -> HttpResponse:
+    return _remind(request, _engagement_place(request, engagement_id), learner_id)
+
+
+@login_required
+@require_POST
+def client_remind(request: HttpRequest, organization_id: int, learner_id: int) -> HttpResponse:
+    return _remind(request, _client_place(request, organization_id), learner_id)
 
 
 @login_required

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import io
 from decimal import Decimal
 
@@ -27,6 +28,10 @@ def test_sales_journal_vat_by_rate_and_a_balanced_fec(billable, pm, owner):
     lines = csv_text.strip().splitlines()
     assert len(lines) == 3 and "TVA 20" in lines[0] and "TVA 5,5" in lines[0]
     assert "2913,39" in lines[1] and "-2913,39" in lines[2] and "-480,0" in lines[2]
+    journal = page.get(reverse("billing:export", args=["journal", "xlsx"]), query)
+    first = next(iter(load_workbook(io.BytesIO(journal.content)).active.iter_rows(min_row=2)))
+    assert isinstance(first[0].value, datetime.datetime) and first[0].number_format == "dd/mm/yyyy"
+    assert isinstance(first[6].value, float) and first[6].number_format == "#,##0.00"
     xlsx = page.get(reverse("billing:export", args=["vat", "xlsx"]), query)
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]

@@ -36,7 +36,11 @@ class Module(models.Model):
     class Meta:
         ordering = ["engagement", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["engagement", "code"], name="module_code_unique")
+            # Unique per client organisation (not only per engagement): the client's
+            # dashboards and exports name modules by code.
+            models.UniqueConstraint(
+                fields=["organization", "code"], name="module_code_unique_per_client"
+            )
         ]
 
     def __str__(self) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from saveit.accounts.models import Membership
+from saveit.accounts.models import Membership, Organization
 from saveit.audit.chain import record_event
 from saveit.core.errors import Refusal
 from saveit.documents.ingest.outline import Outline
@@ -36,8 +38,38 @@ def _sources(engagement: Engagement, version_ids: list[int]) -> list[DocumentVer
     return versions
 
 
+MODULE_CODE = re.compile(r"^MOD-(\d+)$")
+
+
 def _next_code(engagement: Engagement) -> str:
-    return f"MOD-{engagement.modules.count() + 1:02d}"
+    """The next free MOD-nn of the client organisation: codes are unique per client, so the
+    client's dashboards never merge two modules of different engagements."""
+    codes = Module.objects.filter(organization_id=engagement.client_id).values_list(
+        "code", flat=True
+    )
+    numbers = [int(m.group(1)) for m in map(MODULE_CODE.match, codes) if m]
+    return f"MOD-{max(numbers, default=0) + 1:02d}"
+
+
+def _chosen_code(engagement: Engagement, code: str) -> str:
+    code = (code or "").strip().upper()
+    if not code:
+        return _next_code(engagement)
+    if not re.fullmatch(r"[A-Z0-9][A-Z0-9._-]{0,19}", code):
+        raise Refusal(
+            _("A module code has 1 to 20 letters, digits, dots, dashes or underscores."),
+            code="module_code_invalid",
+        )
+    if Module.objects.filter(organization_id=engagement.client_id, code=code).exists():
+        raise Refusal(
+            _(
+                "The code %(code)s is already used by another module of this client: "
+                "choose another one."
+            )
+            % {"code": code},
+            code="module_code_taken",
+        )
+    return code
 
 
 @transaction.atomic
@@ -48,9 +80,13 @@ def create_module(
     title: str,
     source_version_ids: list[int],
     propose: bool = True,
+    code: str = "",
 ) -> ModuleVersion:
-    """A module and its draft 1.0, proposed from the procedures' outlines when asked."""
+    """A module and its draft 1.0, proposed from the procedures' outlines when asked. Its code
+    (given, or the client's next MOD-nn) is unique among the client organisation's modules."""
     engagement = lock(engagement)
+    # One module created at a time per client: two engagements never draw the same code.
+    Organization.objects.select_for_update().filter(pk=engagement.client_id).first()
     require_designer(engagement, by)
     require_design_phase(engagement)
     sources = _sources(engagement, source_version_ids)
@@ -58,7 +94,7 @@ def create_module(
     module = Module.objects.create(
         organization=engagement.client,
         engagement=engagement,
-        code=_next_code(engagement),
+        code=_chosen_code(engagement, code),
         title=title,
         created_by=by,
     )

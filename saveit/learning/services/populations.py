@@ -14,10 +14,18 @@ from saveit.accounts.models import Membership
 from saveit.audit.chain import record_event
 from saveit.core.bulk import db_datetime, insert_rows
 from saveit.core.errors import Refusal
+from saveit.core.tables import Column, Table
 from saveit.engagements.models import Engagement
 
 from ..hooks import moving_learners
-from ..importing import LearnerRow, ParsedFile, RowError, column_label, parse_population_file
+from ..importing import FIELDS as IMPORT_FIELDS
+from ..importing import (
+    LearnerRow,
+    ParsedFile,
+    RowError,
+    column_label,
+    parse_population_file,
+)
 from ..models import Learner, Population, PopulationImport, PopulationMember
 from .common import locked_for_deployment
 from .learners import checked_person
@@ -107,7 +115,8 @@ def preview_import(
         population=population,
         filename=filename[:255],
         sha256=digest,
-        valid_rows=len(parsed.rows),
+        valid_rows=len(parsed.rows)
+        - len({e.line for e in parsed.errors} & {r.line for r in parsed.rows}),
         error_count=len(parsed.errors),
         errors=[_shown(e) for e in parsed.errors[:MAX_ERRORS_KEPT]],
         created_by=by,
@@ -152,8 +161,12 @@ def _upsert(organization_id: int, rows: list[LearnerRow]) -> tuple[list[int], in
 
 
 @transaction.atomic
-def commit_import(*, batch: PopulationImport, by: Membership) -> PopulationImport:
-    """All or nothing: every valid row lands, or the file had errors and nothing does."""
+def commit_import(
+    *, batch: PopulationImport, by: Membership, skip_invalid: bool = False
+) -> PopulationImport:
+    """All or nothing: every valid row lands, or the file had errors and nothing does — unless
+    the rows in error are explicitly left out (`skip_invalid`): then the valid rows land and the
+    rejected ones are given back as a file (`rejected_table`)."""
     engagement = locked_for_deployment(batch.population.engagement, by)
     batch = PopulationImport.objects.select_for_update().get(pk=batch.pk)
     if batch.status != PopulationImport.Status.PREVIEWED:
@@ -163,7 +176,13 @@ def commit_import(*, batch: PopulationImport, by: Membership) -> PopulationImpor
     if hashlib.sha256(content).hexdigest() != batch.sha256:
         raise Refusal(_("The stored file changed since its preview."), code="modified")
     parsed = _parse(content, batch.filename, batch.organization_id)
-    if parsed.errors:
+    rejected = len({e.line for e in parsed.errors}) + parsed.unlisted_errors
+    if parsed.errors and skip_invalid:
+        wrong = {e.line for e in parsed.errors}
+        parsed.rows = [row for row in parsed.rows if row.line not in wrong]
+        if not parsed.rows:
+            raise Refusal(_("No line of the file is valid: nothing to import."), code="no_valid")
+    elif parsed.errors:
         raise Refusal(
             _("The file has %(n)s line(s) in error: correct them and upload it again.")
             % {"n": len(parsed.errors)},
@@ -195,9 +214,57 @@ def commit_import(*, batch: PopulationImport, by: Membership) -> PopulationImpor
             "rows": len(learner_ids),
             "created": created,
             "updated": updated,
+            "rejected": rejected if skip_invalid else 0,
         },
     )
     return batch
+
+
+def rejected_table(batch: PopulationImport) -> Table:
+    """The lines of the file that were refused, as they were read, with the reason: the user
+    corrects them and imports this file again."""
+    with batch.file.open("rb") as handle:
+        content = handle.read()
+    parsed = parse_population_file(content, batch.filename, max_errors=10**9)
+    parsed.errors.extend(_clashes(batch.organization_id, parsed.rows))
+    values = dict(parsed.rejected)
+    by_line = {row.line: row for row in parsed.rows}
+    reasons: dict[int, list[str]] = {}
+    for error in sorted(parsed.errors, key=lambda e: e.line):
+        if error.line == 0:
+            continue
+        label = column_label(error.column) if error.column else ""
+        reasons.setdefault(error.line, []).append(
+            f"{label} : {error.message}" if label else error.message
+        )
+        if error.line not in values and error.line in by_line:
+            row = by_line[error.line]
+            values[error.line] = [getattr(row, key) for key in IMPORT_FIELDS]
+    columns = [
+        Column("line", _("Line in the file"), True),
+        *(Column(key, column_label(key)) for key in IMPORT_FIELDS),
+        Column("reason", _("Reason for the rejection")),
+    ]
+    rows = [
+        [line, *values.get(line, [""] * len(IMPORT_FIELDS)), " ; ".join(reasons[line])]
+        for line in sorted(reasons)
+    ]
+    return Table(_("Rejected lines"), columns, rows)
+
+
+def import_template() -> Table:
+    """The file to fill in: the expected column names and one example line."""
+    columns = [Column(key, column_label(key).capitalize()) for key in IMPORT_FIELDS]
+    example = [
+        "Martin",
+        "Camille",
+        "camille.martin@example.fr",
+        "M-00042",
+        "Lyon",
+        _("Laboratory technician"),
+        "Claire Durand",
+    ]
+    return Table(_("Learners"), columns, [example])
 
 
 @transaction.atomic

@@ -59,4 +59,15 @@ def figure_cells(figures: object) -> str:
         minutes(getattr(figures, "mean_seconds", None)),
         minutes(getattr(figures, "attended_seconds", None) or None),
     )
-    return format_html_join("", '<td class="num">{}</td>', ((value,) for value in values))
+    return format_html_join(
+        "",
+        '<td class="num{}">{}</td>',
+        (
+            (" col-low" if index in LOW_PRIORITY else "", value)
+            for index, value in enumerate(values)
+        ),
+    )
+
+
+# Figure columns a phone leaves out (class col-low): not started, in progress, failed, time.
+LOW_PRIORITY = frozenset({1, 2, 4, 9})

@@ -15,3 +15,11 @@ document.addEventListener("click", (event) => {
 document.addEventListener("click", (event) => {
   if (event.target instanceof Element && event.target.closest("[data-print]")) window.print();
 });
+// Wide tables (.table-scroll): mark those that overflow, so the cue "scroll sideways" shows.
+const markScrollable = () => {
+  for (const box of document.querySelectorAll(".table-scroll")) {
+    box.classList.toggle("is-scrollable", box.scrollWidth > box.clientWidth + 1);
+  }
+};
+window.addEventListener("load", markScrollable);
+window.addEventListener("resize", markScrollable);
