@@ -138,7 +138,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # One connection per process (thread), kept between requests for ten minutes: opening one
+    # and running the pragmas above cost about as much as a learner page's queries (issue 22).
+    # SQLite has no server to drop it, so the health check (a no-op here) costs nothing.
+    DATABASES["default"]["CONN_MAX_AGE"] = 600
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
