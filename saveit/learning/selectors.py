@@ -98,7 +98,8 @@ def my_assignments(user_id: int, organization_id: int) -> QuerySet[Assignment]:
     return (
         Assignment.objects.filter(learner__user_id=user_id, organization_id=organization_id)
         .exclude(status=Status.REPLACED)
-        .select_related("module_version__module", "engagement")
+        # the attestation: certificates' reverse one-to-one, read by "Mes formations"
+        .select_related("module_version__module", "engagement", "learner", "attestation")
         .order_by("status", "due_on", "pk")
     )
 
