@@ -66,6 +66,9 @@ if os.environ.get("SAVEIT_BENCH_DATABASE_URL"):
     }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# The demo's documents are parsed at set-up: on a loaded machine the request limits may not do.
+INGEST_MAX_CPU_SECONDS = INGEST_BACKGROUND_CPU_SECONDS  # noqa: F405
+INGEST_TIMEOUT_SECONDS = INGEST_BACKGROUND_TIMEOUT_SECONDS  # noqa: F405
 '''
 FLOOR = '''"""Written by bench/learner_pages.py: the raw floor, a bare Django view."""
 from django.conf import settings
