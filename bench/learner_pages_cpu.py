@@ -27,10 +27,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import learner_pages  # noqa: E402  (sets Django up on its settings and database)
-from django.db import connection  # noqa: E402
+import learner_pages
+from django.db import connection
 
-from config.wsgi import application  # noqa: E402
+from config.wsgi import application
 
 
 def environ(path: str, cookie: str) -> dict[str, object]:
@@ -97,8 +97,8 @@ def main() -> None:
             assert status.startswith("200"), (page.path, status)
         queries: list[str] = []
 
-        def record(execute, sql, params, many, context):  # noqa: ANN001, ANN202
-            queries.append(sql)
+        def record(execute, sql, params, many, context, seen=queries):  # type: ignore[no-untyped-def]
+            seen.append(sql)
             return execute(sql, params, many, context)
 
         with connection.execute_wrapper(record):
