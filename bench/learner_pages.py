@@ -236,7 +236,7 @@ def attempts_to_show(assignment: Assignment) -> tuple[Attempt, Attempt]:
     version = assignment.module_version
     rules = snapshot_of(version)["assessment"]
     if rules["max_attempts"] < 2 or rules["time_limit_minutes"]:
-        snapshot = dict(version.snapshot)
+        snapshot = dict(version.snapshot or {})
         snapshot["assessment"] = dict(rules, max_attempts=max(2, rules["max_attempts"]))
         snapshot["assessment"]["time_limit_minutes"] = None
         ModuleVersion.objects.filter(pk=version.pk).update(snapshot=snapshot)
@@ -626,6 +626,7 @@ def main() -> None:
             f"  {page.name:<26} {sample.rps:7.0f} req/s   p99 {sample.p99_ms:6.1f} ms   "
             f"floor {floor.rps:.0f} req/s p99 {floor.p99_ms:.1f} ms   "
             f"ratio {sample.rps / floor.rps:4.2f}x   {page.queries} queries   {verdict(sample)}"
+            + (f"   server CPU {sample.cpu_ms:.1f} ms/request" if sample.cpu_ms else "")
         )
     print(f"  (set-up {set_up:.1f} s, not measured; total {time.perf_counter() - began:.1f} s)")
 

@@ -60,11 +60,16 @@ def environ(path: str, cookie: str) -> dict[str, object]:
 
 def request(path: str, cookie: str) -> str:
     statuses: list[str] = []
-    body = application(environ(path, cookie), lambda status, headers, *_: statuses.append(status))
+
+    def start_response(status: str, headers: object, *_: object) -> object:
+        statuses.append(status)
+        return statuses.append
+
+    body = application(environ(path, cookie), start_response)  # type: ignore[arg-type]
     try:
         b"".join(body)
     finally:
-        body.close()  # type: ignore[attr-defined]  # request_finished: what gunicorn does
+        body.close()  # request_finished: what gunicorn does
     return statuses[0]
 
 
@@ -97,7 +102,7 @@ def main() -> None:
             assert status.startswith("200"), (page.path, status)
         queries: list[str] = []
 
-        def record(execute, sql, params, many, context, seen=queries):  # type: ignore[no-untyped-def]
+        def record(execute, sql, params, many, context, seen=queries):
             seen.append(sql)
             return execute(sql, params, many, context)
 
