@@ -193,6 +193,8 @@ OTP_TOTP_ISSUER = "SAVE IT"
 # The admin never shows a TOTP seed, its QR code, or recovery codes of an existing device.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
+# Sessions stay in the database (revoked at logout on every instance); read without the ORM.
+SESSION_ENGINE = "saveit.core.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 10
