@@ -138,7 +138,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # One connection per process (thread), kept between requests for ten minutes: opening one
+    # and running the pragmas above cost about as much as a learner page's queries (issue 22).
+    # SQLite has no server to drop it, so the health check (a no-op here) costs nothing.
+    DATABASES["default"]["CONN_MAX_AGE"] = 600
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -189,6 +193,8 @@ OTP_TOTP_ISSUER = "SAVE IT"
 # The admin never shows a TOTP seed, its QR code, or recovery codes of an existing device.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
+# Sessions stay in the database (revoked at logout on every instance); read without the ORM.
+SESSION_ENGINE = "saveit.core.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 10

@@ -27,7 +27,8 @@ DATABASES = {
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
             ),
         },
-        "CONN_MAX_AGE": 0,
+        "CONN_MAX_AGE": 600,  # as in base: a connection per process, kept between requests
+        "CONN_HEALTH_CHECKS": True,
     }
 }
 STATIC_ROOT = VAR_DIR / "static"

@@ -10,15 +10,20 @@ from .roles import OrganizationKind, Role, is_provider_admin
 
 
 def current_memberships(user: User) -> list[Membership]:
+    """Read on every request (ActiveMembershipMiddleware): `user` is the row just read, so its
+    is_active is current and it serves as each membership's user (no join back to it)."""
+    if not user.is_active:
+        return []
     now = timezone.now()
-    return list(
-        Membership.objects.filter(
-            user=user, is_active=True, organization__is_active=True, user__is_active=True
-        )
+    memberships = list(
+        Membership.objects.filter(user_id=user.pk, is_active=True, organization__is_active=True)
         .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .select_related("organization", "user")
+        .select_related("organization")
         .order_by("organization__kind", "organization__name", "role")
     )
+    for membership in memberships:
+        membership.user = user
+    return memberships
 
 
 def organizations_visible_to(member: Membership | None) -> QuerySet[Organization]:

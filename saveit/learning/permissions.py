@@ -83,13 +83,20 @@ def own_learner_records(member: Membership | None) -> list[Learner]:
     return list(Learner.objects.filter(user_id=member.user_id, organization=member.organization))
 
 
-def access_own_assignment(member: Membership | None, assignment_id: int) -> Assignment:
-    """A learner reaches only their own assignments, in the organisation they act for."""
+def access_own_assignment(
+    member: Membership | None, assignment_id: int, *, with_attestation: bool = False
+) -> Assignment:
+    """A learner reaches only their own assignments, in the organisation they act for.
+
+    `with_attestation`: its attestation (if any) comes in the same query."""
     if not is_learner(member):
         raise not_found(Assignment, assignment_id)
     assert member is not None
+    related = ["module_version__module", "learner", "engagement"]
+    if with_attestation:
+        related.append("attestation")  # the reverse one-to-one of certificates' Attestation
     assignment = (
-        Assignment.objects.select_related("module_version__module", "learner", "engagement")
+        Assignment.objects.select_related(*related)
         .filter(
             pk=assignment_id,
             learner__user_id=member.user_id,

@@ -100,7 +100,8 @@ def my_assignments(user_id: int, organization_id: int) -> QuerySet[Assignment]:
             learner__user_id=user_id, organization_id=organization_id, superseded_at__isnull=True
         )
         .exclude(status=Status.REPLACED)
-        .select_related("module_version__module", "engagement")
+        # the attestation: certificates' reverse one-to-one, read by "Mes formations"
+        .select_related("module_version__module", "engagement", "learner", "attestation")
         .order_by("status", "due_on", "pk")
     )
 

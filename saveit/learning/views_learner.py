@@ -27,6 +27,7 @@ from saveit.core.request_context import current_origin
 
 from . import selectors
 from .assessment import FIELD_PREFIX
+from .context_processors import header_of
 from .forms import LinkRequestForm, PasswordForm
 from .models import Attempt
 from .permissions import access_own_assignment, access_own_attempt
@@ -105,7 +106,8 @@ def _progress(assignment, snapshot) -> int:
 def my_trainings(request: HttpRequest) -> HttpResponse:
     member = acting_member(request)
     rows = []
-    for assignment in selectors.my_assignments(member.user_id, member.organization_id):
+    assignments = list(selectors.my_assignments(member.user_id, member.organization_id))
+    for assignment in assignments:
         snapshot = snapshot_of(assignment.module_version)
         rows.append(
             {
@@ -117,17 +119,19 @@ def my_trainings(request: HttpRequest) -> HttpResponse:
                 "attestation": getattr(assignment, "attestation", None),
             }
         )
-    return render(request, "learning/my_trainings.html", {"rows": rows})
+    header = header_of(assignments[0].learner) if assignments else {}
+    return render(request, "learning/my_trainings.html", {"rows": rows, **header})
 
 
 @login_required
 def training(request: HttpRequest, assignment_id: int) -> HttpResponse:
     member = acting_member(request)
-    assignment = access_own_assignment(member, assignment_id)
+    assignment = access_own_assignment(member, assignment_id, with_attestation=True)
     snapshot = snapshot_of(assignment.module_version)
     keys = [lesson["key"] for lesson in snapshot["lessons"]]
     resume = assignment.last_lesson_key if assignment.last_lesson_key in keys else None
     unread = [k for k in keys if k not in assignment.lessons_read]
+    attempts_of = list(selectors.attempts_of(assignment))
     return render(
         request,
         "learning/training.html",
@@ -136,10 +140,11 @@ def training(request: HttpRequest, assignment_id: int) -> HttpResponse:
             "snapshot": snapshot,
             "resume": resume or (unread[0] if unread else keys[0] if keys else None),
             "progress": _progress(assignment, snapshot),
-            "attempts": selectors.attempts_of(assignment),
+            "attempts": attempts_of,
             "attempts_left": attempts_left(assignment),
-            "open_attempt": assignment.attempts.filter(status="open").first(),
+            "open_attempt": next((a for a in attempts_of if a.status == Attempt.Status.OPEN), None),
             "attestation": getattr(assignment, "attestation", None),
+            **header_of(assignment.learner),
         },
     )
 
@@ -182,6 +187,7 @@ def lesson(request: HttpRequest, assignment_id: int, key: str) -> HttpResponse:
             "next": lessons[index + 1] if index + 1 < len(lessons) else None,
             "view": view,
             "read": key in assignment.lessons_read,
+            **header_of(assignment.learner),
         },
     )
 
@@ -236,7 +242,8 @@ def assessment(request: HttpRequest, assignment_id: int) -> HttpResponse:
                 request, _("The time limit was exceeded: this attempt is closed without a score.")
             )
         return redirect("learning:training", assignment.pk)
-    return render(request, "learning/assessment.html", _attempt_context(assignment, attempt))
+    context = _attempt_context(assignment, attempt) | header_of(assignment.learner)
+    return render(request, "learning/assessment.html", context)
 
 
 def _questions(attempt, snapshot, posted, unanswered=None) -> list[dict[str, object]]:
@@ -325,7 +332,7 @@ def attempt_submit(request: HttpRequest, assignment_id: int, number: int) -> Htt
 @login_required
 def result(request: HttpRequest, assignment_id: int, number: int) -> HttpResponse:
     member = acting_member(request)
-    assignment = access_own_assignment(member, assignment_id)
+    assignment = access_own_assignment(member, assignment_id, with_attestation=True)
     attempt = access_own_attempt(member, assignment, number)
     if attempt.status == Attempt.Status.OPEN:
         return redirect("learning:assessment", assignment.pk)
@@ -349,5 +356,6 @@ def result(request: HttpRequest, assignment_id: int, number: int) -> HttpRespons
             "sections": sections,
             "attempts_left": attempts_left(assignment),
             "attestation": getattr(assignment, "attestation", None),
+            **header_of(assignment.learner),
         },
     )

@@ -145,9 +145,18 @@ def _settle(assignment: Assignment, *, passed: bool) -> None:
         _activity(assignment, kind, now)
 
 
-@transaction.atomic
 def close_if_late(*, attempt: Attempt) -> bool:
-    """Closes an open attempt whose time ran out; committed on its own, before any refusal."""
+    """Closes an open attempt whose time ran out; committed on its own, before any refusal.
+
+    An attempt whose time has not run out (by the row just read: a deadline never moves) has
+    nothing to close: answered without a lock or a write transaction (the assessment page)."""
+    if attempt.deadline_at is None or timezone.now() <= attempt.deadline_at + GRACE:
+        return False
+    return _close_if_late(attempt)
+
+
+@transaction.atomic
+def _close_if_late(attempt: Attempt) -> bool:
     attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
     if attempt.status != Attempt.Status.OPEN:
         return False

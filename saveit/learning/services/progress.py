@@ -30,12 +30,27 @@ def _require_open(assignment: Assignment) -> None:
         raise Refusal(_("This engagement is closed: it can no longer change."), code="closed")
 
 
-@transaction.atomic
 def open_lesson(*, assignment: Assignment, key: str, ip: str | None = None) -> Activity:
-    """Records the view and where to resume; the assignment starts with its first lesson."""
+    """Records the view and where to resume; the assignment starts with its first lesson.
+
+    `assignment` comes with its learner (access_own_assignment). Once started, a view changes
+    only where to resume, which no figure above learning counts (status, dates, scores and time
+    are the tracked facts): one UPDATE (none when resuming where the learner left) and the
+    view's INSERT, without the row lock and the tracking the first view needs (issue 22)."""
     _require_open(assignment)
     if key not in lesson_keys(assignment):
         raise Refusal(_("This lesson is not part of the module."), code="unknown")
+    if assignment.started_at is None or assignment.status == Assignment.Status.ASSIGNED:
+        return _start_with_view(assignment, key, ip)
+    if assignment.last_lesson_key == key:
+        return _view(assignment, key, ip, timezone.now())
+    with transaction.atomic():
+        Assignment.objects.filter(pk=assignment.pk).update(last_lesson_key=key)
+        return _view(assignment, key, ip, timezone.now())
+
+
+@transaction.atomic
+def _start_with_view(assignment: Assignment, key: str, ip: str | None) -> Activity:
     assignment = (
         Assignment.objects.select_for_update().select_related("learner").get(pk=assignment.pk)
     )
@@ -54,6 +69,10 @@ def _record_view(assignment: Assignment, key: str, ip: str | None) -> Activity:
         assignment.status = Assignment.Status.IN_PROGRESS
         fields.append("status")
     assignment.save(update_fields=fields)
+    return _view(assignment, key, ip, now)
+
+
+def _view(assignment: Assignment, key: str, ip: str | None, now) -> Activity:
     return Activity.objects.create(
         organization_id=assignment.organization_id,
         learner_id=assignment.learner_id,
