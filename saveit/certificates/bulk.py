@@ -2,11 +2,11 @@
 closure's evidence pack (SPEC §9, §10; §15: 10 000 PDFs under 40 s on two cores).
 
 The parent process reads the database and prepares each page's typst input exactly as the single
-download does (the frozen facts, today's state, the QR code); worker processes only run the typst
-compiler (`saveit.core.pdf.render.compile_many`), so they need neither Django nor a database
-connection; they also draw each page's QR code, the costliest part of its preparation, so
-that it runs on every core. The pool starts its workers with "forkserver": a fresh interpreter that never
-inherits the parent's connections or threads, and from which each worker forks cheaply.
+download does (the frozen facts, today's state); worker processes draw each page's QR code (the
+costliest part of its preparation, so it runs on every core) and run the typst compiler
+(`saveit.core.pdf.render.compile_many_with_qr`), so they need neither Django nor a database
+connection. The pool starts its workers with "forkserver": a fresh interpreter that never inherits
+the parent's connections or threads, and from which each worker forks cheaply.
 """
 
 from __future__ import annotations

@@ -35,8 +35,7 @@ def svg_of_matrix(matrix: tuple[bytearray, ...], *, dark: str) -> str:
             x1, x2 = run.start() + QUIET_ZONE, run.end() + QUIET_ZONE
             dy = y - last_y
             parts.append(
-                f"{'m' if parts else 'M'}{x1 - last_x} {int(dy) if dy == int(dy) else dy}"
-                f"h{x2 - x1}"
+                f"{'m' if parts else 'M'}{x1 - last_x} {int(dy) if dy == int(dy) else dy}h{x2 - x1}"
             )
             last_x, last_y = x2, y
         y += 1
