@@ -26,6 +26,7 @@ from typing import IO, Any
 from django.utils import timezone
 
 from saveit.core.dates import PARIS, paris_date
+from saveit.core.jobs import ReportsProgress, no_progress
 from saveit.core.pdf.render import (
     compile_many_with_qr,
     compile_pdf,
@@ -140,6 +141,7 @@ def write_attestations_zip(
     fileobj: IO[bytes],
     *,
     workers: int | None = None,
+    progress: ReportsProgress = no_progress,
 ) -> list[dict[str, Any]]:
     """A zip of `attestations/<number>.pdf` for each attestation, and `attestations/index.csv`.
 
@@ -155,6 +157,7 @@ def write_attestations_zip(
             assert number == attestation.number
             archive.writestr(_entry(f"attestations/{number}.pdf", attestation.issued_at), pdf)
             rows.append(index_row(attestation, pdf, today=today))
+            progress(len(rows), len(batch))
         archive.writestr(_entry("attestations/index.csv", timezone.now()), index_csv(rows))
     return rows
 
