@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -101,7 +102,7 @@ def _insert_from_query(engagement: Engagement, version: ModuleVersion, learner_i
         f" WHERE had.module_version_id = %s AND had.learner_id = picked.learner_id)"
         f" ORDER BY picked.learner_id"
     )
-    params = [v for c, v in zip(_COLUMNS, values, strict=True) if c != "learner_id"]
+    params: list[Any] = [v for c, v in zip(_COLUMNS, values, strict=True) if c != "learner_id"]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *source_params, version.pk])
 
