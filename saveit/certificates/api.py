@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 
 from saveit.accounts.permissions import acting_member
+from saveit.core.api_jobs import JobAcceptedOut, job_accepted
 from saveit.core.api_support import COMMON_ERRORS, ErrorOut
 
 from .models import Attestation
@@ -69,21 +70,25 @@ def revoke(request: HttpRequest, attestation_id: int, payload: RevokeIn) -> dict
     return _out(revoke_attestation(attestation=attestation, reason=payload.reason, by=member))
 
 
-@router.get(
+@router.post(
     "/engagements/{engagement_id}/attestations.zip",
-    response={200: None, **COMMON_ERRORS},
-    summary="Download every attestation of an engagement",
+    response={202: JobAcceptedOut, **COMMON_ERRORS},
+    summary="Build the zip of every attestation of an engagement (background job)",
     description=(
-        "A zip of `attestations/<number>.pdf`, each exactly the PDF of its own download, and "
+        "Starts a background job and answers 202 with its URL; once done, the job's result is a "
+        "zip of `attestations/<number>.pdf`, each exactly the PDF of its own download, and "
         "`attestations/index.csv` (number, holder, module, version, score, dates, state, "
         "SHA-256 and size of each PDF)."
     ),
 )
-def engagement_attestations_zip(request: HttpRequest, engagement_id: int) -> FileResponse:
-    from .views import engagement_zip_response
+def engagement_attestations_zip(
+    request: HttpRequest, engagement_id: int
+) -> tuple[int, dict[str, Any]]:
+    from .jobs import request_attestations_zip
 
-    engagement = access_engagement_attestations(acting_member(request), engagement_id)
-    return engagement_zip_response(engagement)
+    member = acting_member(request)
+    engagement = access_engagement_attestations(member, engagement_id)
+    return job_accepted(request_attestations_zip(engagement=engagement, by=member))
 
 
 @router.get(

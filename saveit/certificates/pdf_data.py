@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
-import io
 import struct
 from typing import Any
 
@@ -20,6 +19,7 @@ from django.utils.translation import ngettext, override
 
 from saveit.core.dates import long_date
 from saveit.core.pdf import render_pdf
+from saveit.core.pdf.qr import qr_svg as _qr_svg
 
 from .facts import AttestationFacts, end_of_training
 
@@ -43,10 +43,7 @@ def qr_svg(url: str, mask: int | None = None) -> str:
     small at that level. `mask`: the one best_qr_mask chose at issue (None: choose it now; the
     code is the same either way).
     """
-    qr = segno.make(url, error="m", micro=False, mask=mask)
-    buffer = io.BytesIO()
-    qr.save(buffer, kind="svg", border=4, dark=QR_COLOUR, light="#ffffff", xmldecl=False)
-    return buffer.getvalue().decode("utf-8")
+    return _qr_svg(url, mask=mask, dark=QR_COLOUR)
 
 
 def percent(value: int) -> str:
@@ -111,8 +108,14 @@ def _signature_svg(sha256: str) -> str:
 
 
 def attestation_data(
-    facts: AttestationFacts, *, status: str = "valid", qr_mask: int | None = None
+    facts: AttestationFacts,
+    *,
+    status: str = "valid",
+    qr_mask: int | None = None,
+    with_qr: bool = True,
 ) -> dict[str, Any]:
+    """The typst data of the attestation; `with_qr=False` leaves `qr_svg` None, for a bulk
+    render whose workers draw the QR codes (`saveit.core.pdf.render.compile_many_with_qr`)."""
     if status not in STATUSES:
         raise ValueError(f"unknown attestation status: {status!r}")
     with override(facts.language):
@@ -150,7 +153,7 @@ def attestation_data(
             "signatory_role": facts.signatory_role,
             "signature_svg": signature_svg(facts.signature_sha256),
             "verify_url": facts.verify_url,
-            "qr_svg": qr_svg(facts.verify_url, qr_mask),
+            "qr_svg": qr_svg(facts.verify_url, qr_mask) if with_qr else None,
             "revoked": status == "revoked",
             "labels": {
                 "title": title,

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import tempfile
-
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,7 +18,6 @@ from saveit.learning.forms import RevokeForm
 from saveit.learning.models import Learner
 
 from . import selectors
-from .bulk import write_attestations_zip
 from .credential import achievement, issuer_profile
 from .pdf_data import render_attestation_pdf
 from .permissions import access_attestation, access_engagement_attestations
@@ -59,30 +56,16 @@ def pdf(request: HttpRequest, attestation_id: int) -> HttpResponse:
     return response
 
 
-def engagement_zip_response(engagement: Engagement) -> FileResponse:
-    """Every attestation of the engagement as PDF, and their index, in one zip (web and API)."""
-    # On disk, not in memory: a large engagement's archive weighs hundreds of megabytes.
-    archive = tempfile.TemporaryFile()  # noqa: SIM115  (the response closes it once sent)
-    try:
-        write_attestations_zip(
-            selectors.attestations_of_engagement(engagement).order_by("number"), archive
-        )
-    except BaseException:
-        archive.close()
-        raise
-    archive.seek(0)
-    return FileResponse(
-        archive,
-        as_attachment=True,
-        filename=f"attestations-{engagement.reference}.zip",
-        content_type="application/zip",
-    )
-
-
 @login_required
-def engagement_zip(request: HttpRequest, engagement_id: int) -> FileResponse:
-    engagement = access_engagement_attestations(acting_member(request), engagement_id)
-    return engagement_zip_response(engagement)
+@require_POST
+def engagement_zip(request: HttpRequest, engagement_id: int) -> HttpResponse:
+    """Starts the zip of every attestation of the engagement; its page follows the progress."""
+    from .jobs import request_attestations_zip
+
+    member = acting_member(request)
+    engagement = access_engagement_attestations(member, engagement_id)
+    job = request_attestations_zip(engagement=engagement, by=member)
+    return redirect(reverse("core:job", args=[job.pk]))
 
 
 @login_required

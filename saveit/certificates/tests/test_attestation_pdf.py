@@ -198,3 +198,21 @@ def test_the_issue_date_is_shown_in_paris_time():
     )
     _pages, text = pdf_text(render_attestation_pdf(facts))
     assert "1er juillet 2026" in text
+
+
+@pytest.mark.parametrize("length", [10, 40, 90, 200])
+def test_the_qr_svg_is_byte_for_byte_what_segno_writes(length):
+    """The runs-based writer must keep the SVG (hence every PDF) exactly as segno made it."""
+    import io as _io
+
+    import segno
+
+    from saveit.core.pdf.qr import qr_svg as runs_svg
+
+    url = "https://formation.example.fr/verify/" + "aZ0-_"[length % 5] * length + "/"
+    for mask in (None, *range(8)):
+        buffer = _io.BytesIO()
+        segno.make(url, error="m", micro=False, mask=mask).save(
+            buffer, kind="svg", border=4, dark="#1d2330", light="#ffffff", xmldecl=False
+        )
+        assert runs_svg(url, mask=mask, dark="#1d2330") == buffer.getvalue().decode("utf-8")

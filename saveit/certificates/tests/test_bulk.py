@@ -22,10 +22,13 @@ from django.urls import reverse
 from saveit.accounts.roles import Role
 from saveit.certificates import bulk
 from saveit.certificates.bulk import index_csv, render_many, write_attestations_zip
+from saveit.certificates.jobs import ATTESTATIONS_ZIP_JOB
 from saveit.certificates.models import Attestation
 from saveit.certificates.pdf_data import best_qr_mask, render_attestation_pdf
 from saveit.certificates.selectors import attestations_of_engagement
 from saveit.certificates.services import facts_from_json, revoke_attestation
+from saveit.core.jobs import can_retry, execute, retry_job, start_job
+from saveit.core.models import BackgroundJob
 from saveit.learning.models import Assignment
 from saveit.learning.services import attempts
 from saveit.testing.factories import make_auditor, make_member, signed_in
@@ -209,24 +212,63 @@ def test_the_selector_reaches_the_attestations_through_their_engagement(mixed, d
 
 
 @pytest.mark.parametrize("reader", ["owner", "manager", "pm"])
-def test_the_engagement_archive_downloads_from_the_web_and_the_api(
-    mixed, deployed, reader, request
+def test_the_engagement_archive_is_built_in_the_background_from_the_web_and_the_api(
+    mixed, deployed, reader, request, django_capture_on_commit_callbacks
 ):
     engagement_, _version = deployed
-    browser = signed_in(request.getfixturevalue(reader))
-    web = browser.get(reverse("certificates:engagement_zip", args=[engagement_.pk]))
-    api = browser.get(f"/api/v1/engagements/{engagement_.pk}/attestations.zip")
-    for response in (web, api):
-        assert response.status_code == 200
-        assert response["Content-Type"] == "application/zip"
+    member = request.getfixturevalue(reader)
+    browser = signed_in(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        web = browser.post(reverse("certificates:engagement_zip", args=[engagement_.pk]))
+    assert web.status_code == 302
+    web_job = BackgroundJob.objects.get(pk=web["Location"].split("/")[-2])
+    assert web["Location"] == reverse("core:job", args=[web_job.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        api = browser.post(f"/api/v1/engagements/{engagement_.pk}/attestations.zip")
+    assert api.status_code == 202
+    api_job = BackgroundJob.objects.get(pk=api.json()["id"])
+    assert api.json()["job_url"] == f"/api/v1/jobs/{api_job.pk}"
+    for job in (web_job, api_job):
+        job.refresh_from_db()
+        assert job.status == BackgroundJob.Status.DONE, job.error
+        assert (job.done, job.total) == (len(mixed), len(mixed))  # progress: one per PDF
+        assert job.requested_by_id == member.user_id
+        assert job.organization_id == member.organization_id
+        download = browser.get(reverse("core:job_download", args=[job.pk]))
+        assert download.status_code == 200
+        assert download["Content-Type"] == "application/zip"
         assert (
             f'filename="attestations-{engagement_.reference}.zip"'
-            in response["Content-Disposition"]
+            in (download["Content-Disposition"])
         )
-        with zipfile.ZipFile(io.BytesIO(zip_content(response))) as archive:
+        with zipfile.ZipFile(io.BytesIO(zip_content(download))) as archive:
             assert sorted(archive.namelist()) == sorted(
                 [f"attestations/{a.number}.pdf" for a in mixed] + ["attestations/index.csv"]
             )
+            first = min(mixed, key=lambda a: a.number)
+            pdf = archive.read(f"attestations/{first.number}.pdf")
+            assert pdf == single_download(member, first)  # the bytes of its own download
+    # Only its author follows it: a colleague of the same organisation gets 404.
+    colleague = signed_in(make_member(engagement_.client, Role.CLIENT_MANAGER))
+    assert colleague.get(reverse("core:job", args=[web_job.pk])).status_code == 404
+    assert colleague.get(reverse("core:job_download", args=[web_job.pk])).status_code == 404
+
+
+def test_a_vanished_engagement_fails_the_job_with_its_reason_and_a_retry_fails_again(
+    mixed, deployed, owner, django_capture_on_commit_callbacks
+):
+    engagement_, _version = deployed
+    job = start_job(
+        kind=ATTESTATIONS_ZIP_JOB,
+        organization_id=engagement_.client_id,
+        requested_by=owner.user_id,
+        params={"engagement": 0},
+    )
+    assert execute(str(job.pk)) == "failed"
+    job.refresh_from_db()
+    assert job.error == "The engagement no longer exists." and can_retry(job)
+    assert retry_job(job)
+    assert execute(str(job.pk)) == "failed"
 
 
 def test_another_organisation_gets_404_and_an_auditor_403(mixed, deployed, outsider, client_org):
@@ -234,13 +276,15 @@ def test_another_organisation_gets_404_and_an_auditor_403(mixed, deployed, outsi
     web = reverse("certificates:engagement_zip", args=[engagement_.pk])
     api = f"/api/v1/engagements/{engagement_.pk}/attestations.zip"
     stranger = signed_in(outsider)
-    assert stranger.get(web).status_code == 404
-    assert stranger.get(api).status_code == 404
+    assert stranger.post(web).status_code == 404
+    assert stranger.post(api).status_code == 404
     learner = signed_in(make_member(client_org, Role.LEARNER))
-    assert learner.get(web).status_code == 404
+    assert learner.post(web).status_code == 404
     auditor = signed_in(make_auditor(client_org, engagement_.pk))
-    assert auditor.get(web).status_code == 403
-    assert auditor.get(api).status_code == 403
+    assert auditor.post(web).status_code == 403
+    assert auditor.post(api).status_code == 403
+    assert stranger.get(web).status_code == 405  # never started by a mere link
+    assert not BackgroundJob.objects.exists()
 
 
 def test_the_deployment_page_offers_the_archive_to_those_who_may_download_it(

@@ -94,6 +94,21 @@ def compile_many(template: str, inputs: Sequence[tuple[str, str]]) -> list[tuple
     return [(key, compile_pdf(template, data_json)) for key, data_json in inputs]
 
 
+def compile_many_with_qr(
+    template: str, pages: Sequence[tuple[str, dict[str, Any], str, int | None, str]]
+) -> list[tuple[str, bytes]]:
+    """`(key, data, url, mask, colour)` compiled in order to `(key, pdf)`, with `data["qr_svg"]`
+    set to the QR code of `url` first: drawing the QR codes is most of a page's preparation, so
+    a bulk render does it in its workers, on every core, rather than in the parent."""
+    from .qr import qr_svg
+
+    compiled = []
+    for key, data, url, mask, colour in pages:
+        data["qr_svg"] = qr_svg(url, mask=mask, dark=colour)
+        compiled.append((key, compile_pdf(template, typst_input(data))))
+    return compiled
+
+
 def exit_with_parent() -> None:
     """Pool initializer: the worker ends when the process that started the pool dies.
 

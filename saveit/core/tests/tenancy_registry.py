@@ -443,7 +443,7 @@ LEARNING_HTML: dict[str, Call] = {
     "certificates:pdf": Call(kwargs=attestation),
     "certificates:badge": Call(kwargs=attestation),
     "certificates:revoke": Call(kwargs=attestation, method="post", body=lambda w: {"reason": "x"}),
-    "certificates:engagement_zip": Call(kwargs=engagement),
+    "certificates:engagement_zip": Call(kwargs=engagement, method="post"),
     # Public by design: verification shows a masked name, status JSON no personal data.
     "certificates:verify_form": PUBLIC,
     "certificates:verify": Call(kind="public", kwargs=lambda w: {"code": "forged"}),
@@ -483,7 +483,7 @@ LEARNING_API: dict[str, Call] = {
     "saveit_certificates_api_revoke": Call(
         kwargs=attestation, method="post", body=lambda w: {"reason": "x"}
     ),
-    "saveit_certificates_api_engagement_attestations_zip": Call(kwargs=engagement),
+    "saveit_certificates_api_engagement_attestations_zip": engagement_post(),
 }
 
 HTML_ROUTES.update(ENGAGEMENT_HTML)
