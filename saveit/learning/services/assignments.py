@@ -61,13 +61,7 @@ def create_assignments(
             engagement, version, learner_ids, due_on, by, population, campaign_id, now
         )
     else:
-        wanted = set(learner_ids)
-        # One indexed read of who already has the version (an IN of 100 000 ids would not fit).
-        already = set(
-            Assignment.objects.filter(module_version=version).values_list("learner_id", flat=True)
-        )
-        new = [(learner_id, 1) for learner_id in sorted(wanted - already)]
-        _insert_rows(engagement, version, new, due_on, by, population, campaign_id, now)
+        _insert_from_ids(engagement, version, learner_ids, due_on, by, population, campaign_id, now)
     return _created(version, now)
 
 
@@ -117,6 +111,18 @@ def _insert_from_query(engagement: Engagement, version: ModuleVersion, learner_i
     params: list[Any] = [v for c, v in zip(_COLUMNS, values, strict=True) if c != "learner_id"]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *source_params, version.pk])
+
+
+def _insert_from_ids(engagement: Engagement, version: ModuleVersion, learner_ids: Iterable[int],
+                     due_on: date | None, by: Membership | None, population: Population | None,
+                     campaign_id: int | None, now: datetime) -> None:  # fmt: skip
+    wanted = set(learner_ids)
+    # One indexed read of who already has the version (an IN of 100 000 ids would not fit).
+    already = set(
+        Assignment.objects.filter(module_version=version).values_list("learner_id", flat=True)
+    )
+    new = [(learner_id, 1) for learner_id in sorted(wanted - already)]
+    _insert_rows(engagement, version, new, due_on, by, population, campaign_id, now)
 
 
 def _insert_rows(engagement: Engagement, version: ModuleVersion,
