@@ -125,8 +125,8 @@ def read_and_sign(request: HttpRequest, engagement_id: int, document_id: int) ->
         form = ReadAndSignForm(request.POST, with_totp=is_provider_staff(member))
         status = 400
         if form.is_valid():
-            if refusal := _signing_refusal(member, artefact):
-                messages.error(request, refusal)
+            if reason := _signing_refusal(member, artefact):
+                messages.error(request, reason)
                 return redirect(request.path)
             try:
                 _sign(member, document, form.cleaned_data)

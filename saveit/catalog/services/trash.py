@@ -95,6 +95,7 @@ def restore_deleted(*, version: ModuleVersion, by: Membership, deleted_id: int) 
     kept = DeletedContent.objects.select_for_update().filter(version=version, pk=deleted_id).first()
     if kept is None or kept.deleted_at < timezone.now() - UNDO_WINDOW:
         raise _too_late()
+    after: dict[str, Any]
     if kept.kind == DeletedContent.Kind.LESSON:
         restored = _restore_lesson(version, kept.payload)
         after = {"lesson": restored.key}
