@@ -33,7 +33,7 @@ OWNER = "responsable@helios.demo"
 HELIOS = "Laboratoires Hélios"
 SCOPES = ("Site de Lyon", "Techniciens")
 DETAIL_URL = re.compile(r"^https?://[^/]+/missions/(\d+)/(\?.*)?$")
-DOCUMENT_URL = re.compile(r"^https?://[^/]+/missions/\d+/lire-et-signer/\d+/(\?.*)?$")
+DOCUMENT_URL = re.compile(r"^https?://[^/]+/missions/\d+/lire-et-signer/\d+/(\?.*)?(#sign)?$")
 VERSION_URL = re.compile(r"^https?://[^/]+/missions/\d+/documents/\d+/(\?.*)?$")
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

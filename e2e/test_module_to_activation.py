@@ -52,7 +52,7 @@ DESIGNER = "concepteur@saveit.demo"
 PROCEDURE = "Procédure de consignation électrique"
 MODULE_VERSION_URL = re.compile(r"^https?://[^/]+/modules/versions/(\d+)/(\?.*)?(#.*)?$")
 DIFF_URL = re.compile(r"^https?://[^/]+/modules/versions/\d+/comparer/\d+/(\?.*)?$")
-AUDIT_DOCUMENT_URL = re.compile(r"^https?://[^/]+/missions/\d+/lire-et-signer/\d+/(\?.*)?$")
+AUDIT_DOCUMENT_URL = re.compile(r"^https?://[^/]+/missions/\d+/lire-et-signer/\d+/(\?.*)?(#sign)?$")
 # Edits the journey makes, looked for on later pages.
 LESSON_TITLE = "Qui fait quoi pendant une consignation"
 FEEDBACK = "Relisez la section de la procédure citée : elle répond exactement à la question."

@@ -138,7 +138,7 @@ def read_and_sign(request: HttpRequest, engagement_id: int, document_id: int) ->
                     form.add_error(None, refusal.message)
             else:
                 messages.success(request, _("Your signature is recorded."))
-                return redirect(request.path)
+                return redirect(f"{request.path}#sign")  # where the next document is offered
     context = _context(member, engagement, artefact, form) | {"stale": stale}
     return render(request, "engagements/read_and_sign.html", context, status=status)
 

@@ -51,7 +51,7 @@ def test_signing_from_the_page_records_the_signature_and_offers_the_next_documen
     other_note = _issued_note(second, pm)
     client = signed_in(owner)
     response = _post(client, note)
-    assert response.status_code == 302 and response.url == _url(note)
+    assert response.status_code == 302 and response.url == f"{_url(note)}#sign"
     signature = Signature.objects.get(document=note.document, membership=owner)
     assert signature.document_sha256 == note.document.sha256
     html = client.get(_url(note)).content.decode()
