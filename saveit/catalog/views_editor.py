@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from saveit.accounts.permissions import acting_member
@@ -158,11 +159,14 @@ def lesson_delete(request: HttpRequest, version_id: int, lesson_id: int) -> Http
             request,
             version,
             _("Delete the lesson"),
-            _(
+            ngettext(
+                "The lesson “%(title)s” and its %(n)s content will be removed from version "
+                "%(label)s; learners will never see them.",
                 "The lesson “%(title)s” and its %(n)s contents will be removed from version "
-                "%(label)s; learners will never see them."
+                "%(label)s; learners will never see them.",
+                n := lesson.blocks.count(),
             )
-            % {"title": lesson.title, "n": lesson.blocks.count(), "label": version.label},
+            % {"title": lesson.title, "n": n, "label": version.label},
             f"#lesson-{lesson.pk}",
         )
     return _done(
