@@ -89,6 +89,14 @@ def submit(page: Page, button: Locator) -> None:
     page.wait_for_load_state()
 
 
+def confirm_if_asked(page: Page) -> None:
+    """Irreversible actions answer with a confirmation page naming the consequence: confirm."""
+    confirmation = page.locator("main form[data-confirmation]")
+    if confirmation.count():
+        expect(page.locator("main .confirm-consequence")).not_to_be_empty()
+        submit(page, confirmation.locator("button[type='submit']"))
+
+
 def sign_in_staff_enrolling_totp(page: Page, username: str) -> None:
     """First sign-in of someone who must use a second factor (provider staff, business content
     owners): password, then the authenticator enrolment."""

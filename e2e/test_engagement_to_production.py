@@ -20,6 +20,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from .support import (
     DEMO_PASSWORD,
+    confirm_if_asked,
     sign_in_staff,
     sign_in_with_second_factor,
     submit,
@@ -32,7 +33,7 @@ OWNER = "responsable@helios.demo"
 HELIOS = "Laboratoires Hélios"
 SCOPES = ("Site de Lyon", "Techniciens")
 DETAIL_URL = re.compile(r"^https?://[^/]+/missions/(\d+)/(\?.*)?$")
-DOCUMENT_URL = re.compile(r"^https?://[^/]+/audit/documents/\d+/(\?.*)?$")
+DOCUMENT_URL = re.compile(r"^https?://[^/]+/missions/\d+/lire-et-signer/\d+/(\?.*)?(#sign)?$")
 VERSION_URL = re.compile(r"^https?://[^/]+/missions/\d+/documents/\d+/(\?.*)?$")
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -45,6 +46,7 @@ def post_action(page: Page, action_suffix: str) -> None:
     form = page.locator(f"main form[action$='{action_suffix}']")
     expect(form).to_have_count(1)
     submit(page, form.locator("button[type='submit']"))
+    confirm_if_asked(page)  # sealing and closing ask first
 
 
 def expect_success(page: Page) -> None:
@@ -82,9 +84,10 @@ def sign_next_document(
     expect(rows).to_have_count(1)
     if before_signing:
         before_signing(owner)
-    submit(owner, rows.locator("a[href*='/audit/documents/']"))
+    submit(owner, rows.locator("a[href*='/lire-et-signer/']"))
     expect(owner).to_have_url(DOCUMENT_URL)
-    form = owner.locator("#sign form[action$='/signer/']")
+    expect(owner.locator("main article.paper")).to_be_visible()  # the document itself, first
+    form = owner.locator("#sign form")
     expect(form).to_be_visible()
     intent = form.locator("textarea[name='intent']")
     expect(intent).not_to_have_value("")  # a statement is offered; the signer may reword it
@@ -93,7 +96,7 @@ def sign_next_document(
     submit(owner, form.locator("button[type='submit']"))
     expect(owner).to_have_url(DOCUMENT_URL)
     expect_success(owner)
-    expect(owner.locator("#sign")).to_have_count(0)
+    expect(owner.locator("#sign form")).to_have_count(0)
     owner.goto("/missions/a-signer/")
     expect(owner.locator("main table tbody tr", has_text=title)).to_have_count(0)
 

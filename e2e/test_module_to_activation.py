@@ -25,6 +25,7 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from .support import (
     DEMO_PASSWORD,
+    confirm_if_asked,
     sign_in_staff,
     sign_in_with_second_factor,
     submit,
@@ -51,7 +52,7 @@ DESIGNER = "concepteur@saveit.demo"
 PROCEDURE = "Procédure de consignation électrique"
 MODULE_VERSION_URL = re.compile(r"^https?://[^/]+/modules/versions/(\d+)/(\?.*)?(#.*)?$")
 DIFF_URL = re.compile(r"^https?://[^/]+/modules/versions/\d+/comparer/\d+/(\?.*)?$")
-AUDIT_DOCUMENT_URL = re.compile(r"^https?://[^/]+/audit/documents/\d+/(\?.*)?$")
+AUDIT_DOCUMENT_URL = re.compile(r"^https?://[^/]+/missions/\d+/lire-et-signer/\d+/(\?.*)?(#sign)?$")
 # Edits the journey makes, looked for on later pages.
 LESSON_TITLE = "Qui fait quoi pendant une consignation"
 FEEDBACK = "Relisez la section de la procédure citée : elle répond exactement à la question."
@@ -266,7 +267,8 @@ def take_to_production(pm: Page, owner: Page, title: str) -> int:
 def sign_open_document(owner: Page) -> None:
     """On a document page: the client owner confirms the statement offered and their password."""
     expect(owner).to_have_url(AUDIT_DOCUMENT_URL)
-    form = owner.locator("#sign form[action$='/signer/']")
+    expect(owner.locator("main article.paper")).to_be_visible()
+    form = owner.locator("#sign form")
     expect(form).to_be_visible()
     expect(form.locator("textarea[name='intent']")).not_to_have_value("")
     expect(form.locator("input[name='otp_code']")).to_have_count(0)
@@ -274,7 +276,7 @@ def sign_open_document(owner: Page) -> None:
     submit(owner, form.locator("button[type='submit']"))
     expect(owner).to_have_url(AUDIT_DOCUMENT_URL)
     expect_success(owner)
-    expect(owner.locator("#sign")).to_have_count(0)
+    expect(owner.locator("#sign form")).to_have_count(0)
 
 
 # --- the journey -----------------------------------------------------------------------------
@@ -327,6 +329,7 @@ def test_module_from_procedure_to_activation(
     # 3. Submitting unreviewed proposals is refused; the version stays a draft.
     draft_status = status_badge(designer).inner_text()
     submit(designer, designer.locator("main form[action$='/soumettre/'] button"))
+    confirm_if_asked(designer)
     expect(designer).to_have_url(MODULE_VERSION_URL)
     expect(expect_error(designer)).to_contain_text(str(item_count))
     expect(status_badge(designer)).to_have_text(draft_status)
@@ -396,6 +399,7 @@ def test_module_from_procedure_to_activation(
     expect_success(designer)
     expect(settings.locator("input[name='pass_mark']")).to_have_value("80")
     submit(designer, designer.locator("main form[action$='/soumettre/'] button"))
+    confirm_if_asked(designer)
     expect_success(designer)
     expect(status_badge(designer)).to_have_class(re.compile(r"\bbadge-warn\b"))
     expect(designer.locator("main form[action$='/reglages/']")).to_have_count(0)  # frozen
@@ -457,6 +461,7 @@ def test_module_from_procedure_to_activation(
     expect_success(designer)
     expect(designer.locator(f"#item-{revised_id} li.right")).to_have_text(f"{NEW_CHOICE_1_1} ✓")
     submit(designer, designer.locator("main form[action$='/soumettre/'] button"))
+    confirm_if_asked(designer)
     expect_success(designer)
     expect(status_badge(designer)).to_have_class(re.compile(r"\bbadge-warn\b"))
     submit(designer, designer.locator(f"main a[href$='/comparer/{v10}/']"))
@@ -487,17 +492,17 @@ def test_module_from_procedure_to_activation(
     record = pm.locator("main section[aria-labelledby='record-title']")
     expect(record.locator(".badge-warn")).to_have_count(1)
     expect(record.locator("li")).to_contain_text("v1.1")
-    expect(record.locator("a[href*='/audit/documents/']")).to_have_count(0)  # owner's to sign
+    expect(record.locator("a[href*='/lire-et-signer/']")).to_have_count(0)  # owner's to sign
 
     open_modules(owner, engagement_id)
     record = owner.locator("main section[aria-labelledby='record-title']")
-    submit(owner, record.locator("a[href*='/audit/documents/']"))
+    submit(owner, record.locator("a[href*='/lire-et-signer/']"))
     shot(owner, "record-to-sign")
     sign_open_document(owner)
     open_modules(owner, engagement_id)
     record = owner.locator("main section[aria-labelledby='record-title']")
     expect(record.locator(".badge-ok")).to_have_count(1)
-    expect(record.locator("a[href*='/audit/documents/']")).to_have_count(0)
+    expect(record.locator("a[href*='/lire-et-signer/']")).to_have_count(0)
     versions = owner.locator("main table tbody tr td").nth(2)
     expect(versions.locator("div", has_text="v1.1").locator(".badge-ok")).to_have_count(1)
     expect(versions.locator("div", has_text="v1.0").locator(".badge-err")).to_have_count(1)

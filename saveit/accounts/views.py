@@ -9,10 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from saveit.core.confirm import confirmation_page, is_confirmed
 from saveit.core.errors import Refusal
 from saveit.core.images import MAX_UPLOAD_BYTES
 from saveit.core.request_context import current_origin
@@ -248,6 +249,24 @@ def member_active(request: HttpRequest, membership_id: int) -> HttpResponse:
     member = acting_member(request)
     target = access_membership(member, membership_id)
     active = request.POST.get("active") == "1"
+    if not active and not is_confirmed(request):
+        person = target.user.full_name or target.user.email
+        return confirmation_page(
+            request,
+            title=_("Remove access"),
+            eyebrow=target.organization.name,
+            consequence=_(
+                "%(person)s (%(role)s) will no longer be able to sign in to %(org)s: their "
+                "pending signatures and tasks stay undone. You can restore the access later."
+            )
+            % {
+                "person": person,
+                "role": target.get_role_display(),
+                "org": target.organization.name,
+            },
+            action=_("Remove access"),
+            back=reverse("accounts:organization_detail", args=[target.organization_id]),
+        )
     try:
         services.set_membership_active(membership=target, active=active, by=member)
     except Refusal as refusal:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
@@ -85,3 +87,21 @@ def access_document(member: Membership | None, document_id: int) -> Document:
 def require_upload_right(member: Membership | None, organization: Organization) -> None:
     if not can_upload_documents(member, organization):
         raise PermissionDenied
+
+
+# An app above knows documents that read as a page (an engagement's artefacts): they are signed
+# there, where the signer sees what they sign, never from the bare file's evidence page.
+_READING_PAGES: list[Callable[[Document], str | None]] = []
+
+
+def register_reading_page(finder: Callable[[Document], str | None]) -> None:
+    if finder not in _READING_PAGES:
+        _READING_PAGES.append(finder)
+
+
+def reading_page_of(document: Document) -> str | None:
+    """The URL of the page where this document is read and signed, if it has one."""
+    for finder in _READING_PAGES:
+        if url := finder(document):
+            return url
+    return None

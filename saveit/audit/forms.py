@@ -58,3 +58,10 @@ class SignForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Provider staff re-authenticate with their second factor, everyone else by password.
         del self.fields["password" if with_totp else "otp_code"]
+
+
+class ReadAndSignForm(SignForm):
+    """Signing from the page that shows the document: it carries the fingerprint of the version
+    the signer was shown, and the service refuses if the document is no longer that version."""
+
+    sha256 = forms.CharField(widget=forms.HiddenInput, min_length=64, max_length=64)

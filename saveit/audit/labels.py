@@ -41,6 +41,8 @@ ACTION_LABELS = {
     "module.lesson_deleted": _("Lesson deleted"),
     "module.block_saved": _("Lesson content saved"),
     "module.block_deleted": _("Lesson content deleted"),
+    "module.lesson_restored": _("Deleted lesson restored"),
+    "module.block_restored": _("Deleted lesson content restored"),
     "module.item_saved": _("Question saved"),
     "module.item_deleted": _("Question deleted"),
     "module.proposals_accepted": _("Proposed content accepted"),

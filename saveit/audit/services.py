@@ -260,20 +260,46 @@ def reauth_method_for(member: Membership) -> str:
 
 
 def sign_document(
-    *, document: Document, by: Membership, intent: str, password: str = "", otp_code: str = ""
+    *,
+    document: Document,
+    by: Membership,
+    intent: str,
+    password: str = "",
+    otp_code: str = "",
+    expected_sha256: str | None = None,
 ) -> Signature:
     """Re-authenticate, then record the signature over the exact bytes stored now.
 
     Re-authentication runs before the write transaction so that the second-factor throttling
     of a wrong code is kept, while a refused attempt writes no signature and no event.
+    `expected_sha256` is the fingerprint of the version the signer was shown: a signature
+    never covers a version the signer did not read.
     """
     intent = (intent or "").strip()
     if not intent:
         raise Refusal(_("Write your statement of intent before signing."), code="intent_required")
     if refusal := signing_refusal(document, by):
         raise refusal
+    if expected_sha256 is not None and expected_sha256 != document.sha256:
+        raise _changed_since_read()
     method = _reauthenticate(by, password=password, otp_code=otp_code)
-    return _record_signature(document=document, by=by, intent=intent[:2000], method=method)
+    return _record_signature(
+        document=document,
+        by=by,
+        intent=intent[:2000],
+        method=method,
+        expected_sha256=expected_sha256,
+    )
+
+
+def _changed_since_read() -> Refusal:
+    return Refusal(
+        _(
+            "This document changed after you opened it: nothing was signed. Read the current "
+            "version below before signing it."
+        ),
+        code="changed_since_read",
+    )
 
 
 def _reauthenticate(member: Membership, *, password: str, otp_code: str) -> str:
@@ -312,10 +338,19 @@ document_signed = Hook("audit.document_signed")
 
 
 @transaction.atomic
-def _record_signature(*, document: Document, by: Membership, intent: str, method: str) -> Signature:
+def _record_signature(
+    *,
+    document: Document,
+    by: Membership,
+    intent: str,
+    method: str,
+    expected_sha256: str | None = None,
+) -> Signature:
     document = Document.objects.select_for_update().get(pk=document.pk)
     if refusal := signing_refusal(document, by):
         raise refusal
+    if expected_sha256 is not None and expected_sha256 != document.sha256:
+        raise _changed_since_read()
     if stored_sha256(document.file.name) != document.sha256:
         raise Refusal(
             _("The stored file no longer matches its fingerprint: it cannot be signed."),

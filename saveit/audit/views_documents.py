@@ -25,6 +25,7 @@ from .document_access import (
     can_sign_document,
     can_upload_documents,
     readable_documents,
+    reading_page_of,
     require_upload_right,
 )
 from .forms import SignForm, UploadForm
@@ -75,7 +76,9 @@ def _upload(form: UploadForm, member: Membership) -> Document | None:
 def _detail_context(
     member: Membership, document: Document, sign_form: SignForm | None
 ) -> dict[str, Any]:
-    may_sign = can_sign_document(member, document)
+    reading_page = reading_page_of(document)
+    # A document that reads as a page is signed there, where the signer sees what they sign.
+    may_sign = reading_page is None and can_sign_document(member, document)
     if may_sign and sign_form is None:
         sign_form = SignForm(with_totp=is_provider_staff(member))
     verification = services.verify_document(document)
@@ -90,6 +93,8 @@ def _detail_context(
         "status": signing_status(document),
         "events": events_of(document).select_related("actor_user"),
         "sign_form": sign_form if may_sign else None,
+        "reading_page": reading_page,
+        "may_sign_there": reading_page is not None and can_sign_document(member, document),
     }
 
 
@@ -125,6 +130,9 @@ def document_file(request: HttpRequest, document_id: int) -> FileResponse:
 def document_sign(request: HttpRequest, document_id: int) -> HttpResponse:
     member = acting_member(request)
     document = access_document(member, document_id)
+    if reading_page := reading_page_of(document):
+        messages.error(request, _("Sign this document from its page, where you can read it."))
+        return redirect(reading_page)
     form = SignForm(request.POST, with_totp=is_provider_staff(member))
     status = 400  # the form is not filled in as it must be
     if form.is_valid():

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from saveit.engagements.artefact_pages import register_page
 from saveit.engagements.artefacts import ArtefactKind, register_artefact_kind
 from saveit.engagements.models import Phase
 
 from .models import AcceptanceRecord
+from .pdf_data import acceptance_record_data
 from .selectors import current_acceptance_record
 
 ACCEPTANCE_RECORD = register_artefact_kind(
@@ -21,3 +23,4 @@ ACCEPTANCE_RECORD = register_artefact_kind(
         file_stem="pv-validation-activation",
     )
 )
+register_page(ACCEPTANCE_RECORD, acceptance_record_data)

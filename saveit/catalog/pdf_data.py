@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -14,13 +17,20 @@ from .models import AcceptanceRecord
 
 
 def render_acceptance_record(record: AcceptanceRecord) -> bytes:
+    return render_pdf("acceptance_record", acceptance_record_data(record))
+
+
+def acceptance_record_data(record: AcceptanceRecord) -> dict[str, Any]:
+    """What the record states: its PDF and its page are both built from this."""
     engagement = record.engagement
+    # Rendered on its day of issue; the page of an issued record shows that same day.
+    issued_on = timezone.localdate(record.issued_at) if record.issued_at else today()
     with override("fr"):
         data = common(
             engagement,
             title=_("Validation and activation record"),
             reference=f"{engagement.reference}-PV-r{record.revision}",
-            issued_on=today(),
+            issued_on=issued_on,
         )
         data |= {
             "paragraphs": [
@@ -65,4 +75,4 @@ def render_acceptance_record(record: AcceptanceRecord) -> bytes:
                 ),
             },
         }
-    return render_pdf("acceptance_record", data)
+    return data

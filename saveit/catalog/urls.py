@@ -63,6 +63,11 @@ urlpatterns = [
     ),
     path("modules/versions/<int:version_id>/accepter/", E_.proposals_accept, name="accept"),
     path("modules/versions/<int:version_id>/soumettre/", E_.version_submit, name="submit"),
+    path(
+        "modules/versions/<int:version_id>/suppressions/<int:deleted_id>/annuler/",
+        E_.deletion_undo,
+        name="deletion_undo",
+    ),
     path("modules/versions/<int:version_id>/nouvelle/", E_.version_new, name="new_version"),
     path("modules/versions/<int:version_id>/apercu/", R.version_preview, name="preview"),
     path("modules/versions/<int:version_id>/commentaires/", R.comment_add, name="comment"),

@@ -10,15 +10,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from saveit.accounts.permissions import acting_member
 from saveit.core.actions import act
+from saveit.core.confirm import confirmation_page, is_confirmed
 from saveit.core.errors import Refusal
 
 from . import selectors, services
 from .forms import BlockEditForm, BlockForm, ItemForm, LessonForm, SettingsForm
-from .models import Block, ModuleVersion
+from .models import Block, Lesson, ModuleVersion
 from .permissions import access_version, can_design, can_review
 from .services.modules import SETTINGS_FIELDS
 
@@ -101,6 +103,8 @@ def version_detail(request: HttpRequest, version_id: int) -> HttpResponse:
                 for item in items
             },
         }
+    if editable:  # deletions the designer may still undo (trash.UNDO_WINDOW)
+        context["undoable"] = services.undoable(version)
     return render(request, "catalog/version_detail.html", context)
 
 
@@ -147,6 +151,24 @@ def lesson_save(
 @require_POST
 def lesson_delete(request: HttpRequest, version_id: int, lesson_id: int) -> HttpResponse:
     member, version = _designer_version(request, version_id)
+    if not is_confirmed(request):
+        lesson = Lesson.objects.filter(version=version, pk=lesson_id).first()
+        if lesson is None:
+            raise Http404
+        return _confirm_deletion(
+            request,
+            version,
+            _("Delete the lesson"),
+            ngettext(
+                "The lesson “%(title)s” and its %(n)s content will be removed from version "
+                "%(label)s; learners will never see them.",
+                "The lesson “%(title)s” and its %(n)s contents will be removed from version "
+                "%(label)s; learners will never see them.",
+                n := lesson.blocks.count(),
+            )
+            % {"title": lesson.title, "n": n, "label": version.label},
+            f"#lesson-{lesson.pk}",
+        )
     return _done(
         request,
         version,
@@ -242,6 +264,23 @@ def _block_of(version: ModuleVersion, block_id: int) -> Block:
 @require_POST
 def block_delete(request: HttpRequest, version_id: int, block_id: int) -> HttpResponse:
     member, version = _designer_version(request, version_id)
+    if not is_confirmed(request):
+        block = _block_of(version, block_id)
+        return _confirm_deletion(
+            request,
+            version,
+            _("Delete this content"),
+            _(
+                "This content (%(kind)s) will be removed from the lesson “%(title)s” of "
+                "version %(label)s."
+            )
+            % {
+                "kind": block.get_kind_display(),
+                "title": block.lesson.title,
+                "label": version.label,
+            },
+            f"#lesson-{block.lesson_id}",
+        )
     return _done(
         request,
         version,
@@ -276,6 +315,21 @@ def item_save(request: HttpRequest, version_id: int, item_id: int | None = None)
 @require_POST
 def item_delete(request: HttpRequest, version_id: int, item_id: int) -> HttpResponse:
     member, version = _designer_version(request, version_id)
+    if not is_confirmed(request):
+        item = version.items.filter(pk=item_id).first()
+        if item is None:
+            raise Http404
+        return confirmation_page(
+            request,
+            title=_("Delete the question"),
+            eyebrow=f"{version.module.code} · {version.label}",
+            consequence=_(
+                "The question “%(prompt)s” will be removed from the item bank of this version."
+            )
+            % {"prompt": item.prompt[:120]},
+            action=_("Delete the question"),
+            back=f"{_url(version)}#item-{item.pk}",
+        )
     return _done(
         request,
         version,
@@ -302,6 +356,20 @@ def proposals_accept(request: HttpRequest, version_id: int) -> HttpResponse:
 @require_POST
 def version_submit(request: HttpRequest, version_id: int) -> HttpResponse:
     member, version = _designer_version(request, version_id)
+    if not is_confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Submit to the client"),
+            eyebrow=f"{version.module.code} · {version.label}",
+            consequence=_(
+                "Version %(label)s will be frozen and sent to the client for review: nobody can "
+                "change it any more; a correction will need a new version."
+            )
+            % {"label": version.label},
+            action=_("Submit to the client"),
+            note=_("This cannot be undone."),
+            back=_url(version),
+        )
     return _done(
         request,
         version,
@@ -323,3 +391,30 @@ def version_new(request: HttpRequest, version_id: int) -> HttpResponse:
         return redirect(_url(version))
     messages.success(request, _("Version %(label)s is created as a draft.") % {"label": copy.label})
     return redirect(_url(copy))
+
+
+def _confirm_deletion(
+    request: HttpRequest, version: ModuleVersion, title: str, consequence: str, anchor: str
+) -> HttpResponse:
+    return confirmation_page(
+        request,
+        title=title,
+        eyebrow=f"{version.module.code} · {version.label}",
+        consequence=consequence,
+        action=title,
+        back=f"{_url(version)}{anchor}",
+        note=_("You can undo this deletion for ten minutes from the version page."),
+    )
+
+
+@login_required
+@require_POST
+def deletion_undo(request: HttpRequest, version_id: int, deleted_id: int) -> HttpResponse:
+    """Undo a deletion of draft content within UNDO_WINDOW; later, a clear refusal."""
+    member, version = _designer_version(request, version_id)
+    return _done(
+        request,
+        version,
+        lambda: services.restore_deleted(version=version, by=member, deleted_id=deleted_id),
+        _("The deletion is undone: the content is back in its place."),
+    )

@@ -32,6 +32,15 @@ PAGES: dict[str, ArtefactPage] = {
 }
 
 
+def register_page(kind: ArtefactKind, data: Callable[[Any], dict[str, Any]]) -> None:
+    """An app above declares the page of its artefact (built from its PDF's data), so that the
+    PV and the delivery note read in the browser like the engagement's own artefacts."""
+    known = PAGES.get(kind.code)
+    if known is not None and known.data is not data:
+        raise ValueError(f"artefact page {kind.code!r} registered twice")
+    PAGES[kind.code] = ArtefactPage(kind, data)
+
+
 def has_page(artefact: SignedArtefact | None) -> bool:
     """A client's own purchase order is its PDF: only the platform's artefacts have a page."""
     if isinstance(artefact, PurchaseOrder):

@@ -18,3 +18,16 @@ class OrchestrationConfig(AppConfig):
         from .services.signed import tell_manager_on_signature
 
         document_signed.register(tell_manager_on_signature)
+
+        from saveit.engagements.artefact_pages import register_page
+        from saveit.engagements.artefacts import DELIVERY_NOTE
+
+        from .closure_data import delivery_note_data
+
+        register_page(DELIVERY_NOTE, delivery_note_data)
+
+        from saveit.audit.document_access import register_reading_page
+
+        from .views_signing import reading_page_url
+
+        register_reading_page(reading_page_url)

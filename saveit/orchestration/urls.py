@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_artefacts, views_closure
+from . import views, views_artefacts, views_closure, views_signing
 
 app_name = "engagements"
 urlpatterns = [
@@ -13,6 +13,11 @@ urlpatterns = [
         name="contract_terms",
     ),
     path("<int:engagement_id>/", views.engagement_detail, name="detail"),
+    path(
+        "<int:engagement_id>/lire-et-signer/<int:document_id>/",
+        views_signing.read_and_sign,
+        name="read_and_sign",
+    ),
     path("<int:engagement_id>/avancer/", views.engagement_advance, name="advance"),
     path("<int:engagement_id>/rouvrir/", views.engagement_reopen, name="reopen"),
     path(

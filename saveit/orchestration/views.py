@@ -8,15 +8,18 @@ from django.core.exceptions import PermissionDenied
 from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saveit.accounts.permissions import acting_member
 from saveit.accounts.roles import is_provider_staff
+from saveit.core.confirm import confirmation_page, is_confirmed
 from saveit.core.errors import Refusal
 from saveit.core.refusals import get_in_scope
 from saveit.engagements import selectors
 from saveit.engagements.forms import ContractTermsForm, EngagementForm, ReopenForm
+from saveit.engagements.models import Phase
 from saveit.engagements.permissions import (
     access_engagement,
     can_list_engagements,
@@ -27,7 +30,7 @@ from saveit.engagements.permissions import (
 from saveit.engagements.services import create_engagement, update_contract_terms
 from saveit.engagements.services.commercial import TERMS_FIELDS
 
-from .gates import GATES
+from .gates import GATES, unmet_checks
 from .overview import board, overview
 from .services import advance_phase, reopen_phase
 
@@ -86,6 +89,24 @@ def engagement_detail(request: HttpRequest, engagement_id: int) -> HttpResponse:
 def engagement_advance(request: HttpRequest, engagement_id: int) -> HttpResponse:
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id, manage=True)
+    closing = (
+        engagement.phase == Phase.CLOSURE
+        and engagement.closed_at is None
+        and not unmet_checks(engagement)
+    )
+    if closing and not is_confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Close the engagement"),
+            eyebrow=f"{engagement.reference} · {engagement.title}",
+            consequence=_(
+                "The engagement becomes read-only: no artefact, signature, population or module "
+                "can change any more. Reopening it later needs a written reason, kept in the "
+                "audit trail."
+            ),
+            action=_("Close the engagement"),
+            back=reverse("engagements:detail", args=[engagement.pk]),
+        )
     try:
         engagement = advance_phase(engagement=engagement, by=member)
     except Refusal as refusal:  # GateClosed included: its message lists the unmet checks

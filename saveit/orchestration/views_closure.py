@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from saveit.accounts.permissions import acting_member
 from saveit.core.actions import act
+from saveit.core.confirm import confirmation_page, is_confirmed
 from saveit.core.errors import Refusal
 from saveit.engagements.models import EvidencePack
 from saveit.engagements.permissions import access_engagement
@@ -55,6 +56,19 @@ def delivery_note(request: HttpRequest, engagement_id: int) -> HttpResponse:
 def seal(request: HttpRequest, engagement_id: int) -> HttpResponse:
     member = acting_member(request)
     engagement = access_engagement(member, engagement_id, manage=True)
+    if not is_confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Seal the evidence pack"),
+            eyebrow=f"{engagement.reference} · {engagement.title}",
+            consequence=_(
+                "Every artefact, signature and audit event of the engagement as of now is sealed "
+                "into a signed zip that can never change; anything added later needs a new seal."
+            ),
+            action=_("Seal the evidence pack"),
+            note=_("This cannot be undone."),
+            back=_back(engagement.pk),
+        )
     try:
         job = closure.request_evidence_pack(engagement=engagement, by=member)
     except Refusal as refusal:

@@ -79,6 +79,7 @@ TABLES: tuple[TenantTable, ...] = (
     TenantTable("catalog.Block", "lesson__version__module__organization"),
     TenantTable("catalog.Item", "version__module__organization"),
     TenantTable("catalog.ReviewComment", "version__module__organization"),
+    TenantTable("catalog.DeletedContent", "version__module__organization"),
     TenantTable("catalog.AcceptanceRecord", "engagement__client"),
     TenantTable("catalog.AcceptanceRecord_versions", "acceptancerecord__engagement__client"),
     TenantTable("engagements.DeliveryNote", "engagement__client"),

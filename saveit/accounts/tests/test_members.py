@@ -44,13 +44,17 @@ def test_a_manager_cannot_change_roles(manager, learner):
 def test_the_last_owner_can_be_neither_demoted_nor_removed(owner, staff_admin):
     admin = signed_in(staff_admin)
     admin.post(reverse("accounts:member_role", args=[owner.pk]), {"role": Role.LEARNER})
-    admin.post(reverse("accounts:member_active", args=[owner.pk]), {"active": "0"})
+    admin.post(
+        reverse("accounts:member_active", args=[owner.pk]), {"active": "0", "confirmed": "yes"}
+    )
     owner.refresh_from_db()
     assert owner.role == Role.CLIENT_OWNER and owner.is_active
 
 
 def test_nobody_removes_their_own_access(owner):
-    signed_in(owner).post(reverse("accounts:member_active", args=[owner.pk]), {"active": "0"})
+    signed_in(owner).post(
+        reverse("accounts:member_active", args=[owner.pk]), {"active": "0", "confirmed": "yes"}
+    )
     owner.refresh_from_db()
     assert owner.is_active
 
@@ -58,7 +62,9 @@ def test_nobody_removes_their_own_access(owner):
 def test_a_removed_member_loses_access_at_once(owner, learner):
     learner_client = signed_in(learner)
     assert learner_client.get("/", follow=True).context["member"] == learner
-    signed_in(owner).post(reverse("accounts:member_active", args=[learner.pk]), {"active": "0"})
+    signed_in(owner).post(
+        reverse("accounts:member_active", args=[learner.pk]), {"active": "0", "confirmed": "yes"}
+    )
     assert learner_client.get("/", follow=True).context["member"] is None
 
 

@@ -15,6 +15,7 @@ from .inputs import BlockInput, ItemInput, LessonInput, VersionSettings
 from .modules import create_module, create_version
 from .outdated import mark_outdated
 from .review import add_comment, approve_version, request_changes, submit_version
+from .trash import restore_deleted, undoable
 
 __all__ = [
     "BlockInput",
@@ -35,9 +36,11 @@ __all__ = [
     "move_block",
     "move_lesson",
     "request_changes",
+    "restore_deleted",
     "save_block",
     "save_item",
     "save_lesson",
     "submit_version",
+    "undoable",
     "update_settings",
 ]

@@ -15,8 +15,9 @@ from saveit.core.errors import Refusal
 from saveit.core.uploads import check_size
 from saveit.documents.ingest.sniff import detect
 
-from ..models import Block, ModuleVersion
+from ..models import Block, DeletedContent, ModuleVersion
 from ..sanitize import clean_html
+from . import trash
 from .common import locked_draft, moved, next_position, renumbered
 from .edits import audit, own
 from .inputs import BlockInput
@@ -114,13 +115,16 @@ def save_block(
 
 
 @transaction.atomic
-def delete_block(*, version: ModuleVersion, by: Membership, block_id: int) -> None:
+def delete_block(*, version: ModuleVersion, by: Membership, block_id: int) -> DeletedContent:
+    """Deleted from the draft; `trash` keeps it for the undo window."""
     version = locked_draft(version, by)
     block = own(Block.objects.filter(lesson__version=version), block_id)
     lesson = block.lesson
+    kept = trash.keep_block(block, by)
     block.delete()
     Block.objects.bulk_update(renumbered(list(lesson.blocks.all())), ["position"])
     audit(version, by, "module.block_deleted", lesson=lesson.key)
+    return kept
 
 
 @transaction.atomic

@@ -12,7 +12,8 @@ from saveit.audit.chain import record_event
 from saveit.core.errors import Refusal
 
 from .. import selectors
-from ..models import Item, Lesson, ModuleVersion, new_key
+from ..models import DeletedContent, Item, Lesson, ModuleVersion, new_key
+from . import trash
 from .common import locked_draft, moved, next_position, renumbered
 from .inputs import ItemInput, LessonInput, VersionSettings
 
@@ -112,13 +113,16 @@ def own(queryset, pk: int):
 
 
 @transaction.atomic
-def delete_lesson(*, version: ModuleVersion, by: Membership, lesson_id: int) -> None:
+def delete_lesson(*, version: ModuleVersion, by: Membership, lesson_id: int) -> DeletedContent:
+    """Deleted from the draft; `trash` keeps it for the undo window."""
     version = locked_draft(version, by)
     lesson = own(version.lessons, lesson_id)
     key = lesson.key
+    kept = trash.keep_lesson(lesson, by)
     lesson.delete()
     Lesson.objects.bulk_update(renumbered(list(version.lessons.all())), ["position"])
     audit(version, by, "module.lesson_deleted", lesson=key)
+    return kept
 
 
 @transaction.atomic

@@ -124,6 +124,9 @@ ENGAGEMENT_HTML: dict[str, Call] = {
     "engagements:pdf": Call(
         kwargs=lambda w: {**engagement(w), "document_id": w.extra["note_document"].pk}
     ),
+    "engagements:read_and_sign": Call(
+        kwargs=lambda w: {**engagement(w), "document_id": w.extra["note_document"].pk}
+    ),
     "engagements:artefact": Call(
         kwargs=lambda w: {**engagement(w), "kind": "scoping_note", "revision": 1}
     ),
@@ -205,6 +208,7 @@ CATALOG_HTML: dict[str, Call] = {
     "catalog:item_delete": mv_post(item_of),
     "catalog:accept": mv_post(body=lambda w: {"key": ["L-a"]}),
     "catalog:submit": mv_post(),
+    "catalog:deletion_undo": mv_post(lambda w: {"deleted_id": 1}),
     "catalog:new_version": mv_post(),
     "catalog:preview": Call(kwargs=module_version),
     "catalog:comment": mv_post(body=lambda w: {"body": "x"}),

@@ -81,7 +81,7 @@ def test_the_proposal_and_agreement_pages_show_prices_and_totals(engagement, pm,
         assert expected.replace("&#x27;", "'") in pdf, expected
     html = _html(client, _url(engagement, "purchase_order"))
     assert f"{engagement.reference}-BC-r1" in html and "3 300,60" in html
-    assert reverse("audit:document_detail", args=[agreement.document_id]) in html  # to sign
+    assert reverse("engagements:read_and_sign", args=[engagement.pk, agreement.document_id]) in html
 
 
 def test_another_organisation_gets_404_on_every_artefact_page(engagement, pm, owner, outsider):

@@ -35,7 +35,7 @@ def test_an_issued_note_awaits_the_owners_signature(engagement, pm, owner):
     note = _issued_note(engagement, pm)
     assert _to_sign(owner) == [note.document_id]
     html = signed_in(owner).get(reverse("engagements:to_sign")).content.decode()
-    assert reverse("audit:document_detail", args=[note.document_id]) in html
+    assert reverse("engagements:read_and_sign", args=[engagement.pk, note.document_id]) in html
 
 
 def test_a_note_signed_by_another_owner_no_longer_awaits_a_signature(

@@ -37,13 +37,17 @@ def test_the_page_starts_the_sealing_and_shows_its_progress_then_the_pack(
 ):
     client = signed_in(pm)
     with django_capture_on_commit_callbacks(execute=False) as queued:
-        response = client.post(reverse("engagements:seal", args=[ready_to_seal.pk]))
+        response = client.post(
+            reverse("engagements:seal", args=[ready_to_seal.pk]), {"confirmed": "yes"}
+        )
     job = BackgroundJob.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/taches/{job.pk}/"
     assert not EvidencePack.objects.exists()  # nothing sealed inside the request
 
     # A second click while the first is queued starts nothing.
-    again = client.post(reverse("engagements:seal", args=[ready_to_seal.pk]), follow=True)
+    again = client.post(
+        reverse("engagements:seal", args=[ready_to_seal.pk]), {"confirmed": "yes"}, follow=True
+    )
     assert BackgroundJob.objects.count() == 1
     assert "already being sealed" in again.content.decode() or "déjà" in again.content.decode()
 
