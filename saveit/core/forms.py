@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 # Spaces a French number may carry between thousands: plain, non-breaking, narrow no-break
@@ -76,3 +77,10 @@ class FrenchDecimalField(forms.DecimalField):
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         # DecimalField adds step/min/max for a number box; a text box takes none of them.
         return {}
+
+
+def french_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
+    """A ModelForm's `formfield_callback`: its decimal model fields get the French field."""
+    if isinstance(db_field, models.DecimalField):
+        kwargs.setdefault("form_class", FrenchDecimalField)
+    return db_field.formfield(**kwargs)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from saveit.accounts.models import Membership, Organization
 from saveit.accounts.roles import ENGAGEMENT_MANAGER_ROLES, OrganizationKind, Role
-from saveit.core.forms import FrenchDecimalField
+from saveit.core.forms import FrenchDecimalField, french_formfield
 
 from .models import ContractTerms, Phase, ScopingNote
 
@@ -166,6 +166,7 @@ class PurchaseOrderForm(forms.Form):
 class ContractTermsForm(forms.ModelForm):
     class Meta:
         model = ContractTerms
+        formfield_callback = french_formfield
         fields = [
             "vat_rate",
             "deposit_rate",
