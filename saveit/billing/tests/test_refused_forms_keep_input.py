@@ -47,5 +47,7 @@ def test_a_refused_credit_note_shows_the_invoice_again_instead_of_redirecting(si
     page, deposit = _issued_deposit(signed, pm)
     response = page.post(reverse("billing:credit_note", args=[deposit.pk]), {"reason": "  "})
     assert response.status_code == 409
-    assert f'action="{reverse("billing:credit_note", args=[deposit.pk])}"' in response.content.decode()
+    assert (
+        f'action="{reverse("billing:credit_note", args=[deposit.pk])}"' in response.content.decode()
+    )
     assert not Invoice.objects.filter(credited_invoice=deposit).exists()
