@@ -47,9 +47,10 @@ class RichTextWidget(ProseEditorWidget):
         super().__init__(*args, **kwargs)
 
     @property
-    def media(self) -> forms.Media:  # type: ignore[override]
+    def media(self) -> forms.Media:
         return forms.Media(
-            css={"all": list(EDITOR_CSS)}, js=[forms.Script(EDITOR_JS, type="module")]
+            css={"all": list(EDITOR_CSS)},
+            js=[forms.Script(EDITOR_JS, type="module")],  # type: ignore[list-item]
         )
 
 

@@ -58,7 +58,7 @@ def _page(
     request: HttpRequest,
     member: Any,
     version: ModuleVersion,
-    bound: dict[str, Any] | None = None,
+    bound: dict[Any, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The version page. `bound`: forms refused on a save, shown again with what was typed

@@ -64,7 +64,7 @@ class FrenchDecimalField(forms.DecimalField):
         kwargs.pop("localize", None)  # the parsing below is the localisation
         super().__init__(*args, **kwargs)
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if value in self.empty_values:
             return None
         if isinstance(value, Decimal):
