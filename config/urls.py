@@ -33,3 +33,7 @@ urlpatterns: list = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler403 = "saveit.web.views_errors.permission_denied"
+handler404 = "saveit.web.views_errors.not_found"
+handler500 = "saveit.web.views_errors.server_error"

@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from saveit.core.forms import french_formfield
+
 from .models import Organization
 from .roles import ROLES_BY_KIND, AuditorScope, OrganizationKind, Role, SecondFactorRule
 from .services import TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS
@@ -83,6 +85,7 @@ class OrganizationForm(forms.ModelForm):
 
     class Meta:
         model = Organization
+        formfield_callback = french_formfield
         fields = [
             "name",
             "siren",

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from saveit.accounts.models import Organization
+from saveit.core.forms import FrenchDecimalField
 
 from .models import Payment
 
@@ -25,7 +26,7 @@ class CreditNoteForm(forms.Form):
 
 class PaymentForm(forms.Form):
     method = forms.ChoiceField(label=_("Method"), choices=Payment.Method.choices)
-    amount = forms.DecimalField(
+    amount = FrenchDecimalField(
         label=_("Amount received (€)"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2
     )
     received_on = forms.DateField(label=_("Received on"), widget=DATE)
@@ -49,7 +50,7 @@ class SubscriptionForm(forms.Form):
         label=_("Client"), queryset=Organization.objects.none()
     )
     label = forms.CharField(label=_("Licence"), max_length=200)
-    annual_price = forms.DecimalField(
+    annual_price = FrenchDecimalField(
         label=_("Yearly fee excl. VAT (€)"),
         min_value=Decimal("0.01"),
         max_digits=12,
@@ -68,7 +69,7 @@ class TerminationForm(forms.Form):
 
 class IndexForm(forms.Form):
     month = forms.DateField(label=_("Month (any day of it)"), widget=DATE)
-    value = forms.DecimalField(
+    value = FrenchDecimalField(
         label=_("SYNTEC index"), min_value=Decimal("1"), max_digits=8, decimal_places=1
     )
     source = forms.CharField(label=_("Source"), max_length=300)
@@ -79,7 +80,7 @@ class LegalRateForm(forms.Form):
     half = forms.TypedChoiceField(
         label=_("Half-year"), choices=[(1, _("first")), (2, _("second"))], coerce=int
     )
-    rate = forms.DecimalField(
+    rate = FrenchDecimalField(
         label=_("Legal interest rate (%)"),
         min_value=Decimal("0"),
         max_value=Decimal("100"),
@@ -107,7 +108,7 @@ class SalesTermsForm(forms.Form):
 class FundingForm(forms.Form):
     funder = forms.ModelChoiceField(label=_("Funder (OPCO…)"), queryset=Organization.objects.none())
     reference = forms.CharField(label=_("Funder's file number"), max_length=60)
-    amount_excl = forms.DecimalField(
+    amount_excl = FrenchDecimalField(
         label=_("Amount taken on excl. VAT (€)"),
         min_value=Decimal("0.01"),
         max_digits=12,

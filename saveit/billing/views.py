@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from saveit.accounts.permissions import acting_member
 from saveit.accounts.selectors import is_provider_admin
-from saveit.core.actions import act
+from saveit.core.actions import act, act_or_show
 from saveit.core.errors import Refusal
 from saveit.engagements.permissions import access_engagement, clients_open_to
 
@@ -70,7 +71,18 @@ def invoices(request: HttpRequest) -> HttpResponse:
 @login_required
 def invoice(request: HttpRequest, invoice_id: int) -> HttpResponse:
     member = acting_member(request)
-    item = access_invoice(member, invoice_id)
+    return _invoice_page(request, member, access_invoice(member, invoice_id))
+
+
+def _invoice_page(
+    request: HttpRequest,
+    member: Any,
+    item: Invoice,
+    bound: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The invoice; `bound`: a refused credit-note or payment form, shown with what was typed."""
+    bound = bound or {}
     paid = selectors.paid_on(item)
     due = selectors.outstanding(item, paid=paid)
     manage = can_manage_billing(member)
@@ -89,13 +101,17 @@ def invoice(request: HttpRequest, invoice_id: int) -> HttpResponse:
             "is_admin": is_provider_admin(member),
             "late": item.is_issued and due > 0 and selectors.days_late(item) > 0,
             "suspension": open_suspension(item.client_id) if manage else None,
-            "credit_form": CreditNoteForm() if manage and item.is_issued else None,
+            "credit_form": (
+                bound.get("credit_form") or CreditNoteForm() if manage and item.is_issued else None
+            ),
             "payment_form": (
-                PaymentForm(initial={"received_on": timezone.localdate(), "amount": due})
+                bound.get("payment_form")
+                or PaymentForm(initial={"received_on": timezone.localdate(), "amount": due})
                 if manage and item.is_issued and not item.is_credit_note
                 else None
             ),
         },
+        status=status,
     )
 
 
@@ -185,11 +201,12 @@ def credit_note(request: HttpRequest, invoice_id: int) -> HttpResponse:
     form = CreditNoteForm(request.POST)
     reason = str(form.data.get("reason", ""))
     created: list[Invoice] = []
-    response = act(
+    response = act_or_show(
         request,
         lambda: created.append(services.create_credit_note(invoice=item, by=member, reason=reason)),
         _("Draft credit note created: check it, then issue it."),
         reverse("billing:invoice", args=[item.pk]),
+        lambda status: _invoice_page(request, member, item, {"credit_form": form}, status),
     )
     if created:
         response["Location"] = reverse("billing:invoice", args=[created[0].pk])
@@ -204,14 +221,10 @@ def record_payment(request: HttpRequest, invoice_id: int) -> HttpResponse:
     form = PaymentForm(request.POST)
     back = reverse("billing:invoice", args=[item.pk])
     if not form.is_valid():
-        from django.contrib import messages
-
         messages.error(request, _("Check the payment: method, amount and date are required."))
-        from django.shortcuts import redirect
-
-        return redirect(back)
+        return _invoice_page(request, member, item, {"payment_form": form}, 400)
     data = form.cleaned_data
-    return act(
+    return act_or_show(
         request,
         lambda: services.record_payment(
             client=item.client,
@@ -224,6 +237,7 @@ def record_payment(request: HttpRequest, invoice_id: int) -> HttpResponse:
         ),
         _("Payment recorded."),
         back,
+        lambda status: _invoice_page(request, member, item, {"payment_form": form}, status),
     )
 
 

@@ -8,8 +8,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from saveit.core.forms import FrenchDecimalField
+
 from .anchors import parse_key
 from .models import Block, Item
+from .richtext import RichTextField
 from .services import BlockInput, ItemInput, LessonInput, VersionSettings
 
 
@@ -83,12 +86,11 @@ class LessonForm(forms.Form):
 class BlockEditForm(forms.Form):
     """An existing block: its type stays, the file is replaced only when a new one is sent."""
 
-    html = forms.CharField(
+    html = RichTextField(
         label=_("Text"),
         help_text=_(
-            "Simple HTML is kept (paragraphs, lists, bold, links, tables); the rest is removed."
+            "Use the toolbar for headings, bold, lists, links and tables; pasted styles go."
         ),
-        widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
     )
     url = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
@@ -152,8 +154,8 @@ class ItemForm(forms.Form):
         help_text=_("Their numbers in the list above, separated by commas (e.g. 1, 3)."),
         required=False,
     )
-    answer = forms.DecimalField(label=_("Expected number"), required=False)
-    tolerance = forms.DecimalField(label=_("Tolerance"), required=False, min_value=0)
+    answer = FrenchDecimalField(label=_("Expected number"), required=False)
+    tolerance = FrenchDecimalField(label=_("Tolerance"), required=False, min_value=0)
     unit = forms.CharField(label=_("Unit"), max_length=40, required=False)
     feedback = forms.CharField(
         label=_("Feedback"), widget=forms.Textarea(attrs={"rows": 2}), required=False

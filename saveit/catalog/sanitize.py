@@ -8,7 +8,13 @@ ALLOWED_TAGS = {
     "p", "br", "strong", "em", "u", "s", "ul", "ol", "li", "h3", "h4", "blockquote",
     "table", "thead", "tbody", "tr", "th", "td", "a", "code",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
+# Merged table cells and a list's start number are what the editor (richtext.py) may produce.
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+    "ol": {"start"},
+}
 
 
 def clean_html(html: str) -> str:

@@ -237,3 +237,19 @@ def proposal_keys(version: ModuleVersion, *, unreviewed_only: bool = True) -> li
     if unreviewed_only:
         lessons, items = lessons.filter(reviewed=False), items.filter(reviewed=False)
     return [*lessons.values_list("key", flat=True), *items.values_list("key", flat=True)]
+
+
+def learner_question(item: Item, number: int) -> dict[str, object]:
+    """An item in the shape the learner's assessment page renders (catalog/_question.html), with
+    nothing answered; choices in the written order (an attempt shuffles them)."""
+    return {
+        "number": number,
+        "key": f"preview-{item.pk}",
+        "kind": item.kind,
+        "prompt": item.prompt,
+        "unit": item.unit,
+        "answered": True,
+        "value": "",
+        "choices": [(position, text, False) for position, text in enumerate(item.choices)],
+        "ranks": [(rank, "") for rank in range(1, len(item.choices) + 1)],
+    }

@@ -22,6 +22,7 @@ from . import selectors, services
 from .forms import BlockEditForm, BlockForm, ItemForm, LessonForm, SettingsForm
 from .models import Block, Lesson, ModuleVersion
 from .permissions import access_version, can_design, can_review
+from .richtext import RichTextWidget
 from .services.modules import SETTINGS_FIELDS
 
 
@@ -52,13 +53,26 @@ def _url(version: ModuleVersion) -> str:
 @login_required
 def version_detail(request: HttpRequest, version_id: int) -> HttpResponse:
     member = acting_member(request)
-    version = access_version(member, version_id)
+    return _page(request, member, access_version(member, version_id))
+
+
+def _page(
+    request: HttpRequest,
+    member: Any,
+    version: ModuleVersion,
+    bound: dict[Any, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The version page. `bound`: forms refused on a save, shown again with what was typed
+    (keys: settings_form, lesson_form, item_form, or ("block", id), ("new_block", lesson_id),
+    ("item", id)); the page opens at the refused form."""
     engagement = version.module.engagement
     designer = can_design(member)
     editable = designer and version.status == ModuleVersion.Status.DRAFT
     sections = selectors.source_sections(version)
     lessons = list(version.lessons.prefetch_related("blocks"))
     items = list(version.items.all())
+    bound = bound or {}
     context: dict[str, Any] = {
         "version": version,
         "module": version.module,
@@ -76,18 +90,29 @@ def version_detail(request: HttpRequest, version_id: int) -> HttpResponse:
         "unreviewed": selectors.proposal_keys(version),
         "check": selectors.assessment_check(version, items),
         "comments": version.comments.select_related("author__user"),
+        "learner_questions": {
+            item.pk: selectors.learner_question(item, number)
+            for number, item in enumerate(items, start=1)
+        },
     }
     if editable:
         context |= {
-            "settings_form": SettingsForm(
+            "editor_media": RichTextWidget().media,
+            "settings_form": bound.get("settings_form")
+            or SettingsForm(
                 initial={name: getattr(version, name) for name in SETTINGS_FIELDS}
                 | {"objectives": "\n".join(version.objectives)}
             ),
-            "lesson_form": LessonForm(sections=sections),
+            "lesson_form": bound.get("lesson_form") or LessonForm(sections=sections),
             # One form per lesson and block: field ids stay unique on the page.
-            "block_forms": {lesson.pk: BlockForm(auto_id=f"l{lesson.pk}-%s") for lesson in lessons},
+            "block_forms": {
+                lesson.pk: bound.get(("new_block", lesson.pk))
+                or BlockForm(auto_id=f"l{lesson.pk}-%s")
+                for lesson in lessons
+            },
             "block_edit_forms": {
-                block.pk: BlockEditForm(
+                block.pk: bound.get(("block", block.pk))
+                or BlockEditForm(
                     initial={"html": block.html, "url": block.url, "alt": block.alt},
                     prefix=f"b{block.pk}",
                     kind=block.kind,
@@ -95,9 +120,10 @@ def version_detail(request: HttpRequest, version_id: int) -> HttpResponse:
                 for lesson in lessons
                 for block in lesson.blocks.all()
             },
-            "item_form": ItemForm(sections=sections),
+            "item_form": bound.get("item_form") or ItemForm(sections=sections),
             "item_forms": {
-                item.pk: ItemForm(
+                item.pk: bound.get(("item", item.pk))
+                or ItemForm(
                     initial=ItemForm.initial_for(item), sections=sections, prefix=f"i{item.pk}"
                 )
                 for item in items
@@ -105,7 +131,31 @@ def version_detail(request: HttpRequest, version_id: int) -> HttpResponse:
         }
     if editable:  # deletions the designer may still undo (trash.UNDO_WINDOW)
         context["undoable"] = services.undoable(version)
-    return render(request, "catalog/version_detail.html", context)
+    return render(request, "catalog/version_detail.html", context, status=status)
+
+
+def _save(
+    request: HttpRequest,
+    member: Any,
+    version: ModuleVersion,
+    form: Any,
+    key: Any,
+    action: Callable[[], Any],
+    ok: str,
+    anchor: str = "",
+) -> HttpResponse:
+    """An invalid form or a refused save shows the page again with what was typed (400 or the
+    refusal's status); a save that went through redirects to the page as before."""
+    if not form.is_valid():
+        messages.error(request, _("Nothing is saved: correct the fields marked below."))
+        return _page(request, member, version, {key: form}, status=400)
+    try:
+        action()
+    except Refusal as refusal:
+        messages.error(request, refusal.message)
+        return _page(request, member, version, {key: form}, status=refusal.status)
+    messages.success(request, ok)
+    return redirect(f"{_url(version)}{anchor}")
 
 
 @login_required
@@ -113,14 +163,12 @@ def version_detail(request: HttpRequest, version_id: int) -> HttpResponse:
 def settings_save(request: HttpRequest, version_id: int) -> HttpResponse:
     member, version = _designer_version(request, version_id)
     form = SettingsForm(request.POST)
-    if not form.is_valid():
-        messages.error(
-            request, _("Check the settings: %(errors)s") % {"errors": form.errors.as_text()}
-        )
-        return redirect(_url(version))
-    return _done(
+    return _save(
         request,
+        member,
         version,
+        form,
+        "settings_form",
         lambda: services.update_settings(version=version, by=member, data=form.to_input()),
         _("The settings are saved."),
     )
@@ -133,12 +181,12 @@ def lesson_save(
 ) -> HttpResponse:
     member, version = _designer_version(request, version_id)
     form = LessonForm(request.POST, sections=selectors.source_sections(version))
-    if not form.is_valid():
-        messages.error(request, _("Give the lesson a title and a valid section."))
-        return redirect(_url(version))
-    return _done(
+    return _save(
         request,
+        member,
         version,
+        form,
+        ("lesson", lesson_id) if lesson_id else "lesson_form",
         lambda: services.save_lesson(
             version=version, by=member, data=form.to_input(), lesson_id=lesson_id
         ),
@@ -197,15 +245,13 @@ def lesson_move(request: HttpRequest, version_id: int, lesson_id: int) -> HttpRe
 @require_POST
 def block_save(request: HttpRequest, version_id: int, lesson_id: int) -> HttpResponse:
     member, version = _designer_version(request, version_id)
-    form = BlockForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(
-            request, _("Check the content: %(errors)s") % {"errors": form.errors.as_text()}
-        )
-        return redirect(f"{_url(version)}#lesson-{lesson_id}")
-    return _done(
+    form = BlockForm(request.POST, request.FILES, auto_id=f"l{lesson_id}-%s")
+    return _save(
         request,
+        member,
         version,
+        form,
+        ("new_block", lesson_id),
         lambda: services.save_block(
             version=version, by=member, lesson_id=lesson_id, data=form.to_input()
         ),
@@ -220,14 +266,12 @@ def block_edit(request: HttpRequest, version_id: int, block_id: int) -> HttpResp
     member, version = _designer_version(request, version_id)
     block = _block_of(version, block_id)
     form = BlockEditForm(request.POST, request.FILES, prefix=f"b{block_id}", kind=block.kind)
-    if not form.is_valid():
-        messages.error(
-            request, _("Check the content: %(errors)s") % {"errors": form.errors.as_text()}
-        )
-        return redirect(f"{_url(version)}#block-{block_id}")
-    return _done(
+    return _save(
         request,
+        member,
         version,
+        form,
+        ("block", block_id),
         lambda: services.save_block(
             version=version, by=member, block_id=block_id, data=form.to_input(block.kind)
         ),
@@ -295,14 +339,12 @@ def item_save(request: HttpRequest, version_id: int, item_id: int | None = None)
     member, version = _designer_version(request, version_id)
     prefix = f"i{item_id}" if item_id else None
     form = ItemForm(request.POST, sections=selectors.source_sections(version), prefix=prefix)
-    if not form.is_valid():
-        messages.error(
-            request, _("Check the question: %(errors)s") % {"errors": form.errors.as_text()}
-        )
-        return redirect(_url(version))
-    return _done(
+    return _save(
         request,
+        member,
         version,
+        form,
+        ("item", item_id) if item_id else "item_form",
         lambda: services.save_item(
             version=version, by=member, data=form.to_input(), item_id=item_id
         ),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
@@ -13,22 +15,34 @@ from django.views.decorators.http import require_POST
 
 from saveit.accounts.permissions import acting_member
 from saveit.core.actions import act
+from saveit.core.errors import Refusal
 
 from . import selectors, services
 from .forms import ChangesForm, CommentForm
 from .models import Block, ModuleVersion
 from .permissions import access_version, can_review
+from .services.common import approval_open
 from .snapshot import snapshot_of
 
 
 @login_required
 def version_preview(request: HttpRequest, version_id: int) -> HttpResponse:
     member = acting_member(request)
-    version = access_version(member, version_id)
+    return _preview(request, member, access_version(member, version_id))
+
+
+def _preview(
+    request: HttpRequest,
+    member: Any,
+    version: ModuleVersion,
+    changes_form: ChangesForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     engagement = version.module.engagement
     snapshot = snapshot_of(version)
     comments = list(version.comments.select_related("author__user"))
     reviewer = can_review(member, engagement)
+    can_decide = reviewer and version.status == ModuleVersion.Status.SUBMITTED
     return render(
         request,
         "catalog/version_preview.html",
@@ -39,10 +53,12 @@ def version_preview(request: HttpRequest, version_id: int) -> HttpResponse:
             "comments": comments,
             "general_comments": [c for c in comments if not (c.lesson_key or c.item_key)],
             "reviewer": reviewer,
-            "can_decide": reviewer and version.status == ModuleVersion.Status.SUBMITTED,
+            "can_decide": can_decide,
+            "can_approve": can_decide and approval_open(engagement),
             "comment_form": CommentForm(),
-            "changes_form": ChangesForm(),
+            "changes_form": changes_form or ChangesForm(),
         },
+        status=status,
     )
 
 
@@ -86,13 +102,17 @@ def version_approve(request: HttpRequest, version_id: int) -> HttpResponse:
 def version_request_changes(request: HttpRequest, version_id: int) -> HttpResponse:
     member = acting_member(request)
     version = access_version(member, version_id)
-    reason = request.POST.get("reason", "")
-    return act(
-        request,
-        lambda: services.request_changes(version=version, by=member, reason=reason),
-        _("Your request for changes is sent to the provider."),
-        _preview_url(version),
-    )
+    form = ChangesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Nothing is sent: say what must change."))
+        return _preview(request, member, version, form, status=400)
+    try:
+        services.request_changes(version=version, by=member, reason=form.cleaned_data["reason"])
+    except Refusal as refusal:  # shown again with the text typed, which is not lost
+        messages.error(request, refusal.message)
+        return _preview(request, member, version, form, status=refusal.status)
+    messages.success(request, _("Your request for changes is sent to the provider."))
+    return redirect(_preview_url(version))
 
 
 @login_required

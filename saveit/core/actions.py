@@ -21,3 +21,21 @@ def act(request: HttpRequest, action: Callable[[], Any], done: str, to: str) -> 
     else:
         messages.success(request, done)
     return redirect(to)
+
+
+def act_or_show(
+    request: HttpRequest,
+    action: Callable[[], Any],
+    done: str,
+    to: str,
+    show: Callable[[int], HttpResponse],
+) -> HttpResponse:
+    """Like `act` for a form: a refusal shows the page again through `show(status)`, with the
+    bound form and so with what was typed, instead of a redirect that would lose it."""
+    try:
+        action()
+    except Refusal as refusal:
+        messages.error(request, refusal.message)
+        return show(refusal.status)
+    messages.success(request, done)
+    return redirect(to)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from saveit.accounts.models import Membership, Organization
 from saveit.accounts.roles import ENGAGEMENT_MANAGER_ROLES, OrganizationKind, Role
+from saveit.core.forms import FrenchDecimalField, french_formfield
 
 from .models import ContractTerms, Phase, ScopingNote
 
@@ -100,30 +101,27 @@ class ProposalForm(forms.Form):
 
 class LineForm(forms.Form):
     label = forms.CharField(label=_("Designation"), max_length=200, required=False)
-    quantity = forms.DecimalField(
+    quantity = FrenchDecimalField(
         label=_("Quantity"),
         min_value=Decimal("0.01"),
         max_digits=10,
         decimal_places=2,
         required=False,
-        localize=True,
     )
-    unit_price = forms.DecimalField(
+    unit_price = FrenchDecimalField(
         label=_("Unit price excl. VAT (€)"),
         min_value=Decimal(0),
         max_digits=12,
         decimal_places=2,
         required=False,
-        localize=True,
     )
-    vat_rate = forms.DecimalField(
+    vat_rate = FrenchDecimalField(
         label=_("VAT (%)"),
         min_value=Decimal(0),
         max_value=Decimal(100),
         max_digits=5,
         decimal_places=2,
         required=False,
-        localize=True,
     )
 
     def clean(self) -> dict[str, object]:
@@ -168,6 +166,7 @@ class PurchaseOrderForm(forms.Form):
 class ContractTermsForm(forms.ModelForm):
     class Meta:
         model = ContractTerms
+        formfield_callback = french_formfield
         fields = [
             "vat_rate",
             "deposit_rate",

@@ -6,6 +6,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from saveit.core.forms import FrenchDecimalField
+
 from .models import (
     Channel,
     Exclusion,
@@ -83,7 +85,7 @@ class RecordForm(forms.Form):
     findings = forms.CharField(
         label=_("Findings"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    cost = forms.DecimalField(
+    cost = FrenchDecimalField(
         label=_("Cost (€ excl. VAT)"), min_value=0, max_digits=10, decimal_places=2, initial=0
     )
     exceptional = forms.BooleanField(label=_("Exceptional work"), required=False)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saveit.accounts.permissions import acting_member
-from saveit.core.actions import act
+from saveit.core.actions import act, act_or_show
 from saveit.core.errors import Refusal
 from saveit.core.refusals import get_in_scope
 
@@ -159,13 +159,24 @@ def _clock_view(clock: Any) -> dict[str, Any]:
 @login_required
 def ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
     member = acting_member(request)
-    t = access_ticket(member, ticket_id)
+    return _ticket_page(request, member, access_ticket(member, ticket_id))
+
+
+def _ticket_page(
+    request: HttpRequest,
+    member: Any,
+    t: Any,
+    bound: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The ticket; `bound`: a refused message or status form, shown with what was typed."""
+    bound = bound or {}
     staff = is_support_staff(member)
     now = timezone.now()
     moves = (
         sorted(TRANSITIONS[t.status]) if staff else [b for a, b in CLIENT_MOVES if a == t.status]
     )
-    status_form = StatusForm()
+    status_form = bound.get("status_form") or StatusForm()
     status_field = status_form.fields["status"]
     assert isinstance(status_field, forms.ChoiceField)
     status_field.choices = [(s, Status(s).label) for s in moves]
@@ -176,14 +187,14 @@ def ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
         "messages_": t.messages.select_related("author__user").prefetch_related("attachments"),
         "changes": t.changes.select_related("by__user"),
         "pauses": t.pauses.all(),
-        "message_form": MessageForm(),
+        "message_form": bound.get("message_form") or MessageForm(),
         "status_form": status_form if moves else None,
         "criticity_form": CriticityForm(initial={"criticity": t.criticity}),
         "exclusion_form": ExclusionForm(
             initial={"exclusion": t.exclusion, "note": t.exclusion_note}
         ),
     }
-    return render(request, "support/ticket.html", context)
+    return render(request, "support/ticket.html", context, status=status)
 
 
 def _back(t: Any) -> str:
@@ -196,11 +207,14 @@ def ticket_message(request: HttpRequest, ticket_id: int) -> HttpResponse:
     member = acting_member(request)
     t = access_ticket(member, ticket_id)
     body = str(request.POST.get("body", ""))
-    return act(
+    return act_or_show(
         request,
         lambda: services.post_message(ticket=t, by=member, body=body, files=_files(request)),
         _("Message sent."),
         _back(t),
+        lambda status: _ticket_page(
+            request, member, t, {"message_form": MessageForm(request.POST)}, status
+        ),
     )
 
 
@@ -210,11 +224,14 @@ def ticket_status(request: HttpRequest, ticket_id: int) -> HttpResponse:
     member = acting_member(request)
     t = access_ticket(member, ticket_id)
     to, reason = str(request.POST.get("status", "")), str(request.POST.get("reason", ""))
-    return act(
+    return act_or_show(
         request,
         lambda: services.change_status(ticket=t, to=to, by=member, reason=reason),
         _("Status changed."),
         _back(t),
+        lambda status: _ticket_page(
+            request, member, t, {"status_form": StatusForm(request.POST)}, status
+        ),
     )
 
 

@@ -46,9 +46,16 @@ def require_design_phase(engagement: Engagement) -> None:
         )
 
 
+def approval_open(engagement: Engagement) -> bool:
+    """Approvals (which build the validation record) wait for phase 4; asking for changes on a
+    submitted version is open in phases 3 and 4, like comments, so the client's early review
+    (they are told "to review" as soon as a version is submitted) is not refused."""
+    return engagement.phase == Phase.VALIDATION
+
+
 def require_review_phase(engagement: Engagement) -> None:
     require_open(engagement)
-    if engagement.phase != Phase.VALIDATION:
+    if not approval_open(engagement):
         raise Refusal(
             _("The client reviews modules in phase 4 (validation and activation)."),
             code="wrong_phase",

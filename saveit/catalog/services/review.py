@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +12,7 @@ from django.utils.translation import override
 from saveit.accounts.models import Membership
 from saveit.audit.chain import record_event
 from saveit.core.errors import Refusal
+from saveit.engagements.models import Engagement
 from saveit.engagements.services.common import client_owners, engagement_url, lock, notify
 
 from .. import selectors
@@ -94,11 +97,13 @@ def submit_version(*, version: ModuleVersion, by: Membership) -> ModuleVersion:
     return version
 
 
-def _reviewable(version: ModuleVersion, by: Membership) -> ModuleVersion:
+def _reviewable(
+    version: ModuleVersion, by: Membership, require_phase: Callable[[Engagement], None]
+) -> ModuleVersion:
     """Re-read under lock; only the newest submitted version of a module in scope is decided."""
     engagement = lock(version.module.engagement)
     require_reviewer(engagement, by)
-    require_review_phase(engagement)
+    require_phase(engagement)
     version = ModuleVersion.objects.select_related("module__engagement").get(pk=version.pk)
     if not version.module.in_scope or selectors.latest_submitted(version.module) != version:
         raise Refusal(
@@ -141,7 +146,7 @@ def _decide(version: ModuleVersion, by: Membership, status: str, action: str) ->
 
 @transaction.atomic
 def approve_version(*, version: ModuleVersion, by: Membership) -> ModuleVersion:
-    version = _reviewable(version, by)
+    version = _reviewable(version, by, require_review_phase)
     return _decide(version, by, Status.APPROVED, "module.version_approved")
 
 
@@ -149,7 +154,7 @@ def approve_version(*, version: ModuleVersion, by: Membership) -> ModuleVersion:
 def request_changes(*, version: ModuleVersion, by: Membership, reason: str) -> ModuleVersion:
     if not (reason or "").strip():
         raise Refusal(_("Say what must change."), code="reason")
-    version = _reviewable(version, by)
+    version = _reviewable(version, by, require_design_phase)
     ReviewComment.objects.create(version=version, author=by, body=reason.strip()[:5000])
     version = _decide(version, by, Status.CHANGES_REQUESTED, "module.changes_requested")
     engagement = version.module.engagement

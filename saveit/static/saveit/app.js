@@ -23,3 +23,22 @@ const markScrollable = () => {
 };
 window.addEventListener("load", markScrollable);
 window.addEventListener("resize", markScrollable);
+// A refused form: its error summary takes the focus, so the errors are read out first; a link of
+// the summary moves to its field (to the visual editor when the field is a rich-text textarea).
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.querySelector("[data-error-summary]");
+  if (!summary) return;
+  summary.closest("details")?.setAttribute("open", "");
+  summary.focus();
+  summary.scrollIntoView({ block: "center" });
+});
+document.addEventListener("click", (event) => {
+  const link = event.target instanceof Element ? event.target.closest("[data-error-summary] a") : null;
+  if (!link) return;
+  const field = document.getElementById(link.getAttribute("href").slice(1));
+  if (!field) return;
+  event.preventDefault();
+  const editable = field.closest(".field")?.querySelector("[contenteditable='true']");
+  (field.offsetParent === null && editable ? editable : field).focus();
+  field.closest(".field")?.scrollIntoView({ block: "center" });
+});

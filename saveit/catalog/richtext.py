@@ -1,0 +1,65 @@
+"""Lesson text is edited visually (django-prose-editor) and cleaned on the server by sanitize.py.
+
+The editor offers only what the sanitiser keeps: EXTENSIONS is written against ALLOWED_TAGS and a
+test proves that the tags the editor can produce are exactly those. No "HTML" extension: nobody
+types markup. The package's own media adds an inline import map, which our CSP forbids, so the
+widget loads one static module of ours that imports the package's editor by relative URL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django_prose_editor.fields import ProseEditorFormField
+from django_prose_editor.widgets import ProseEditorWidget
+
+from .sanitize import clean_html
+
+EXTENSIONS: dict[str, Any] = {
+    "Bold": True,
+    "Italic": True,
+    "Underline": True,
+    "Strike": True,
+    "Code": True,
+    "Heading": {"levels": [3, 4]},
+    "HardBreak": True,
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
+}
+
+EDITOR_CSS = ("django_prose_editor/material-icons.css", "django_prose_editor/editor.css")
+EDITOR_JS = "saveit/rich_text.js"
+
+
+class RichTextWidget(ProseEditorWidget):
+    """The prose editor over a textarea; without JavaScript the textarea stays usable."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("preset", "configurable")
+        super().__init__(*args, **kwargs)
+
+    @property
+    def media(self) -> forms.Media:
+        return forms.Media(
+            css={"all": list(EDITOR_CSS)},
+            js=[forms.Script(EDITOR_JS, type="module")],  # type: ignore[list-item]
+        )
+
+
+class RichTextField(ProseEditorFormField):
+    """Rich text cleaned by the catalog's one sanitiser (the service cleans it again)."""
+
+    widget = RichTextWidget
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", RichTextWidget)
+        kwargs |= {"config": {"extensions": dict(EXTENSIONS)}, "sanitize": clean_html}
+        super().__init__(*args, **kwargs)
