@@ -431,6 +431,9 @@ LEARNING_HTML: dict[str, Call] = {
     "learning:import": Call(kwargs=batch),
     "learning:import_commit": Call(kwargs=batch, method="post"),
     "learning:import_discard": Call(kwargs=batch, method="post"),
+    "learning:import_rejected": Call(kwargs=lambda w: {**batch(w), "fmt": "csv"}),
+    # The blank template: no data of anyone.
+    "learning:import_template": Call(kind="own", kwargs=lambda w: {"fmt": "csv"}),
     # The link carries its own secret: whoever holds it may open it, by design.
     "learning:sign_in_link": Call(kind="public", kwargs=lambda w: {"token": "forged"}),
     "learning:link_request": PUBLIC,
@@ -515,6 +518,14 @@ REPORTING_HTML: dict[str, Call] = {
     ),
     "reporting:engagement": Call(kwargs=engagement),
     "reporting:engagement_learners": Call(kwargs=engagement),
+    "reporting:engagement_remind": Call(
+        kwargs=lambda w: {**engagement(w), "learner_id": w.extra["learner_record"].pk},
+        method="post",
+    ),
+    "reporting:client_remind": Call(
+        kwargs=lambda w: {**client(w), "learner_id": w.extra["learner_record"].pk},
+        method="post",
+    ),
     "reporting:engagement_export": Call(kwargs=export("versions", "csv")),
 }
 REPORTING_API: dict[str, Call] = {
