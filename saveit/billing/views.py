@@ -25,6 +25,7 @@ from .collection import open_suspension
 from .contracts import signed_terms_of
 from .forms import CancellationForm, CreditNoteForm, DraftForm, FundingForm, PaymentForm
 from .models import Invoice, Payment
+from .views_amendments import amendment_rows
 from .permissions import access_invoice, can_manage_billing, can_read_billing, invoices_visible_to
 
 
@@ -250,6 +251,7 @@ def engagement(request: HttpRequest, engagement_id: int) -> HttpResponse:
                 else None
             ),
             "sales_terms": signed_terms_of(target),
+            "amendments": amendment_rows(member, target),
         },
     )
 

@@ -109,7 +109,9 @@ ENGAGEMENT_HTML: dict[str, Call] = {
     ),
     "engagements:detail": Call(kwargs=engagement),
     "engagements:advance": engagement_post(),
-    "engagements:reopen": engagement_post(lambda w: {"to_phase": 0, "reason": "a good reason"}),
+    "engagements:reopen": engagement_post(
+        lambda w: {"to_phase": 0, "reason": "a good reason", "changes_scope": "no"}
+    ),
     "engagements:interview_add": engagement_post(
         lambda w: {"held_on": "2026-01-05", "participants": "x", "notes": "y"}
     ),
@@ -150,7 +152,7 @@ ENGAGEMENT_API: dict[str, Call] = {
     "saveit_orchestration_api_get_engagement": Call(kwargs=engagement),
     "saveit_orchestration_api_advance_engagement": engagement_post(),
     "saveit_orchestration_api_reopen_engagement": engagement_post(
-        lambda w: {"to_phase": 0, "reason": "a good reason"}
+        lambda w: {"to_phase": 0, "reason": "a good reason", "changes_scope": False}
     ),
     "saveit_orchestration_api_engagement_timeline": Call(kwargs=engagement),
     "saveit_orchestration_api_record_interview": engagement_post(
