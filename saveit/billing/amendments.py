@@ -95,7 +95,8 @@ def amended_lines(engagement: Engagement) -> list[LineInput]:
         for amendment in signed_amendments(engagement):
             lines.extend(
                 LineInput(
-                    _("Amendment no. %(n)s: %(label)s") % {"n": amendment.revision, "label": x.label},
+                    _("Amendment no. %(n)s: %(label)s")
+                    % {"n": amendment.revision, "label": x.label},
                     x.quantity,
                     x.unit_price,
                     x.vat_rate,
@@ -125,9 +126,7 @@ def create_amendment(
     _signed_proposal(engagement)
     reason, scope = (reason or "").strip(), (scope or "").strip()
     if not reason or not scope:
-        raise Refusal(
-            _("Say what the amendment changes and why."), code="invalid"
-        )
+        raise Refusal(_("Say what the amendment changes and why."), code="invalid")
     checked = _checked(lines, allow_negative_quantity=True) if lines else []
     previous = current_amendment(engagement)
     if previous is not None and not is_signed(previous):
@@ -141,9 +140,7 @@ def create_amendment(
         )
     new_total = amended_totals(engagement).excl + money.totals_of(_price_lines(checked)).excl
     if new_total <= 0:
-        raise Refusal(
-            _("The amended total excl. VAT must stay positive."), code="total"
-        )
+        raise Refusal(_("The amended total excl. VAT must stay positive."), code="total")
     amendment = Amendment.objects.create(
         engagement=engagement,
         revision=(previous.revision + 1) if previous else 1,
@@ -193,9 +190,7 @@ def issue_amendment(*, amendment: Amendment, by: Membership) -> Amendment:
     engagement = lock(amendment.engagement)
     require_open(engagement)
     amendment = _lock_draft(amendment)
-    issue_artefact(
-        artefact=amendment, kind=AMENDMENT, by=by, pdf=render_amendment_pdf(amendment)
-    )
+    issue_artefact(artefact=amendment, kind=AMENDMENT, by=by, pdf=render_amendment_pdf(amendment))
     return amendment
 
 
@@ -214,7 +209,12 @@ def delete_amendment_draft(*, amendment: Amendment, by: Membership) -> None:
 
 
 def require_amendment_for_reopening(
-    *, engagement: Engagement, change: PhaseChange, changes_scope: bool, by: Membership, **_kwargs: Any
+    *,
+    engagement: Engagement,
+    change: PhaseChange,
+    changes_scope: bool,
+    by: Membership,
+    **_kwargs: Any,
 ) -> None:
     """`engagements.reopening` handler: going back to phase 3 or 4 to change the scope or the
     price needs a signed amendment of this engagement that no other reopening used; the

@@ -137,8 +137,7 @@ def create_amendment(
         reason=payload.reason,
         scope=payload.scope,
         lines=[
-            LineInput(x.label, x.quantity, x.unit_price_excl_vat, x.vat_rate)
-            for x in payload.lines
+            LineInput(x.label, x.quantity, x.unit_price_excl_vat, x.vat_rate) for x in payload.lines
         ],
     )
     return 201, _amendment_out(amendment)

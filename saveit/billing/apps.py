@@ -9,7 +9,6 @@ class BillingConfig(AppConfig):
 
     def ready(self) -> None:
         from saveit.audit.services import document_signed
-
         from saveit.engagements.pdf_data import proposal_mentions
         from saveit.engagements.services.lifecycle import reopening
 

@@ -162,7 +162,9 @@ class AmendmentLineForm(forms.Form):
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         if data.get("label") and (
-            not data.get("quantity") or data.get("unit_price") is None or data.get("vat_rate") is None
+            not data.get("quantity")
+            or data.get("unit_price") is None
+            or data.get("vat_rate") is None
         ):
             raise forms.ValidationError(
                 _("Give the quantity (not zero), the unit price and the VAT rate of this line.")

@@ -225,13 +225,17 @@ def amendment_data(amendment: Any) -> dict[str, Any]:
             "scope": amendment.scope,
             "lines": engagement_pdf._price_rows(lines),
             "summary": [
-                {"label": _("Price before this amendment, excl. VAT"),
-                 "value": money.format_money(before.excl)},
-                {"label": _("Change made by this amendment, excl. VAT"),
-                 "value": money.format_money(change.excl)},
+                {
+                    "label": _("Price before this amendment, excl. VAT"),
+                    "value": money.format_money(before.excl),
+                },
+                {
+                    "label": _("Change made by this amendment, excl. VAT"),
+                    "value": money.format_money(change.excl),
+                },
                 {"label": _("New total excl. VAT"), "value": money.format_money(after_excl)},
                 {"label": _("New total incl. VAT"), "value": money.format_money(after_incl)},
-            ],  # fmt: skip
+            ],
             "statement": _(
                 "By signing, the client accepts this change of scope and price. The deposit "
                 "already invoiced stays due; the balance invoice follows the new total."

@@ -65,10 +65,10 @@ def amendments_visible_to(member: Membership | None, engagement: object) -> Quer
     assert member is not None
     if is_provider_staff(member):
         return queryset
-    return queryset.filter(
-        engagement__client_id=member.organization_id, document__isnull=False
-    )
+    return queryset.filter(engagement__client_id=member.organization_id, document__isnull=False)
 
 
-def access_amendment(member: Membership | None, engagement: object, amendment_id: object) -> Amendment:
+def access_amendment(
+    member: Membership | None, engagement: object, amendment_id: object
+) -> Amendment:
     return get_in_scope(amendments_visible_to(member, engagement), amendment_id)

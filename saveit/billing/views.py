@@ -25,8 +25,8 @@ from .collection import open_suspension
 from .contracts import signed_terms_of
 from .forms import CancellationForm, CreditNoteForm, DraftForm, FundingForm, PaymentForm
 from .models import Invoice, Payment
-from .views_amendments import amendment_rows
 from .permissions import access_invoice, can_manage_billing, can_read_billing, invoices_visible_to
+from .views_amendments import amendment_rows
 
 
 def pdf_response(invoice: Invoice) -> FileResponse:

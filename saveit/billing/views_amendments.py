@@ -23,7 +23,12 @@ from saveit.engagements.signing import owner_signature, state_of
 from . import amendments as service
 from .forms import AmendmentForm, AmendmentLineFormSet
 from .pdf_data import amendment_data
-from .permissions import access_amendment, amendments_visible_to, can_manage_billing, can_read_billing
+from .permissions import (
+    access_amendment,
+    amendments_visible_to,
+    can_manage_billing,
+    can_read_billing,
+)
 from .services import LineInput
 
 
@@ -73,7 +78,9 @@ def amendment_list(request: HttpRequest, engagement_id: int) -> HttpResponse:
             except Refusal as refusal:
                 messages.error(request, refusal.message)
             else:
-                messages.success(request, _("Amendment drafted: read it, then issue it for signature."))
+                messages.success(
+                    request, _("Amendment drafted: read it, then issue it for signature.")
+                )
                 return redirect("billing:amendment", engagement.pk, created.pk)
         else:
             messages.error(request, _("Correct the fields marked in red."))

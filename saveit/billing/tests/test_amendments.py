@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from saveit.audit.models import AuditEvent, Signature
@@ -31,7 +30,10 @@ def pdf_text(content: bytes) -> str:
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     return text.replace("\u202f", " ").replace("\xa0", " ")
 
-EXTRA = [LineInput("Module supplémentaire : site de Grenoble", Decimal(1), Decimal(800), Decimal(20))]
+
+EXTRA = [
+    LineInput("Module supplémentaire : site de Grenoble", Decimal(1), Decimal(800), Decimal(20))
+]
 
 
 def draft(engagement, pm, lines=None, scope="Ajout du site de Grenoble."):
@@ -156,7 +158,11 @@ def test_reopening_for_scope_or_price_needs_an_unused_signed_amendment(signed, p
     engagement.refresh_from_db()
     with pytest.raises(Refusal):
         workflow.reopen_phase(
-            engagement=engagement, by=pm, to_phase=4, reason="Encore un changement", changes_scope=True
+            engagement=engagement,
+            by=pm,
+            to_phase=4,
+            reason="Encore un changement",
+            changes_scope=True,
         )
     # A reopening that changes neither scope nor price needs none.
     workflow.reopen_phase(
