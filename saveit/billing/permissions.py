@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from saveit.accounts.models import Membership
 from saveit.accounts.roles import ENGAGEMENT_MANAGER_ROLES, Role, is_provider_staff
 from saveit.core.refusals import get_in_scope
+from saveit.engagements.models import Engagement
 
 from .models import Amendment, Invoice, Subscription
 
@@ -53,7 +54,7 @@ def access_subscription(member: Membership | None, subscription_id: object) -> S
     return get_in_scope(subscriptions_visible_to(member), subscription_id)
 
 
-def amendments_visible_to(member: Membership | None, engagement: object) -> QuerySet[Amendment]:
+def amendments_visible_to(member: Membership | None, engagement: Engagement) -> QuerySet[Amendment]:
     """Billing readers of the provider see every amendment of the engagement; the client's
     content owner sees the issued ones (never drafts). The engagement was fetched through
     access_engagement, which answers 404 to another organisation."""
@@ -69,6 +70,6 @@ def amendments_visible_to(member: Membership | None, engagement: object) -> Quer
 
 
 def access_amendment(
-    member: Membership | None, engagement: object, amendment_id: object
+    member: Membership | None, engagement: Engagement, amendment_id: object
 ) -> Amendment:
     return get_in_scope(amendments_visible_to(member, engagement), amendment_id)
