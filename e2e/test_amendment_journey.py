@@ -48,7 +48,7 @@ def test_an_amendment_is_written_issued_and_signed(
     expect(pm.locator("main", has_text="Avenant n° 1")).to_be_visible()
     pm.locator("main a[href$='/avenants/']").click()
     expect(pm).to_have_url(url_path_re(f"/missions/{engagement}/avenants/"))
-    expect(pm.locator("main table tbody tr")).to_have_count(1)
+    expect(pm.locator("main tbody tr", has_text="Avenant n° 1")).to_have_count(1)
     both_widths(pm, shot, "amendments")
     assert_accessible(pm, "amendments")
 
