@@ -69,9 +69,10 @@ def test_an_amendment_is_written_issued_and_signed(
     submit(pm, pm.locator("main form[action$='/emettre/'] button"))
     expect_success(pm)
     expect(pm.locator(".badge-warn")).to_be_visible()  # awaiting the client's signature
-    with pm.expect_download() as download:
-        pm.locator("main a[href*='/pdf/']").click()
-    (screenshot_dir / "amendment-2.pdf").write_bytes(Path(download.value.path()).read_bytes())
+    href = pm.locator("main a[href*='/pdf/']").get_attribute("href") or ""
+    pdf = pm.request.get(href)
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
+    (screenshot_dir / "amendment-2.pdf").write_bytes(pdf.body())
 
     # 3. The client's content owner signs it from "To sign"; its page then says so.
     owner = new_context().new_page()
