@@ -8,6 +8,7 @@ from saveit.attendance.api import router as attendance_router
 from saveit.audit.api_documents import router as documents_router
 from saveit.audit.api_trail import router as trail_router
 from saveit.billing.api import router as invoices_router
+from saveit.billing.api_changes import router as contract_changes_router
 from saveit.catalog.api import router as modules_router
 from saveit.catalog.api_diff import router as module_diff_router
 from saveit.certificates.api import router as attestations_router
@@ -50,6 +51,7 @@ api.add_router("/", attestations_router)
 api.add_router("/", reporting_router)
 api.add_router("/", quality_router)
 api.add_router("/", invoices_router)
+api.add_router("/", contract_changes_router)
 api.add_router("/", jobs_router)
 api.add_router("/support/", support_router)
 api.add_router("/", attendance_router)

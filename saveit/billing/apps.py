@@ -9,7 +9,12 @@ class BillingConfig(AppConfig):
 
     def ready(self) -> None:
         from saveit.audit.services import document_signed
+        from saveit.engagements.pdf_data import proposal_mentions
+        from saveit.engagements.services.lifecycle import reopening
 
-        from .contracts import record_signed_terms
+        from .amendments import require_amendment_for_reopening  # registers the artefact kind
+        from .contracts import record_signed_terms, sales_terms_mention
 
         document_signed.register(record_signed_terms)  # the CGV version a signature accepts
+        proposal_mentions.register(sales_terms_mention)  # the CGV version on the proposal
+        reopening.register(require_amendment_for_reopening)  # scope or price: an amendment

@@ -21,6 +21,7 @@ from saveit.core.errors import Refusal
 from saveit.engagements.models import Engagement
 
 from . import terms
+from .amendments import amended_totals
 from .models import Invoice
 from .services import (
     LineInput,
@@ -49,11 +50,8 @@ def record_cancellation(
         raise Refusal(
             _("The session has started: it is due in full, no-shows included."), code="started"
         )
-    proposal = _signed_proposal(engagement)
-    totals = money.totals_of(
-        money.PriceLine(line.label, line.quantity, line.unit_price, line.vat_rate)
-        for line in proposal.lines.order_by("position", "pk")
-    )
+    _signed_proposal(engagement)
+    totals = amended_totals(engagement)  # the price as the signed amendments left it
     outcome = terms.cancellation(total_incl=totals.incl, start=start, received_on=received_on)
     deposits = _live(
         Invoice.objects.filter(

@@ -62,6 +62,23 @@ def terms_of_proposal(proposal: Proposal) -> SalesTerms | None:
     return terms_in_force(timezone.localdate(issued))
 
 
+def sales_terms_mention(*, proposal: Proposal, **_kwargs: Any) -> str | None:
+    """engagements.proposal_mentions handler: the CGV version the proposal carries, printed on
+    it (always in French, like the proposal)."""
+    terms = terms_of_proposal(proposal)
+    if terms is None:
+        return None
+    with override("fr"):
+        return _(
+            "General terms of sale: version %(version)s of %(date)s (SHA-256 %(sha)s…), which "
+            "the client accepts by signing this proposal."
+        ) % {
+            "version": terms.version,
+            "date": terms.effective_on.strftime("%d/%m/%Y"),
+            "sha": terms.sha256[:12],
+        }
+
+
 def record_signed_terms(*, document: Any, signature: Any) -> None:
     """audit.document_signed handler: a signed proposal records the CGV version it carried."""
     proposal = Proposal.objects.filter(document=document).first()

@@ -119,3 +119,58 @@ class FundingForm(forms.Form):
     def __init__(self, *args: object, funders: object = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["funder"].queryset = funders  # type: ignore[attr-defined]
+
+
+class AmendmentForm(forms.Form):
+    scope = forms.CharField(
+        label=_("What changes"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Modules, sites or populations added or removed, one per line."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AmendmentLineForm(forms.Form):
+    label = forms.CharField(label=_("Designation"), max_length=200, required=False)
+    quantity = forms.DecimalField(
+        label=_("Quantity (negative to remove)"),
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+        localize=True,
+    )
+    unit_price = forms.DecimalField(
+        label=_("Unit price excl. VAT (€)"),
+        min_value=Decimal(0),
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        localize=True,
+    )
+    vat_rate = forms.DecimalField(
+        label=_("VAT (%)"),
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        max_digits=5,
+        decimal_places=2,
+        required=False,
+        localize=True,
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("label") and (
+            not data.get("quantity")
+            or data.get("unit_price") is None
+            or data.get("vat_rate") is None
+        ):
+            raise forms.ValidationError(
+                _("Give the quantity (not zero), the unit price and the VAT rate of this line.")
+            )
+        return data
+
+
+AmendmentLineFormSet = forms.formset_factory(AmendmentLineForm, extra=0, min_num=3, max_num=20)

@@ -16,7 +16,14 @@ from django.utils.translation import gettext_lazy as _
 
 from saveit.accounts.models import Membership, Organization
 from saveit.audit.models import Document
-from saveit.engagements.models import DeliveryNote, Engagement, Proposal
+from saveit.core.privacy import no_personal_data
+from saveit.engagements.models import (
+    DeliveryNote,
+    Engagement,
+    PhaseChange,
+    Proposal,
+    SignedArtefact,
+)
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
@@ -482,3 +489,43 @@ class FundingAgreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.engagement_id} · {self.funder_id} · {self.amount_excl}"
+
+
+@no_personal_data("A contractual change; its author is a membership id.")
+class Amendment(SignedArtefact):
+    """An avenant: what changes in an engagement's scope or price once its proposal is signed.
+
+    `revision` is the amendment's number within the engagement. Issued, it is a PDF the client's
+    content owner signs like any artefact; signed, it adds its lines to the contract price and
+    may justify one reopening of phases 3–4 (`reopening`)."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="amendments")
+    reason = models.TextField(_("reason"))
+    scope = models.TextField(_("what changes"))
+    # [{label, quantity, unit_price, vat_rate}] as strings; a negative quantity removes a line.
+    lines = models.JSONField(default=list)
+    reopening = models.OneToOneField(
+        PhaseChange, on_delete=models.PROTECT, null=True, blank=True, related_name="amendment"
+    )
+    created_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+
+    class Meta(SignedArtefact.Meta):
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["engagement", "revision"], name="amendment_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.engagement_id} · amendment {self.revision}"
+
+    def signed_content(self) -> dict[str, Any]:
+        return {
+            "kind": "amendment",
+            "number": self.revision,
+            "reason": self.reason,
+            "scope": self.scope,
+            "lines": self.lines,
+        }

@@ -178,3 +178,80 @@ def invoice_data(invoice: Invoice, lines: list[InvoiceLine]) -> dict[str, Any]:
 def render_invoice_pdf(invoice: Invoice, lines: list[InvoiceLine]) -> bytes:
     """The PDF/A-3b the Factur-X XML is then attached to."""
     return render_pdf("invoice", invoice_data(invoice, lines), pdf_standards=("a-3b",))
+
+
+# --- Amendments ---------------------------------------------------------------------------------
+
+
+def amendment_data(amendment: Any) -> dict[str, Any]:
+    """What an amendment's PDF (and its page) shows: why, what changes, the price before and
+    after (the signed proposal and the amendments signed before this one)."""
+    from saveit.engagements import pdf_data as engagement_pdf
+
+    from . import amendments
+
+    engagement = amendment.engagement
+    lines = [
+        money.PriceLine(x.label, x.quantity, x.unit_price, x.vat_rate)
+        for x in amendments.line_inputs(amendment)
+    ]
+    before = money.totals_of(
+        money.PriceLine(x.label, x.quantity, x.unit_price, x.vat_rate)
+        for x in amendments.proposal_lines(engagement)
+        + [
+            line
+            for earlier in amendments.signed_amendments(engagement)
+            if earlier.revision < amendment.revision
+            for line in amendments.line_inputs(earlier)
+        ]
+    )
+    change = money.totals_of(lines)
+    after_excl, after_incl = before.excl + change.excl, before.incl + change.incl
+    proposal = amendments._signed_proposal(engagement)
+    with override("fr"):
+        data = engagement_pdf.common(
+            engagement,
+            title=_("Amendment no. %(n)s to the proposal") % {"n": amendment.revision},
+            reference=f"{engagement.reference}-AV{amendment.revision}",
+            issued_on=engagement_pdf._issued_on(amendment),
+        )
+        data |= {
+            "intro": _(
+                "This amendment changes the technical and financial proposal %(ref)s signed by "
+                "the client. Everything it does not change stays as signed."
+            )
+            % {"ref": f"{engagement.reference}-PT-r{proposal.revision}"},
+            "reason": amendment.reason,
+            "scope": amendment.scope,
+            "lines": engagement_pdf._price_rows(lines),
+            "summary": [
+                {
+                    "label": _("Price before this amendment, excl. VAT"),
+                    "value": money.format_money(before.excl),
+                },
+                {
+                    "label": _("Change made by this amendment, excl. VAT"),
+                    "value": money.format_money(change.excl),
+                },
+                {"label": _("New total excl. VAT"), "value": money.format_money(after_excl)},
+                {"label": _("New total incl. VAT"), "value": money.format_money(after_incl)},
+            ],
+            "statement": _(
+                "By signing, the client accepts this change of scope and price. The deposit "
+                "already invoiced stays due; the balance invoice follows the new total."
+            ),
+            "labels": base_labels(_("Amendment"))
+            | engagement_pdf._price_labels()
+            | {
+                "reason": _("Reason for the change"),
+                "scope": _("What changes"),
+                "price": _("Price lines added or removed"),
+                "no_lines": _("The price does not change."),
+                "summary": _("Contract price"),
+            },
+        }
+    return data
+
+
+def render_amendment_pdf(amendment: Any) -> bytes:
+    return render_pdf("amendment", amendment_data(amendment))

@@ -8,8 +8,9 @@ from django.db.models import QuerySet
 from saveit.accounts.models import Membership
 from saveit.accounts.roles import ENGAGEMENT_MANAGER_ROLES, Role, is_provider_staff
 from saveit.core.refusals import get_in_scope
+from saveit.engagements.models import Engagement
 
-from .models import Invoice, Subscription
+from .models import Amendment, Invoice, Subscription
 
 CLIENT_READER_ROLES = frozenset({Role.CLIENT_OWNER})
 STAFF_READER_ROLES = frozenset({Role.ADMIN, Role.PROJECT_MANAGER, Role.QUALITY_MANAGER})
@@ -51,3 +52,24 @@ def subscriptions_visible_to(member: Membership | None) -> QuerySet[Subscription
 
 def access_subscription(member: Membership | None, subscription_id: object) -> Subscription:
     return get_in_scope(subscriptions_visible_to(member), subscription_id)
+
+
+def amendments_visible_to(member: Membership | None, engagement: Engagement) -> QuerySet[Amendment]:
+    """Billing readers of the provider see every amendment of the engagement; the client's
+    content owner sees the issued ones (never drafts). The engagement was fetched through
+    access_engagement, which answers 404 to another organisation."""
+    queryset = Amendment.objects.filter(engagement=engagement).select_related(
+        "document", "engagement__client", "reopening", "created_by__user"
+    )
+    if not can_read_billing(member):
+        return queryset.none()
+    assert member is not None
+    if is_provider_staff(member):
+        return queryset
+    return queryset.filter(engagement__client_id=member.organization_id, document__isnull=False)
+
+
+def access_amendment(
+    member: Membership | None, engagement: Engagement, amendment_id: object
+) -> Amendment:
+    return get_in_scope(amendments_visible_to(member, engagement), amendment_id)

@@ -468,8 +468,9 @@ def balance_deadline(engagement: Engagement) -> date | None:
 
 @transaction.atomic
 def create_balance_invoice(*, engagement: Engagement, by: Membership) -> Invoice:
-    """The full price of the signed proposal, less the deposit invoiced (line by line, at its
-    VAT rates, so the VAT already invoiced is not charged twice)."""
+    """The full price of the signed proposal and its signed amendments, less the deposit
+    invoiced (line by line, at its VAT rates, so the VAT already invoiced is not charged
+    twice)."""
     require_biller(by)
     delivered = delivery_date(engagement)
     if delivered is None:
@@ -484,11 +485,10 @@ def create_balance_invoice(*, engagement: Engagement, by: Membership) -> Invoice
         engagement=engagement, kind=Invoice.Kind.DEPOSIT, state=Invoice.State.DRAFT
     ).exists():
         raise Refusal(_("Issue or delete the draft deposit invoice first."), code="deposit_draft")
-    proposal = _signed_proposal(engagement)
-    lines = [
-        LineInput(line.label, line.quantity, line.unit_price, line.vat_rate)
-        for line in proposal.lines.order_by("position", "pk")
-    ]
+    from .amendments import amended_lines
+
+    # The signed proposal's price as amended by every signed amendment (SPEC §13).
+    lines = amended_lines(engagement)
     deposits = _live(
         Invoice.objects.filter(
             engagement=engagement, kind=Invoice.Kind.DEPOSIT, state=Invoice.State.ISSUED

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_admin
+from . import views, views_admin, views_amendments
 
 app_name = "billing"
 urlpatterns = [
@@ -23,6 +23,26 @@ urlpatterns = [
         "missions/<int:engagement_id>/facturation/solde/",
         views.create_balance,
         name="create_balance",
+    ),
+    path(
+        "missions/<int:engagement_id>/avenants/",
+        views_amendments.amendment_list,
+        name="amendments",
+    ),
+    path(
+        "missions/<int:engagement_id>/avenants/<int:amendment_id>/",
+        views_amendments.amendment_detail,
+        name="amendment",
+    ),
+    path(
+        "missions/<int:engagement_id>/avenants/<int:amendment_id>/emettre/",
+        views_amendments.amendment_issue,
+        name="amendment_issue",
+    ),
+    path(
+        "missions/<int:engagement_id>/avenants/<int:amendment_id>/supprimer/",
+        views_amendments.amendment_delete,
+        name="amendment_delete",
     ),
     path("reglements/", views.payments, name="payments"),
     path("creances/", views.receivables, name="receivables"),

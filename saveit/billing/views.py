@@ -27,6 +27,7 @@ from .contracts import signed_terms_of
 from .forms import CancellationForm, CreditNoteForm, DraftForm, FundingForm, PaymentForm
 from .models import Invoice, Payment
 from .permissions import access_invoice, can_manage_billing, can_read_billing, invoices_visible_to
+from .views_amendments import amendment_rows
 
 
 def pdf_response(invoice: Invoice) -> FileResponse:
@@ -264,6 +265,7 @@ def engagement(request: HttpRequest, engagement_id: int) -> HttpResponse:
                 else None
             ),
             "sales_terms": signed_terms_of(target),
+            "amendments": amendment_rows(member, target),
         },
     )
 

@@ -52,3 +52,13 @@ class Veto(Hook):
         for handler in self._handlers:
             vetoed |= set(handler(**kwargs) or ())
         return vetoed
+
+
+class Collect(Hook):
+    """Handlers that each contribute a value (None: nothing); calling returns the values in
+    registration order. For a lower app that prints what upper apps know (the CGV version on a
+    proposal)."""
+
+    def __call__(self, **kwargs: Any) -> list[Any]:  # type: ignore[override]
+        values = (handler(**kwargs) for handler in self._handlers)
+        return [value for value in values if value is not None]

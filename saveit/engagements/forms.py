@@ -73,6 +73,18 @@ class ScopingNoteForm(forms.ModelForm):
 class ReopenForm(forms.Form):
     to_phase = forms.TypedChoiceField(label=_("Phase to reopen"), coerce=int, choices=())
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    changes_scope = forms.ChoiceField(
+        label=_("Does this reopening change the scope or the price?"),
+        choices=[("no", _("No")), ("yes", _("Yes: a signed amendment is required"))],
+        widget=forms.RadioSelect,
+        help_text=_(
+            "A change of scope or price after the proposal is signed needs an amendment signed "
+            "by the client (Invoicing page of the engagement)."
+        ),
+    )
+
+    def clean_changes_scope(self) -> bool:
+        return self.cleaned_data["changes_scope"] == "yes"
 
     def __init__(self, *args: object, current_phase: int = 0, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -17,6 +17,7 @@ from saveit.accounts.roles import role_label
 from saveit.accounts.selectors import provider_organization
 from saveit.core import money
 from saveit.core.dates import long_date
+from saveit.core.hooks import Collect
 from saveit.core.pdf import render_pdf
 from saveit.core.pdf.documents import base_labels, document_header, today
 
@@ -30,6 +31,10 @@ from .models import (
     ScopingNote,
     SignedArtefact,
 )
+
+# Handlers get proposal= and return a paragraph printed under the particular conditions, or
+# None: billing prints the version of the general terms of sale the proposal carries.
+proposal_mentions = Collect("engagements.proposal_mentions")
 
 
 def milestones(text: str) -> list[dict[str, str]]:
@@ -264,6 +269,7 @@ def proposal_data(proposal: Proposal) -> dict[str, Any]:
             **_totals(money.totals_of(lines)),
             "valid_until": long_date(proposal.valid_until),
             "terms": proposal.terms,
+            "mentions": [str(m) for m in proposal_mentions(proposal=proposal)],
             "labels": base_labels(_("Technical proposal"))
             | _price_labels()
             | {

@@ -96,6 +96,12 @@ class EngagementIn(Schema):
 class ReopenIn(Schema):
     to_phase: int = Field(..., ge=0, le=7)
     reason: str = Field(..., min_length=1, max_length=2000)
+    changes_scope: bool = Field(
+        ...,
+        description="Does the reopening change the scope or the price? If so (back to phase 3 "
+        "or later), a signed amendment of the engagement not used by another reopening is "
+        "required: 409 otherwise.",
+    )
 
 
 class InterviewIn(Schema):
@@ -293,7 +299,11 @@ def reopen_engagement(
     engagement = access_engagement(member, engagement_id, manage=True)
     return _out(
         workflow.reopen_phase(
-            engagement=engagement, by=member, to_phase=payload.to_phase, reason=payload.reason
+            engagement=engagement,
+            by=member,
+            to_phase=payload.to_phase,
+            reason=payload.reason,
+            changes_scope=payload.changes_scope,
         )
     )
 

@@ -151,6 +151,9 @@ TABLES: tuple[TenantTable, ...] = (
     TenantTable("billing.Suspension", "client", keep=True),
     TenantTable("billing.Suspension_invoices", "suspension__client", keep=True),
     TenantTable("billing.FundingAgreement", "engagement__client", keep=True),
+    TenantTable(
+        "billing.Amendment", "engagement__client", keep=True, description="Amendments (avenants)."
+    ),
     TenantTable("privacy.PrivacyContact", "organization"),
     TenantTable("privacy.DataSubjectRequest", "organization"),
     TenantTable("privacy.ProcessingRestriction", "organization"),

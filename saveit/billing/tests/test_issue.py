@@ -39,3 +39,18 @@ def test_issued_invoice_cannot_change(billable, pm):
     with pytest.raises(FrozenError):
         invoice.lines.first().save()
     assert Invoice.objects.get(pk=invoice.pk).reason == ""
+
+
+def test_the_official_en16931_schematron_passes_our_xml_and_catches_a_wrong_total(billable, pm):
+    from lxml import etree
+
+    from saveit.billing import facturx_xml
+
+    invoice = services.issue_invoice(invoice=draft(billable, pm), by=pm)
+    xml = facturx_xml.build_xml(invoice, list(invoice.lines.order_by("position", "pk")))
+    assert facturx_xml.schematron_failures(xml) == []
+    root = etree.fromstring(xml)
+    grand = root.xpath("//ram:GrandTotalAmount", namespaces=facturx_xml.NSMAP)[0]
+    grand.text = "1.00"
+    failures = facturx_xml.schematron_failures(etree.tostring(root))
+    assert any(f.startswith("BR-CO-15") for f in failures), failures

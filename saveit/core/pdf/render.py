@@ -37,6 +37,7 @@ TEMPLATES = frozenset(
         "invoice",
         "attendance_sheet",
         "realisation",
+        "amendment",
     }
 )
 

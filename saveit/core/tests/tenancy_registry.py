@@ -109,7 +109,9 @@ ENGAGEMENT_HTML: dict[str, Call] = {
     ),
     "engagements:detail": Call(kwargs=engagement),
     "engagements:advance": engagement_post(),
-    "engagements:reopen": engagement_post(lambda w: {"to_phase": 0, "reason": "a good reason"}),
+    "engagements:reopen": engagement_post(
+        lambda w: {"to_phase": 0, "reason": "a good reason", "changes_scope": "no"}
+    ),
     "engagements:interview_add": engagement_post(
         lambda w: {"held_on": "2026-01-05", "participants": "x", "notes": "y"}
     ),
@@ -153,7 +155,7 @@ ENGAGEMENT_API: dict[str, Call] = {
     "saveit_orchestration_api_get_engagement": Call(kwargs=engagement),
     "saveit_orchestration_api_advance_engagement": engagement_post(),
     "saveit_orchestration_api_reopen_engagement": engagement_post(
-        lambda w: {"to_phase": 0, "reason": "a good reason"}
+        lambda w: {"to_phase": 0, "reason": "a good reason", "changes_scope": False}
     ),
     "saveit_orchestration_api_engagement_timeline": Call(kwargs=engagement),
     "saveit_orchestration_api_record_interview": engagement_post(
@@ -565,6 +567,10 @@ def invoice(w: World) -> dict[str, Any]:
     return {"invoice_id": w.extra["invoice"].pk}
 
 
+def amendment(w: World) -> dict[str, Any]:
+    return {"engagement_id": w.extra["engagement"].pk, "amendment_id": w.extra["amendment"].pk}
+
+
 def invoice_post(body: Args = _none) -> Call:
     return Call(kwargs=invoice, method="post", body=body)
 
@@ -614,6 +620,10 @@ BILLING_HTML: dict[str, Call] = {
         lambda w: {"start": "2026-12-30", "received_on": "2026-12-01"}
     ),
     "billing:export": Call(kind="own", kwargs=lambda w: {"kind": "journal", "fmt": "csv"}),
+    "billing:amendments": Call(kwargs=engagement),
+    "billing:amendment": Call(kwargs=amendment),
+    "billing:amendment_issue": Call(kwargs=amendment, method="post"),
+    "billing:amendment_delete": Call(kwargs=amendment, method="post"),
 }
 BILLING_API: dict[str, Call] = {
     "saveit_billing_api_list_invoices": OWN,
@@ -648,6 +658,24 @@ BILLING_API: dict[str, Call] = {
         },
     ),
     "saveit_billing_api_list_subscriptions": OWN,
+    "saveit_billing_api_changes_list_amendments": Call(kwargs=engagement),
+    "saveit_billing_api_changes_create_amendment": engagement_post(
+        lambda w: {"reason": "x", "scope": "x", "lines": []}
+    ),
+    "saveit_billing_api_changes_get_amendment": Call(kwargs=amendment),
+    "saveit_billing_api_changes_issue_amendment": Call(kwargs=amendment, method="post"),
+    "saveit_billing_api_changes_record_cancellation": engagement_post(
+        lambda w: {"start": "2026-12-30", "received_on": "2026-12-01"}
+    ),
+    "saveit_billing_api_changes_invoice_penalties": invoice_post(lambda w: {}),
+    "saveit_billing_api_changes_list_suspensions": OWN,
+    "saveit_billing_api_changes_suspend_client": Call(
+        method="post",
+        body=lambda w: {"client_id": w.extra["engagement"].client_id, "reason": "x"},
+    ),
+    "saveit_billing_api_changes_lift_suspension": Call(
+        kwargs=lambda w: {"suspension_id": w.extra["suspension"].pk}, method="post"
+    ),
 }
 HTML_ROUTES.update(BILLING_HTML)
 API_ROUTES.update(BILLING_API)

@@ -338,7 +338,36 @@ def _billing_of(world: World, engagement: Any) -> dict[str, Any]:
         engagement=engagement, funder=engagement.client, reference=world.marker,
         amount_excl=Decimal(1), recorded_by=world.owner,
     )  # fmt: skip
-    return {"invoice": invoice, "subscription": subscription, "funding": funding}
+    from saveit.billing.models import Amendment
+
+    amendment = Amendment.objects.create(
+        engagement=engagement, reason=world.marker, scope=world.marker, created_by=world.owner,
+    )  # fmt: skip
+    suspension = _suspension_of(world, engagement, invoice)
+    return {
+        "invoice": invoice,
+        "subscription": subscription,
+        "funding": funding,
+        "amendment": amendment,
+        "suspension": suspension,
+    }
+
+
+def _suspension_of(world: World, engagement: Any, invoice: Any) -> Any:
+    from django.utils import timezone
+
+    from saveit.billing.models import Suspension
+
+    suspension = Suspension.objects.create(
+        client=engagement.client,
+        reason=world.marker,
+        suspended_at=timezone.now(),
+        suspended_by=world.owner,
+        lifted_at=timezone.now(),
+        lifted_by=world.owner,
+    )  # fmt: skip  (lifted: A's own users keep working while B's are refused)
+    suspension.invoices.set([invoice])
+    return suspension
 
 
 def _url(name: str, call: Call, world: World) -> str:

@@ -13,10 +13,17 @@ from saveit.accounts.models import Membership, Organization
 from saveit.accounts.roles import ENGAGEMENT_MANAGER_ROLES, Role, is_provider_staff
 from saveit.audit.chain import record_event
 from saveit.core.errors import Refusal
+from saveit.core.hooks import Hook
 from saveit.core.numbering import next_number
 
 from ..models import Engagement, PhaseChange
 from .common import require_manager
+
+# Called in the reopening's transaction, once the PhaseChange is written, with engagement=,
+# change= (the PhaseChange), changes_scope= (the manager's answer: does the reopening change
+# scope or price?) and by=. A handler refuses by raising Refusal, which rolls the reopening
+# back; billing registers the rule that a change of scope or price needs a signed amendment.
+reopening = Hook("engagements.reopening")
 
 
 def _check_people(
@@ -89,9 +96,15 @@ def create_engagement(
 
 
 def record_phase_change(
-    engagement: Engagement, by: Membership, *, kind: str, before: int, reason: str
-) -> None:
-    PhaseChange.objects.create(
+    engagement: Engagement,
+    by: Membership,
+    *,
+    kind: str,
+    before: int,
+    reason: str,
+    changes_scope: bool | None = None,
+) -> PhaseChange:
+    change = PhaseChange.objects.create(
         engagement=engagement,
         kind=kind,
         from_phase=before,
@@ -103,6 +116,8 @@ def record_phase_change(
     after: dict[str, object] = {"phase": engagement.phase}
     if reason:
         after["reason"] = reason[:2000]
+    if changes_scope is not None:
+        after["changes_scope"] = changes_scope
     record_event(
         organization=engagement.client,
         action=f"engagement.phase_{'advanced' if kind == PhaseChange.Kind.ADVANCE else 'reopened'}",
@@ -111,3 +126,4 @@ def record_phase_change(
         before={"phase": before},
         after=after,
     )
+    return change

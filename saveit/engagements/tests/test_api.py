@@ -98,7 +98,7 @@ def test_client_members_cannot_move_or_reopen(engagement, pm, owner, manager):
             _post(
                 Client(),
                 f"/api/v1/engagements/{engagement.pk}/reopen",
-                {"to_phase": 0, "reason": "une bonne raison"},
+                {"to_phase": 0, "reason": "une bonne raison", "changes_scope": False},
                 headers,
             ).status_code
             == 403

@@ -16,7 +16,7 @@ from saveit.engagements.services.common import (
     require_manager,
     require_open,
 )
-from saveit.engagements.services.lifecycle import record_phase_change
+from saveit.engagements.services.lifecycle import record_phase_change, reopening
 
 from ..gates import Check, awaited_people, gate_status, unmet_checks
 
@@ -62,9 +62,16 @@ def advance_phase(*, engagement: Engagement, by: Membership) -> Engagement:
 
 @transaction.atomic
 def reopen_phase(
-    *, engagement: Engagement, by: Membership, to_phase: int, reason: str
+    *,
+    engagement: Engagement,
+    by: Membership,
+    to_phase: int,
+    reason: str,
+    changes_scope: bool = False,
 ) -> Engagement:
-    """Go back to an earlier phase: an explicit, reasoned and recorded act."""
+    """Go back to an earlier phase: an explicit, reasoned and recorded act. When it changes
+    the scope or the price, the `reopening` hook's handlers decide (billing asks for a signed
+    amendment) and may refuse it, which rolls everything back."""
     require_manager(by)
     engagement = lock(engagement)
     require_open(engagement)
@@ -82,7 +89,15 @@ def reopen_phase(
     before = engagement.phase
     engagement.phase = to_phase
     engagement.save(update_fields=["phase", "updated_at"])
-    record_phase_change(engagement, by, kind=PhaseChange.Kind.REOPEN, before=before, reason=reason)
+    change = record_phase_change(
+        engagement,
+        by,
+        kind=PhaseChange.Kind.REOPEN,
+        before=before,
+        reason=reason,
+        changes_scope=changes_scope,
+    )
+    reopening(engagement=engagement, change=change, changes_scope=changes_scope, by=by)
     return engagement
 
 

@@ -168,7 +168,11 @@ def test_a_closed_engagement_refuses_changes_from_the_pages_and_the_api(in_closu
     events, populations = AuditEvent.objects.count(), closed.populations.count()
     for method, path, body in (
         ("post", f"/api/v1/engagements/{closed.pk}/advance", {}),
-        ("post", f"/api/v1/engagements/{closed.pk}/reopen", {"to_phase": 5, "reason": "x" * 20}),
+        (
+            "post",
+            f"/api/v1/engagements/{closed.pk}/reopen",
+            {"to_phase": 5, "reason": "x" * 20, "changes_scope": False},
+        ),
         ("post", f"/api/v1/engagements/{closed.pk}/completion-report", {}),
         ("post", f"/api/v1/engagements/{closed.pk}/populations", {"name": "Encore"}),
     ):
@@ -180,7 +184,10 @@ def test_a_closed_engagement_refuses_changes_from_the_pages_and_the_api(in_closu
     page = signed_in(pm)
     for name, data in (
         ("engagements:advance", {}),
-        ("engagements:reopen", {"to_phase": 5, "reason": "Une correction tardive."}),
+        (
+            "engagements:reopen",
+            {"to_phase": 5, "reason": "Une correction tardive.", "changes_scope": "no"},
+        ),
     ):
         response = page.post(reverse(name, args=[closed.pk]), data, follow=True)
         assert response.status_code == 200

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from saveit.accounts.models import Membership, Organization
-from saveit.billing import contracts, services, subscriptions
+from saveit.billing import amendments, contracts, services, subscriptions
 from saveit.billing.models import BillingProfile, Invoice, LegalInterestRate, SalesTerms
 from saveit.billing.services import LineInput
 from saveit.documents.services import VersionInput, upload_version
@@ -108,6 +108,20 @@ def load_demo_billing() -> list[Invoice]:
         reference="VIR ARDENT ACOMPTE",
         allocations=[(deposit, deposit.total_incl)],
     )
+    # The client added a night-driving module after signing: an amendment it signed, which the
+    # balance invoice follows (the deposit already invoiced stays).
+    amendment = amendments.create_amendment(
+        engagement=engagement,
+        by=manager,
+        reason="Le client souhaite couvrir aussi les tournées de nuit.",
+        scope="Ajout d'un module certifiant « Conduite de nuit » au périmètre.",
+        lines=[
+            LineInput(
+                "Module complémentaire : conduite de nuit", Decimal(1), Decimal(600), Decimal(20)
+            )
+        ],
+    )
+    sign_as(amendments.issue_amendment(amendment=amendment, by=manager), owner)
     _delivered(engagement, manager, owner)
     balance = services.issue_invoice(
         invoice=services.create_balance_invoice(engagement=engagement, by=manager), by=manager
