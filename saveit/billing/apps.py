@@ -18,3 +18,10 @@ class BillingConfig(AppConfig):
         document_signed.register(record_signed_terms)  # the CGV version a signature accepts
         proposal_mentions.register(sales_terms_mention)  # the CGV version on the proposal
         reopening.register(require_amendment_for_reopening)  # scope or price: an amendment
+
+        from saveit.engagements.artefact_pages import register_page
+
+        from .amendments import AMENDMENT
+        from .pdf_data import amendment_data
+
+        register_page(AMENDMENT, amendment_data)  # read in the page before it is signed

@@ -135,29 +135,26 @@ class AmendmentForm(forms.Form):
 
 class AmendmentLineForm(forms.Form):
     label = forms.CharField(label=_("Designation"), max_length=200, required=False)
-    quantity = forms.DecimalField(
+    quantity = FrenchDecimalField(
         label=_("Quantity (negative to remove)"),
         max_digits=10,
         decimal_places=2,
         required=False,
-        localize=True,
     )
-    unit_price = forms.DecimalField(
+    unit_price = FrenchDecimalField(
         label=_("Unit price excl. VAT (€)"),
         min_value=Decimal(0),
         max_digits=12,
         decimal_places=2,
         required=False,
-        localize=True,
     )
-    vat_rate = forms.DecimalField(
+    vat_rate = FrenchDecimalField(
         label=_("VAT (%)"),
         min_value=Decimal(0),
         max_value=Decimal(100),
         max_digits=5,
         decimal_places=2,
         required=False,
-        localize=True,
     )
 
     def clean(self) -> dict[str, object]:

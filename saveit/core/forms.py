@@ -32,7 +32,8 @@ def parse_french_decimal(text: str) -> Decimal:
     whole = re.sub(_GROUP, "", match["whole"]) or "0"
     sign = "-" if match["sign"] in ("-", "\u2212") else ""
     try:
-        return Decimal(f"{sign}{whole}.{match['fraction'] or '0'}")
+        fraction = match["fraction"]
+        return Decimal(f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}")
     except InvalidOperation:  # pragma: no cover - the pattern only lets digits through
         raise ValueError(text) from None
 

@@ -52,8 +52,11 @@ def test_the_provider_writes_issues_and_the_client_owner_signs_from_the_pages(si
     to_sign = client.get(reverse("engagements:to_sign")).content.decode()
     assert "Avenant" in to_sign
     detail = client.get(response["Location"]).content.decode()
-    sign_url = reverse("audit:document_detail", args=[amendment.document_id])
+    sign_url = reverse("engagements:read_and_sign", args=[signed.pk, amendment.document_id])
     assert sign_url in detail and "Lire et signer" in detail
+    reading = client.get(sign_url).content.decode()  # the amendment itself, above the form
+    assert "Nouveau total HT" in reading and "Guide imprimé retiré" in reading
+    assert amendment.document.sha256 in reading
     assert (
         client.get(reverse("engagements:pdf", args=[signed.pk, amendment.document_id])).status_code
         == 200

@@ -40,6 +40,7 @@ def test_the_registry_lists_every_artefact_in_lifecycle_order():
         "mapping_report",
         "proposal",
         "purchase_order",
+        "amendment",
         "acceptance_record",
         "completion_report",
         "delivery_note",
