@@ -16,6 +16,9 @@ from django.utils import timezone
 
 class SessionStore(DatabaseStore):
     def _get_session_from_db(self) -> Any:
+        key = self.session_key
+        if key is None:
+            return None
         model = self.model
         connection = connections[router.db_for_read(model)]
         table = connection.ops.quote_name(model._meta.db_table)
@@ -24,10 +27,10 @@ class SessionStore(DatabaseStore):
             cursor.execute(
                 # the table name is the model's own, quoted; the values are parameters
                 f"SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s",  # noqa: S608
-                [self.session_key, now],
+                [key, now],
             )
             row = cursor.fetchone()
         if row is None:
             self._session_key = None
             return None
-        return model(session_key=self.session_key, session_data=row[0])
+        return model(session_key=key, session_data=row[0])
