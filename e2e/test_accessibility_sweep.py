@@ -17,15 +17,13 @@ from playwright.sync_api import Page
 from .accessibility import BLOCKING, describe, violations
 from .support import sign_in, sign_in_with_second_factor, url_path_re
 
-# (e-mail, needs a second factor)
+# (e-mail, needs a second factor). The provider's admin reaches every provider page the project
+# manager and the designer reach; the client owner every page the client manager reaches.
 ROLES = (
     ("admin@saveit.demo", True),
-    ("cheffe.projet@saveit.demo", True),
-    ("concepteur@saveit.demo", True),
     ("support@saveit.demo", True),
     ("qualite@saveit.demo", True),
     ("responsable@helios.demo", True),
-    ("manager@helios.demo", False),
     ("apprenant@helios.demo", False),
 )
 # Links the sweep never follows: downloads, sign-out, actions behind a GET, other sites.
@@ -35,7 +33,10 @@ SKIP = re.compile(
     re.IGNORECASE,
 )
 EVERY_ONE = re.compile(r"^/missions/\d+/$")
-MAX_PAGES = 90  # per role: one page per URL shape (ids replaced), breadth first
+MAX_PAGES = 45  # per role: one page per URL shape (ids replaced), breadth first
+# URL shapes already checked by an earlier role: later roles walk through them for their links
+# but do not run axe on them again (the same template), except the home page (each role's own).
+CHECKED: set[str] = set()
 
 
 def _local_links(page: Page, selector: str) -> list[str]:
@@ -51,7 +52,7 @@ def _local_links(page: Page, selector: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _check(page: Page, path: str, problems: dict[str, str]) -> None:
+def _check(page: Page, path: str, problems: dict[str, str], *, audit: bool = True) -> None:
     try:
         response = page.goto(path)
     except PlaywrightError:  # a file download, not a page
@@ -59,7 +60,7 @@ def _check(page: Page, path: str, problems: dict[str, str]) -> None:
     page.wait_for_load_state()
     if "text/html" not in (response.headers.get("content-type", "") if response else ""):
         return
-    if response is None or response.status >= 400:
+    if response is None or response.status >= 400 or not audit:
         return
     blocking = [v for v in violations(page) if v.get("impact") in BLOCKING]
     if blocking:
@@ -87,7 +88,9 @@ def test_every_page_of_the_role_passes_axe(page: Page, email: str, second_factor
             continue
         seen.add(path)
         shapes.add(shape)
-        _check(page, path, problems)
+        key = path if EVERY_ONE.match(path) else shape  # each engagement stands in its own phase
+        _check(page, path, problems, audit=shape == "/" or key not in CHECKED)
+        CHECKED.update({shape, path})
         queue += _local_links(page, "nav a[href], main a[href]")
     assert len(seen) > 1, f"{email}: no page found in the navigation"
     assert not problems, f"{email}: serious or critical violations\n" + "\n".join(

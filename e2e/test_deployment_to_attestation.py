@@ -291,7 +291,11 @@ def test_a_population_is_imported_trained_and_certified_then_revoked(
     expect(errors).to_have_count(1)
     expect(errors.locator("td").first).to_have_text("4")  # header = line 1
     expect(errors).to_contain_text(re.compile(r"e-mail|courriel", re.IGNORECASE))
-    expect(owner.locator("main form[action$='/valider/']")).to_have_count(0)
+    # The whole file cannot be imported; only its valid lines can, on request.
+    commit = owner.locator("main form[action$='/valider/']")
+    expect(commit).to_have_count(1)
+    expect(commit.locator("input[name='skip_invalid']")).to_have_count(1)
+    expect(commit.locator("button")).to_contain_text("lignes valides")
     shot(owner, "import-errors")
     submit(owner, owner.locator("main form[action$='/abandonner/'] button[type='submit']"))
     expect(owner).to_have_url(url_path_re(f"/populations/{population_id}/"))

@@ -35,7 +35,9 @@ def test_five_failures_lock_the_sign_in(page: Page, shot: Callable[[Page, str], 
         response = attempt(page, f"wrong-password-{n}")
         assert response.status == 200, f"attempt {n}: HTTP {response.status}"
         expect(page).to_have_url(url_path_re("/comptes/connexion/"))
-        expect(page.locator("main .alert-error, main .error").first).to_be_visible()
+        expect(
+            page.locator("main .error-summary, main .alert-error, main .error").first
+        ).to_be_visible()
         if n == 1:
             shot(page, "01-wrong-password")
 
