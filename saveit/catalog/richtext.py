@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import ProseEditorWidget
 
@@ -50,7 +51,11 @@ class RichTextWidget(ProseEditorWidget):
     def media(self) -> forms.Media:
         return forms.Media(
             css={"all": list(EDITOR_CSS)},
-            js=[forms.Script(EDITOR_JS, type="module")],  # type: ignore[list-item]
+            # The catalogue first: a classic script runs before the (deferred) module.
+            js=[
+                reverse("core:javascript_catalog"),
+                forms.Script(EDITOR_JS, type="module"),  # type: ignore[list-item]
+            ],
         )
 
 

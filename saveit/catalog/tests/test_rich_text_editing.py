@@ -117,3 +117,16 @@ def test_each_question_is_shown_as_the_learner_sees_it(draft, designer_member):
     for choice in item.choices:
         assert choice in preview
     assert preview.count('type="radio"') == len(item.choices)
+
+
+def test_the_editor_dialogs_speak_french(client):
+    """django-prose-editor labels its dialogs through window.gettext: the catalogue served
+    before the editor carries its French."""
+    from django.urls import reverse
+
+    from saveit.catalog.richtext import RichTextWidget
+
+    url = reverse("core:javascript_catalog")
+    assert url in str(RichTextWidget().media)
+    body = client.get(url, headers={"accept-language": "fr"}).content.decode()
+    assert "Ouvrir dans une nouvelle fen" in body or "nouvelle fen\\u00eatre" in body

@@ -282,6 +282,7 @@ CATALOG_API: dict[str, Call] = {
 HTML_ROUTES: dict[str, Call] = {
     "web:home": OWN,
     "core:health": PUBLIC,
+    "core:javascript_catalog": PUBLIC,
     "set_language": Call(kind="public", method="post"),
     "accounts:login": PUBLIC,
     "accounts:logout": OWN_POST,
