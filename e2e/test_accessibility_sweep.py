@@ -26,10 +26,13 @@ ROLES = (
     ("responsable@helios.demo", True),
     ("apprenant@helios.demo", False),
 )
-# Links the sweep never follows: downloads, sign-out, actions behind a GET, other sites.
+# Links the sweep never follows: downloads, sign-out, actions behind a GET, other sites, and a
+# learner's lessons and assessment (opening them records a view and moves the resume point,
+# which the later journeys of the same learner rely on; their pages are checked there).
 SKIP = re.compile(
     r"(deconnexion|logout|export|telecharg|download|/pdf/?$|\.(pdf|csv|xlsx|zip|txt|json|xml)$|"
-    r"/api/|/admin/|/media/|/static/|preuves|scorm|oubli|connexion|#)",
+    r"/api/|/admin/|/media/|/static/|preuves|scorm|oubli|connexion|#|"
+    r"^/mes-formations/\d+/(lecons|evaluation))",
     re.IGNORECASE,
 )
 EVERY_ONE = re.compile(r"^/missions/\d+/$")
