@@ -19,7 +19,7 @@ from saveit.accounts.permissions import acting_member
 from saveit.accounts.roles import is_provider_staff
 from saveit.core.actions import act
 from saveit.core.errors import Refusal
-from saveit.engagements import selectors, services
+from saveit.engagements import pdf_data, selectors, services
 from saveit.engagements.artefact_pages import PAGES, artefact_revision
 from saveit.engagements.forms import (
     InterviewForm,
@@ -322,3 +322,20 @@ def artefact_page(
         and not (isinstance(artefact, Proposal) and is_expired(artefact)),
     }
     return render(request, "engagements/artefact_page.html", context)
+
+
+@login_required
+def proforma_page(request: HttpRequest, engagement_id: int, proforma_id: int) -> HttpResponse:
+    """An issued proforma as a page, from the same data as its PDF, to whoever sees its PDF."""
+    member = acting_member(request)
+    engagement = access_engagement(member, engagement_id)
+    proforma = selectors.engagement_proforma(engagement, proforma_id)
+    if proforma is None:
+        raise Http404
+    context = {
+        "engagement": engagement,
+        "proforma": proforma,
+        "doc": pdf_data.proforma_data(proforma),
+        "body": "engagements/artefacts/proforma.html",
+    }
+    return render(request, "engagements/proforma_page.html", context)
