@@ -305,7 +305,8 @@ def artefact_page(
     artefact = artefact_revision(engagement, kind, revision)
     if artefact is None or (not artefact.is_issued and not is_provider_staff(member)):
         raise Http404  # a draft is the provider's work in progress
-    state = state_of(artefact)
+    needs = PAGES[kind].kind.signed  # the completion report is issued, never signed
+    state = state_of(artefact, needs_signature=needs)
     label = PAGES[kind].kind.label
     if isinstance(artefact, PurchaseOrder):
         label = _("Agreement equivalent to a purchase order")
@@ -316,7 +317,7 @@ def artefact_page(
         "doc": PAGES[kind].data(artefact),
         "body": PAGES[kind].template,
         "state": state,
-        "signature": owner_signature(artefact),
+        "signature": owner_signature(artefact) if needs else None,
         "can_sign": state == State.AWAITING_SIGNATURE
         and is_client_owner_of(member, engagement)
         and not (isinstance(artefact, Proposal) and is_expired(artefact)),

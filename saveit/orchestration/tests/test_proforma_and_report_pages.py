@@ -106,6 +106,8 @@ def test_the_completion_report_page_shows_what_its_pdf_shows(in_closure, pm, own
         assert escape(expected) in html, expected
     assert data["learners"] and all(escape(row[0]) in html for row in data["learners"])
     assert "Lefèvre Camille" in html
+    read_and_sign = reverse("engagements:read_and_sign", args=[in_closure.pk, report.document_id])
+    assert read_and_sign not in html  # issued, not signed
     assert html.count("<svg") >= len(data["charts"]) > 0
     detail = _html(signed_in(owner), reverse("engagements:detail", args=[in_closure.pk]))
     assert _report_url(report) in detail
