@@ -308,7 +308,12 @@ def proforma_mentions(terms: dict[str, str], due_on: Any) -> list[str]:
     ]
 
 
-def render_proforma(proforma: ProformaInvoice, totals: money.Totals) -> bytes:
+def render_proforma(proforma: ProformaInvoice) -> bytes:
+    return render_pdf("proforma", proforma_data(proforma))
+
+
+def proforma_data(proforma: ProformaInvoice) -> dict[str, Any]:
+    """What the proforma's PDF and its HTML page show: its own lines and terms, as issued."""
     engagement = proforma.engagement
     lines = [
         money.PriceLine(
@@ -329,7 +334,7 @@ def render_proforma(proforma: ProformaInvoice, totals: money.Totals) -> bytes:
         data.pop("signature")
         data |= {
             "lines": _price_rows(lines),
-            **_totals(totals),
+            **_totals(money.totals_of(lines)),
             "mentions": proforma_mentions(proforma.terms, proforma.due_on),
             "labels": base_labels(_("Proforma invoice"))
             | _price_labels()
@@ -360,7 +365,7 @@ def render_proforma(proforma: ProformaInvoice, totals: money.Totals) -> bytes:
                 "label": _("Balance, invoiced after delivery"),
                 "amount": money.format_money(proforma.total_incl - proforma.deposit),
             }
-    return render_pdf("proforma", data)
+    return data
 
 
 def render_agreement(order: PurchaseOrder) -> bytes:

@@ -72,6 +72,15 @@ def current_delivery_note(engagement: Engagement) -> DeliveryNote | None:
     return engagement.delivery_notes.select_related("document").order_by("-revision").first()
 
 
+def engagement_proforma(engagement: Engagement, proforma_id: int) -> ProformaInvoice | None:
+    """One proforma of this engagement (None for another engagement's id)."""
+    return (
+        engagement.proformas.select_related("document", "engagement__client")
+        .filter(pk=proforma_id)
+        .first()
+    )
+
+
 def proforma_for(proposal: Proposal) -> ProformaInvoice | None:
     return proposal.proformas.select_related("document").order_by("-created_at").first()
 

@@ -59,6 +59,11 @@ urlpatterns = [
     ),
     path("<int:engagement_id>/proforma/", views_artefacts.proforma_issue, name="proforma"),
     path(
+        "<int:engagement_id>/proforma/<int:proforma_id>/",
+        views_artefacts.proforma_page,
+        name="proforma_page",
+    ),
+    path(
         "<int:engagement_id>/bon-de-commande/",
         views_artefacts.purchase_order_upload,
         name="purchase_order",

@@ -19,7 +19,7 @@ from saveit.accounts.permissions import acting_member
 from saveit.accounts.roles import is_provider_staff
 from saveit.core.actions import act
 from saveit.core.errors import Refusal
-from saveit.engagements import selectors, services
+from saveit.engagements import pdf_data, selectors, services
 from saveit.engagements.artefact_pages import PAGES, artefact_revision
 from saveit.engagements.forms import (
     InterviewForm,
@@ -305,7 +305,8 @@ def artefact_page(
     artefact = artefact_revision(engagement, kind, revision)
     if artefact is None or (not artefact.is_issued and not is_provider_staff(member)):
         raise Http404  # a draft is the provider's work in progress
-    state = state_of(artefact)
+    needs = PAGES[kind].kind.signed  # the completion report is issued, never signed
+    state = state_of(artefact, needs_signature=needs)
     label = PAGES[kind].kind.label
     if isinstance(artefact, PurchaseOrder):
         label = _("Agreement equivalent to a purchase order")
@@ -316,9 +317,26 @@ def artefact_page(
         "doc": PAGES[kind].data(artefact),
         "body": PAGES[kind].template,
         "state": state,
-        "signature": owner_signature(artefact),
+        "signature": owner_signature(artefact) if needs else None,
         "can_sign": state == State.AWAITING_SIGNATURE
         and is_client_owner_of(member, engagement)
         and not (isinstance(artefact, Proposal) and is_expired(artefact)),
     }
     return render(request, "engagements/artefact_page.html", context)
+
+
+@login_required
+def proforma_page(request: HttpRequest, engagement_id: int, proforma_id: int) -> HttpResponse:
+    """An issued proforma as a page, from the same data as its PDF, to whoever sees its PDF."""
+    member = acting_member(request)
+    engagement = access_engagement(member, engagement_id)
+    proforma = selectors.engagement_proforma(engagement, proforma_id)
+    if proforma is None:
+        raise Http404
+    context = {
+        "engagement": engagement,
+        "proforma": proforma,
+        "doc": pdf_data.proforma_data(proforma),
+        "body": "engagements/artefacts/proforma.html",
+    }
+    return render(request, "engagements/proforma_page.html", context)

@@ -31,3 +31,14 @@ COMPLETION_REPORT = register_artefact_kind(
         file_stem="rapport-de-completion",
     )
 )
+
+
+def _register_page() -> None:
+    from saveit.engagements.artefact_pages import register_page
+
+    from .completion import report_page_data
+
+    register_page(COMPLETION_REPORT, report_page_data)
+
+
+_register_page()

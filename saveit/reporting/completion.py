@@ -8,6 +8,7 @@ action makes a generated report out of date.
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 from typing import Any
 
 import orjson
@@ -23,9 +24,8 @@ from saveit.engagements.models import Engagement
 
 from . import charts, exports
 from .dashboard import Dashboard, build
-from .figures import Figures
 from .models import CompletionReport, StatusCell
-from .selectors import Filters, Scope
+from .selectors import Filters, Scope, versions
 
 
 def fingerprint(engagement: Engagement) -> str:
@@ -71,32 +71,38 @@ def _percent(value: object) -> str:
     return "—" if value is None else f"{display(value)}\u00a0%"
 
 
-def _figures(totals: Figures) -> list[dict[str, str]]:
+def _rate(value: object) -> Decimal | None:
+    """A rate of the snapshot (an exact decimal kept as text), back to a number."""
+    return None if value is None else Decimal(str(value))
+
+
+def _figures(totals: dict[str, Any]) -> list[dict[str, str]]:
+    """The key figures, from `Figures.as_dict()` as the report's snapshot keeps it."""
     return [
-        {"label": _("assignments"), "value": french_number(totals.assigned), "note": ""},
+        {"label": _("assignments"), "value": french_number(totals["assigned"]), "note": ""},
         {
             "label": _("completion rate"),
-            "value": _percent(totals.completion_rate),
-            "note": _("%(c)s completed") % {"c": french_number(totals.completed)},
+            "value": _percent(_rate(totals["completion_rate"])),
+            "note": _("%(c)s completed") % {"c": french_number(totals["completed"])},
         },
         {
             "label": _("pass rate"),
-            "value": _percent(totals.pass_rate),
-            "note": _("%(p)s passed") % {"p": french_number(totals.passed)},
+            "value": _percent(_rate(totals["pass_rate"])),
+            "note": _("%(p)s passed") % {"p": french_number(totals["passed"])},
         },
         {
             "label": _("average score"),
-            "value": _percent(totals.average_score),
-            "note": _("median %(m)s") % {"m": _percent(totals.median_score)},
+            "value": _percent(_rate(totals["average_score"])),
+            "note": _("median %(m)s") % {"m": _percent(_rate(totals["median_score"]))},
         },
         {
             "label": _("overdue"),
-            "value": french_number(totals.overdue),
+            "value": french_number(totals["overdue"]),
             "note": _("on the date of the report"),
         },
         {
             "label": _("mean time on task"),
-            "value": _minutes(totals.mean_seconds),
+            "value": _minutes(totals["mean_seconds"]),
             "note": _("per started assignment"),
         },
     ]
@@ -156,13 +162,16 @@ def _labels() -> dict[str, str]:
     }
 
 
-def report_data(report: CompletionReport) -> dict[str, Any]:
+def report_data(report: CompletionReport, *, live: bool = True) -> dict[str, Any]:
+    """What the report's PDF shows. Its figures come from the snapshot taken when it was issued;
+    the charts and the learner list are drawn from the engagement now (`live`), which is what
+    they were at issue while the report is current."""
     from saveit.engagements.pdf_data import common
 
     engagement = report.engagement
     board = board_of(engagement)
+    frozen = report.snapshot
     with override("fr"):  # the statuses of the learner list too: artefacts are French
-        learners, total = _learners(engagement)
         data = common(
             engagement,
             title=_("Completion report"),
@@ -173,21 +182,45 @@ def report_data(report: CompletionReport) -> dict[str, Any]:
         data |= {
             "labels": _labels(),
             "scope": _scope(engagement, board),
-            "figures": _figures(board.totals),
-            "versions": [_version_row(row) for row in board.versions],
-            "charts": [
-                {"title": title, "svg": draw(board, PDF_FONT_FAMILY)}
-                for title, draw in (
-                    (_("Completion by module version"), charts.completion_by_version),
-                    (_("Where the learners are"), charts.status_by_version),
-                    (_("Versions followed"), charts.versions_followed),
-                    (_("Completion over time"), charts.completion_trend),
-                )
+            "figures": _figures(frozen["totals"]),
+            "versions": _version_rows(frozen["versions"]),
+            "populations": [
+                _population_row(p["name"], p["figures"]) for p in frozen["populations"]
             ],
-            "populations": [_population_row(name, f) for name, f in board.populations],
-            "learners": learners,
-            "learners_note": _learners_note(len(learners), total),
+            "charts": [],
+            "learners": [],
+            "learners_note": "",
         }
+        if live:
+            learners, total = _learners(engagement)
+            data |= {
+                "charts": [
+                    {"title": title, "svg": draw(board, PDF_FONT_FAMILY)}
+                    for title, draw in (
+                        (_("Completion by module version"), charts.completion_by_version),
+                        (_("Where the learners are"), charts.status_by_version),
+                        (_("Versions followed"), charts.versions_followed),
+                        (_("Completion over time"), charts.completion_trend),
+                    )
+                ],
+                "learners": learners,
+                "learners_note": _learners_note(len(learners), total),
+            }
+    return data
+
+
+def report_page_data(report: CompletionReport) -> dict[str, Any]:
+    """The report's HTML page: the same data as its PDF. Once a learner's later action has made
+    it out of date, the charts and learners of today are no longer the issued ones: the page then
+    shows the issued figures only and sends to the PDF for the rest."""
+    current = is_current(report)
+    data = report_data(report, live=current)
+    if not current:
+        with override("fr"):
+            data["stale_note"] = _(
+                "Figures have changed since this report was issued: this page shows its figures "
+                "as issued; its charts and learner list are in its PDF."
+            )
     return data
 
 
@@ -200,27 +233,35 @@ def _scope(engagement: Engagement, board: Dashboard) -> dict[str, Any]:
     }
 
 
-def _version_row(row: Any) -> dict[str, str]:
-    return {
-        "module": f"{row.version.module.code} · {row.version.title}",
-        "version": row.version.label,
-        "sha256_short": row.version.content_sha256[:12],
-        "sources": ", ".join(row.sources) or "—",
-        "activated_on": long_date(row.version.activated_at) or "—",
-        "assigned": french_number(row.figures.assigned),
-        "completed": french_number(row.figures.completed),
-        "completion_rate": _percent(row.figures.completion_rate),
-    }
+def _version_rows(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The versions of the snapshot; a version's title and activation never change."""
+    known = versions([row["version_id"] for row in rows], with_sources=False)
+    result = []
+    for row in rows:
+        version, figures = known.get(row["version_id"]), row["figures"]
+        result.append(
+            {
+                "module": f"{row['code']} · {version.title if version else ''}",
+                "version": row["label"],
+                "sha256_short": row["content_sha256"][:12],
+                "sources": ", ".join(row["sources"]) or "—",
+                "activated_on": (long_date(version.activated_at) if version else "") or "—",
+                "assigned": french_number(figures["assigned"]),
+                "completed": french_number(figures["completed"]),
+                "completion_rate": _percent(_rate(figures["completion_rate"])),
+            }
+        )
+    return result
 
 
-def _population_row(name: str, figures: Figures) -> dict[str, str]:
+def _population_row(name: str, figures: dict[str, Any]) -> dict[str, str]:
     return {
         "name": name,
-        "assigned": french_number(figures.assigned),
-        "completed": french_number(figures.completed),
-        "passed": french_number(figures.passed),
-        "completion_rate": _percent(figures.completion_rate),
-        "pass_rate": _percent(figures.pass_rate),
+        "assigned": french_number(figures["assigned"]),
+        "completed": french_number(figures["completed"]),
+        "passed": french_number(figures["passed"]),
+        "completion_rate": _percent(_rate(figures["completion_rate"])),
+        "pass_rate": _percent(_rate(figures["pass_rate"])),
     }
 
 

@@ -121,6 +121,9 @@ ENGAGEMENT_HTML: dict[str, Call] = {
     "engagements:proposal_edit": engagement_post(lambda w: {"need": "x"}),
     "engagements:proposal_issue": engagement_post(),
     "engagements:proforma": engagement_post(),
+    "engagements:proforma_page": Call(
+        kwargs=lambda w: {**engagement(w), "proforma_id": w.extra["proforma"].pk}
+    ),
     "engagements:purchase_order": engagement_post(),
     "engagements:purchase_agreement": engagement_post(),
     "engagements:pdf": Call(

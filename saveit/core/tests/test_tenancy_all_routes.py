@@ -18,7 +18,7 @@ from saveit.audit.models import AuditEvent
 from saveit.catalog.models import Block, Item, Lesson, Module, ModuleVersion
 from saveit.core.models import BackgroundJob
 from saveit.documents.models import DocumentVersion, SourceDocument
-from saveit.engagements.models import ScopingNote
+from saveit.engagements.models import ProformaInvoice, Proposal, ScopingNote
 from saveit.testing.factories import (
     make_document,
     make_engagement,
@@ -199,6 +199,13 @@ def _engagement_of(world: World) -> dict[str, Any]:
         client_owner, roles=(Role.CLIENT_OWNER,), title=org.name + " note"
     )
     ScopingNote.objects.create(engagement=engagement, document=note_document, objectives="x")
+    proposal = Proposal.objects.create(engagement=engagement, valid_until="2026-12-31")
+    proforma = ProformaInvoice.objects.create(
+        engagement=engagement, proposal=proposal, number=f"PF-{engagement.pk}-{org.pk}",
+        issued_on="2026-01-05", due_on="2026-02-04", total_excl=0, total_vat=0, total_incl=0,
+        deposit=0, issued_by=world.owner,
+        document=make_document(client_owner, roles=(Role.CLIENT_OWNER,), title=org.name + " pf"),
+    )  # fmt: skip
     source = SourceDocument.objects.create(
         client=client_org, engagement=engagement, title=org.name + " procedure"
     )
@@ -235,6 +242,7 @@ def _engagement_of(world: World) -> dict[str, Any]:
         "engagement": engagement,
         "version": version,
         "note_document": note_document,
+        "proforma": proforma,
         "module_version": module_version,
         "lesson": lesson,
         "block": block,

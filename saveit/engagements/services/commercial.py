@@ -233,7 +233,7 @@ def issue_proforma(*, engagement: Engagement, by: Membership) -> ProformaInvoice
     proforma.document = store_generated_pdf(
         organization=engagement.client,
         by=by,
-        content=pdf_data.render_proforma(proforma, totals),
+        content=pdf_data.render_proforma(proforma),
         name=f"proforma-{proforma.number}.pdf",
         title=title,
         signer_roles=[],
