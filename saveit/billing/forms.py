@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from saveit.accounts.models import Organization
 from saveit.core.forms import FrenchDecimalField
+from saveit.engagements.forms import LineForm
 
 from .models import Payment
 
@@ -133,32 +134,18 @@ class AmendmentForm(forms.Form):
     )
 
 
-class AmendmentLineForm(forms.Form):
-    label = forms.CharField(label=_("Designation"), max_length=200, required=False)
+class AmendmentLineForm(LineForm):
+    """A proposal's price line, but a negative quantity removes what the proposal sold."""
+
     quantity = FrenchDecimalField(
         label=_("Quantity (negative to remove)"),
         max_digits=10,
         decimal_places=2,
         required=False,
     )
-    unit_price = FrenchDecimalField(
-        label=_("Unit price excl. VAT (€)"),
-        min_value=Decimal(0),
-        max_digits=12,
-        decimal_places=2,
-        required=False,
-    )
-    vat_rate = FrenchDecimalField(
-        label=_("VAT (%)"),
-        min_value=Decimal(0),
-        max_value=Decimal(100),
-        max_digits=5,
-        decimal_places=2,
-        required=False,
-    )
 
     def clean(self) -> dict[str, object]:
-        data = super().clean() or {}
+        data = forms.Form.clean(self) or {}  # the stricter rule below replaces the proposal's
         if data.get("label") and (
             not data.get("quantity")
             or data.get("unit_price") is None

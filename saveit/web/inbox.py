@@ -150,18 +150,26 @@ def _reviews(member: Membership) -> Any:
 def _review_items(member: Membership) -> list[Item]:
     reason = gate_reason("modules_approved")
     return [
-        Item(
+        _version_item(
+            v,
             kind="review",
-            title=_("Module %(code)s v%(version)s · %(title)s")
-            % {"code": v.module.code, "version": v.label, "title": v.title},
             reason=reason,
             since=v.submitted_at or v.created_at,
             url=reverse("catalog:preview", args=[v.pk]),
             action=_("Review and approve"),
-            engagement=v.module.engagement,
         )
         for v in _reviews(member).select_related("module__engagement").order_by("submitted_at")
     ]
+
+
+def _version_item(version: ModuleVersion, **fields: Any) -> Item:
+    """A module version waiting for someone: its title and engagement, the rest as given."""
+    title = _("Module %(code)s v%(version)s · %(title)s") % {
+        "code": version.module.code,
+        "version": version.label,
+        "title": version.title,
+    }
+    return Item(title=title, engagement=version.module.engagement, **fields)
 
 
 # ---------------------------------------------------------------- returned reviews (to fix)
@@ -186,15 +194,13 @@ def _returned(member: Membership) -> Any:
 
 def _fix_items(member: Membership) -> list[Item]:
     return [
-        Item(
+        _version_item(
+            v,
             kind="fix",
-            title=_("Module %(code)s v%(version)s · %(title)s")
-            % {"code": v.module.code, "version": v.label, "title": v.title},
             reason=_("The client asked for changes: read the comments and prepare a new version."),
             since=v.decided_at or v.created_at,
             url=reverse("catalog:version", args=[v.pk]),
             action=_("Read the comments"),
-            engagement=v.module.engagement,
         )
         for v in _returned(member).select_related("module__engagement").order_by("decided_at")
     ]
