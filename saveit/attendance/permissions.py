@@ -26,6 +26,12 @@ READER_ROLES = frozenset(
 )
 
 
+def can_send_reminder(member: Membership | None) -> bool:
+    """A reminder from the dashboard's learner list: whoever reads the dashboard, but auditors
+    (they look, they do not act)."""
+    return member is not None and member.is_current() and member.role != Role.AUDITOR
+
+
 def can_run_session(member: Membership | None, session: TrainingSession) -> bool:
     """Plan, convene, record attendance: the provider's project team and the session's trainers."""
     if member is None or not member.is_current():

@@ -19,10 +19,11 @@ from saveit.accounts.models import Membership
 from saveit.accounts.roles import Role
 from saveit.audit.chain import record_event
 from saveit.core.dates import long_date, paris_date
-from saveit.core.errors import Refusal
+from saveit.core.errors import Forbidden, Refusal
 from saveit.learning.models import Activity, Assignment
 
 from .models import AttendanceTerms, Reminder
+from .permissions import can_send_reminder
 from .selectors import contactable, terms_for_client
 
 Rule = Reminder.Rule
@@ -211,6 +212,8 @@ def send_manual_reminder(
     """One reminder to one learner about their open assignments (of one scope), sent from the
     dashboard's learner list: recorded like the scheduler's, vetoed for learners who objected,
     once a day at most. Returns the number of trainings named; raises Refusal otherwise."""
+    if not can_send_reminder(by):
+        raise Forbidden(_("Your role does not allow sending reminders."))
     now = now or timezone.now()
     learners = {a.learner_id for a in assignments}
     if len(learners) != 1:

@@ -8,6 +8,7 @@ renders figures read from the pre-aggregated cubes.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,11 +22,10 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from saveit.accounts.models import Membership
 from saveit.accounts.permissions import acting_member
-from saveit.accounts.roles import Role
 from saveit.accounts.selectors import provider_organization as provider
 from saveit.attendance import reminders
+from saveit.attendance.permissions import can_send_reminder
 from saveit.core.charts import PDF_FONT_FAMILY
 from saveit.core.errors import Refusal
 from saveit.core.refusals import not_found
@@ -129,15 +129,20 @@ def _hours_url(request: HttpRequest, place: Place) -> str:
     return reverse("attendance:hours", args=[place.key])
 
 
-def can_remind(member: Membership | None) -> bool:
-    """Who may send a learner a reminder from the list: the dashboard's readers but auditors."""
-    return member is not None and member.role != Role.AUDITOR
-
-
 REMINDER_STATES = {
     reminders.OBJECTED: _lazy("Objected to reminders"),
     reminders.ALREADY_TODAY: _lazy("Reminded today"),
 }
+
+
+def _remind_button(place: Place, learner_id: int, blocker: str | None) -> dict[str, Any] | None:
+    """The list's reminder button, or the state that replaces it (objected, reminded today);
+    nothing for a learner with no open training."""
+    if blocker is None:
+        return {"url": place.url("remind", str(learner_id))}
+    if blocker in REMINDER_STATES:
+        return {"state": REMINDER_STATES[blocker], "reason": reminders.BLOCKER_REFUSALS[blocker]}
+    return None
 
 
 def _learners(request: HttpRequest, place: Place) -> HttpResponse:
@@ -146,21 +151,11 @@ def _learners(request: HttpRequest, place: Place) -> HttpResponse:
     attended = learner_seconds(place.scope, filters, [learner.pk for learner in page.learners])
     for learner in page.learners:
         learner.attended_seconds = attended.get(learner.pk)  # type: ignore[attr-defined]
-    if can_remind(acting_member(request)):
+    if can_send_reminder(acting_member(request)):
         rows = [row for learner in page.learners for row in learner.rows]  # type: ignore[attr-defined]
         blockers = reminders.manual_reminder_blockers(rows)
         for learner in page.learners:
-            blocker = blockers.get(learner.pk)
-            learner.remind = (  # type: ignore[attr-defined]
-                {"url": place.url("remind", str(learner.pk))}
-                if blocker is None
-                else {
-                    "state": REMINDER_STATES.get(blocker, ""),
-                    "reason": reminders.BLOCKER_REFUSALS[blocker],
-                }
-                if blocker in REMINDER_STATES
-                else None
-            )
+            learner.remind = _remind_button(place, learner.pk, blockers.get(learner.pk))  # type: ignore[attr-defined]
     next_url = None
     if page.next_cursor:
         from urllib.parse import urlencode
@@ -188,7 +183,7 @@ def _learners(request: HttpRequest, place: Place) -> HttpResponse:
 def _remind(request: HttpRequest, place: Place, learner_id: int) -> HttpResponse:
     """One reminder e-mail to one learner of the list (recorded as the scheduler's are)."""
     member = acting_member(request)
-    if not can_remind(member):
+    if not can_send_reminder(member):
         raise PermissionDenied
     assert member is not None
     learner = Learner.objects.filter(

@@ -117,3 +117,16 @@ def test_the_learner_export_carries_real_dates_and_numbers(assigned, manager):
     assert camille[12].number_format == "#,##0.0"
     other = next(r for r in rows if r[1].value != "Camille")
     assert other[9].value is None  # not completed: an empty cell, not a dash or ""
+
+
+def test_the_service_itself_refuses_an_auditor(assigned, auditor):
+    """The rule lives in the service, not only in the list's view: an auditor calling it directly
+    is refused and nothing is recorded or sent."""
+    from saveit.attendance.reminders import send_manual_reminder
+    from saveit.core.errors import Forbidden
+
+    rows = list(Assignment.objects.filter(learner__email="camille.lefevre@alpha.example"))
+    sent = len(mail.outbox)  # the invitations of the set-up
+    with pytest.raises(Forbidden):
+        send_manual_reminder(assignments=rows, by=auditor)
+    assert not Reminder.objects.exists() and len(mail.outbox) == sent
