@@ -6,6 +6,8 @@ journey; lesser ones are printed, so that they are seen without blocking anyone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
@@ -70,3 +72,16 @@ def assert_accessible(page: Page, name: str) -> list[dict[str, Any]]:
         f"WCAG 2.1 A/AA violation(s):\n{describe(blocking)}"
     )
     return minor
+
+
+def look(page: Page, shot: Callable[[Page, str], Path], name: str) -> None:
+    """A page as users see it: a screenshot at 1366 and 390 px, nothing scrolling sideways on a
+    phone, then axe at 1366 px."""
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_load_state()
+        shot(page, f"{name}-{width}")
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll <= width + 1, f"{name} scrolls sideways at {width}px ({scroll}px)"
+    page.set_viewport_size({"width": 1366, "height": 900})
+    assert_accessible(page, name)

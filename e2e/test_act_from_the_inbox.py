@@ -11,24 +11,12 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from .accessibility import assert_accessible
+from .accessibility import look
 from .support import sign_in_with_second_factor, sign_out, submit
 
 JOURNEY = "inbox"  # screenshots: var/e2e/inbox-<step>.png
 OWNER = "responsable@ardent.demo"  # the demo issues this client a delivery note to sign
 AGENT = "support@saveit.demo"
-WIDTHS = (1366, 390)
-
-
-def _look(page: Page, shot: Callable[[Page, str], Path], name: str) -> None:
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        page.wait_for_load_state()
-        shot(page, f"{name}-{width}")
-        scroll = page.evaluate("document.documentElement.scrollWidth")
-        assert scroll <= width + 1, f"{name} scrolls sideways at {width}px ({scroll}px)"
-    page.set_viewport_size({"width": 1366, "height": 900})
-    assert_accessible(page, name)
 
 
 def _badge(page: Page, href: str) -> int:
@@ -55,7 +43,7 @@ def test_the_owner_acts_from_the_inbox_in_one_click(
     expect(to_sign.first.locator(".inbox-meta")).to_contain_text("depuis le")
     # The engagements section says whom each engagement waits for.
     expect(page.locator("main [data-inbox='engagements'] li").first).to_contain_text("Attend")
-    _look(page, shot, "01-owner-inbox")
+    look(page, shot, "01-owner-inbox")
 
     link = to_sign.first.locator("a.btn")
     href = link.get_attribute("href")
@@ -80,7 +68,7 @@ def test_the_support_agent_answers_a_ticket_from_the_inbox(
     expect(page.locator("nav.sidenav li").nth(1).locator("a")).to_have_attribute(
         "href", "/support/"
     )
-    _look(page, shot, "03-agent-inbox")
+    look(page, shot, "03-agent-inbox")
     link = tickets.first.locator("a.btn")
     href = link.get_attribute("href")
     assert href and href.startswith("/support/tickets/")

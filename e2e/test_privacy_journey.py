@@ -11,24 +11,12 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from .accessibility import assert_accessible
+from .accessibility import look
 from .support import sign_in_with_second_factor, sign_out, submit
 
 JOURNEY = "privacy"  # screenshots: var/e2e/privacy-<step>.png
 OWNER = "responsable@helios.demo"
 ADMIN = "admin@saveit.demo"
-WIDTHS = (1366, 390)
-
-
-def _look(page: Page, shot: Callable[[Page, str], Path], name: str) -> None:
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        page.wait_for_load_state()
-        shot(page, f"{name}-{width}")
-        scroll = page.evaluate("document.documentElement.scrollWidth")
-        assert scroll <= width + 1, f"{name} scrolls sideways at {width}px ({scroll}px)"
-    page.set_viewport_size({"width": 1366, "height": 900})
-    assert_accessible(page, name)
 
 
 def _open_request(page: Page, email: str) -> None:
@@ -43,17 +31,17 @@ def test_requests_are_answered_and_a_breach_is_counted_down(
     sign_in_with_second_factor(page, OWNER)
     page.goto("/donnees-personnelles/")
     expect(page.locator("main h1")).to_contain_text("Demandes des personnes concernées")
-    _look(page, shot, "01-requests")
+    look(page, shot, "01-requests")
 
     # The erasure request: carried out; the answer says what is kept and until when.
     _open_request(page, "eloise.durand@helios.demo")
     expect(page.locator("main h1")).to_contain_text("effacement")
-    _look(page, shot, "02-erasure-request")
+    look(page, shot, "02-erasure-request")
     page.locator("main form input[name='identity_note']").first.fill("Pièce d'identité vérifiée")
     submit(page, page.locator("main form button.btn-danger"))
     expect(page.locator("main")).to_contain_text("Conservé pour une obligation légale")
     expect(page.locator("main")).not_to_contain_text("eloise.durand@helios.demo")
-    _look(page, shot, "03-erasure-done")
+    look(page, shot, "03-erasure-done")
 
     # The access request of another person: carried out, then the zip is downloaded.
     _open_request(page, "noe.martin@helios.demo")
@@ -63,7 +51,7 @@ def test_requests_are_answered_and_a_breach_is_counted_down(
     content = Path(download.value.path()).read_bytes()
     names = zipfile.ZipFile(io.BytesIO(content)).namelist()
     assert "manifest.json" in names and "data/learning.Learner.json" in names
-    _look(page, shot, "04-access-done")
+    look(page, shot, "04-access-done")
     sign_out(page)
 
     # The provider's admin records a breach and sees the 48 h countdown.
@@ -89,6 +77,6 @@ def test_requests_are_answered_and_a_breach_is_counted_down(
     submit(page, form.locator("button[type='submit']"))
     expect(page.locator("main h1")).to_contain_text("Violation")
     expect(page.locator("main .countdown").first).to_contain_text("encore 4")
-    _look(page, shot, "05-breach-countdown")
+    look(page, shot, "05-breach-countdown")
     page.goto("/donnees-personnelles/violations/")
-    _look(page, shot, "06-breach-register")
+    look(page, shot, "06-breach-register")

@@ -9,23 +9,11 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from .accessibility import assert_accessible
+from .accessibility import look
 from .support import sign_in_staff, submit, url_path_re
 
 JOURNEY = "security"  # screenshots: var/e2e/security-<step>.png
 ADMIN = "admin@saveit.demo"
-WIDTHS = (1366, 390)
-
-
-def _look(page: Page, shot: Callable[[Page, str], Path], name: str) -> None:
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        page.wait_for_load_state()
-        shot(page, f"{name}-{width}")
-        # nothing sideways on a phone: the page fits its width
-        scroll = page.evaluate("document.documentElement.scrollWidth")
-        assert scroll <= width + 1, f"{name} scrolls sideways at {width}px ({scroll}px)"
-    assert_accessible(page, name)
 
 
 def test_an_admin_reads_the_security_pages(page: Page, shot: Callable[[Page, str], Path]) -> None:
@@ -35,7 +23,7 @@ def test_an_admin_reads_the_security_pages(page: Page, shot: Callable[[Page, str
 
     page.goto("/comptes/evenements-de-securite/")
     expect(page.locator("main h1")).to_contain_text("Événements de sécurité")
-    _look(page, shot, "01-security-events")
+    look(page, shot, "01-security-events")
 
     page.goto("/comptes/jetons/")
     expect(page.locator("main")).to_contain_text("Durée de validité (jours)")
@@ -44,13 +32,13 @@ def test_an_admin_reads_the_security_pages(page: Page, shot: Callable[[Page, str
     submit(page, page.locator("main form.inline-form button[type='submit']"))
     expect(page.locator("#new-token")).to_be_visible()
     expect(page.locator("main table")).to_contain_text("Expire le")
-    _look(page, shot, "02-api-tokens")
+    look(page, shot, "02-api-tokens")
 
     page.locator("nav.sidenav a", has_text="Mon organisation").first.click()
     page.wait_for_load_state()
     expect(page.locator("#second-factor")).to_contain_text("Double authentification")
-    _look(page, shot, "03-organisation")
+    look(page, shot, "03-organisation")
 
     page.goto(page.url.rstrip("/") + "/signature/")
     expect(page.locator("main form")).to_be_visible()
-    _look(page, shot, "04-attestation-signature")
+    look(page, shot, "04-attestation-signature")

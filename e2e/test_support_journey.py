@@ -9,25 +9,13 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from .accessibility import assert_accessible
+from .accessibility import look
 from .support import sign_in, sign_in_staff, sign_out, submit
 
 JOURNEY = "support"  # screenshots: var/e2e/support-<step>.png
 CLIENT = "manager@helios.demo"
 AGENT = "support@saveit.demo"
-WIDTHS = (1366, 390)
 TITLE = "Export des résultats impossible depuis ce matin"
-
-
-def _look(page: Page, shot: Callable[[Page, str], Path], name: str) -> None:
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        page.wait_for_load_state()
-        shot(page, f"{name}-{width}")
-        scroll = page.evaluate("document.documentElement.scrollWidth")
-        assert scroll <= width + 1, f"{name} scrolls sideways at {width}px ({scroll}px)"
-    page.set_viewport_size({"width": 1366, "height": 900})
-    assert_accessible(page, name)
 
 
 def _set_status(page: Page, label: str, note: str = "") -> None:
@@ -46,7 +34,7 @@ def test_a_p2_incident_from_opening_to_the_report(
     page.locator("nav.sidenav a", has_text="Support").first.click()
     page.wait_for_load_state()
     expect(page.locator("main h1")).to_contain_text("Mes tickets")
-    _look(page, shot, "01-client-tickets")
+    look(page, shot, "01-client-tickets")
     page.goto("/support/tickets/nouveau/")
     form = page.locator("main form")
     form.locator("input[name='title']").fill(TITLE)
@@ -54,15 +42,15 @@ def test_a_p2_incident_from_opening_to_the_report(
     form.locator("select[name='service']").select_option(label="Plateforme e-learning")
     form.locator("select[name='severity']").select_option("S2")
     form.locator("textarea[name='description']").fill("L'export renvoie une erreur 500.")
-    _look(page, shot, "02-client-new-ticket")
+    look(page, shot, "02-client-new-ticket")
     submit(page, form.locator("button[type='submit']"))
     expect(page.locator("main h1")).to_have_text(TITLE)
     expect(page.locator("main .subtitle")).to_contain_text("criticité à évaluer")
     ticket_url = page.url
-    _look(page, shot, "03-client-ticket")
+    look(page, shot, "03-client-ticket")
     page.goto("/support/maintenances/")
     expect(page.locator("main h1")).to_contain_text("Maintenances planifiées")
-    _look(page, shot, "04-client-notices")
+    look(page, shot, "04-client-notices")
     sign_out(page)
 
     # The agent finds it in the queue, sets the criticity, waits on the client, resolves.
@@ -70,7 +58,7 @@ def test_a_p2_incident_from_opening_to_the_report(
     page.goto("/support/")
     expect(page.locator("main h1")).to_contain_text("File du support")
     expect(page.locator("main table")).to_contain_text(TITLE)
-    _look(page, shot, "05-agent-queue")
+    look(page, shot, "05-agent-queue")
     page.goto(ticket_url)
     criticity = page.locator("main form[action$='/criticite/']")
     criticity.locator("select[name='criticity']").select_option("C1")
@@ -79,31 +67,31 @@ def test_a_p2_incident_from_opening_to_the_report(
     _set_status(page, "En attente du client", "Pouvez-vous joindre une capture ?")
     expect(page.locator("main .subtitle")).to_contain_text("En attente du client")
     expect(page.locator("main")).to_contain_text("en pause")
-    _look(page, shot, "06-agent-ticket-paused")
+    look(page, shot, "06-agent-ticket-paused")
     _set_status(page, "En cours")
     _set_status(page, "Résolu")
     expect(page.locator("main .subtitle")).to_contain_text("Résolu")
-    _look(page, shot, "07-agent-ticket-resolved")
+    look(page, shot, "07-agent-ticket-resolved")
 
     # The month in progress of the report lists it; the other agent pages.
     page.goto("/support/contrats/")
-    _look(page, shot, "08-contracts")
+    look(page, shot, "08-contracts")
     page.locator("main a", has_text="Rapports SLA").first.click()
     page.wait_for_load_state()
     expect(page.locator("main")).to_contain_text(TITLE)
-    _look(page, shot, "09-reports")
+    look(page, shot, "09-reports")
     page.locator("main ul.link-list a").first.click()
     page.wait_for_load_state()
 
     expect(page.locator("main h1")).to_contain_text("Rapport SLA")
-    _look(page, shot, "10-closed-report")
+    look(page, shot, "10-closed-report")
     page.goto("/support/contrats/")
     page.locator("main a", has_text="Registre de maintenance").first.click()
     page.wait_for_load_state()
-    _look(page, shot, "11-register")
+    look(page, shot, "11-register")
     page.goto("/support/contrats/")
     page.locator("main a", has_text="Calendrier préventif").first.click()
     page.wait_for_load_state()
-    _look(page, shot, "12-calendar")
+    look(page, shot, "12-calendar")
     page.goto("/support/maintenances/")
-    _look(page, shot, "13-agent-notices")
+    look(page, shot, "13-agent-notices")
