@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-pg lint typecheck migrations-check deploy-check schemathesis e2e bench bench-smoke scale-check demo messages ci clean
+.PHONY: run test test-pg lint typecheck migrations-check deploy-check schemathesis e2e bench bench-smoke scale-check demo messages messages-check ci clean
 
 $(VENV)/.installed-runtime: requirements.lock
 	@scripts/bootstrap_venv.sh "$(PYTHON)" "$(VENV)" requirements.lock
@@ -82,6 +82,10 @@ demo: $(VENV)/.installed-runtime catalogues
 ## make messages — refresh the French catalogues from the code (needs GNU gettext)
 messages: $(VENV)/.installed-dev
 	$(PY) scripts/make_messages.py
+
+## make messages-check — fails when a message of the code has no French translation
+messages-check: $(VENV)/.installed-dev catalogues
+	$(PY) scripts/check_messages.py
 
 ci:
 	bash .ci/run
