@@ -9,7 +9,7 @@
 #   2. the owner of Transports Ardent (an outsider) on the same ids, on every operation with a path
 #      parameter, with valid requests (positive fuzzing): any 2xx there is a cross-tenant leak and
 #      fails the run (check no_cross_tenant_success in scripts/schemathesis_hooks.py).
-# Bounded (about 6 minutes on 2 cores): ST_MAX_EXAMPLES fuzzed cases per operation (owner run),
+# Bounded (about 5 minutes on 2 cores): ST_MAX_EXAMPLES fuzzed cases per operation (owner run),
 # ST_OUTSIDER_EXAMPLES (outsider run), ST_STATEFUL_SCENARIOS scenarios of ST_STATEFUL_STEPS steps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +20,7 @@ ST=${ST:-$SAVEIT_ROOT/.venv/bin/st}
 MAX_EXAMPLES=${ST_MAX_EXAMPLES:-5}
 OUTSIDER_EXAMPLES=${ST_OUTSIDER_EXAMPLES:-3}
 STATEFUL_STEPS=${ST_STATEFUL_STEPS:-8}
-STATEFUL_SCENARIOS=${ST_STATEFUL_SCENARIOS:-40}
+STATEFUL_SCENARIOS=${ST_STATEFUL_SCENARIOS:-30}
 REPORT_DIR=${ST_REPORT_DIR:-$SAVEIT_ROOT/var/schemathesis}
 
 saveit_prepare
