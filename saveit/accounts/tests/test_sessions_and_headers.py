@@ -95,6 +95,16 @@ def test_every_page_carries_the_browser_security_headers(manager):
     assert response["Referrer-Policy"] == "same-origin"
 
 
+def test_htmx_injects_no_inline_style_the_csp_would_refuse(manager):
+    """htmx adds its indicator rules as an inline <style> unless told not to (app.css has them);
+    the CSP keeps refusing inline styles."""
+    response = signed_in(manager).get(reverse("accounts:security"))
+    page = response.content.decode()
+    assert """<meta name="htmx-config" content='{"includeIndicatorStyles": false}'>""" in page
+    assert "style-src 'self'" in response["Content-Security-Policy"]
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+
+
 def test_the_session_cookie_is_http_only_and_same_site(manager):
     from django.test import Client
 

@@ -7,6 +7,8 @@ question editor shows each question as the learner's assessment page draws it.
 
 from __future__ import annotations
 
+import html
+import json
 import re
 
 import pytest
@@ -18,7 +20,7 @@ from saveit.testing.catalog_setup import new_module
 from saveit.testing.factories import signed_in
 
 from ..models import Block
-from ..richtext import EDITOR_JS, EXTENSIONS
+from ..richtext import EDITOR_JS, EXTENSIONS, MENU_LABELS
 from ..sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +132,17 @@ def test_the_editor_dialogs_speak_french(client):
     assert url in str(RichTextWidget().media)
     body = client.get(url, headers={"accept-language": "fr"}).content.decode()
     assert "Ouvrir dans une nouvelle fen" in body or "nouvelle fen\\u00eatre" in body
+
+
+def test_the_editor_menu_is_named_in_french(draft, designer_member):
+    """The package names its menu items in English, hard-coded: the configuration each editor
+    carries gives our module the French names (one for every heading level it offers)."""
+    page = _page(signed_in(designer_member), draft)
+    found = re.search(r'data-django-prose-editor-configurable="([^"]*)"', page)
+    assert found
+    labels = json.loads(html.unescape(found.group(1)))["labels"]
+    assert labels["bold"] == "Gras" and labels["history:undo"] == "Annuler"
+    assert labels["table:deleteTable"] == "Supprimer le tableau"
+    for level in EXTENSIONS["Heading"]["levels"]:
+        assert labels[f"heading{level}"] in {"Titre", "Sous-titre"}
+    assert set(labels) == set(MENU_LABELS)
