@@ -349,3 +349,13 @@ QUALITY_PUBLIC_COMPLAINTS_PER_HOUR = int(env("QUALITY_PUBLIC_COMPLAINTS_PER_HOUR
 
 # A population import committing more rows than this runs as a background job (saveit.core.jobs).
 POPULATION_IMPORT_BACKGROUND_ROWS = int(os.environ.get("POPULATION_IMPORT_BACKGROUND_ROWS", "5000"))
+# Exports above these sizes are written by a background job whose page offers the file; smaller
+# ones are answered at once (same function for the file either way). A dashboard's learner list:
+# rows of assignments (each reads a learner, a version, a population and an attestation).
+REPORTING_EXPORT_BACKGROUND_ROWS = int(env("REPORTING_EXPORT_BACKGROUND_ROWS", "5000"))
+# The audit trail: events (plain stored values written as they are read, so more per request).
+AUDIT_EXPORT_BACKGROUND_ROWS = int(env("AUDIT_EXPORT_BACKGROUND_ROWS", "20000"))
+# A monthly SLA report (PDF or XLSX): its rows (restored tickets, breaches, maintenance). Its
+# figures are frozen at closing: a usual month renders in ~15 ms (PDF), 400 rows in ~0.5 s, so
+# only a month with more rows than this goes to the worker (-1: every report in the background).
+SLA_REPORT_BACKGROUND_ROWS = int(env("SLA_REPORT_BACKGROUND_ROWS", "300"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -24,6 +26,17 @@ def current_memberships(user: User) -> list[Membership]:
     for membership in memberships:
         membership.user = user
     return memberships
+
+
+def job_member(job: Any) -> Membership | None:
+    """The membership a background job was asked for (params["member"]), when it still belongs
+    to the person who started the job and is current: the job checks its access with it."""
+    member = (
+        Membership.objects.select_related("organization", "user")
+        .filter(pk=job.params.get("member"), user_id=job.requested_by_id)
+        .first()
+    )
+    return member if member is not None and member.is_current() else None
 
 
 def organizations_visible_to(member: Membership | None) -> QuerySet[Organization]:

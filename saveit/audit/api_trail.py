@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from saveit.accounts.permissions import acting_member
+from saveit.core.api_jobs import JobAcceptedOut, job_accepted
 from saveit.core.api_support import COMMON_ERRORS, OFFSET_MAX
 
 from .checkpoints import verify_anchored
+from .jobs import request_trail_export
 from .permissions import access_trail
-from .trail import TrailFilters, events_of
+from .trail import TrailFilters, events_of, export_filename, runs_in_background, trail_download
 
 router = Router(tags=["audit trail"])
 MAX_LIMIT = 500
@@ -98,3 +100,41 @@ def verify(request: HttpRequest, org_id: int | None = None) -> dict[str, Any]:
         "reason": report.reason,
         "problems": checked.problems,
     }
+
+
+class ExportQuery(Schema):
+    org_id: int | None = Field(None, description="Organisation; the acting one when omitted.")
+    format: Literal["csv", "json"] = "csv"
+    action: str = Field("", max_length=80, description="Part of the action name.")
+    object_type: str = Field("", max_length=80, description="Exact object type.")
+    object_id: str = Field("", max_length=64, description="Exact object id.")
+    date_from: date | None = Field(None, description="First day (Paris time).")
+    date_to: date | None = Field(None, description="Last day (Paris time).")
+
+
+@router.get("/export", response={200: None, 202: JobAcceptedOut, **COMMON_ERRORS})
+def export(request: HttpRequest, query: Query[ExportQuery]) -> Any:
+    """The trail as a CSV or JSON file, every hashed column so each row can be checked; more
+    than AUDIT_EXPORT_BACKGROUND_ROWS events answer 202: poll `job_url`, then download its
+    `result_url`."""
+    member = acting_member(request)
+    organization = access_trail(member, query.org_id)
+    filters = TrailFilters(
+        action=query.action.strip(),
+        object_type=query.object_type.strip(),
+        object_id=query.object_id.strip(),
+        date_from=query.date_from,
+        date_to=query.date_to,
+    )
+    filename = export_filename(organization, query.format)
+    if runs_in_background(events_of(organization, filters)):
+        return job_accepted(
+            request_trail_export(
+                organization=organization,
+                filters=filters,
+                fmt=query.format,
+                filename=filename,
+                by=member,
+            )
+        )
+    return trail_download(organization, filters, query.format, filename)

@@ -14,12 +14,16 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import orjson
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from saveit.accounts.models import Organization
 from saveit.accounts.roles import role_label
+from saveit.core.jobs import ReportsProgress, counted, no_progress
 
 from .chain import HASHED_COLUMNS, canonical_json, format_time
 from .models import AuditEvent
@@ -48,6 +52,21 @@ class TrailFilters:
             "date_to": self.date_to.isoformat() if self.date_to else "",
         }
         return {key: value for key, value in values.items() if value}
+
+    @classmethod
+    def from_query(cls, query: dict[str, str]) -> TrailFilters:
+        """The filters back from as_query() (what a background export keeps)."""
+
+        def day(name: str) -> date | None:
+            return date.fromisoformat(query[name]) if query.get(name) else None
+
+        return cls(
+            action=query.get("action", ""),
+            object_type=query.get("object_type", ""),
+            object_id=query.get("object_id", ""),
+            date_from=day("date_from"),
+            date_to=day("date_to"),
+        )
 
 
 def _start_of_day(day: date) -> datetime:
@@ -189,3 +208,47 @@ def json_chunks(organization: Organization, records: Iterable[dict]) -> Iterator
 
 def _now_utc() -> str:
     return format_time(timezone.now())
+
+
+# --- one export, whole: at once in the request, or by a background job ------------------------
+
+EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+
+
+def export_filename(organization: Organization, extension: str) -> str:
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return f"audit-{organization.slug}-{stamp}.{extension}"
+
+
+def runs_in_background(events: QuerySet[AuditEvent]) -> bool:
+    """More events than AUDIT_EXPORT_BACKGROUND_ROWS: the export is written by a job."""
+    return events.count() > settings.AUDIT_EXPORT_BACKGROUND_ROWS
+
+
+def export_chunks(
+    organization: Organization,
+    filters: TrailFilters,
+    fmt: str,
+    progress: ReportsProgress = no_progress,
+) -> Iterator[bytes]:
+    """The export's bytes (CSV or JSON), streamed by the request or written to disk by a job."""
+    events = events_of(organization, filters)
+    records: Iterable[dict] = export_records(organization, events)
+    if progress is not no_progress:
+        records = counted(records, progress, total=events.count(), step=_("Writing the events"))
+    if fmt == "csv":
+        for text in csv_lines(records):
+            yield text.encode("utf-8")
+    else:
+        yield from json_chunks(organization, records)
+
+
+def trail_download(
+    organization: Organization, filters: TrailFilters, fmt: str, filename: str
+) -> StreamingHttpResponse:
+    """The export answered in the request, streamed as it is written."""
+    response = StreamingHttpResponse(
+        export_chunks(organization, filters, fmt), content_type=EXPORT_FORMATS[fmt]
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

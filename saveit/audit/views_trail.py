@@ -7,24 +7,25 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
-from django.utils import timezone
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from saveit.accounts.models import Organization
 
 from .checkpoints import verify_anchored
+from .jobs import request_trail_export
 from .permissions import access_trail, reads_every_trail, trail_organizations
 from .trail import (
     TrailFilters,
-    csv_lines,
     events_of,
-    export_records,
-    json_chunks,
+    export_filename,
     object_events,
     object_types_of,
+    runs_in_background,
+    trail_download,
     trail_page,
 )
 
@@ -128,28 +129,30 @@ def _export_filters(request: HttpRequest) -> tuple[Organization, TrailFilters]:
     return organization, filters
 
 
-def _filename(organization: Organization, extension: str) -> str:
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return f"audit-{organization.slug}-{stamp}.{extension}"
+def _export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The trail as a file at once; more than AUDIT_EXPORT_BACKGROUND_ROWS events are written by
+    a job whose page offers the file."""
+    organization, filters = _export_filters(request)
+    filename = export_filename(organization, fmt)
+    if runs_in_background(events_of(organization, filters)):
+        job = request_trail_export(
+            organization=organization,
+            filters=filters,
+            fmt=fmt,
+            filename=filename,
+            by=request.member,  # type: ignore[attr-defined]
+        )
+        return redirect("core:job", job.pk)
+    return trail_download(organization, filters, fmt, filename)
 
 
 @login_required
 @require_GET
-def trail_csv(request: HttpRequest) -> StreamingHttpResponse:
-    organization, filters = _export_filters(request)
-    records = export_records(organization, events_of(organization, filters))
-    response = StreamingHttpResponse(csv_lines(records), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(organization, "csv")}"'
-    return response
+def trail_csv(request: HttpRequest) -> HttpResponseBase:
+    return _export(request, "csv")
 
 
 @login_required
 @require_GET
-def trail_json(request: HttpRequest) -> StreamingHttpResponse:
-    organization, filters = _export_filters(request)
-    records = export_records(organization, events_of(organization, filters))
-    response = StreamingHttpResponse(
-        json_chunks(organization, records), content_type="application/json"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(organization, "json")}"'
-    return response
+def trail_json(request: HttpRequest) -> HttpResponseBase:
+    return _export(request, "json")

@@ -26,8 +26,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -107,6 +108,32 @@ class Progress:
 
 
 JobFunction = Callable[[BackgroundJob, Progress], JobResult | None]
+
+
+def counted(
+    items: Iterable[Any], progress: ReportsProgress, *, total: int, step: str, every: int = 500
+) -> Iterator[Any]:
+    """`items` as they are, reporting progress every `every` items (rows of an export)."""
+    progress(0, total, step=step)
+    done = 0
+    for done, item in enumerate(items, 1):
+        yield item
+        if done % every == 0:
+            progress(done, total)
+    progress(done, max(total, done))
+
+
+def file_result(chunks: Iterable[bytes], *, filename: str, content_type: str) -> JobResult:
+    """A job's file written from the chunks the inline download streams (the same bytes)."""
+    with tempfile.NamedTemporaryFile(suffix=Path(filename).suffix, delete=False) as handle:
+        try:
+            for chunk in chunks:
+                handle.write(chunk)
+        except BaseException:
+            handle.close()
+            os.unlink(handle.name)
+            raise
+    return JobResult(path=Path(handle.name), filename=filename, content_type=content_type)
 
 
 @dataclass(frozen=True)

@@ -5,18 +5,21 @@ Rates and scores are exact decimals written as strings ("66.7"); null when nothi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError
 
 from saveit.accounts.permissions import acting_member
+from saveit.core.api_jobs import JobAcceptedOut, job_accepted
 from saveit.core.api_support import COMMON_ERRORS
 
+from . import exports
 from .dashboard import Dashboard, build
 from .figures import Figures
 from .forms import FilterForm
+from .jobs import request_export
 from .permissions import client_scope, engagement_scope
 from .selectors import Filters, Scope
 
@@ -86,7 +89,7 @@ class DashboardOut(Schema):
     trend: list[TrendOut]
 
 
-def _filters(query: dict[str, Any], scope: Scope) -> Filters:
+def _form(query: dict[str, Any], scope: Scope) -> FilterForm:
     data = {key: str(value) for key, value in query.items() if value not in (None, "")}
     form = FilterForm(data, scope=scope)
     if not form.is_valid():
@@ -96,7 +99,11 @@ def _filters(query: dict[str, Any], scope: Scope) -> Filters:
                 for field, errors in form.errors.items()
             ]
         )
-    return form.filters()
+    return form
+
+
+def _filters(query: dict[str, Any], scope: Scope) -> Filters:
+    return _form(query, scope).filters()
 
 
 def _out(board: Dashboard) -> dict[str, Any]:
@@ -157,3 +164,51 @@ def client_dashboard(
 ) -> dict[str, Any]:
     scope, _organization = client_scope(acting_member(request), organization_id)
     return _out(build(scope, _filters(query.dict(by_alias=True), scope)))
+
+
+class ExportIn(FiltersIn):
+    format: Literal["csv", "xlsx", "pdf"] = "csv"
+
+
+TableName = Literal["summary", "versions", "populations", "sites", "trend", "learners"]
+EXPORT_RESPONSES = {200: None, 202: JobAcceptedOut, **COMMON_ERRORS}
+
+
+def _export(
+    request: HttpRequest, scope: Scope, table: str, query: ExportIn
+) -> HttpResponse | StreamingHttpResponse | tuple[int, dict[str, Any]]:
+    form = _form(query.dict(by_alias=True, exclude={"format"}), scope)
+    filters = form.filters()
+    export = exports.Export.asked(scope, form, filters, table, query.format)
+    if exports.runs_in_background(scope, filters, table):
+        title = exports.export_title(scope, query.format)
+        return job_accepted(request_export(export=export, by=acting_member(request), title=title))
+    return exports.download(export)
+
+
+@router.get(
+    "/engagements/{engagement_id}/exports/{table}",
+    response=EXPORT_RESPONSES,
+    summary="Export a table of an engagement's dashboard",
+)
+def engagement_export(
+    request: HttpRequest, engagement_id: int, table: TableName, query: Query[ExportIn]
+) -> Any:
+    """The file (CSV, XLSX or PDF) under the same filters as the dashboard; a learner list
+    above REPORTING_EXPORT_BACKGROUND_ROWS rows answers 202: poll `job_url`, then download
+    its `result_url`."""
+    scope = engagement_scope(acting_member(request), engagement_id)
+    return _export(request, scope, table, query)
+
+
+@router.get(
+    "/clients/{organization_id}/exports/{table}",
+    response=EXPORT_RESPONSES,
+    summary="Export a table of a client organisation's dashboard",
+)
+def client_export(
+    request: HttpRequest, organization_id: int, table: TableName, query: Query[ExportIn]
+) -> Any:
+    """As the engagement export, over every engagement of the client organisation."""
+    scope, _organization = client_scope(acting_member(request), organization_id)
+    return _export(request, scope, table, query)

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from saveit.accounts.selectors import provider_organization
+from saveit.core.charts import PDF_FONT_FAMILY
+from saveit.core.jobs import ReportsProgress, counted, no_progress
 from saveit.core.privacy import restricted_emails
-from saveit.core.tables import Column, Table
+from saveit.core.tables import Column, Table, csv_chunks, to_pdf, to_xlsx
 
+from . import charts
 from .attended import scope_seconds
-from .dashboard import Dashboard, period_label, version_label
+from .dashboard import Dashboard, build, period_label, version_label
 from .figures import Figures
-from .learners import export_assignments
+from .forms import FilterForm
+from .learners import count_export_assignments, export_assignments
 from .selectors import Filters, Scope
 
 
@@ -197,3 +206,121 @@ FILE_NAMES = {
     "trend": "evolution",
     "learners": "apprenants",
 }
+FORMATS = ("csv", "xlsx", "pdf")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+@dataclass(frozen=True)
+class Export:
+    """One export asked for: which table of which scope, under which filters, in which format.
+
+    `subtitle` (scope and filters in words) and `filename` are fixed when it is asked for, so
+    a background job writes the very file the request would have."""
+
+    scope: Scope
+    filters: Filters
+    table: str
+    fmt: str
+    subtitle: str
+    filename: str
+
+    @classmethod
+    def asked(
+        cls, scope: Scope, form: FilterForm, filters: Filters, table: str, fmt: str
+    ) -> Export:
+        """The export a page or the API asks for now (its subtitle and dated file name)."""
+        subtitle = export_subtitle(scope, form, filters)
+        return cls(scope, filters, table, fmt, subtitle, export_filename(table, fmt))
+
+
+def place_label(scope: Scope) -> str:
+    """The engagement (reference, client, title) or the client organisation an export covers."""
+    from saveit.accounts.models import Organization
+    from saveit.engagements.models import Engagement
+
+    if scope.engagement_id is not None:
+        engagement = Engagement.objects.select_related("client").get(pk=scope.engagement_id)
+        return f"{engagement.reference} · {engagement.client.name} · {engagement.title}"
+    organization = Organization.objects.get(pk=scope.organization_id)
+    return f"{_('Client organisation: every engagement')} · {organization.name}"
+
+
+def export_subtitle(scope: Scope, form: FilterForm, filters: Filters) -> str:
+    """What the export covers, printed under its title: the place, then each filter's choice."""
+    parts = [place_label(scope)]
+    for name, value in filters.as_query().items():
+        field = form.fields["from" if name == "from" else name]
+        choices = dict(getattr(field, "choices", []))
+        shown = choices.get(int(value) if value.isdigit() and name != "site" else value, value)
+        parts.append(f"{field.label} : {shown}")
+    return " · ".join(parts)
+
+
+def export_filename(table: str, fmt: str) -> str:
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return f"pilotage-{FILE_NAMES[table]}-{stamp}.{fmt}"
+
+
+def export_title(scope: Scope, fmt: str) -> str:
+    """The title of an export's job, as its progress page shows it."""
+    return _("Learners and results (%(format)s) · %(place)s") % {
+        "format": fmt.upper(),
+        "place": place_label(scope),
+    }
+
+
+def runs_in_background(scope: Scope, filters: Filters, table: str) -> bool:
+    """The learner list above REPORTING_EXPORT_BACKGROUND_ROWS rows is built by a job; the
+    other tables read the cubes (a few hundred rows at most) and are always immediate."""
+    if table != "learners":
+        return False
+    return count_export_assignments(scope, filters) > settings.REPORTING_EXPORT_BACKGROUND_ROWS
+
+
+def _table_chart(table: str, board: Dashboard) -> str:
+    drawers = {
+        "versions": charts.completion_by_version,
+        "trend": charts.completion_trend,
+        "summary": charts.status_by_version,
+    }
+    drawer = drawers.get(table)
+    return drawer(board, PDF_FONT_FAMILY) if drawer else ""
+
+
+def export_chunks(export: Export, progress: ReportsProgress = no_progress) -> Iterator[bytes]:
+    """The file's bytes, in chunks: streamed by the request, or written to disk by the job."""
+    chart = ""
+    if export.table == "learners":
+        data = learners_table(export.scope, export.filters)
+        if progress is not no_progress:  # a job: its page shows how far the rows are written
+            total = count_export_assignments(export.scope, export.filters)
+            data.rows = counted(data.rows, progress, total=total, step=_("Writing the rows"))
+    else:
+        board = build(export.scope, export.filters)
+        data = BOARD_TABLES[export.table](board)
+        chart = _table_chart(export.table, board) if export.fmt == "pdf" else ""
+    data.subtitle = export.subtitle
+    if export.fmt == "csv":
+        for text in csv_chunks(data):
+            yield text.encode("utf-8")
+    elif export.fmt == "xlsx":
+        yield to_xlsx(data)
+    else:
+        issuer = provider_organization()
+        yield to_pdf(data, issuer=issuer.name if issuer else "", chart=chart)
+
+
+def download(export: Export) -> HttpResponse | StreamingHttpResponse:
+    """An export answered in the request (the CSV streamed as it is written)."""
+    response: HttpResponse | StreamingHttpResponse
+    content_type = CONTENT_TYPES[export.fmt]
+    if export.fmt == "csv":
+        response = StreamingHttpResponse(export_chunks(export), content_type=content_type)
+    else:
+        response = HttpResponse(b"".join(export_chunks(export)), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response

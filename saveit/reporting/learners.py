@@ -174,12 +174,22 @@ def learner_assignments(scope: Scope, learner_id: int) -> Any:
     )
 
 
-def export_assignments(scope: Scope, filters: Filters) -> Iterator[Assignment]:
-    """Every assignment of the scope under the filters, for the learner list export."""
-    queryset = _in_scope(scope, filters).select_related(
-        "learner", "module_version__module", "population", "attestation"
-    )
+def _exported(scope: Scope, filters: Filters) -> Any:
+    queryset = _in_scope(scope, filters)
     if filters.site is not None:
         queryset = queryset.filter(learner__site=filters.site)
+    return queryset
+
+
+def count_export_assignments(scope: Scope, filters: Filters) -> int:
+    """How many rows the learner list export reads (what decides if it runs in the background)."""
+    return _exported(scope, filters).count()
+
+
+def export_assignments(scope: Scope, filters: Filters) -> Iterator[Assignment]:
+    """Every assignment of the scope under the filters, for the learner list export."""
+    queryset = _exported(scope, filters).select_related(
+        "learner", "module_version__module", "population", "attestation"
+    )
     order = ("learner__last_name", "learner__first_name", "learner_id", "module_version_id")
     yield from queryset.order_by(*order).iterator(chunk_size=5000)

@@ -23,19 +23,17 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from saveit.accounts.permissions import acting_member
-from saveit.accounts.selectors import provider_organization as provider
 from saveit.attendance import reminders
 from saveit.attendance.permissions import can_send_reminder
-from saveit.core.charts import PDF_FONT_FAMILY
 from saveit.core.errors import Refusal
 from saveit.core.refusals import not_found
-from saveit.core.tables import Table, csv_chunks, to_pdf, to_xlsx
 from saveit.learning.models import Learner
 
 from . import charts, exports
 from .attended import learner_seconds
 from .dashboard import build
 from .forms import FilterForm
+from .jobs import request_export
 from .learners import learner_assignments, learner_page
 from .permissions import client_scope, clients_for, engagement_scope
 from .selectors import Filters, Scope
@@ -217,58 +215,19 @@ def _remind(request: HttpRequest, place: Place, learner_id: int) -> HttpResponse
     return redirect(f"{back}?{query}" if query else back)
 
 
-def _subtitle(place: Place, form: FilterForm, filters: Filters) -> str:
-    parts = [f"{place.eyebrow} · {place.title}"]
-    for name, value in filters.as_query().items():
-        field = form.fields["from" if name == "from" else name]
-        choices = dict(getattr(field, "choices", []))
-        shown = choices.get(int(value) if value.isdigit() and name != "site" else value, value)
-        parts.append(f"{field.label} : {shown}")
-    return " · ".join(parts)
-
-
 def _export(
     request: HttpRequest, place: Place, table: str, fmt: str
 ) -> HttpResponse | StreamingHttpResponse:
-    if table not in exports.TABLE_NAMES or fmt not in ("csv", "xlsx", "pdf"):
+    """The file at once; a large learner list is written by a job whose page offers it."""
+    if table not in exports.TABLE_NAMES or fmt not in exports.FORMATS:
         raise Http404
     form, filters = _filters(request, place)
-    chart = ""
-    if table == "learners":
-        data: Table = exports.learners_table(place.scope, filters)
-    else:
-        board = build(place.scope, filters)
-        data = exports.BOARD_TABLES[table](board)
-        chart = _table_chart(table, board) if fmt == "pdf" else ""
-    data.subtitle = _subtitle(place, form, filters)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    name = f"pilotage-{exports.FILE_NAMES[table]}-{stamp}.{fmt}"
-    response: HttpResponse | StreamingHttpResponse
-    if fmt == "csv":
-        response = StreamingHttpResponse(csv_chunks(data), content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        response = HttpResponse(
-            to_xlsx(data),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        issuer = provider()
-        response = HttpResponse(
-            to_pdf(data, issuer=issuer.name if issuer else "", chart=chart),
-            content_type="application/pdf",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-def _table_chart(table: str, board) -> str:
-    drawers = {
-        "versions": charts.completion_by_version,
-        "trend": charts.completion_trend,
-        "summary": charts.status_by_version,
-    }
-    drawer = drawers.get(table)
-    return drawer(board, PDF_FONT_FAMILY) if drawer else ""
+    export = exports.Export.asked(place.scope, form, filters, table, fmt)
+    if exports.runs_in_background(place.scope, filters, table):
+        title = exports.export_title(place.scope, fmt)
+        job = request_export(export=export, by=acting_member(request), title=title)
+        return redirect("core:job", job.pk)
+    return exports.download(export)
 
 
 @login_required

@@ -13,12 +13,14 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from saveit.accounts.permissions import acting_member
+from saveit.core.api_jobs import JobAcceptedOut, job_accepted
 from saveit.core.api_support import COMMON_ERRORS, ErrorOut
 from saveit.core.errors import Refusal
 from saveit.core.refusals import get_in_scope
 
 from . import services
 from .clocks import running_clock
+from .jobs import request_report_file
 from .models import MaintenanceRecord, MaintenanceWindow, Outage, Service, SlaReport, Ticket
 from .permissions import (
     access_contract,
@@ -28,7 +30,7 @@ from .permissions import (
     is_support_staff,
     tickets_for,
 )
-from .report import render_report_pdf, render_report_xlsx
+from .report import report_download, runs_in_background
 
 router = Router(tags=["support"])
 WRITE_ERRORS: dict[int, Any] = {**COMMON_ERRORS, 409: ErrorOut}
@@ -248,25 +250,27 @@ def get_report(request: HttpRequest, report_id: int) -> dict[str, Any]:
     return _report_out(access_report(acting_member(request), report_id))
 
 
-@router.get("/reports/{report_id}/pdf", response={200: None, **COMMON_ERRORS})
-def report_pdf(request: HttpRequest, report_id: int) -> HttpResponse:
-    report = access_report(acting_member(request), report_id)
-    response = HttpResponse(render_report_pdf(report), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="rapport-sla-{report.month:%Y-%m}.pdf"'
-    return response
+def _report_file(
+    request: HttpRequest, report_id: int, fmt: str
+) -> HttpResponse | tuple[int, dict[str, Any]]:
+    member = acting_member(request)
+    report = access_report(member, report_id)
+    if runs_in_background(report):
+        return job_accepted(request_report_file(report=report, fmt=fmt, by=member))
+    return report_download(report, fmt)
 
 
-@router.get("/reports/{report_id}/xlsx", response={200: None, **COMMON_ERRORS})
-def report_xlsx(request: HttpRequest, report_id: int) -> HttpResponse:
-    report = access_report(acting_member(request), report_id)
-    response = HttpResponse(
-        render_report_xlsx(report),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="rapport-sla-{report.month:%Y-%m}.xlsx"'
-    )
-    return response
+@router.get("/reports/{report_id}/pdf", response={200: None, 202: JobAcceptedOut, **COMMON_ERRORS})
+def report_pdf(request: HttpRequest, report_id: int) -> Any:
+    """The report as a PDF; a report of more than SLA_REPORT_BACKGROUND_ROWS rows answers 202:
+    poll `job_url`, then download its `result_url`."""
+    return _report_file(request, report_id, "pdf")
+
+
+@router.get("/reports/{report_id}/xlsx", response={200: None, 202: JobAcceptedOut, **COMMON_ERRORS})
+def report_xlsx(request: HttpRequest, report_id: int) -> Any:
+    """The report as a spreadsheet, one sheet per section; 202 as for the PDF."""
+    return _report_file(request, report_id, "xlsx")
 
 
 # --- register, outages, notices --------------------------------------------------------------

@@ -1,14 +1,40 @@
-"""The support app's periodic jobs (found by saveit.core.scheduler's autodiscovery)."""
+"""The support app's periodic jobs (found by saveit.core.scheduler's autodiscovery) and
+background work (found by saveit.core.jobs's): a large SLA report rendered by the worker."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from saveit.accounts.models import Membership
+from saveit.accounts.selectors import job_member
+from saveit.core.jobs import (
+    JobError,
+    JobResult,
+    Progress,
+    file_result,
+    register_job_kind,
+    start_job,
+)
+from saveit.core.models import BackgroundJob
 from saveit.core.scheduler import job
 
 from .clock import PARIS
-from .models import SupportContract
-from .report import close_report, first_working_day, previous_month
+from .models import SlaReport, SupportContract
+from .permissions import access_report
+from .report import (
+    REPORT_FORMATS,
+    close_report,
+    first_working_day,
+    month_label,
+    previous_month,
+    report_file,
+    report_filename,
+)
+
+REPORT_FILE_JOB = "support.report_file"
 
 
 @job("support.monthly_reports", period="day")
@@ -26,3 +52,37 @@ def monthly_reports(now: datetime) -> str:
         _report, created = close_report(contract=contract, month=month, at=now)
         closed += created
     return f"{closed} report(s) closed for {month:%Y-%m}"
+
+
+def request_report_file(*, report: SlaReport, fmt: str, by: Membership) -> BackgroundJob:
+    """Queue the rendering of a report's PDF or XLSX; `by` alone follows the job, and may still
+    read the report when it runs."""
+    return start_job(
+        kind=REPORT_FILE_JOB,
+        organization_id=by.organization_id,
+        requested_by=by.user_id,
+        title=_("SLA report of %(month)s, %(contract)s (%(format)s)")
+        % {
+            "month": month_label(report.month),
+            "contract": report.contract.reference,
+            "format": fmt.upper(),
+        },
+        params={"member": by.pk, "report": report.pk, "fmt": fmt},
+    )
+
+
+@register_job_kind(REPORT_FILE_JOB)
+def render_report_file(job: BackgroundJob, progress: Progress) -> JobResult:
+    try:
+        report = access_report(job_member(job), job.params["report"])
+    except Http404 as refusal:
+        raise JobError(_("You can no longer read this report.")) from refusal
+    fmt = job.params["fmt"]
+    progress(0, 1, step=_("Rendering the report"))
+    content = report_file(report, fmt)
+    progress(1, 1)
+    return file_result(
+        [content],
+        filename=report_filename(report, fmt),
+        content_type=REPORT_FORMATS[fmt],
+    )

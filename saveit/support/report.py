@@ -6,7 +6,9 @@ import datetime as dt
 import io
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -386,3 +388,41 @@ def render_report_xlsx(report: SlaReport) -> bytes:
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()
+
+
+# --- the report as a file: at once, or by a background job ------------------------------------
+
+REPORT_FORMATS = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def report_file(report: SlaReport, fmt: str) -> bytes:
+    """The report's PDF or XLSX: what the download answers and what the job stores."""
+    return render_report_pdf(report) if fmt == "pdf" else render_report_xlsx(report)
+
+
+def report_filename(report: SlaReport, fmt: str) -> str:
+    return f"rapport-sla-{report.month:%Y-%m}.{fmt}"
+
+
+def report_rows(report: SlaReport) -> int:
+    """The rows the report prints (tickets, breaches, maintenance), read from its frozen figures."""
+    figures = report.figures
+    return (
+        len(figures.get("tickets", []))
+        + len(breach_rows(figures))
+        + len(figures.get("maintenance", []))
+    )
+
+
+def runs_in_background(report: SlaReport) -> bool:
+    """A report of more than SLA_REPORT_BACKGROUND_ROWS rows is rendered by a job."""
+    return report_rows(report) > settings.SLA_REPORT_BACKGROUND_ROWS
+
+
+def report_download(report: SlaReport, fmt: str) -> HttpResponse:
+    response = HttpResponse(report_file(report, fmt), content_type=REPORT_FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{report_filename(report, fmt)}"'
+    return response

@@ -37,6 +37,7 @@ from .forms import (
     TicketForm,
     WindowForm,
 )
+from .jobs import request_report_file
 from .models import OPEN_STATUSES, MaintenanceWindow, Status, TicketAttachment
 from .permissions import (
     access_contract,
@@ -57,10 +58,10 @@ from .report import (
     kpi_rows,
     lifted_text,
     month_label,
-    render_report_pdf,
-    render_report_xlsx,
+    report_download,
     ticket_rows,
 )
+from .report import runs_in_background as report_runs_in_background
 from .services import CLIENT_MOVES, TRANSITIONS
 
 
@@ -526,23 +527,24 @@ def _figures(figures: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _report_file(request: HttpRequest, report_id: int, fmt: str) -> HttpResponse:
+    """The report's file at once; a report of many rows is rendered by a job whose page offers
+    the file (SLA_REPORT_BACKGROUND_ROWS)."""
+    member = acting_member(request)
+    found = access_report(member, report_id)
+    if report_runs_in_background(found):
+        return redirect("core:job", request_report_file(report=found, fmt=fmt, by=member).pk)
+    return report_download(found, fmt)
+
+
 @login_required
 def report_pdf(request: HttpRequest, report_id: int) -> HttpResponse:
-    found = access_report(acting_member(request), report_id)
-    response = HttpResponse(render_report_pdf(found), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="rapport-sla-{found.month:%Y-%m}.pdf"'
-    return response
+    return _report_file(request, report_id, "pdf")
 
 
 @login_required
 def report_xlsx(request: HttpRequest, report_id: int) -> HttpResponse:
-    found = access_report(acting_member(request), report_id)
-    response = HttpResponse(
-        render_report_xlsx(found),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="rapport-sla-{found.month:%Y-%m}.xlsx"'
-    return response
+    return _report_file(request, report_id, "xlsx")
 
 
 @login_required

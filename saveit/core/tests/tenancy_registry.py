@@ -385,6 +385,7 @@ API_ROUTES: dict[str, Call] = {
     ),
     "saveit_audit_api_trail_list_events": Call(query=lambda w: {"org_id": w.org.pk}),
     "saveit_audit_api_trail_verify": Call(query=lambda w: {"org_id": w.org.pk}),
+    "saveit_audit_api_trail_export": Call(query=lambda w: {"org_id": w.org.pk}),
     "saveit_audit_api_documents_list_documents": OWN,
     "saveit_audit_api_documents_upload_document": OWN_POST,
     "saveit_audit_api_documents_get_document": Call(kwargs=document),
@@ -537,6 +538,12 @@ REPORTING_HTML: dict[str, Call] = {
 REPORTING_API: dict[str, Call] = {
     "saveit_reporting_api_engagement_dashboard": Call(kwargs=engagement),
     "saveit_reporting_api_client_dashboard": Call(kwargs=client),
+    "saveit_reporting_api_engagement_export": Call(
+        kwargs=lambda w: {**engagement(w), "table": "learners"}, query=lambda w: {"format": "csv"}
+    ),
+    "saveit_reporting_api_client_export": Call(
+        kwargs=lambda w: {**client(w), "table": "learners"}, query=lambda w: {"format": "csv"}
+    ),
 }
 HTML_ROUTES.update(REPORTING_HTML)
 API_ROUTES.update(REPORTING_API)

@@ -414,6 +414,7 @@ def _send(client: Client, url: str, call: Call, world: World, *, as_json: bool) 
 _TRAIL_ROUTES = {
     "audit:trail", "audit:trail_verify", "audit:trail_json", "audit:trail_csv",
     "audit:object_trail", "saveit_audit_api_trail_verify", "saveit_audit_api_trail_list_events",
+    "saveit_audit_api_trail_export",
 }  # fmt: skip
 _PROVIDER_ONLY_ROUTES = {
     "engagements:contract_terms",
