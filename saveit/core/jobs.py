@@ -177,8 +177,20 @@ def start_job(
     """Record the job and queue it once the caller's transaction commits.
 
     `title` is what the progress page shows (in the user's language, e.g. "Classeur Qualiopi").
+    The same person asking again for the same work (same kind, organisation and parameters)
+    while it is still queued or running gets that job back: a double click or a reloaded export
+    link starts nothing more. A job the worker lost does not count: a new one starts.
     """
     job_kind(kind)
+    under_way = BackgroundJob.objects.filter(
+        kind=kind,
+        organization_id=organization_id,
+        requested_by_id=getattr(requested_by, "pk", requested_by),
+        status__in=(BackgroundJob.Status.QUEUED, BackgroundJob.Status.RUNNING),
+    ).order_by("-created_at")
+    for candidate in under_way[:20]:
+        if candidate.params == (params or {}) and not is_stale(candidate):
+            return candidate
     job = BackgroundJob.objects.create(
         kind=kind,
         title=str(title)[:200],

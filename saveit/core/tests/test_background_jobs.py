@@ -88,6 +88,58 @@ def test_a_second_run_of_the_same_job_does_nothing(owner, django_capture_on_comm
     assert CALLS.count(str(job.pk)) == calls == 1
 
 
+def test_asking_again_for_the_same_work_under_way_returns_that_job(owner):
+    first = jobs.start_job(
+        kind="core.test_export",
+        organization_id=owner.organization_id,
+        requested_by=owner.user,
+        params={"rows": 3},
+    )
+    again = jobs.start_job(
+        kind="core.test_export",
+        organization_id=owner.organization_id,
+        requested_by=owner.user,
+        params={"rows": 3},
+    )
+    other = jobs.start_job(
+        kind="core.test_export",
+        organization_id=owner.organization_id,
+        requested_by=owner.user,
+        params={"rows": 4},
+    )
+    assert again.pk == first.pk and other.pk != first.pk
+    # Once the first is done, or lost by its worker, asking again starts a new one.
+    BackgroundJob.objects.filter(pk=first.pk).update(status=BackgroundJob.Status.DONE)
+    assert (
+        jobs.start_job(
+            kind="core.test_export",
+            organization_id=owner.organization_id,
+            requested_by=owner.user,
+            params={"rows": 3},
+        ).pk
+        != first.pk
+    )
+    lost = jobs.start_job(
+        kind="core.test_export",
+        organization_id=owner.organization_id,
+        requested_by=owner.user,
+        params={"rows": 5},
+    )
+    long_ago = timezone.now() - jobs.STALE_AFTER * 2
+    BackgroundJob.objects.filter(pk=lost.pk).update(
+        status=BackgroundJob.Status.RUNNING, started_at=long_ago, heartbeat_at=long_ago
+    )
+    assert (
+        jobs.start_job(
+            kind="core.test_export",
+            organization_id=owner.organization_id,
+            requested_by=owner.user,
+            params={"rows": 5},
+        ).pk
+        != lost.pk
+    )
+
+
 def test_an_unknown_kind_is_refused_before_anything_is_written(owner):
     with pytest.raises(LookupError):
         jobs.start_job(kind="nope", organization_id=None, requested_by=owner.user)
@@ -149,7 +201,7 @@ def test_the_page_polls_while_running_and_offers_the_download_when_done(
     page = client.get(f"/taches/{queued.pk}/", headers={"HX-Request": "true"})
     assert page.status_code == 200 and 'hx-trigger="every 1s"' in page.content.decode()
     assert "<html" not in page.content.decode()  # only the fragment
-    job = _start(owner, capture=django_capture_on_commit_callbacks)
+    job = _start(owner, capture=django_capture_on_commit_callbacks, rows=2)
     page = client.get(f"/taches/{job.pk}/").content.decode()
     assert "every 1s" not in page and f"/taches/{job.pk}/telecharger/" in page
     download = client.get(f"/taches/{job.pk}/telecharger/")
