@@ -27,7 +27,7 @@ from .permissions import can_send_reminder
 from .selectors import contactable, terms_for_client
 
 Rule = Reminder.Rule
-OPEN = (Assignment.Status.ASSIGNED, Assignment.Status.IN_PROGRESS)
+OPEN = Assignment.OPEN_STATUSES
 
 
 def _period_for(rule: str, assignment: Assignment, last_seen: datetime | None) -> str:
@@ -75,7 +75,7 @@ def due_reminders(now: datetime) -> list[tuple[str, Assignment]]:
 
 
 def _rule_for(a: Assignment, t: AttendanceTerms, now: datetime, today) -> str:
-    if a.due_on is not None and a.due_on < today:
+    if a.is_overdue(today):
         return Rule.OVERDUE
     if a.due_on is not None and a.due_on <= today + timedelta(days=t.due_soon_days):
         return Rule.DUE_SOON

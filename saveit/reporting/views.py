@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -114,6 +115,10 @@ def _dashboard(request: HttpRequest, place: Place) -> HttpResponse:
             "charts": charts.all_charts(board),
             "exports": exports_links,
             "learners_url": place.url("learners", filters=filters),
+            # The overdue figure opens the list of the learners it counts.
+            "overdue_url": place.url("learners", filters=replace(filters, overdue=True))
+            if board.totals.overdue
+            else "",
             "reset_url": place.url("board"),
             "hours_url": _hours_url(request, place),
         },
@@ -172,7 +177,6 @@ def _learners(request: HttpRequest, place: Place) -> HttpResponse:
             "first_url": place.url("learners", filters=filters),
             "reset_url": place.url("learners"),
             "is_first": not request.GET.get("after"),
-            "today": timezone.localdate(),
             "board_url": place.url("board", filters=filters),
             "exports": _export_urls(place, "learners", filters),
             "query": request.GET.urlencode(),
@@ -221,6 +225,9 @@ def _subtitle(place: Place, form: FilterForm, filters: Filters) -> str:
     parts = [f"{place.eyebrow} · {place.title}"]
     for name, value in filters.as_query().items():
         field = form.fields["from" if name == "from" else name]
+        if isinstance(field, forms.BooleanField):  # a flag says itself: "Overdue only"
+            parts.append(str(field.label))
+            continue
         choices = dict(getattr(field, "choices", []))
         shown = choices.get(int(value) if value.isdigit() and name != "site" else value, value)
         parts.append(f"{field.label} : {shown}")
