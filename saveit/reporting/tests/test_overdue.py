@@ -124,9 +124,7 @@ def test_the_exports_of_the_list_keep_the_overdue_learners_only(late, manager):
     )
     values = [c for row in load_workbook(io.BytesIO(xlsx.content)).active.values for c in row]
     assert "Durand" in values and "Martin" in values and "Lefèvre" not in values
-    pdf = browser.get(
-        reverse("reporting:engagement_export", args=[*args, "pdf"]), {"overdue": "1"}
-    )
+    pdf = browser.get(reverse("reporting:engagement_export", args=[*args, "pdf"]), {"overdue": "1"})
     printed = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "En retard uniquement" in printed and "Lefèvre" not in printed
 
@@ -136,7 +134,9 @@ def test_the_overdue_figure_opens_the_list_filtered_on_it(late, manager, owner):
         reverse("reporting:engagement", args=[late.engagement_id]), {"site": "Lyon"}
     )
     link = board.context["overdue_url"]
-    assert urlsplit(link).path == reverse("reporting:engagement_learners", args=[late.engagement_id])
+    assert urlsplit(link).path == reverse(
+        "reporting:engagement_learners", args=[late.engagement_id]
+    )
     assert parse_qs(urlsplit(link).query) == {"site": ["Lyon"], "overdue": ["1"]}
     assert f'href="{link.replace("&", "&amp;")}" data-figure="overdue"' in board.content.decode()
     # The client dashboard too, and nothing to open when nobody is late.
@@ -145,7 +145,9 @@ def test_the_overdue_figure_opens_the_list_filtered_on_it(late, manager, owner):
     for email in ("eloise.durand@alpha.example", "noe.martin@alpha.example"):
         set_due_on(_row(email), None)
     again = signed_in(manager).get(reverse("reporting:engagement", args=[late.engagement_id]))
-    assert again.context["overdue_url"] == "" and 'data-figure="overdue"' not in again.content.decode()
+    assert (
+        again.context["overdue_url"] == "" and 'data-figure="overdue"' not in again.content.decode()
+    )
 
 
 def test_the_api_takes_the_overdue_parameter(late, manager):
