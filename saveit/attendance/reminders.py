@@ -14,6 +14,7 @@ from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from saveit.accounts.models import Membership
 from saveit.accounts.roles import Role
@@ -27,7 +28,7 @@ from .permissions import can_send_reminder
 from .selectors import contactable, terms_for_client
 
 Rule = Reminder.Rule
-OPEN = (Assignment.Status.ASSIGNED, Assignment.Status.IN_PROGRESS)
+OPEN = Assignment.OPEN_STATUSES
 
 
 def _period_for(rule: str, assignment: Assignment, last_seen: datetime | None) -> str:
@@ -75,7 +76,7 @@ def due_reminders(now: datetime) -> list[tuple[str, Assignment]]:
 
 
 def _rule_for(a: Assignment, t: AttendanceTerms, now: datetime, today) -> str:
-    if a.due_on is not None and a.due_on < today:
+    if a.is_overdue(today):
         return Rule.OVERDUE
     if a.due_on is not None and a.due_on <= today + timedelta(days=t.due_soon_days):
         return Rule.DUE_SOON
@@ -89,11 +90,12 @@ def _rule_for(a: Assignment, t: AttendanceTerms, now: datetime, today) -> str:
     return ""
 
 
+# Lazy: read in the language of each e-mail or page, not of the first import.
 SUBJECTS: dict[str, Any] = {
-    Rule.NOT_STARTED: _("Your training is waiting for you"),
-    Rule.INACTIVE: _("Resume your training"),
-    Rule.DUE_SOON: _("Your training is due soon"),
-    Rule.OVERDUE: _("Your training is overdue"),
+    Rule.NOT_STARTED: gettext_lazy("Your training is waiting for you"),
+    Rule.INACTIVE: gettext_lazy("Resume your training"),
+    Rule.DUE_SOON: gettext_lazy("Your training is due soon"),
+    Rule.OVERDUE: gettext_lazy("Your training is overdue"),
 }
 
 
@@ -199,9 +201,9 @@ def manual_reminder_blockers(
 
 
 BLOCKER_REFUSALS: dict[str, Any] = {
-    OBJECTED: _("This learner objected to reminders: none is sent."),
-    ALREADY_TODAY: _("This learner was already reminded today: try again tomorrow."),
-    NOTHING_OPEN: _("This learner has no training left to complete here."),
+    OBJECTED: gettext_lazy("This learner objected to reminders: none is sent."),
+    ALREADY_TODAY: gettext_lazy("This learner was already reminded today: try again tomorrow."),
+    NOTHING_OPEN: gettext_lazy("This learner has no training left to complete here."),
 }
 
 
@@ -223,7 +225,7 @@ def send_manual_reminder(
     type(learner).objects.select_for_update().filter(pk=learner.pk).first()
     blocker = manual_reminder_blockers(assignments, now).get(learner.pk)
     if blocker:
-        raise Refusal(BLOCKER_REFUSALS[blocker], code=blocker)
+        raise Refusal(str(BLOCKER_REFUSALS[blocker]), code=blocker)
     open_rows = [a for a in assignments if a.status in OPEN]
     day = paris_date(now).isoformat()
     Reminder.objects.bulk_create(

@@ -113,9 +113,7 @@ def my_trainings(request: HttpRequest) -> HttpResponse:
             {
                 "assignment": assignment,
                 "progress": _progress(assignment, snapshot),
-                "overdue": assignment.is_open
-                and assignment.due_on is not None
-                and assignment.due_on < timezone.localdate(),
+                "overdue": assignment.is_overdue(),
                 "attestation": getattr(assignment, "attestation", None),
             }
         )

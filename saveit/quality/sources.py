@@ -31,7 +31,7 @@ from .models import (
     WatchEntry,
 )
 
-OPEN = (Assignment.Status.ASSIGNED, Assignment.Status.IN_PROGRESS)
+OPEN = Assignment.OPEN_STATUSES
 
 
 def engagements(provider: Organization) -> list[Engagement]:
@@ -79,7 +79,7 @@ def invitation_counts() -> list[dict[str, Any]]:
 def follow_up_counts(today: date) -> list[dict[str, Any]]:
     return _per_engagement(
         Assignment.objects.all(),
-        overdue=Count("pk", filter=Q(status__in=OPEN, due_on__lt=today)),
+        overdue=Count("pk", filter=Assignment.overdue(today)),
         last=Max("assigned_at"),
     )
 
@@ -99,12 +99,12 @@ def recent_attestations(limit: int) -> list[Attestation]:
 
 
 def overdue_assignments(today: date) -> list[Assignment]:
-    return list(Assignment.objects.filter(status__in=OPEN, due_on__lt=today).only("pk")[:1000])
+    return list(Assignment.objects.filter(Assignment.overdue(today)).only("pk")[:1000])
 
 
 def dropout_candidates(today: date) -> QuerySet[Assignment]:
     """Learners past their due date without finishing: the drop-outs an action may analyse."""
-    late = Assignment.objects.filter(status__in=OPEN, due_on__lt=today).order_by("due_on")
+    late = Assignment.objects.filter(Assignment.overdue(today)).order_by("due_on")
     ids = list(late.values_list("pk", flat=True)[:200])  # a form field cannot take a slice
     return (
         Assignment.objects.filter(pk__in=ids)

@@ -33,6 +33,9 @@ class FiltersIn(Schema):
     to: str | None = Field(None, description="last month, YYYY-MM")
     module: int | None = None
     version: int | None = None
+    overdue: bool = Field(
+        False, description="only the overdue assignments: not completed, past their due date"
+    )
 
 
 class FiguresOut(Schema):

@@ -6,8 +6,8 @@ dashboard shows, with one more query on the attendees' assignments (attendees ar
 in the rooms: a few thousand at most, where the assignments may be millions).
 
 - totals: every attendee of the scope who matches the filters (site on the learner; population,
-  module, version and period through an assignment in the same engagement; module and version
-  also keep only the sessions of that module);
+  module, version, period and overdue through an assignment in the same engagement; module and
+  version also keep only the sessions of that module);
 - per module version: hours of the sessions of a module, on the learner's latest version of
   that module in the engagement; a session without a module counts in the totals only;
 - per population: the learner's hours of the engagement, in each population they were assigned
@@ -65,7 +65,7 @@ def _module_filter(filters: Filters) -> list[int] | None:
 
 
 def _needs_assignment(filters: Filters) -> bool:
-    return any(
+    return filters.overdue or any(
         value is not None
         for value in (
             filters.population,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -254,6 +255,9 @@ def export_subtitle(scope: Scope, form: FilterForm, filters: Filters) -> str:
     parts = [place_label(scope)]
     for name, value in filters.as_query().items():
         field = form.fields["from" if name == "from" else name]
+        if isinstance(field, forms.BooleanField):  # a flag says itself: "Overdue only"
+            parts.append(str(field.label))
+            continue
         choices = dict(getattr(field, "choices", []))
         shown = choices.get(int(value) if value.isdigit() and name != "site" else value, value)
         parts.append(f"{field.label} : {shown}")

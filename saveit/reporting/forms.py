@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,13 @@ class MonthField(forms.CharField):
             ) from None
 
 
+class Flag(forms.CheckboxInput):
+    """A checkbox read from a URL or the API: "0", "false" and nothing mean off."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> bool:
+        return str(data.get(name) or "").strip().lower() not in ("", "0", "false", "off")
+
+
 class FilterForm(forms.Form):
     population = forms.TypedChoiceField(label=_("Population"), required=False, coerce=int)
     site = forms.ChoiceField(label=_("Site"), required=False)
@@ -33,12 +41,14 @@ class FilterForm(forms.Form):
     version = forms.TypedChoiceField(label=_("Module version"), required=False, coerce=int)
     from_ = MonthField(label=_("Assigned from"), required=False)
     to = MonthField(label=_("Assigned until"), required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False, widget=Flag)
 
     def __init__(self, data: object, *, scope: Scope) -> None:
         super().__init__(data)  # type: ignore[arg-type]
-        to = self.fields.pop("to")
+        to, overdue = self.fields.pop("to"), self.fields.pop("overdue")
         self.fields["from"] = self.fields.pop("from_")
         self.fields["to"] = to
+        self.fields["overdue"] = overdue
         self.fields["from"].widget.input_type = "month"
         self.fields["to"].widget.input_type = "month"
         every = [("", _("All"))]
@@ -81,4 +91,5 @@ class FilterForm(forms.Form):
             month_to=value("to"),  # type: ignore[arg-type]
             module=value("module"),  # type: ignore[arg-type]
             version=value("version"),  # type: ignore[arg-type]
+            overdue=bool(value("overdue")),
         )

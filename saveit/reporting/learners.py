@@ -25,7 +25,7 @@ from django.utils import timezone
 from saveit.core.dates import PARIS
 from saveit.learning.models import Assignment, Learner
 
-from .selectors import Filters, Scope
+from .selectors import Filters, Scope, current_assignments
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,20 @@ def _assignment_conditions(scope: Scope, filters: Filters) -> tuple[list[str], l
         if bound is not None:
             where.append(f"a.assigned_at {operator} %s")
             params.append(connection.ops.adapt_datetimefield_value(bound))
+    if filters.overdue:
+        sql, values = _overdue_sql(timezone.localdate())
+        where.append(sql)
+        params += values
     return where, params
+
+
+def _overdue_sql(today: date) -> tuple[str, list[Any]]:
+    """Assignment.overdue as the ORM writes it, on the probe's alias "a": the rule stays written
+    once, in the model, for this SQL as for every queryset."""
+    query = Assignment.objects.filter(Assignment.overdue(today)).query
+    where = query.where.relabeled_clone({Assignment._meta.db_table: "a"})
+    sql, params = where.as_sql(query.get_compiler(connection=connection), connection)
+    return sql, list(params)
 
 
 def _learner_ids(scope: Scope, filters: Filters, after: str, size: int) -> list[int]:
@@ -103,9 +116,7 @@ def _learner_ids(scope: Scope, filters: Filters, after: str, size: int) -> list[
 
 def _in_scope(scope: Scope, filters: Filters, *, learner_ids: list[int] | None = None) -> Any:
     """The scope's assignments under the filters; of these learners only, when given."""
-    queryset = Assignment.objects.exclude(status=Assignment.Status.REPLACED).filter(
-        superseded_at__isnull=True
-    )
+    queryset = current_assignments()
     organization: F | CombinedExpression = F("organization_id")
     engagement: F | CombinedExpression = F("engagement_id")
     if learner_ids is not None:
@@ -132,6 +143,8 @@ def _in_scope(scope: Scope, filters: Filters, *, learner_ids: list[int] | None =
         queryset = queryset.filter(assigned_at__gte=start)
     if end:
         queryset = queryset.filter(assigned_at__lt=end)
+    if filters.overdue:
+        queryset = queryset.filter(Assignment.overdue(timezone.localdate()))
     return queryset
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from saveit.accounts.models import Membership, Organization
 from saveit.accounts.roles import (
     ENGAGEMENT_CLIENT_READER_ROLES,
     OrganizationKind,
+    Role,
     is_provider_staff,
 )
-from saveit.engagements.permissions import access_engagement
+from saveit.engagements.models import Engagement
+from saveit.engagements.permissions import access_engagement, engagements_visible_to
 
 from .selectors import Scope
 
@@ -50,3 +53,26 @@ def clients_for(member: Membership | None) -> list[Organization]:
         assert member is not None
         return [member.organization] if member.organization.kind == OrganizationKind.CLIENT else []
     return []
+
+
+def follows_learners(member: Membership | None) -> bool:
+    """Who is told of overdue learners (the inbox): the client's owner and managers who read the
+    dashboards, and the provider's project managers; not auditors (they look, they do not act)."""
+    if not can_see_dashboards(member):
+        return False
+    assert member is not None
+    if is_provider_staff(member):
+        return member.role == Role.PROJECT_MANAGER
+    return member.role in (Role.CLIENT_OWNER, Role.CLIENT_MANAGER)
+
+
+def followed_engagements(member: Membership | None) -> QuerySet[Engagement]:
+    """The open engagements whose learners the member follows: every one of their client
+    organisation, or those a project manager leads."""
+    if not follows_learners(member):
+        return Engagement.objects.none()
+    assert member is not None
+    engagements = engagements_visible_to(member).filter(closed_at__isnull=True)
+    if member.role == Role.PROJECT_MANAGER:
+        engagements = engagements.filter(project_manager=member)
+    return engagements

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
 from saveit.catalog.models import ModuleVersion
@@ -22,7 +22,7 @@ from saveit.learning.models import Assignment, Population, RecertificationCampai
 from .figures import Figures
 from .models import CompletionCell, ScoreCell, StatusCell, TrendCell
 
-OPEN = (Assignment.Status.ASSIGNED, Assignment.Status.IN_PROGRESS)
+OPEN = Assignment.OPEN_STATUSES
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class Filters:
     month_to: date | None = None
     module: int | None = None
     version: int | None = None
+    overdue: bool = False  # only the overdue assignments (Assignment.overdue)
 
     def is_empty(self) -> bool:
         return self == Filters()
@@ -54,8 +55,17 @@ class Filters:
             "to": self.month_to.strftime("%Y-%m") if self.month_to else None,
             "module": self.module,
             "version": self.version,
+            "overdue": "1" if self.overdue else None,
         }
         return {key: str(value) for key, value in values.items() if value not in (None, "")}
+
+
+def current_assignments() -> QuerySet[Assignment]:
+    """The assignments the dashboards count: neither replaced by a newer version nor superseded
+    by a new cycle of the same one."""
+    return Assignment.objects.exclude(status=Assignment.Status.REPLACED).filter(
+        superseded_at__isnull=True
+    )
 
 
 def cells(cube: type[models.Model], scope: Scope, filters: Filters) -> QuerySet[Any]:
@@ -70,7 +80,13 @@ def cells(cube: type[models.Model], scope: Scope, filters: Filters) -> QuerySet[
         "module_id": filters.module,
         "module_version_id": filters.version,
     }
-    return queryset.filter(**{k: v for k, v in wanted.items() if v is not None})
+    queryset = queryset.filter(**{k: v for k, v in wanted.items() if v is not None})
+    if filters.overdue:
+        if cube is not StatusCell:
+            # The other cubes hold completed assignments only, and none of those is overdue.
+            return queryset.none()
+        queryset = queryset.filter(Assignment.overdue(timezone.localdate()))
+    return queryset
 
 
 def figures_by(group: str | None, scope: Scope, filters: Filters) -> dict[Any, Figures]:
@@ -86,7 +102,7 @@ def figures_by(group: str | None, scope: Scope, filters: Filters) -> dict[Any, F
             secs=Sum("seconds"),
             scored_n=Sum("scored"),
             scores=Sum("score_sum"),
-            late=Sum("n", filter=Q(due_on__lt=today, status__in=OPEN)),
+            late=Sum("n", filter=Assignment.overdue(today)),
         )
         .order_by()
     )
@@ -254,3 +270,42 @@ def campaigns(scope: Scope, filters: Filters) -> list[RecertificationCampaign]:
         )
         .order_by("-created_at", "pk")
     )
+
+
+@dataclass(frozen=True)
+class OverdueEngagement:
+    """An engagement with overdue learners: how many, and since when (the oldest due date)."""
+
+    engagement_id: int
+    reference: str
+    title: str
+    learners: int
+    assignments: int
+    oldest_due_on: date
+
+
+def overdue_by_engagement(engagements: QuerySet[Any], today: date) -> list[OverdueEngagement]:
+    """Per engagement of `engagements` (already scoped by an access helper), its learners with an
+    overdue current assignment; oldest first. One aggregate query."""
+    rows = (
+        current_assignments()
+        .filter(Assignment.overdue(today), engagement__in=engagements.values("pk"))
+        .values("engagement_id", "engagement__reference", "engagement__title")
+        .annotate(
+            learners=Count("learner_id", distinct=True),
+            assignments=Count("pk"),
+            oldest=Min("due_on"),
+        )
+        .order_by("oldest", "engagement_id")
+    )
+    return [
+        OverdueEngagement(
+            row["engagement_id"],
+            row["engagement__reference"],
+            row["engagement__title"],
+            row["learners"],
+            row["assignments"],
+            row["oldest"],
+        )
+        for row in rows
+    ]

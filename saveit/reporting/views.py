@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
@@ -112,6 +111,10 @@ def _dashboard(request: HttpRequest, place: Place) -> HttpResponse:
             "charts": charts.all_charts(board),
             "exports": exports_links,
             "learners_url": place.url("learners", filters=filters),
+            # The overdue figure opens the list of the learners it counts.
+            "overdue_url": place.url("learners", filters=replace(filters, overdue=True))
+            if board.totals.overdue
+            else "",
             "reset_url": place.url("board"),
             "hours_url": _hours_url(request, place),
         },
@@ -170,7 +173,6 @@ def _learners(request: HttpRequest, place: Place) -> HttpResponse:
             "first_url": place.url("learners", filters=filters),
             "reset_url": place.url("learners"),
             "is_first": not request.GET.get("after"),
-            "today": timezone.localdate(),
             "board_url": place.url("board", filters=filters),
             "exports": _export_urls(place, "learners", filters),
             "query": request.GET.urlencode(),

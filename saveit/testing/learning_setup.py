@@ -140,3 +140,32 @@ class Form(dict):
 
     def getlist(self, name, default=None):
         return self.get(name, default or [])
+
+
+def set_due_on(assignment, day) -> None:
+    """Move a due date where the services never put one (they refuse a past date), keeping the
+    dashboards' cubes exact."""
+    from django.db import transaction
+
+    from saveit.learning.models import Assignment
+    from saveit.reporting import stats
+
+    with transaction.atomic(), stats.tracking(assignment.pk):
+        Assignment.objects.filter(pk=assignment.pk).update(due_on=day)
+
+
+OTHER_CSV = (
+    "Nom;Prénom;E-mail;Matricule;Site;Poste;Manager\n"
+    "Dupont;Léa;lea.dupont@beta.example;B001;Lyon;Agente;Marc Blanc\n"
+).encode()
+
+
+def assign_csv(engagement, version, owner, content: bytes, *, name: str = "Agents"):
+    """A population of `engagement` imported from `content` and assigned `version`."""
+    population = populations.create_population(engagement=engagement, name=name, by=owner)
+    batch = populations.preview_import(
+        population=population, content=content, filename="agents.csv", by=owner
+    )
+    populations.commit_import(batch=batch, by=owner)
+    assignments.assign_population(version=version, population=population, due_on=None, by=owner)
+    return population

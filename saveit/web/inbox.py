@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
@@ -24,7 +25,7 @@ from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from saveit.accounts.models import Membership
 from saveit.accounts.roles import Role, is_provider_staff
@@ -40,6 +41,8 @@ from saveit.privacy.permissions import can_use_privacy, requests_visible_to
 from saveit.quality.models import Audit, Complaint, ImprovementAction
 from saveit.quality.permissions import can_manage_quality
 from saveit.quality.selectors import open_complaints_of
+from saveit.reporting.permissions import followed_engagements, follows_learners
+from saveit.reporting.selectors import Filters, overdue_by_engagement
 from saveit.support.clocks import running_clock
 from saveit.support.models import Status as TicketStatus
 from saveit.support.permissions import is_support_client, is_support_staff, tickets_for
@@ -72,7 +75,7 @@ def gate_reason(name: str) -> str:
 
 @dataclass(frozen=True)
 class Item:
-    kind: str  # sign, review, answer, fix, wait
+    kind: str  # sign, review, answer, fix, wait, follow
     title: str
     reason: str
     since: dt.datetime
@@ -377,6 +380,35 @@ def _audit_items(member: Membership) -> list[Item]:
     ]
 
 
+# ---------------------------------------------------------------- overdue learners
+
+
+def _overdue_items(member: Membership) -> list[Item]:
+    """Each followed engagement with overdue learners: one link to its learner list filtered on
+    them, where each row has its one-click reminder. One aggregate query."""
+    query = urlencode(Filters(overdue=True).as_query())
+    items = []
+    for row in overdue_by_engagement(followed_engagements(member), timezone.localdate()):
+        items.append(
+            Item(
+                kind="follow",
+                title=f"{row.reference} · {row.title}",
+                reason=ngettext(
+                    "%(n)s learner has not completed a training past its due date.",
+                    "%(n)s learners have not completed a training past its due date.",
+                    row.learners,
+                )
+                % {"n": row.learners},
+                since=_at(row.oldest_due_on + dt.timedelta(days=1)),
+                url=f"{reverse('reporting:engagement_learners', args=[row.engagement_id])}?{query}",
+                action=_("See the overdue learners"),
+                due=row.oldest_due_on,
+                late=True,
+            )
+        )
+    return items
+
+
 # ---------------------------------------------------------------- the registry
 
 SOURCES: list[Source] = [
@@ -441,6 +473,14 @@ SOURCES: list[Source] = [
         gettext_lazy("Audits ahead"),
         lambda m: is_provider_staff(m) and m.role == Role.QUALITY_MANAGER,
         _audit_items,
+    ),
+    # No badge: the learners are the ones late, not the member; a count that stays up for weeks
+    # would teach people to ignore the badges (and cost a query on every page).
+    Source(
+        "overdue",
+        gettext_lazy("Overdue learners"),
+        follows_learners,
+        _overdue_items,
     ),
 ]
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from saveit.accounts.models import Membership, Organization
@@ -77,6 +81,9 @@ class Assignment(models.Model):
         FAILED = "failed", _("failed")
         REPLACED = "replaced", _("replaced by a newer version")
 
+    # Not completed yet: not started or in progress.
+    OPEN_STATUSES = (Status.ASSIGNED, Status.IN_PROGRESS)
+
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="+", db_index=False
     )
@@ -149,4 +156,20 @@ class Assignment(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (self.Status.ASSIGNED, self.Status.IN_PROGRESS)
+        return self.status in self.OPEN_STATUSES
+
+    @classmethod
+    def overdue(cls, today: date) -> Q:
+        """The one definition of an overdue assignment: not completed and past its due date.
+
+        Written on `status` and `due_on`, which the reporting cube of statuses shares (no due
+        date is stored there as a far-future sentinel), so the same condition counts the
+        dashboards' figures, filters the learner list (compiled into its SQL) and feeds the
+        inbox. `is_overdue` below is its reading of one loaded row.
+        """
+        return Q(status__in=cls.OPEN_STATUSES, due_on__lt=today)
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        """`overdue()` for one row already in memory (a test holds the two together)."""
+        today = today or timezone.localdate()
+        return self.is_open and self.due_on is not None and self.due_on < today
