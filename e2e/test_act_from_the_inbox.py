@@ -47,11 +47,12 @@ def test_the_owner_acts_from_the_inbox_in_one_click(
 
     link = to_sign.first.locator("a.btn")
     href = link.get_attribute("href")
-    assert href and href.startswith("/audit/documents/")
+    # Straight to the page where the document is read and signed.
+    assert href and re.fullmatch(r"/missions/\d+/lire-et-signer/\d+/", href), href
     submit(page, link)
     expect(page).to_have_url(re.compile(re.escape(href) + r"$"))
     expect(page.locator("main h1")).to_be_visible()
-    # The document page itself is the signing branch's (sign in place): only its arrival here.
+    expect(page.locator("main input[name='password']")).to_be_visible()
     shot(page, "02-owner-document-1366")
     sign_out(page)
 

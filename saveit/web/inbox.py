@@ -125,7 +125,10 @@ def _signature_items(member: Membership) -> list[Item]:
             title=f"{entry.label} · {entry.engagement.reference}",
             reason=gate_reason(SIGNATURE_CHECKS.get(labels.get(entry.label, ""), "")),
             since=entry.document.created_at,
-            url=reverse("audit:document_detail", args=[entry.document.pk]),
+            # Straight to the page where the document is read and signed (as « À signer »).
+            url=reverse(
+                "engagements:read_and_sign", args=[entry.engagement.pk, entry.document.pk]
+            ),
             action=_("Read and sign"),
             engagement=entry.engagement,
         )

@@ -93,7 +93,8 @@ def test_the_owner_sees_signatures_and_module_reviews_with_the_gates_reasons(
     html = response.content.decode()
 
     (sign,) = _items(response, "signatures")
-    assert sign.url == reverse("audit:document_detail", args=[note.document_id])
+    # Straight to the page where it is read and signed, as the « À signer » list does.
+    assert sign.url == reverse("engagements:read_and_sign", args=[engagement.pk, note.document_id])
     assert sign.reason == _message("scoping_note_signed")
     assert sign.engagement == engagement
     (review,) = _items(response, "reviews")
