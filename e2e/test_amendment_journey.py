@@ -10,20 +10,13 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from .accessibility import assert_accessible
+from .accessibility import look
 from .support import sign_in_staff, sign_in_with_second_factor, submit, url_path_re
 from .test_engagement_to_production import PM, expect_success, sign_next_document
 
 OWNER = "responsable@ardent.demo"
 TITLE = "Prévention du risque routier des conducteurs-livreurs"
 AMENDMENT_URL = re.compile(r"^https?://[^/]+/missions/\d+/avenants/(\d+)/(\?.*)?$")
-
-
-def both_widths(page: Page, shot: Callable, step: str) -> None:
-    for width in (1366, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        shot(page, f"{step}-{width}")
-    page.set_viewport_size({"width": 1366, "height": 900})
 
 
 def engagement_id(page: Page) -> int:
@@ -49,8 +42,7 @@ def test_an_amendment_is_written_issued_and_signed(
     pm.locator("main a[href$='/avenants/']").click()
     expect(pm).to_have_url(url_path_re(f"/missions/{engagement}/avenants/"))
     expect(pm.locator("main tbody tr", has_text="Avenant n° 1")).to_have_count(1)
-    both_widths(pm, shot, "amendments")
-    assert_accessible(pm, "amendments")
+    look(pm, shot, "amendments")
 
     # 2. The provider writes amendment no. 2 (one line added), then issues it.
     form = pm.locator("main form").last
@@ -64,8 +56,7 @@ def test_an_amendment_is_written_issued_and_signed(
     expect(pm).to_have_url(AMENDMENT_URL)
     expect_success(pm)
     expect(pm.locator("h1")).to_have_text("Avenant n° 2 à la proposition")
-    both_widths(pm, shot, "amendment-draft")
-    assert_accessible(pm, "amendment draft")
+    look(pm, shot, "amendment-draft")
     submit(pm, pm.locator("main form[action$='/emettre/'] button"))
     expect_success(pm)
     expect(pm.locator(".badge-warn")).to_be_visible()  # awaiting the client's signature
@@ -81,5 +72,4 @@ def test_an_amendment_is_written_issued_and_signed(
     sign_next_document(owner, TITLE)
     owner.goto(pm.url)
     expect(owner.locator(".badge-ok")).to_be_visible()
-    both_widths(owner, shot, "amendment-signed")
-    assert_accessible(owner, "amendment signed")
+    look(owner, shot, "amendment-signed")

@@ -19,7 +19,7 @@ from lxml import etree
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from .accessibility import assert_accessible
+from .accessibility import assert_accessible, look
 from .support import sign_in_staff, sign_in_with_second_factor, submit
 from .test_engagement_to_production import PM, expect_success, sign_next_document
 
@@ -31,14 +31,6 @@ NS = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
     "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
 }
-WIDTHS = (1366, 390)
-
-
-def both_widths(page: Page, shot: Callable, step: str) -> None:
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        shot(page, f"{step}-{width}")
-    page.set_viewport_size({"width": 1366, "height": 900})
 
 
 def engagement_id(page: Page) -> int:
@@ -98,8 +90,7 @@ def test_from_signed_proposal_to_credit_note(
     pm.goto(f"/missions/{engagement}/facturation/")
     post(pm, "/facturation/acompte/")
     expect(pm.locator(".badge-warn")).to_be_visible()  # a draft
-    both_widths(pm, shot, "deposit-draft")
-    assert_accessible(pm, "invoice draft")
+    look(pm, shot, "deposit-draft")
     deposit = issue_here(pm)
     deposit_total = check_pdf(pm, deposit, screenshot_dir)
     assert deposit_total == Decimal("648.00")  # 20 % of (1 900 + 2 × 400) × 1,2
@@ -110,7 +101,7 @@ def test_from_signed_proposal_to_credit_note(
     form.locator("input[name='amount']").fill("648.00")
     submit(pm, form.locator("button[type='submit']"))
     expect_success(pm)
-    both_widths(pm, shot, "deposit-paid")
+    look(pm, shot, "deposit-paid")
 
     # 3. The client signs the delivery note.
     owner = new_context().new_page()
@@ -123,8 +114,7 @@ def test_from_signed_proposal_to_credit_note(
     post(pm, "/facturation/solde/")
     balance = issue_here(pm)
     assert check_pdf(pm, balance, screenshot_dir) == Decimal("2592.00")  # 3 240 − 648
-    both_widths(pm, shot, "balance")
-    assert_accessible(pm, "balance invoice")
+    look(pm, shot, "balance")
 
     # 5. A credit note corrects the balance invoice, in the same series.
     pm.locator("main textarea[name='reason']").fill("Session de recyclage reportée")
@@ -133,11 +123,10 @@ def test_from_signed_proposal_to_credit_note(
     note = issue_here(pm)
     assert int(note[-4:]) == int(balance[-4:]) + 1 == int(deposit[-4:]) + 2
     check_pdf(pm, note, screenshot_dir)
-    both_widths(pm, shot, "credit-note")
+    look(pm, shot, "credit-note")
 
     pm.goto("/creances/")
-    both_widths(pm, shot, "receivables")
-    assert_accessible(pm, "receivables")
+    look(pm, shot, "receivables")
     pm.goto("/reglements/")
     assert_accessible(pm, "payments")
 
@@ -145,8 +134,7 @@ def test_from_signed_proposal_to_credit_note(
     owner.goto("/factures/")
     for number in (deposit, balance, note):
         expect(owner.locator("main tbody td:first-child a", has_text=number)).to_have_count(1)
-    both_widths(owner, shot, "client-invoices")
-    assert_accessible(owner, "client invoices")
+    look(owner, shot, "client-invoices")
     submit(owner, owner.locator("main tbody td:first-child a", has_text=note))
     expect(owner.locator("main form[action$='/emettre/']")).to_have_count(0)
     check_pdf(owner, note, screenshot_dir)

@@ -125,7 +125,17 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def organization_detail(request: HttpRequest, org_id: int) -> HttpResponse:
     member = acting_member(request)
-    organization = access_organization(member, org_id)
+    return _organization_page(request, member, access_organization(member, org_id))
+
+
+def _organization_page(
+    request: HttpRequest,
+    member: Membership,
+    organization: Organization,
+    invite_form: InviteForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The organisation's page; a refused invitation comes back bound, with what was typed."""
     manage = can_manage_members(member, organization)
     # A learner sees their organisation, not the names and addresses of its other members.
     show_members = member.role != Role.LEARNER
@@ -135,7 +145,8 @@ def organization_detail(request: HttpRequest, org_id: int) -> HttpResponse:
         "members": members_of(organization) if show_members else [],
         "invitations": invitations_of(organization)[:50] if manage else [],
         "can_manage": manage,
-        "invite_form": InviteForm(
+        "invite_form": invite_form
+        or InviteForm(
             organization=organization, initial={"role": default_invite_role(organization)}
         )
         if manage
@@ -148,7 +159,7 @@ def organization_detail(request: HttpRequest, org_id: int) -> HttpResponse:
         "signature": attestation_signature_of(organization) if organization.is_provider else None,
         "can_set_signature": can_set_attestation_signature(member, organization),
     }
-    return render(request, "accounts/organization_detail.html", context)
+    return render(request, "accounts/organization_detail.html", context, status=status)
 
 
 @login_required
@@ -210,17 +221,14 @@ def member_invite(request: HttpRequest, org_id: int) -> HttpResponse:
                 **form.auditor_terms(),  # type: ignore[arg-type]
             )
         except Refusal as refusal:
-            messages.error(request, refusal.message)
+            form.add_error(None, refusal.message)
         else:
             messages.success(
                 request,
                 _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
             )
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-    return redirect("accounts:organization_detail", organization.pk)
+            return redirect("accounts:organization_detail", organization.pk)
+    return _organization_page(request, member, organization, form, status=400)
 
 
 @login_required

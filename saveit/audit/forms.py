@@ -64,4 +64,10 @@ class ReadAndSignForm(SignForm):
     """Signing from the page that shows the document: it carries the fingerprint of the version
     the signer was shown, and the service refuses if the document is no longer that version."""
 
-    sha256 = forms.CharField(widget=forms.HiddenInput, min_length=64, max_length=64)
+    INCOMPLETE = _("The page was incomplete: reload it before signing.")
+    sha256 = forms.CharField(
+        widget=forms.HiddenInput,
+        min_length=64,
+        max_length=64,
+        error_messages={"required": INCOMPLETE, "min_length": INCOMPLETE, "max_length": INCOMPLETE},
+    )

@@ -36,6 +36,10 @@ class TrailFilterForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False)
     date_to = forms.DateField(label=_("To"), required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "trail-%s")  # the ids of the page's hand-drawn filters
+        super().__init__(*args, **kwargs)
+
     def filters(self) -> TrailFilters:
         """The valid filters; an invalid field is ignored and its error shown."""
         self.is_valid()

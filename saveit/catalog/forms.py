@@ -211,7 +211,9 @@ class ItemForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
+    body = forms.CharField(
+        label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     lesson_key = forms.CharField(required=False, widget=forms.HiddenInput)
     item_key = forms.CharField(required=False, widget=forms.HiddenInput)
 

@@ -37,6 +37,7 @@ def _preview(
     version: ModuleVersion,
     changes_form: ChangesForm | None = None,
     status: int = 200,
+    comment_form: CommentForm | None = None,
 ) -> HttpResponse:
     engagement = version.module.engagement
     snapshot = snapshot_of(version)
@@ -55,11 +56,17 @@ def _preview(
             "reviewer": reviewer,
             "can_decide": can_decide,
             "can_approve": can_decide and approval_open(engagement),
-            "comment_form": CommentForm(),
+            # A refused comment comes back in its own box (lesson or question), as typed.
+            "comment_form": comment_form,
+            "comment_key": _comment_key(comment_form.data) if comment_form else "",
             "changes_form": changes_form or ChangesForm(),
         },
         status=status,
     )
+
+
+def _comment_key(data: Any) -> str:
+    return str(data.get("lesson_key") or data.get("item_key") or "")
 
 
 def _preview_url(version: ModuleVersion, anchor: str = "") -> str:
@@ -71,11 +78,14 @@ def _preview_url(version: ModuleVersion, anchor: str = "") -> str:
 def comment_add(request: HttpRequest, version_id: int) -> HttpResponse:
     member = acting_member(request)
     version = access_version(member, version_id)
-    form = CommentForm(request.POST)
+    key = _comment_key(request.POST)
+    # The id of the box's textarea (the page holds one box per lesson and per question).
+    form = CommentForm(request.POST, auto_id=f"c-{key}-%s")
     if not form.is_valid():
+        if key:
+            return _preview(request, member, version, status=400, comment_form=form)
         messages.error(request, _("The comment is empty."))
         return redirect(_preview_url(version))
-    key = form.cleaned_data["lesson_key"] or form.cleaned_data["item_key"]
     return act(
         request,
         lambda: services.add_comment(version=version, by=member, **form.cleaned_data),

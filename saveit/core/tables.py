@@ -10,7 +10,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +21,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from .charts.svg import french_number as _chart_number
+from .charts.svg import french_percent
 from .dates import PARIS, long_date, paris_date
 from .money import format_number
 from .pdf import render_pdf
@@ -40,6 +42,52 @@ class Column:
     key: str
     label: str
     numeric: bool = False
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A percentage (99.5 for 99,5 %): a percent cell in a spreadsheet, "≥ 99,5 %" in print.
+
+    `prefix` carries a bound ("≥ ", "≤ ") into both, so a target stays a number."""
+
+    value: float
+    places: int = 2
+    prefix: str = ""
+
+    def __str__(self) -> str:
+        return self.prefix + french_percent(self.value, self.places)
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A duration in minutes: an [h]:mm cell in a spreadsheet, "2 h 05" or "45 min" in print."""
+
+    minutes: float
+    prefix: str = ""
+
+    def __str__(self) -> str:
+        return self.prefix + duration_text(self.minutes)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with its unit ("3,0 working days"): the unit lives in the cell's number format,
+    so a spreadsheet still adds and compares the numbers."""
+
+    value: float
+    places: int = 0
+    unit: str = ""
+    prefix: str = ""
+
+    def __str__(self) -> str:
+        text = self.prefix + _chart_number(self.value, self.places)
+        return f"{text} {self.unit}" if self.unit else text
+
+
+def duration_text(minutes: float) -> str:
+    """125 → "2 h 05", 45 → "45 min" (to the nearest minute)."""
+    hours, rest = divmod(round(minutes), 60)
+    return f"{hours} h {rest:02d}" if hours else f"{rest} min"
 
 
 @dataclass
@@ -113,6 +161,16 @@ def csv_chunks(table: Table) -> Iterator[str]:
 # Excel number formats (Excel shows them with the reader's separators: 12 345,60 in French).
 XLSX_DATE = "dd/mm/yyyy"
 XLSX_DATETIME = "dd/mm/yyyy hh:mm"
+XLSX_DURATION = "[h]:mm"  # hours past 24 keep counting: 30:00, not 1 day 06:00
+
+
+def _literal(text: str) -> str:
+    """Text shown as is inside an Excel number format."""
+    return '"' + text.replace('"', "") + '"' if text else ""
+
+
+def _places(places: int) -> str:
+    return "." + "0" * places if places > 0 else ""
 
 
 def _decimal_format(value: Decimal) -> str:
@@ -122,8 +180,8 @@ def _decimal_format(value: Decimal) -> str:
 
 
 def xlsx_cell(sheet: Any, value: Any) -> WriteOnlyCell:
-    """A typed spreadsheet cell: numbers as numbers, dates as dates (Paris time), text as text
-    (never a live formula)."""
+    """A typed spreadsheet cell: numbers as numbers, dates as dates (Paris time), percentages,
+    durations and quantities as numbers in their format, text as text (never a live formula)."""
     number_format = ""
     if value is None:
         value = None
@@ -139,6 +197,16 @@ def xlsx_cell(sheet: Any, value: Any) -> WriteOnlyCell:
         number_format = XLSX_DATE
     elif isinstance(value, int):
         number_format = "#,##0"
+    elif isinstance(value, Percent):
+        number_format = _literal(value.prefix) + "0" + _places(value.places) + "%"
+        value = value.value / 100
+    elif isinstance(value, Duration):
+        number_format = _literal(value.prefix) + XLSX_DURATION
+        value = timedelta(minutes=value.minutes)  # stored as a fraction of a day
+    elif isinstance(value, Quantity):
+        unit = _literal(" " + value.unit) if value.unit else ""
+        number_format = _literal(value.prefix) + "#,##0" + _places(value.places) + unit
+        value = value.value
     elif not isinstance(value, float):
         value = spreadsheet_safe(str(value))
     cell = WriteOnlyCell(sheet, value=value)
@@ -149,21 +217,32 @@ def xlsx_cell(sheet: Any, value: Any) -> WriteOnlyCell:
     return cell
 
 
-def to_xlsx(table: Table) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=table.title[:31] or "Export")
+def add_xlsx_sheet(
+    workbook: Workbook, title: str, labels: Iterable[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """One sheet of a write-only workbook: the labels in bold, then one typed row per row."""
+    sheet = workbook.create_sheet(title=title[:31] or "Export")
     bold = Font(bold=True)
     header = []
-    for column in table.columns:
-        cell = WriteOnlyCell(sheet, value=column.label)
+    for label in labels:
+        cell = WriteOnlyCell(sheet, value=label)
         cell.font = bold
         header.append(cell)
     sheet.append(header)
-    for row in table.rows:
+    for row in rows:
         sheet.append([xlsx_cell(sheet, value) for value in row])
+
+
+def xlsx_bytes(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def to_xlsx(table: Table) -> bytes:
+    workbook = Workbook(write_only=True)
+    add_xlsx_sheet(workbook, table.title, [column.label for column in table.columns], table.rows)
+    return xlsx_bytes(workbook)
 
 
 def to_pdf(table: Table, *, issuer: str = "", chart: str = "") -> bytes:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +40,11 @@ class ContactForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     email = forms.EmailField(label=_("E-mail address"))
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its page also holds the request form, whose e-mail field would take the same id.
+        kwargs.setdefault("auto_id", "contact-%s")
+        super().__init__(*args, **kwargs)
 
 
 class BreachForm(forms.Form):

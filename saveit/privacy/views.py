@@ -31,7 +31,13 @@ from .forms import (
     RequestForm,
     ReversibilityForm,
 )
-from .models import LegalHold, PrivacyContact, ProcessingActivity, Reversibility
+from .models import (
+    DataSubjectRequest,
+    LegalHold,
+    PrivacyContact,
+    ProcessingActivity,
+    Reversibility,
+)
 from .permissions import (
     access_breach,
     access_hold,
@@ -71,13 +77,17 @@ def _file(content: bytes, name: str, content_type: str) -> HttpResponse:
 # --- Requests of the people concerned ---------------------------------------------------------
 
 
+def _request_form(member: Any, data: Any = None) -> RequestForm:
+    form = RequestForm(data)
+    form.fields["organization"].queryset = client_organizations_for(member)  # type: ignore[attr-defined]
+    form.fields["organization"].required = not is_client_owner(member)
+    return form
+
+
 @login_required
 def requests(request: HttpRequest) -> HttpResponse:
     member = _member(request)
-    form = RequestForm(request.POST or None)
-    organizations = client_organizations_for(member)
-    form.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
-    form.fields["organization"].required = not is_client_owner(member)
+    form = _request_form(member, request.POST or None)
     if request.method == "POST" and form.is_valid():
         organization = form.cleaned_data["organization"] or member.organization
         try:
@@ -97,28 +107,41 @@ def requests(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Request recorded: answer due on %(date)s.")
                              % {"date": created.due_on.strftime("%d/%m/%Y")})  # fmt: skip
             return redirect("privacy:request", created.pk)
-    today = timezone.localdate()
+    return _requests_page(request, member, form)
+
+
+def _requests_page(
+    request: HttpRequest,
+    member: Any,
+    form: RequestForm,
+    contact_form: ContactForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The requests page; a refused form comes back bound, with what was typed."""
     found = list(requests_visible_to(member).select_related("organization")[:200])
     contact = (
         PrivacyContact.objects.filter(organization=member.organization).first()
         if is_client_owner(member)
         else None
     )
+    if contact_form is None:
+        contact_form = ContactForm(
+            initial={"name": contact.name, "email": contact.email, "phone": contact.phone}
+            if contact
+            else None,
+        )
     return render(
         request,
         "privacy/requests.html",
         {
             "form": form,
             "requests": found,
-            "today": today,
+            "today": timezone.localdate(),
             "contact": contact,
-            "contact_form": ContactForm(
-                initial={"name": contact.name, "email": contact.email, "phone": contact.phone}
-                if contact
-                else None
-            ),
+            "contact_form": contact_form,
             "client_owner": is_client_owner(member),
         },
+        status=status,
     )
 
 
@@ -126,16 +149,29 @@ def requests(request: HttpRequest) -> HttpResponse:
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     member = acting_member(request)  # 404 before any role check: ids reveal nothing
     found = access_request(member, request_id)
+    return _request_page(request, found)
+
+
+def _request_page(
+    request: HttpRequest,
+    found: DataSubjectRequest,
+    *,
+    execute_form: ExecuteForm | None = None,
+    extend_form: ExtendForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """A request's page; a refused form comes back bound, with what was typed."""
     return render(
         request,
         "privacy/request_detail.html",
         {
             "item": found,
-            "execute_form": ExecuteForm(),
-            "extend_form": ExtendForm(),
+            "execute_form": execute_form or ExecuteForm(),
+            "extend_form": extend_form or ExtendForm(),
             "days_left": found.days_left(),
             "days_late": -found.days_left(),
         },
+        status=status,
     )
 
 
@@ -145,9 +181,10 @@ def request_execute(request: HttpRequest, request_id: int) -> HttpResponse:
     member = acting_member(request)  # 404 before any role check: ids reveal nothing
     found = access_request(member, request_id)
     form = ExecuteForm(request.POST)
-    note = form.cleaned_data["identity_note"] if form.is_valid() else ""
+    if not form.is_valid():  # nothing is carried out on a note that cannot be kept as typed
+        return _request_page(request, found, execute_form=form, status=400)
     try:
-        execute_request(request=found, by=member, identity_note=note)
+        execute_request(request=found, by=member, identity_note=form.cleaned_data["identity_note"])
     except Refusal as refusal:
         messages.error(request, refusal.message)
     else:
@@ -162,8 +199,7 @@ def request_extend(request: HttpRequest, request_id: int) -> HttpResponse:
     found = access_request(member, request_id)
     form = ExtendForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("An extension is of one or two months and needs its reason."))
-        return redirect("privacy:request", found.pk)
+        return _request_page(request, found, extend_form=form, status=400)
     try:
         extend_request(
             request=found,
@@ -195,11 +231,10 @@ def contact(request: HttpRequest) -> HttpResponse:
     if not is_client_owner(member):
         raise PermissionDenied
     form = ContactForm(request.POST)
-    if form.is_valid():
-        set_privacy_contact(organization=member.organization, by=member, **form.cleaned_data)
-        messages.success(request, _("Privacy contact saved."))
-    else:
-        messages.error(request, _("Give a name and a valid e-mail address."))
+    if not form.is_valid():
+        return _requests_page(request, member, _request_form(member), form, status=400)
+    set_privacy_contact(organization=member.organization, by=member, **form.cleaned_data)
+    messages.success(request, _("Privacy contact saved."))
     return redirect("privacy:requests")
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
 from django.conf import settings
@@ -12,16 +11,23 @@ from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from saveit.accounts.selectors import provider_organization
 from saveit.audit.chain import record_event
 from saveit.core.charts import PDF_FONT_FAMILY
 from saveit.core.charts.bars import Bar, hbar_chart
-from saveit.core.charts.svg import french_number, french_percent
+from saveit.core.charts.svg import french_percent
 from saveit.core.dates import long_date
 from saveit.core.pdf.render import render_pdf
-from saveit.core.tables import spreadsheet_safe
+from saveit.core.tables import (
+    Duration,
+    Percent,
+    Quantity,
+    add_xlsx_sheet,
+    display,
+    duration_text,
+    xlsx_bytes,
+)
 from saveit.core.tasks import send_email_after_commit
 
 from .clock import PARIS, is_working_day
@@ -168,11 +174,17 @@ def close_report(
 
 
 def duration(minutes: float | None) -> str:
-    if minutes is None:
-        return "—"
-    whole = round(minutes)
-    hours, rest = divmod(whole, 60)
-    return f"{hours} h {rest:02d}" if hours else f"{rest} min"
+    return "—" if minutes is None else duration_text(minutes)
+
+
+def _minutes(minutes: float | None, prefix: str = "") -> Duration | None:
+    """A counted time or a target as a typed value: a duration cell in the XLSX, "2 h 05" on
+    screen and in the PDF, nothing (an empty cell, "—" in print) when there is none."""
+    return None if minutes is None else Duration(minutes, prefix)
+
+
+def _percent(value: float | None, places: int, prefix: str = "") -> Percent | None:
+    return None if value is None else Percent(value, places, prefix)
 
 
 def _yes(met: bool) -> str:
@@ -180,22 +192,23 @@ def _yes(met: bool) -> str:
 
 
 def kpi_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
-    """One row per KPI: label, target, month value, 12-month value, met flags."""
+    """One row per KPI: label, target, month value, 12-month value (typed values that print in
+    French), met flags."""
     month, rolling = figures["month_kpis"], figures["rolling_kpis"]
     rows = [
         {
             "label": _("Availability (24/7, planned maintenance excluded)"),
-            "target": "≥ " + french_percent(month["availability"]["target"], 1),
-            "month": french_percent(month["availability"]["value"], 2),
-            "rolling": french_percent(rolling["availability"]["value"], 2),
+            "target": _percent(month["availability"]["target"], 1, "≥ "),
+            "month": _percent(month["availability"]["value"], 2),
+            "rolling": _percent(rolling["availability"]["value"], 2),
             "month_met": month["availability"]["met"],
             "rolling_met": rolling["availability"]["met"],
         },
         {
             "label": _("Acknowledgement (mean, working hours)"),
-            "target": "≤ " + duration(month["acknowledgement"]["target"]),
-            "month": duration(month["acknowledgement"]["mean"]),
-            "rolling": duration(rolling["acknowledgement"]["mean"]),
+            "target": _minutes(month["acknowledgement"]["target"], "≤ "),
+            "month": _minutes(month["acknowledgement"]["mean"]),
+            "rolling": _minutes(rolling["acknowledgement"]["mean"]),
             "month_met": month["acknowledgement"]["met"],
             "rolling_met": rolling["acknowledgement"]["met"],
         },
@@ -206,21 +219,21 @@ def kpi_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
             {
                 "label": _("Restoration %(p)s (mean, %(w)s)")
                 % {"p": priority, "w": window_labels[kpi["window"]]},
-                "target": "≤ " + duration(kpi["target"]),
-                "month": duration(kpi["mean"]),
-                "rolling": duration(rolling["restoration"][priority]["mean"]),
+                "target": _minutes(kpi["target"], "≤ "),
+                "month": _minutes(kpi["mean"]),
+                "rolling": _minutes(rolling["restoration"][priority]["mean"]),
                 "month_met": kpi["met"],
                 "rolling_met": rolling["restoration"][priority]["met"],
             }
         )
 
-    def days(value: float | None) -> str:
-        return "—" if value is None else french_number(value, 1) + " " + _("working days")
+    def days(value: float | None, prefix: str = "") -> Quantity | None:
+        return None if value is None else Quantity(value, 1, _("working days"), prefix)
 
     rows.append(
         {
             "label": _("Maintenance notice (mean)"),
-            "target": "≥ " + days(month["notice"]["target_days"]),
+            "target": days(month["notice"]["target_days"], "≥ "),
             "month": days(month["notice"]["mean_days"]),
             "rolling": days(rolling["notice"]["mean_days"]),
             "month_met": month["notice"]["met"],
@@ -230,21 +243,21 @@ def kpi_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def breach_rows(figures: dict[str, Any]) -> list[list[str]]:
+def breach_rows(figures: dict[str, Any]) -> list[list[Any]]:
     kpis = figures["month_kpis"]
-    rows = [
-        [n, _("Acknowledgement"), duration(m), duration(kpis["acknowledgement"]["target"])]
+    rows: list[list[Any]] = [
+        [n, _("Acknowledgement"), _minutes(m), _minutes(kpis["acknowledgement"]["target"])]
         for _pk, n, m in kpis["acknowledgement"]["breaches"]
     ]
     for priority, kpi in kpis["restoration"].items():
         rows += [
-            [n, _("Restoration %(p)s") % {"p": priority}, duration(m), duration(kpi["target"])]
+            [n, _("Restoration %(p)s") % {"p": priority}, _minutes(m), _minutes(kpi["target"])]
             for _pk, n, m in kpi["breaches"]
         ]
     return rows
 
 
-def ticket_rows(figures: dict[str, Any]) -> list[list[str]]:
+def ticket_rows(figures: dict[str, Any]) -> list[list[Any]]:
     """The tickets restored in the month: counted time against the target of their priority."""
     rows = []
     for number, title, priority, minutes, exclusion in figures.get("tickets", []):
@@ -255,7 +268,7 @@ def ticket_rows(figures: dict[str, Any]) -> list[list[str]]:
             verdict = _("to assess")
         else:
             verdict = _("met") if minutes <= target else _("missed")
-        rows.append([number, title, priority or "—", duration(minutes), duration(target), verdict])
+        rows.append([number, title, priority or "—", _minutes(minutes), _minutes(target), verdict])
     return rows
 
 
@@ -329,9 +342,9 @@ def _sections(report: SlaReport) -> list[dict[str, Any]]:
             "numeric": [2],
             "rows": [
                 [
-                    long_date(dt.date.fromisoformat(m["date"])),
+                    dt.date.fromisoformat(m["date"]),
                     m["kind"],
-                    duration(m["duration"]),
+                    _minutes(m["duration"]),
                     m["actions"],
                     m["person"],
                 ]
@@ -368,26 +381,22 @@ def render_report_pdf(report: SlaReport) -> bytes:
                 "labels": {"page": _("page"), "printed_on": _("Printed on")},
                 "lifted": lifted_text(report.figures),
                 "chart": availability_chart(report.figures, font_family=PDF_FONT_FAMILY),
-                "sections": _sections(report),
+                "sections": [
+                    {**section, "rows": [[display(v) for v in row] for row in section["rows"]]}
+                    for section in _sections(report)
+                ],
             },
         )
 
 
 def render_report_xlsx(report: SlaReport) -> bytes:
+    """The sections as typed cells: dates, percentages and durations a spreadsheet can compute
+    with, shown in French by their number formats."""
     with translation.override("fr"):
-        workbook = Workbook()
-        workbook.remove(workbook.active)
-        bold = Font(bold=True)
+        workbook = Workbook(write_only=True)
         for section in _sections(report):
-            sheet = workbook.create_sheet(title=section["title"][:31])
-            sheet.append(section["columns"])
-            for cell in sheet[1]:
-                cell.font = bold
-            for row in section["rows"]:
-                sheet.append([spreadsheet_safe(str(v)) for v in row])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
+            add_xlsx_sheet(workbook, section["title"], section["columns"], section["rows"])
+        return xlsx_bytes(workbook)
 
 
 # --- the report as a file: at once, or by a background job ------------------------------------

@@ -121,3 +121,20 @@ def test_the_reopen_form_asks_whether_scope_or_price_change(signed, pm, owner):
     signed.refresh_from_db()
     amendment.refresh_from_db()
     assert signed.phase == 3 and amendment.reopening is not None
+
+
+def test_a_refused_amendment_line_is_summed_up_marked_and_kept(signed, pm):
+    import re
+
+    url = reverse("billing:amendments", args=[signed.pk])
+    response = signed_in(pm).post(url, {**FORM, "lines-1-unit_price": "trois cents"})
+    html = response.content.decode()
+    assert html.count("data-error-summary") == 1  # the amendment and its lines, summed up once
+    summary = html[html.index("data-error-summary") :]
+    assert '<a href="#id_lines-1-unit_price">' in summary and ", ligne 2 : " in summary
+    price = re.search(r'<input[^>]*name="lines-1-unit_price"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in price
+    assert 'aria-describedby="id_lines-1-unit_price_error"' in price
+    assert 'value="trois cents"' in price and 'id="id_lines-1-unit_price_error"' in html
+    assert "Ajout du site de Grenoble." in html  # the rest of what was typed stays
+    assert not Amendment.objects.exists()

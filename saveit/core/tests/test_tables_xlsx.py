@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from saveit.core.tables import Column, Table, to_xlsx
+from saveit.core.tables import Column, Duration, Percent, Quantity, Table, to_xlsx
 
 
 def test_cells_are_typed_with_french_friendly_formats():
@@ -40,3 +40,22 @@ def test_cells_are_typed_with_french_friendly_formats():
     assert when.number_format == "dd/mm/yyyy hh:mm"
     assert text.value == "'=HYPERLINK(1)" and text.data_type == "s"
     assert empty.value is None and flag.value == 1
+
+
+def test_percentages_durations_and_quantities_stay_numbers_in_their_format():
+    table = Table(
+        "Essai",
+        [Column(k, k) for k in "abc"],
+        [[Percent(99.5, 1, "≥ "), Duration(125, "≤ "), Quantity(3, 1, "jours ouvrés")]],
+    )
+    sheet = load_workbook(io.BytesIO(to_xlsx(table))).active
+    percent, duration, quantity = next(iter(sheet.iter_rows(min_row=2)))
+    assert percent.value == 0.995 and percent.number_format == '"≥ "0.0%'
+    assert (
+        duration.value == datetime.timedelta(minutes=125) and duration.number_format == '"≤ "[h]:mm'
+    )
+    assert quantity.value == 3 and quantity.number_format == '#,##0.0" jours ouvrés"'
+    # Printed (PDF, screen) in French, with the same bound and unit.
+    assert str(Percent(99.5, 1, "≥ ")) == "≥ 99,5\u00a0%"
+    assert str(Duration(125, "≤ ")) == "≤ 2 h 05" and str(Duration(45)) == "45 min"
+    assert str(Quantity(3, 1, "jours ouvrés")) == "3,0 jours ouvrés"

@@ -58,3 +58,24 @@ def test_nothing_of_a_closed_engagement_awaits_a_signature(engagement, pm, owner
     _issued_note(engagement, pm)
     Engagement.objects.filter(pk=engagement.pk).update(closed_at=timezone.now())
     assert _to_sign(owner) == []
+
+
+def test_a_signature_from_an_incomplete_page_is_summed_up_and_nothing_is_signed(
+    engagement, pm, owner
+):
+    import re
+
+    note = _issued_note(engagement, pm)
+    url = reverse("engagements:read_and_sign", args=[engagement.pk, note.document_id])
+    response = signed_in(owner).post(url, {"intent": "Lu et approuvé", "password": ""})
+    assert response.status_code == 400
+    html = response.content.decode()
+    summary = html[html.index("data-error-summary") :]
+    assert "La page était incomplète : rechargez-la avant de signer." in summary
+    assert '<a href="#id_password">' in summary
+    password = re.search(r'<input[^>]*name="password"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in password
+    assert 'aria-describedby="id_password_helptext id_password_error"' in password
+    assert 'id="id_password_helptext"' in html and 'id="id_password_error"' in html
+    assert "Lu et approuvé" in html  # what was typed is kept
+    assert note.document.signatures.count() == 0

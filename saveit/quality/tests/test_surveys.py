@@ -163,3 +163,21 @@ def test_results_group_by_module_engagement_client_and_period(provider, assigned
         assert rows[0]["answered"] == 1 and rows[0]["averages"]["objectives"] == 5
     page = signed_in(quality_manager).get("/qualite/enquetes/?par=client")
     assert page.status_code == 200 and b"<svg" in page.content
+
+
+def test_an_incomplete_answer_is_summed_up_with_the_missing_score_marked(provider, assigned):
+    import re
+
+    request = SurveyRequest.objects.get(assignment=_pass(assigned))
+    link = f"/qualite/enquete/{survey_token(request)}/"
+    scores = {k: v for k, v in SCORES.items() if k != "methods"}
+    response = Client().post(link, {**scores, "comment": "Très concret"})
+    html = response.content.decode()
+    assert "data-error-summary" in html and '<a href="#id_methods_0">' in html
+    fieldset = re.search(r'<fieldset[^>]*aria-describedby="id_methods_error"[^>]*>', html)
+    assert fieldset and 'id="id_methods_error"' in html
+    assert 'aria-invalid="true"' in re.search(r'<input[^>]*name="methods"[^>]*>', html).group(0)
+    assert "Très concret" in html  # what was typed is kept
+    assert re.search(r'<input[^>]*name="objectives"[^>]*value="5"[^>]*checked', html)
+    request.refresh_from_db()
+    assert request.answered_at is None

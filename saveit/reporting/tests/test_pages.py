@@ -56,7 +56,8 @@ def test_a_forged_filter_is_refused_with_a_message_and_not_applied(one_passed, m
     url = reverse("reporting:engagement", args=[one_passed.engagement_id])
     page = signed_in(manager).get(url, {"population": 999999, "from": "2026-13"})
     text = page.content.decode()
-    assert page.status_code == 200 and "alert-error" in text
+    assert page.status_code == 200 and "data-error-summary" in text
+    assert "Certains filtres n'ont pas été compris et ne sont pas appliqués" in text
     assert "33,3\u00a0%" in text  # the figures stay those of the whole engagement
     api = signed_in(manager).get(
         f"/api/v1/engagements/{one_passed.engagement_id}/dashboard",
