@@ -126,18 +126,18 @@ def preparation(batch: list[Any]) -> float:
 
 
 def typst_alone(inputs: list[str]) -> tuple[float, float]:
-    """(seconds, CPU seconds) per page for typst compiling the template with these inputs."""
+    """(seconds, CPU seconds) per page for typst compiling the template with these inputs, passed
+    as the app passes them (in-memory files, see saveit.core.pdf.render.typst_files)."""
     import typst
 
-    from saveit.core.pdf.render import TEMPLATES_DIR
+    from saveit.core.pdf.render import TEMPLATES_DIR, typst_files
 
-    compiler = typst.Compiler(
-        str(TEMPLATES_DIR / "attestation.typ"), root=str(TEMPLATES_DIR), ignore_system_fonts=True
-    )
-    compiler.compile(format="pdf", sys_inputs={"data": inputs[0]})  # fonts loaded, as in a worker
+    compiler = typst.Compiler(root=str(TEMPLATES_DIR), ignore_system_fonts=True)
+    pages: list[Any] = [typst_files("attestation", data) for data in inputs]
+    compiler.compile(input=pages[0], format="pdf")  # fonts loaded, as in a worker
     started, cpu = time.perf_counter(), time.process_time()
-    for data in inputs:
-        compiler.compile(format="pdf", sys_inputs={"data": data})
+    for files in pages:
+        compiler.compile(input=files, format="pdf")
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     return elapsed / len(inputs), cpu / len(inputs)
 
