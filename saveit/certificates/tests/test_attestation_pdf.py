@@ -143,6 +143,31 @@ def test_long_names_and_many_sources_still_fit_on_one_page():
     assert "https://formation.saveit-studio.example.fr/verify/Xk3pQ9vR2mT8wLsN/" in text
 
 
+def test_the_pdf_is_titled_with_the_number_and_authored_by_the_issuer():
+    facts = make_facts()
+    metadata = pypdf.PdfReader(io.BytesIO(render_attestation_pdf(facts))).metadata
+    assert metadata is not None
+    assert metadata.title == f"Attestation de fin de formation {facts.number}"
+    assert metadata.author == facts.issuer_name
+
+
+def test_the_verification_block_is_as_wide_as_typst_measures_the_url():
+    """The template computes the URL's width from DejaVu Sans Mono's advance (1233/2048 em)
+    instead of measuring it: typst's measure must agree, or the URL would wrap."""
+    import typst
+
+    url = make_facts().verify_url + "é-_~"
+    probe = f"""
+    #context {{
+      let url = "{url}"
+      let measured = measure(text(font: "DejaVu Sans Mono", size: 6.8pt, url)).width
+      let computed = url.clusters().len() * 6.8pt * 1233 / 2048
+      assert(calc.abs((measured - computed).pt()) < 0.001, message: repr((measured, computed)))
+    }}
+    """
+    typst.Compiler(ignore_system_fonts=True).compile(input=probe.encode(), format="pdf")
+
+
 def test_the_same_facts_give_the_same_bytes():
     assert render_attestation_pdf(make_facts()) == render_attestation_pdf(make_facts())
 

@@ -1,8 +1,11 @@
 """PDF documents rendered by typst from the templates next to this module (SPEC §2, §13).
 
 The Python side formats every value (dates, money, rates) and translates every label; the
-templates only lay out. Data reaches typst as JSON through `sys.inputs`, so nothing is written to
-disk and a value is always printed as text, never read as typst markup.
+templates only lay out. Data reaches typst as JSON in an in-memory file, `/data.json`, beside an
+in-memory main file that includes the template: nothing is written to disk and a value is always
+printed as text, never read as typst markup. Not through `sys.inputs`: typst rebuilds and hashes
+its whole standard library whenever `sys.inputs` changes, and that change invalidates every
+result it memoised (the template's imports, the pages' unchanged paragraphs), about 1 ms a page.
 
 This module imports neither Django nor the project's settings: bulk rendering runs
 `compile_many` in worker processes that only start Python and import typst.
@@ -41,18 +44,19 @@ TEMPLATES = frozenset(
     }
 )
 
-# One compiler per template and per thread: building one (font book, file slots) costs about a
-# third of a compile, and a compiler must not run two compilations at once. A compiler re-reads
-# a template that changed on disk, and gives the same bytes as a fresh one.
+# One compiler per thread: building one (font book, file slots) costs about a third of a compile,
+# and a compiler must not run two compilations at once. It re-reads a template that changed on
+# disk, and gives the same bytes as a fresh one.
 _compilers = threading.local()
+# The main file of each template: the template itself, included, so that each compilation only
+# swaps the two in-memory files (see `typst_files`).
+_MAINS = {template: f'#include "{template}.typ"\n'.encode() for template in TEMPLATES}
 
 
-def _compiler(template: str) -> typst.Compiler:
-    cache: dict[str, typst.Compiler] = _compilers.__dict__.setdefault("by_template", {})
-    compiler = cache.get(template)
+def _compiler() -> typst.Compiler:
+    compiler: typst.Compiler | None = getattr(_compilers, "compiler", None)
     if compiler is None:
-        compiler = cache[template] = typst.Compiler(
-            str(TEMPLATES_DIR / f"{template}.typ"),
+        compiler = _compilers.compiler = typst.Compiler(
             root=str(TEMPLATES_DIR),
             # Only the fonts embedded in typst, so the same data gives the same bytes everywhere.
             ignore_system_fonts=True,
@@ -61,8 +65,15 @@ def _compiler(template: str) -> typst.Compiler:
 
 
 def typst_input(data: Mapping[str, Any]) -> str:
-    """The JSON text a template reads from `sys.inputs.data`."""
+    """The JSON text a template reads from `/data.json` (letterhead.typ's `load-data`)."""
     return json.dumps(data, ensure_ascii=False)
+
+
+def typst_files(template: str, data_json: str) -> dict[str, bytes]:
+    """The in-memory files of one compilation: a main file including the template, and the data."""
+    if template not in TEMPLATES:
+        raise ValueError(f"unknown PDF template: {template!r}")
+    return {"main.typ": _MAINS[template], "data.json": data_json.encode()}
 
 
 def compile_pdf(template: str, data_json: str, *, pdf_standards: Sequence[str] = ()) -> bytes:
@@ -70,20 +81,17 @@ def compile_pdf(template: str, data_json: str, *, pdf_standards: Sequence[str] =
 
     `pdf_standards` asks typst for e.g. ("a-3b",): PDF/A-3b, which invoices need to carry their
     Factur-X XML."""
-    if template not in TEMPLATES:
-        raise ValueError(f"unknown PDF template: {template!r}")
+    files = cast(Any, typst_files(template, data_json))
     try:
-        compiler = _compiler(template)
+        compiler = _compiler()
         if pdf_standards:
             pdf = compiler.compile(
-                format="pdf",
-                sys_inputs={"data": data_json},
-                pdf_standards=cast(Any, list(pdf_standards)),
+                input=files, format="pdf", pdf_standards=cast(Any, list(pdf_standards))
             )
         else:
-            pdf = compiler.compile(format="pdf", sys_inputs={"data": data_json})
+            pdf = compiler.compile(input=files, format="pdf")
     except typst.TypstError as error:
-        _compilers.__dict__.get("by_template", {}).pop(template, None)
+        _compilers.__dict__.pop("compiler", None)
         detail = (error.diagnostic or str(error)).strip()
         raise RuntimeError(f"PDF template {template!r} failed to compile: {detail}") from error
     assert isinstance(pdf, bytes)
