@@ -73,6 +73,18 @@ def _identity(value: Any) -> Any:
     return value
 
 
+def _sent_as(param: Any, value: Any) -> bool:
+    """The compiled parameter is this value: the same, or an integer the backend wrapped."""
+    if type(param) is type(value):
+        return bool(param == value)
+    return (
+        type(value) is int
+        and isinstance(param, int)
+        and not isinstance(param, bool)
+        and int(param) == value
+    )
+
+
 class _Compiled:
     """One connection's SQL, where each value goes, and how rows become instances."""
 
@@ -98,20 +110,25 @@ class _Compiled:
             raise ValueError("prepared query: its SQL changes with the values given")
         self.sql = sql
         self.params = params
-        self.slots: list[tuple[int, str]] = []  # (position in params, value's name)
+        # (position in params, value's name, the backend's wrapper of it: psycopg 3 sends
+        # integers as Int2/Int4/Int8 by field, and the same wrapper is sent again)
+        self.slots: list[tuple[int, str, type | None]] = []
         for name in kinds:
             one, two = self.adapters[name](first[name]), self.adapters[name](second[name])
             found = [
                 i
                 for i, (p, q) in enumerate(zip(params, other_params, strict=True))
-                if type(p) is type(one) and p == one and type(q) is type(two) and q == two
+                if _sent_as(p, one) and _sent_as(q, two)
             ]
             if not found:
                 raise ValueError(
                     f"prepared query: the value {name!r} is not sent as given (a lookup that "
                     "transforms it, or a list?): write this query without Prepared"
                 )
-            self.slots.extend((i, name) for i in found)
+            self.slots.extend(
+                (i, name, type(params[i]) if type(params[i]) is not type(one) else None)
+                for i in found
+            )
         if len(self.slots) != sum(p != q for p, q in zip(params, other_params, strict=True)):
             raise ValueError("prepared query: a parameter changes that no value explains")
         self.model = queryset.model
@@ -131,8 +148,9 @@ class _Compiled:
     def run(self, values: dict[str, Any]) -> list[Any]:
         params = list(self.params)
         adapters = self.adapters
-        for position, name in self.slots:
-            params[position] = adapters[name](values[name])
+        for position, name, wrapper in self.slots:
+            value = adapters[name](values[name])
+            params[position] = value if wrapper is None else wrapper(value)
         with self.connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()

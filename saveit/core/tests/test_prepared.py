@@ -108,3 +108,31 @@ def test_a_value_of_another_type_is_refused_before_any_sql():
         MEMBERSHIPS.all(user_id=1)
     with pytest.raises(TypeError):
         Prepared(_memberships, user_id=float)
+
+
+def _plans(contract_id: int, every: int):
+    from saveit.support.models import PreventivePlan
+
+    return PreventivePlan.objects.filter(contract_id=contract_id, every_months=every).order_by("pk")
+
+
+def test_small_integer_fields_keep_the_backends_own_integer_type():
+    # psycopg 3 sends a small integer field's value as Int2: the prepared query does the same
+    from saveit.support.models import PreventivePlan
+    from saveit.support.tests.factories import make_contract
+
+    contract = make_contract()
+    for every in (1, 3, 3):
+        PreventivePlan.objects.create(
+            contract=contract,
+            title=f"Tous les {every} mois",
+            first_on=dt.date(2026, 1, 5),
+            every_months=every,
+        )
+    prepared = Prepared(_plans, contract_id=int, every=int)
+    for every, count in ((3, 2), (1, 1), (12, 0)):
+        plain = list(_plans(contract.pk, every))
+        assert len(plain) == count
+        _same(prepared.all(contract_id=contract.pk, every=every), plain)
+    wrapped = [wrapper for _position, _name, wrapper in prepared._for(None).slots if wrapper]
+    assert bool(wrapped) == (connection.vendor == "postgresql")  # Int2 there, int on SQLite
