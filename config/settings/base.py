@@ -123,6 +123,8 @@ TEMPLATES = [
                 "saveit.support.context_processors.maintenance_banner",
                 "saveit.billing.middleware.suspension_notice",
             ],
+            # {% url %} remembering what it reversed (issue 22): same syntax, same output
+            "builtins": ["saveit.core.templatetags.cached_url"],
         },
     }
 ]
@@ -150,7 +152,7 @@ AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "saveit.accounts.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from saveit.core.prepared import Prepared
+
 from .models import ApiToken, AttestationSignature, Invitation, Membership, Organization, User
 from .roles import OrganizationKind, Role, is_provider_admin
+
+
+def _current_memberships_query(user_id: int, now: dt.datetime) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user_id=user_id, is_active=True, organization__is_active=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .select_related("organization")
+        .order_by("organization__kind", "organization__name", "role")
+    )
+
+
+# Read on every signed-in request: compiled once per process (issue 22).
+_CURRENT_MEMBERSHIPS = Prepared(_current_memberships_query, user_id=int, now=dt.datetime)
 
 
 def current_memberships(user: User) -> list[Membership]:
@@ -16,13 +32,7 @@ def current_memberships(user: User) -> list[Membership]:
     is_active is current and it serves as each membership's user (no join back to it)."""
     if not user.is_active:
         return []
-    now = timezone.now()
-    memberships = list(
-        Membership.objects.filter(user_id=user.pk, is_active=True, organization__is_active=True)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .select_related("organization")
-        .order_by("organization__kind", "organization__name", "role")
-    )
+    memberships = _CURRENT_MEMBERSHIPS.all(user_id=user.pk, now=timezone.now())
     for membership in memberships:
         membership.user = user
     return memberships

@@ -318,7 +318,7 @@ def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
                     last_name=form.cleaned_data["last_name"],
                     password=form.cleaned_data["password"],
                 )
-                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, membership.user, backend="saveit.accounts.backends.ModelBackend")
             else:
                 membership = None
         except Refusal as refusal:

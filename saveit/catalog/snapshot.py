@@ -9,7 +9,9 @@ format to check it, so their content hash (signed in a PV) stays valid.
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from typing import Any
 
 from saveit.audit.chain import canonical_json
@@ -125,8 +127,31 @@ def build_snapshot(version: ModuleVersion, *, fmt: int = FORMAT) -> dict[str, An
     }
 
 
+# Frozen snapshots decoded once per process, by version and content hash (issue 22): the
+# learner pages read their version without its snapshot column (FROZEN_DEFERRED) and take it
+# from here. A frozen snapshot never changes, and the hash names its exact content.
+_FROZEN: OrderedDict[tuple[int, str], dict[str, Any]] = OrderedDict()
+_FROZEN_KEPT = 128
+FROZEN_DEFERRED = "snapshot"  # the field a caller defers (`module_version__snapshot`)
+
+
 def snapshot_of(version: ModuleVersion) -> dict[str, Any]:
-    """The frozen snapshot once submitted, the live content of a draft."""
+    """The frozen snapshot once submitted, the live content of a draft.
+
+    A version read without its snapshot (deferred) takes it from the per-process cache."""
+    if FROZEN_DEFERRED not in version.__dict__ and version.content_sha256:
+        key = (version.pk, version.content_sha256)
+        snapshot = _FROZEN.get(key)
+        if snapshot is not None:
+            with suppress(KeyError):  # another thread dropped it meanwhile
+                _FROZEN.move_to_end(key)
+            return snapshot
+        snapshot = version.snapshot  # read now, once
+        if snapshot is not None:
+            _FROZEN[key] = snapshot
+            while len(_FROZEN) > _FROZEN_KEPT:
+                _FROZEN.popitem(last=False)
+            return snapshot
     return version.snapshot if version.snapshot is not None else build_snapshot(version)
 
 

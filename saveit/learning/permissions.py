@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+
+from django.db.models import QuerySet
 from django.http import Http404
 
 from saveit.accounts.models import Membership
 from saveit.accounts.roles import Role
+from saveit.core.prepared import Prepared, first_row
 from saveit.core.refusals import not_found
 from saveit.engagements.models import Engagement
 from saveit.engagements.permissions import (
@@ -83,6 +87,33 @@ def own_learner_records(member: Membership | None) -> list[Learner]:
     return list(Learner.objects.filter(user_id=member.user_id, organization=member.organization))
 
 
+def _own_assignment_query(
+    assignment_id: int, user_id: int, organization_id: int, *, with_attestation: bool
+) -> QuerySet[Assignment]:
+    related = ["module_version__module", "learner", "engagement"]
+    if with_attestation:
+        related.append("attestation")  # the reverse one-to-one of certificates' Attestation
+    return first_row(
+        Assignment.objects.select_related(*related)
+        .filter(pk=assignment_id, learner__user_id=user_id, organization_id=organization_id)
+        .exclude(status=Assignment.Status.REPLACED)
+        # the snapshot is read once per process (catalog.snapshot.snapshot_of)
+        .defer("module_version__snapshot")
+    )
+
+
+# Every learner page reads its assignment so: compiled once per process (issue 22).
+_OWN_ASSIGNMENT = {
+    attestation: Prepared(
+        partial(_own_assignment_query, with_attestation=attestation),
+        assignment_id=int,
+        user_id=int,
+        organization_id=int,
+    )
+    for attestation in (False, True)
+}
+
+
 def access_own_assignment(
     member: Membership | None, assignment_id: int, *, with_attestation: bool = False
 ) -> Assignment:
@@ -92,31 +123,33 @@ def access_own_assignment(
     if not is_learner(member):
         raise not_found(Assignment, assignment_id)
     assert member is not None
-    related = ["module_version__module", "learner", "engagement"]
-    if with_attestation:
-        related.append("attestation")  # the reverse one-to-one of certificates' Attestation
-    assignment = (
-        Assignment.objects.select_related(*related)
-        .filter(
-            pk=assignment_id,
-            learner__user_id=member.user_id,
-            organization_id=member.organization_id,
-        )
-        .exclude(status=Assignment.Status.REPLACED)
-        .first()
+    assignment = _OWN_ASSIGNMENT[with_attestation].first(
+        assignment_id=assignment_id,
+        user_id=member.user_id,
+        organization_id=member.organization_id,
     )
     if assignment is None:
         raise not_found(Assignment, assignment_id)
     return assignment
 
 
+def _own_attempt_query(assignment_id: int, number: int, user_id: int) -> QuerySet[Attempt]:
+    return first_row(
+        Attempt.objects.filter(
+            assignment_id=assignment_id, number=number, assignment__learner__user_id=user_id
+        )
+    )
+
+
+_OWN_ATTEMPT = Prepared(_own_attempt_query, assignment_id=int, number=int, user_id=int)
+
+
 def access_own_attempt(member: Membership | None, assignment: Assignment, number: int) -> Attempt:
     """An attempt of the member's own assignment (same 404 for anyone else's)."""
     if member is None:
         raise Http404
-    attempt = assignment.attempts.filter(
-        number=number, assignment__learner__user_id=member.user_id
-    ).first()
+    attempt = _OWN_ATTEMPT.first(assignment_id=assignment.pk, number=number, user_id=member.user_id)
     if attempt is None:
         raise Http404
+    attempt.assignment = assignment  # as assignment.attempts would have set it
     return attempt

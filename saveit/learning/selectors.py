@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from saveit.catalog.models import ModuleVersion
+from saveit.core.prepared import Prepared, first_row
 from saveit.engagements.models import Engagement
 
 from .models import Assignment, Attempt, Learner, Population, RecertificationCampaign
@@ -102,9 +103,50 @@ def my_assignments(user_id: int, organization_id: int) -> QuerySet[Assignment]:
         .exclude(status=Status.REPLACED)
         # the attestation: certificates' reverse one-to-one, read by "Mes formations"
         .select_related("module_version__module", "engagement", "learner", "attestation")
+        # the snapshot is read once per process (catalog.snapshot.snapshot_of)
+        .defer("module_version__snapshot")
         .order_by("status", "due_on", "pk")
     )
 
 
+# "Mes formations" reads them on each visit: compiled once per process (issue 22).
+_MY_ASSIGNMENTS = Prepared(my_assignments, user_id=int, organization_id=int)
+
+
+def my_assignment_list(user_id: int, organization_id: int) -> list[Assignment]:
+    """my_assignments, read without compiling its SQL again."""
+    return _MY_ASSIGNMENTS.all(user_id=user_id, organization_id=organization_id)
+
+
 def attempts_of(assignment: Assignment) -> QuerySet[Attempt]:
     return assignment.attempts.order_by("number")
+
+
+def _attempts_query(assignment_id: int) -> QuerySet[Attempt]:
+    return Attempt.objects.filter(assignment_id=assignment_id).order_by("number")
+
+
+def _open_attempt_query(assignment_id: int) -> QuerySet[Attempt]:
+    return first_row(
+        Attempt.objects.filter(assignment_id=assignment_id, status=Attempt.Status.OPEN)
+    )
+
+
+_ATTEMPTS = Prepared(_attempts_query, assignment_id=int)
+_OPEN_ATTEMPT = Prepared(_open_attempt_query, assignment_id=int)
+
+
+def attempt_list(assignment: Assignment) -> list[Attempt]:
+    """attempts_of as a list, read without compiling its SQL again (the training page)."""
+    attempts = _ATTEMPTS.all(assignment_id=assignment.pk)
+    for attempt in attempts:
+        attempt.assignment = assignment  # as assignment.attempts would have set it
+    return attempts
+
+
+def open_attempt(assignment: Assignment) -> Attempt | None:
+    """The assignment's open attempt, if any (the assessment page)."""
+    attempt = _OPEN_ATTEMPT.first(assignment_id=assignment.pk)
+    if attempt is not None:
+        attempt.assignment = assignment
+    return attempt

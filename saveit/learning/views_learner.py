@@ -44,7 +44,7 @@ def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
             return render(
                 request, "learning/link_invalid.html", {"message": refusal.message}, status=410
             )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="saveit.accounts.backends.ModelBackend")
         request.session[SESSION_KEY] = membership.pk
         if not user.has_usable_password():
             messages.info(request, _("Welcome. You may choose a password for your next visits."))
@@ -106,7 +106,7 @@ def _progress(assignment, snapshot) -> int:
 def my_trainings(request: HttpRequest) -> HttpResponse:
     member = acting_member(request)
     rows = []
-    assignments = list(selectors.my_assignments(member.user_id, member.organization_id))
+    assignments = selectors.my_assignment_list(member.user_id, member.organization_id)
     for assignment in assignments:
         snapshot = snapshot_of(assignment.module_version)
         rows.append(
@@ -129,7 +129,7 @@ def training(request: HttpRequest, assignment_id: int) -> HttpResponse:
     keys = [lesson["key"] for lesson in snapshot["lessons"]]
     resume = assignment.last_lesson_key if assignment.last_lesson_key in keys else None
     unread = [k for k in keys if k not in assignment.lessons_read]
-    attempts_of = list(selectors.attempts_of(assignment))
+    attempts_of = selectors.attempt_list(assignment)
     return render(
         request,
         "learning/training.html",
@@ -233,7 +233,7 @@ def assessment(request: HttpRequest, assignment_id: int) -> HttpResponse:
             messages.error(request, refusal.message)
             return redirect("learning:training", assignment.pk)
         return redirect("learning:assessment", assignment.pk)
-    attempt = assignment.attempts.filter(status="open").first()
+    attempt = selectors.open_attempt(assignment)
     if attempt is None or attempts.close_if_late(attempt=attempt):
         if attempt is not None:
             messages.error(

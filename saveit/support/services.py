@@ -22,7 +22,7 @@ from saveit.core import uploads
 from saveit.core.errors import Forbidden, Refusal
 from saveit.core.numbering import next_number
 
-from . import notifications
+from . import banner, notifications
 from .clock import counted_minutes
 from .clocks import acknowledgement_minutes, pauses_of, restoration_minutes
 from .models import (
@@ -486,6 +486,7 @@ def plan_maintenance(
         after={"kind": kind, "start": starts_at.isoformat(), "notice_minutes": ahead},
     )
     notifications.maintenance_notice(window)
+    banner.windows_changed()
     return window
 
 

@@ -77,6 +77,15 @@ def outsider(other_org):
 
 
 @pytest.fixture(autouse=True)
+def nothing_kept_from_another_test():
+    """Per-process caches keyed by id (the maintenance banner's windows) start empty: ids are
+    reused once a test's rows are rolled back."""
+    from saveit.support.banner import forget
+
+    forget()
+
+
+@pytest.fixture(autouse=True)
 def english_messages_outside_requests():
     """Services called directly speak English msgids, so tests match the code's own words.
 

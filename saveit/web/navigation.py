@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +12,7 @@ from saveit.accounts.models import Membership
 from saveit.accounts.roles import AUDIT_READER_ROLES, DOCUMENT_READER_ROLES, SIGNER_ROLES, Role
 from saveit.accounts.selectors import is_provider_admin
 from saveit.billing.permissions import can_manage_billing, can_read_billing
+from saveit.core.reversing import cached_reverse
 from saveit.engagements.permissions import can_list_engagements
 from saveit.privacy.permissions import can_use_privacy
 from saveit.quality.permissions import can_read_quality, is_client_reader
@@ -106,7 +106,7 @@ def entries_for(
         items.append(
             {
                 "label": entry.label,
-                "url": reverse(entry.url_name, args=args),
+                "url": cached_reverse(entry.url_name, args=args),
                 "count": counts.get(entry.url_name, 0),
             }
         )

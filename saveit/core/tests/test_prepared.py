@@ -1,0 +1,138 @@
+"""Prepared queries give what their plain queryset gives (rows, order, related objects, values
+adapted as the ORM adapts them), on SQLite and PostgreSQL (scripts/pg_test.sh this file)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from saveit.accounts.models import Membership, User
+from saveit.accounts.roles import Role
+from saveit.core.prepared import Prepared, first_row
+from saveit.testing.factories import make_member, make_organization
+
+pytestmark = pytest.mark.django_db
+
+
+def _memberships(user_id: int, now: dt.datetime):
+    return (
+        Membership.objects.filter(user_id=user_id, is_active=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .select_related("organization", "user")
+        .order_by("organization__name", "role")
+    )
+
+
+MEMBERSHIPS = Prepared(_memberships, user_id=int, now=dt.datetime)
+
+
+def _fields(instance) -> dict[str, object]:
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+def _same(prepared: list, plain: list) -> None:
+    assert [type(o) for o in prepared] == [type(o) for o in plain]
+    assert [_fields(o) for o in prepared] == [_fields(o) for o in plain]
+
+
+def test_rows_order_and_related_objects_are_the_querysets():
+    first = make_organization("Bravo")
+    second = make_organization("Alpha")
+    member = make_member(first, Role.CLIENT_OWNER, email="rene@example.test")
+    make_member(second, Role.LEARNER, email="rene@example.test")
+    # one that has ended: the datetime value decides
+    ended = make_member(make_organization("Charlie"), Role.LEARNER, email="rene@example.test")
+    Membership.objects.filter(pk=ended.pk).update(expires_at=timezone.now() - dt.timedelta(hours=1))
+    now = timezone.now()
+    plain = list(_memberships(member.user_id, now))
+    assert [m.organization.name for m in plain] == ["Alpha", "Bravo"]
+    for _ in range(2):  # compiled on the first call, reused on the second
+        with CaptureQueriesContext(connection) as queries:
+            prepared = MEMBERSHIPS.all(user_id=member.user_id, now=now)
+            organizations = [m.organization for m in prepared]  # select_related: no query
+            users = [m.user for m in prepared]
+        assert len(queries) == 1
+        _same(prepared, plain)
+        _same(organizations, [m.organization for m in plain])
+        _same(users, [m.user for m in plain])
+        assert all(not m._state.adding and m._state.db == "default" for m in prepared)
+    # other values, same compiled SQL: the ended membership counts again an hour earlier
+    earlier = now - dt.timedelta(hours=2)
+    _same(
+        MEMBERSHIPS.all(user_id=member.user_id, now=earlier),
+        list(_memberships(member.user_id, earlier)),
+    )
+    assert len(MEMBERSHIPS.all(user_id=member.user_id, now=earlier)) == 3
+    assert MEMBERSHIPS.all(user_id=member.user_id + 1000, now=now) == []
+
+
+def _joined_since(since: dt.date, domain: str):
+    return first_row(User.objects.filter(date_joined__date__gte=since, email__endswith=domain))
+
+
+def test_a_value_the_orm_transforms_is_refused_when_prepared():
+    # __endswith sends "%value": the prepared SQL could not carry the value as given
+    prepared = Prepared(_joined_since, since=dt.date, domain=str)
+    with pytest.raises(ValueError, match="not sent as given"):
+        prepared.all(since=dt.date(2020, 1, 1), domain="example.test")
+
+
+def _by_email_and_day(email: str, day: dt.date):
+    return User.objects.filter(email=email, date_joined__date__gte=day)
+
+
+def test_strings_and_dates_are_sent_as_the_orm_sends_them():
+    member = make_member(make_organization(), Role.LEARNER, email="lea@example.test")
+    prepared = Prepared(_by_email_and_day, email=str, day=dt.date)
+    today = timezone.localdate()
+    for day, found in ((today - dt.timedelta(days=1), 1), (today + dt.timedelta(days=1), 0)):
+        plain = list(_by_email_and_day("lea@example.test", day))
+        assert len(plain) == found
+        _same(prepared.all(email="lea@example.test", day=day), plain)
+    assert prepared.first(email="lea@example.test", day=today - dt.timedelta(days=1)) == (
+        member.user
+    )
+
+
+def test_a_value_of_another_type_is_refused_before_any_sql():
+    with pytest.raises(TypeError):
+        MEMBERSHIPS.all(user_id=None, now=timezone.now())  # IS NULL would be other SQL
+    with pytest.raises(TypeError):
+        MEMBERSHIPS.all(user_id=True, now=timezone.now())
+    with pytest.raises(TypeError):
+        MEMBERSHIPS.all(user_id=1)
+    with pytest.raises(TypeError):
+        Prepared(_memberships, user_id=float)
+
+
+def _plans(contract_id: int, every: int):
+    from saveit.support.models import PreventivePlan
+
+    return PreventivePlan.objects.filter(contract_id=contract_id, every_months=every).order_by("pk")
+
+
+def test_small_integer_fields_keep_the_backends_own_integer_type():
+    # psycopg 3 sends a small integer field's value as Int2: the prepared query does the same
+    from saveit.support.models import PreventivePlan
+    from saveit.support.tests.factories import make_contract
+
+    contract = make_contract()
+    for every in (1, 3, 3):
+        PreventivePlan.objects.create(
+            contract=contract,
+            title=f"Tous les {every} mois",
+            first_on=dt.date(2026, 1, 5),
+            every_months=every,
+        )
+    prepared = Prepared(_plans, contract_id=int, every=int)
+    for every, count in ((3, 2), (1, 1), (12, 0)):
+        plain = list(_plans(contract.pk, every))
+        assert len(plain) == count
+        _same(prepared.all(contract_id=contract.pk, every=every), plain)
+    wrapped = [wrapper for _position, _name, wrapper in prepared._for(None).slots if wrapper]
+    assert bool(wrapped) == (connection.vendor == "postgresql")  # Int2 there, int on SQLite
