@@ -11,12 +11,13 @@ from saveit.accounts.models import Membership
 from saveit.catalog import services as catalog
 from saveit.catalog.models import ModuleVersion
 from saveit.engagements.models import Engagement, Phase
-from saveit.learning.models import Learner
+from saveit.learning.models import Assignment, Learner
 from saveit.learning.services import assignments, populations
 from saveit.orchestration import services as workflow
 from saveit.web.demo.catalog import TITLE, sign_as
 
 POPULATION = "Techniciens de Lyon"
+LATE_LEARNER = "hugo.petit@helios.demo"
 PEOPLE = [
     ("Lefèvre", "Camille", "camille.lefevre@helios.demo", "H-1001", "Technicienne"),
     ("Durand", "Éloïse", "eloise.durand@helios.demo", "H-1002", "Technicienne"),
@@ -71,5 +72,10 @@ def load_demo_deployment() -> Engagement | None:
         due_on=timezone.localdate() + timedelta(days=30),
         by=owner,
         invite=False,  # the demo sends no e-mail; learners sign in with the demo password
+    )
+    # One technician let the due date pass without starting: the dashboards, the learner list's
+    # "overdue only" filter and the client's inbox have someone late to show.
+    Assignment.objects.filter(engagement=engagement, learner__email=LATE_LEARNER).update(
+        due_on=timezone.localdate() - timedelta(days=6)
     )
     return engagement
