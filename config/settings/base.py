@@ -349,3 +349,5 @@ QUALITY_PUBLIC_COMPLAINTS_PER_HOUR = int(env("QUALITY_PUBLIC_COMPLAINTS_PER_HOUR
 
 # A population import committing more rows than this runs as a background job (saveit.core.jobs).
 POPULATION_IMPORT_BACKGROUND_ROWS = int(os.environ.get("POPULATION_IMPORT_BACKGROUND_ROWS", "5000"))
+# How long a previewed learner file may be imported without being checked again.
+POPULATION_IMPORT_PREVIEW_HOURS = int(os.environ.get("POPULATION_IMPORT_PREVIEW_HOURS", "24"))
