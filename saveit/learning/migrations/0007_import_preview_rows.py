@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('learning', '0006_assignment_cycles'),
+        ("learning", "0006_assignment_cycles"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='populationimport',
-            name='expires_at',
+            model_name="populationimport",
+            name="expires_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='populationimport',
-            name='rows_file',
-            field=models.FileField(blank=True, max_length=255, upload_to='imports/%Y/%m/'),
+            model_name="populationimport",
+            name="rows_file",
+            field=models.FileField(blank=True, max_length=255, upload_to="imports/%Y/%m/"),
         ),
         migrations.AddField(
-            model_name='populationimport',
-            name='rows_sha256',
+            model_name="populationimport",
+            name="rows_sha256",
             field=models.CharField(blank=True, max_length=64),
         ),
     ]
