@@ -246,3 +246,20 @@ def test_the_committed_result_is_that_of_checking_the_file_again(population, own
         rows = _commit_and_roll_back(population, owner, legacy=False, sql=False,
                                      monkeypatch=monkeypatch)  # fmt: skip
         assert rows == former
+
+
+def test_the_kept_rows_are_purged_with_the_uploaded_file(
+    population, owner, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    from saveit.privacy.retention import purge
+
+    batch = preview(population, owner)
+    names = [batch.file.name, batch.rows_file.name]
+    assert all(default_storage.exists(name) for name in names)
+    with django_capture_on_commit_callbacks(execute=True):
+        purge(dry_run=False, now=timezone.now() + timedelta(days=31))
+    batch.refresh_from_db()
+    assert not batch.file and not batch.rows_file
+    assert not any(default_storage.exists(name) for name in names)
