@@ -263,3 +263,18 @@ def test_the_kept_rows_are_purged_with_the_uploaded_file(
     batch.refresh_from_db()
     assert not batch.file and not batch.rows_file
     assert not any(default_storage.exists(name) for name in names)
+
+
+def test_a_large_commit_by_someone_else_starts_no_job(population, owner, pm, settings):
+    from django.urls import reverse
+
+    from saveit.core.models import BackgroundJob
+    from saveit.testing.factories import signed_in
+
+    settings.POPULATION_IMPORT_BACKGROUND_ROWS = 1
+    batch = preview(population, owner)
+    response = signed_in(pm).post(reverse("learning:import_commit", args=[batch.pk]), follow=True)
+    assert not BackgroundJob.objects.exists()
+    assert "Seule la personne qui a prévisualisé ce fichier" in response.content.decode()
+    batch.refresh_from_db()
+    assert batch.status == PopulationImport.Status.PREVIEWED
