@@ -361,3 +361,5 @@ AUDIT_EXPORT_BACKGROUND_ROWS = int(env("AUDIT_EXPORT_BACKGROUND_ROWS", "20000"))
 # figures are frozen at closing: a usual month renders in ~15 ms (PDF), 400 rows in ~0.5 s, so
 # only a month with more rows than this goes to the worker (-1: every report in the background).
 SLA_REPORT_BACKGROUND_ROWS = int(env("SLA_REPORT_BACKGROUND_ROWS", "300"))
+# How long a previewed learner file may be imported without being checked again.
+POPULATION_IMPORT_PREVIEW_HOURS = int(os.environ.get("POPULATION_IMPORT_PREVIEW_HOURS", "24"))

@@ -10,7 +10,16 @@ from saveit.catalog.models import ModuleVersion
 from saveit.core.prepared import Prepared, first_row
 from saveit.engagements.models import Engagement
 
-from .models import Assignment, Attempt, Learner, Population, RecertificationCampaign
+from . import staging
+from .importing import LearnerRow, parse_population_file
+from .models import (
+    Assignment,
+    Attempt,
+    Learner,
+    Population,
+    PopulationImport,
+    RecertificationCampaign,
+)
 
 Status = Assignment.Status
 
@@ -150,3 +159,19 @@ def open_attempt(assignment: Assignment) -> Attempt | None:
     if attempt is not None:
         attempt.assignment = assignment
     return attempt
+
+
+def import_sample(batch: PopulationImport, count: int) -> list[LearnerRow]:
+    """The first valid rows of a previewed file, as the preview kept them (read from the file
+    itself for a preview made before the rows were kept)."""
+    if not batch.rows_file:
+        with batch.file.open("rb") as handle:
+            return parse_population_file(handle.read(), batch.filename).rows[:count]
+    with batch.rows_file.open("rb") as handle:
+        data = handle.read()
+    binding = staging.Binding(batch.organization_id, batch.population_id, batch.sha256)
+    try:
+        staged = staging.read(data, sha256=batch.rows_sha256, binding=binding)
+    except staging.StagedRowsChanged:
+        return []
+    return staging.rows(staged.body, count)

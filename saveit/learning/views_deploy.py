@@ -210,10 +210,7 @@ def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
     batch = access_import(member, import_id)
     sample = []
     if batch.status == PopulationImport.Status.PREVIEWED and not batch.error_count:
-        from .importing import parse_population_file
-
-        with batch.file.open("rb") as handle:
-            sample = parse_population_file(handle.read(), batch.filename).rows[:10]
+        sample = selectors.import_sample(batch, 10)
     return render(
         request,
         "learning/import_preview.html",
@@ -238,8 +235,10 @@ def import_commit(request: HttpRequest, import_id: int) -> HttpResponse:
     if batch.valid_rows > settings.POPULATION_IMPORT_BACKGROUND_ROWS:
         if not can_deploy(member, batch.population.engagement):
             raise Http404
-        if batch.status != PopulationImport.Status.PREVIEWED:
-            messages.error(request, _("This file has already been imported or discarded."))
+        try:
+            populations.check_committable(batch=batch, by=member)
+        except Refusal as refusal:
+            messages.error(request, refusal.message)
             return redirect(back)
         from saveit.core.jobs import start_job
 

@@ -76,6 +76,9 @@ RULES: tuple[Rule, ...] = (
     Rule("import_files", _("Uploaded learner files, 30 days after their import"),
          "learning.PopulationImport", 30 * DAY, "created_at", "organization",
          file_field="file", pending=lambda: ~Q(file="")),
+    Rule("import_rows", _("Checked lines of uploaded learner files, 30 days after their import"),
+         "learning.PopulationImport", 30 * DAY, "created_at", "organization",
+         file_field="rows_file", pending=lambda: ~Q(rows_file="")),
 )  # fmt: skip
 
 

@@ -165,6 +165,11 @@ class PopulationImport(models.Model):
     committed_at = models.DateTimeField(null=True, blank=True)
     created_learners = models.PositiveIntegerField(default=0)
     updated_learners = models.PositiveIntegerField(default=0)
+    # The preview's verdict, for the commit (saveit.learning.staging): the valid rows, the
+    # SHA-256 of their stored bytes, and until when the commit may use them.
+    rows_file = models.FileField(upload_to="imports/%Y/%m/", max_length=255, blank=True)
+    rows_sha256 = models.CharField(max_length=64, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("learner import")

@@ -172,8 +172,11 @@ def _invite_after_commit(assignment_ids: list[int]) -> None:
     size = settings.INVITATION_BATCH_SIZE
 
     def enqueue() -> None:
-        for start in range(0, len(assignment_ids), size):
-            send_invitations.enqueue(assignment_ids=assignment_ids[start : start + size])
+        # One transaction for every batch: with the database queue, 200 batches (100 000
+        # learners) are one commit instead of 200.
+        with transaction.atomic():
+            for start in range(0, len(assignment_ids), size):
+                send_invitations.enqueue(assignment_ids=assignment_ids[start : start + size])
 
     transaction.on_commit(enqueue)
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.core import mail
+from django.db import connection
 
 from saveit.audit.models import AuditEvent, ChainHead
 from saveit.core.backup import table_counts
@@ -63,7 +64,8 @@ def _preview(population, owner) -> PopulationImport:  # type: ignore[no-untyped-
 @pytest.mark.parametrize(
     ("target", "failing_call"),
     [
-        ("insert_rows", 2),  # the new learners are in, the population's members half-way
+        ("insert_rows", 2),  # SQLite: the new learners are in, the population's members half-way
+        ("_members_in_sql", 1),  # PostgreSQL: learners and members written from the staged rows
         ("record_event", 1),  # everything written, then the audit event fails
     ],
 )
@@ -76,6 +78,8 @@ def test_a_fault_in_the_middle_of_an_import_commit_leaves_nothing(
     target,
     failing_call,
 ):
+    if (target == "_members_in_sql") != (connection.vendor == "postgresql"):
+        pytest.skip("this step belongs to the other database's path")
     batch = _preview(population, owner)
     before, sent = state(), len(mail.outbox)
     monkeypatch.setattr(
