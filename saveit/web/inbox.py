@@ -126,9 +126,7 @@ def _signature_items(member: Membership) -> list[Item]:
             reason=gate_reason(SIGNATURE_CHECKS.get(labels.get(entry.label, ""), "")),
             since=entry.document.created_at,
             # Straight to the page where the document is read and signed (as « À signer »).
-            url=reverse(
-                "engagements:read_and_sign", args=[entry.engagement.pk, entry.document.pk]
-            ),
+            url=reverse("engagements:read_and_sign", args=[entry.engagement.pk, entry.document.pk]),
             action=_("Read and sign"),
             engagement=entry.engagement,
         )
