@@ -13,7 +13,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from .accessibility import look
-from .support import sign_in_with_second_factor, submit
+from .support import sign_in, submit
 
 MANAGER = "manager@helios.demo"
 LATE = "hugo.petit@helios.demo"
@@ -22,7 +22,7 @@ LATE = "hugo.petit@helios.demo"
 def test_the_manager_finds_and_reminds_a_late_learner_from_the_inbox(
     page: Page, shot: Callable[[Page, str], Path]
 ) -> None:
-    sign_in_with_second_factor(page, MANAGER)
+    sign_in(page, MANAGER)
     page.goto("/")
     late = page.locator("main [data-inbox='overdue'] li.inbox-item")
     expect(late.first).to_be_visible()
