@@ -157,6 +157,8 @@ class DeliverableForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["sources"].choices = source_choices or []  # type: ignore[attr-defined]
+        if not source_choices:  # an empty list of boxes under its label reads as a broken page
+            self.fields["sources"].help_text = _("The client has not uploaded any procedure yet.")
 
 
 LineFormSet = forms.formset_factory(LineForm, extra=0, min_num=3, max_num=30)

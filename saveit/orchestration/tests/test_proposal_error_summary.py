@@ -70,3 +70,15 @@ def test_a_refused_price_line_is_summed_up_marked_and_kept(engagement, pm, owner
     assert 'value="Tutorat"' in html and "Former les caristes" in html
     quantity = re.search(r'<input[^>]*name="lines-0-quantity"[^>]*>', html).group(0)
     assert "aria-invalid" not in quantity
+
+
+def test_modules_say_so_when_the_engagement_has_no_procedure_to_tie_them_to(engagement, pm, owner):
+    from saveit.engagements.forms import DeliverableForm
+
+    empty = "Le client n'a encore déposé aucune procédure."
+    assert str(DeliverableForm(source_choices=[]).fields["sources"].help_text) == empty
+    assert DeliverableForm(source_choices=[(1, "Hygiène")]).fields["sources"].help_text == ""
+    engagement = through_phase_1(engagement, pm, owner)  # its client's procedures are uploaded
+    assert engagement.sources.exists()
+    page = signed_in(pm).get(reverse("engagements:proposal_edit", args=[engagement.pk]))
+    assert "encore déposé aucune procédure" not in page.content.decode()
