@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from saveit.testing.engagement_setup import through_phase_1
 from saveit.testing.factories import signed_in
@@ -76,7 +77,8 @@ def test_modules_say_so_when_the_engagement_has_no_procedure_to_tie_them_to(enga
     from saveit.engagements.forms import DeliverableForm
 
     empty = "Le client n'a encore déposé aucune procédure."
-    assert str(DeliverableForm(source_choices=[]).fields["sources"].help_text) == empty
+    with translation.override("fr"):
+        assert str(DeliverableForm(source_choices=[]).fields["sources"].help_text) == empty
     assert DeliverableForm(source_choices=[(1, "Hygiène")]).fields["sources"].help_text == ""
     engagement = through_phase_1(engagement, pm, owner)  # its client's procedures are uploaded
     assert engagement.sources.exists()
