@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
@@ -240,6 +241,17 @@ def verify_document(document: Document) -> Verification:
 # ---------------------------------------------------------------- signature
 
 
+# Apps above know documents whose signature has rules of their own (an engagement's artefact:
+# not a replaced revision, not in a closed engagement…): each check says why not, or None. Every
+# way to sign (the reading page, the evidence page, the API) goes through signing_refusal.
+_SIGNING_CHECKS: list[Callable[[Document], str | None]] = []
+
+
+def register_signing_check(check: Callable[[Document], str | None]) -> None:
+    if check not in _SIGNING_CHECKS:
+        _SIGNING_CHECKS.append(check)
+
+
 def signing_refusal(document: Document, member: Membership | None) -> Refusal | None:
     """Why this membership may not sign this document now, or None if it may."""
     if member is None or not member.is_current():
@@ -250,6 +262,9 @@ def signing_refusal(document: Document, member: Membership | None) -> Refusal | 
         )
     if member.role not in document.signer_roles:
         return Forbidden(_("Your role is not asked to sign this document."), code="role_not_signer")
+    for check in _SIGNING_CHECKS:
+        if reason := check(document):
+            return Refusal(reason, code="not_signable")
     if Signature.objects.filter(document=document, membership=member).exists():
         return Refusal(_("You have already signed this document."), code="already_signed")
     return None

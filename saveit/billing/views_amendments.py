@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saveit.accounts.permissions import acting_member
+from saveit.audit.services import signing_refusal
 from saveit.core.actions import act
 from saveit.core.errors import Refusal
 from saveit.engagements.permissions import access_engagement
@@ -122,9 +123,7 @@ def amendment_detail(request: HttpRequest, engagement_id: int, amendment_id: int
             "can_sign": (
                 document is not None
                 and state == "awaiting_signature"
-                and member is not None
-                and member.role in document.signer_roles
-                and member.organization_id == document.organization_id
+                and signing_refusal(document, member) is None
             ),
         },
     )

@@ -10,7 +10,10 @@ class EngagementsConfig(AppConfig):
     def ready(self) -> None:
         from saveit.accounts.roles import AuditorScope
         from saveit.accounts.services import AUDITOR_SCOPE_CHECKS
+        from saveit.audit.services import register_signing_check
 
         from .permissions import engagement_fits_auditor_scope
+        from .signing_rules import artefact_signing_refusal
 
         AUDITOR_SCOPE_CHECKS[AuditorScope.ENGAGEMENT] = engagement_fits_auditor_scope
+        register_signing_check(artefact_signing_refusal)

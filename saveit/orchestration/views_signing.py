@@ -23,10 +23,10 @@ from saveit.audit.models import Document
 from saveit.core.errors import Refusal
 from saveit.engagements.artefact_pages import PAGES, has_page
 from saveit.engagements.artefacts import artefact_kinds, kind_of
-from saveit.engagements.models import Engagement, Proposal, PurchaseOrder, SignedArtefact
+from saveit.engagements.models import Engagement, PurchaseOrder, SignedArtefact
 from saveit.engagements.permissions import access_engagement, engagements_visible_to
 from saveit.engagements.selectors import AwaitingSignature, awaiting_signature
-from saveit.engagements.signing import State, is_expired, owner_signature, state_of
+from saveit.engagements.signing import State, owner_signature, state_of
 
 
 def artefact_of_document(document: Document) -> SignedArtefact | None:
@@ -47,23 +47,13 @@ def reading_page_url(document: Document) -> str | None:
 
 
 def _signing_refusal(member: Membership, artefact: SignedArtefact) -> str | None:
-    """Why the page offers no signature form, or None when this member may sign it now."""
+    """Why the page offers no signature form, or None when this member may sign it now (the
+    service's rule, engagements.signing_rules included, then "already signed" by someone)."""
     document = artefact.document
     assert document is not None
-    kind = kind_of(artefact)
-    state = state_of(artefact)
-    if state == State.ALTERED:
-        return _("This document changed after it was issued: it can no longer be signed.")
-    current = kind.current(artefact.engagement)
-    if current is None or current.pk != artefact.pk:
-        return _("A newer revision replaces this document: sign the current one.")
-    if artefact.engagement.closed_at is not None:
-        return _("The engagement is closed: nothing more is signed in it.")
-    if isinstance(artefact, Proposal) and is_expired(artefact):
-        return _("The proposal's validity date has passed: ask for a new revision.")
     if refusal := audit.signing_refusal(document, member):
         return refusal.message
-    if state != State.AWAITING_SIGNATURE:
+    if state_of(artefact) != State.AWAITING_SIGNATURE:
         return _("This document is already signed.")
     return None
 

@@ -41,7 +41,16 @@ def _at(day, hour):
     )
 
 
-def test_a_proposal_signed_after_its_validity_date_does_not_count(issued, pm, owner):
+def test_an_expired_proposal_cannot_be_signed_whatever_the_way_in(issued, owner):
+    with _at(issued.valid_until + timedelta(days=1), 9), pytest.raises(Refusal) as refusal:
+        sign(issued, owner)  # the service itself refuses: the page and the API go through it
+    assert refusal.value.code == "not_signable"
+    assert not issued.document.signatures.exists()
+
+
+def test_a_proposal_signed_after_its_validity_date_does_not_count(issued, pm, owner, monkeypatch):
+    # A signature recorded before the service refused late ones still counts for nothing.
+    monkeypatch.setattr("saveit.audit.services._SIGNING_CHECKS", [])
     with _at(issued.valid_until + timedelta(days=1), 9):
         sign(issued, owner)
     status = gate_status(issued.engagement)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from saveit.audit.models import Signature
 from saveit.engagements import services
 from saveit.engagements.models import ScopingNote
-from saveit.testing.factories import PASSWORD, make_engagement, signed_in
+from saveit.testing.factories import PASSWORD, bearer, make_engagement, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +172,34 @@ def test_the_delivery_note_and_the_pv_read_as_pages_built_from_their_pdf_data(
     from saveit.catalog.pdf_data import acceptance_record_data
 
     assert escape(acceptance_record_data(record)["paragraphs"][0]) in page
+
+
+def _api_sign(owner, note):
+    return Client().post(
+        f"/api/v1/documents/{note.document_id}/sign",
+        {"intent": "Lu et approuvé", "password": PASSWORD},
+        content_type="application/json",
+        headers={**bearer(owner), "Accept-Language": "fr"},
+    )
+
+
+def test_the_api_refuses_a_replaced_revision_as_the_page_does(engagement, pm, owner):
+    first = _issued_note(engagement, pm)
+    services.save_scoping_note(engagement=engagement, by=pm, objectives="Former 320", scope="Lyon")
+    second = services.issue_scoping_note(engagement=engagement, by=pm)
+    assert second.pk != first.pk
+    response = _api_sign(owner, first)
+    assert response.status_code == 409 and response.json()["code"] == "not_signable"
+    assert "révision" in response.json()["detail"]
+    assert "révision" in signed_in(owner).get(_url(first)).content.decode()
+    assert not Signature.objects.filter(document=first.document).exists()
+    assert _api_sign(owner, second).status_code == 201  # the current one signs
+
+
+def test_nothing_is_signed_in_a_closed_engagement_whatever_the_way_in(engagement, pm, owner):
+    note = _issued_note(engagement, pm)
+    type(engagement).objects.filter(pk=engagement.pk).update(closed_at=timezone.now())
+    response = _api_sign(owner, note)
+    assert response.status_code == 409 and response.json()["code"] == "not_signable"
+    _post(signed_in(owner), note)  # the page's own form, posted anyway
+    assert not Signature.objects.filter(document=note.document).exists()
