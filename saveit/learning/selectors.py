@@ -55,9 +55,11 @@ def learners_by_email(engagement: Engagement, emails: list[str]) -> dict[str, in
 
 
 def version_progress(engagement: Engagement) -> list[dict[str, Any]]:
-    """Per module version with assignments: counts by status (the dashboards of issue 6 go on)."""
+    """Per module version with assignments: counts by status (the dashboards of issue 6 go on).
+    A learner's earlier cycles of a version (superseded at re-certification) are not counted
+    again beside the current one."""
     rows = (
-        Assignment.objects.filter(engagement=engagement)
+        Assignment.objects.filter(engagement=engagement, superseded_at__isnull=True)
         .values("module_version")
         .annotate(
             total=Count("pk", filter=~Q(status=Status.REPLACED)),
@@ -107,9 +109,8 @@ def campaigns_of(engagement: Engagement) -> list[dict[str, object]]:
 def my_assignments(user_id: int, organization_id: int) -> QuerySet[Assignment]:
     return (
         Assignment.objects.filter(
-            learner__user_id=user_id, organization_id=organization_id, superseded_at__isnull=True
+            Assignment.current(), learner__user_id=user_id, organization_id=organization_id
         )
-        .exclude(status=Status.REPLACED)
         # the attestation: certificates' reverse one-to-one, read by "Mes formations"
         .select_related("module_version__module", "engagement", "learner", "attestation")
         # the snapshot is read once per process (catalog.snapshot.snapshot_of)

@@ -63,9 +63,7 @@ class Filters:
 def current_assignments() -> QuerySet[Assignment]:
     """The assignments the dashboards count: neither replaced by a newer version nor superseded
     by a new cycle of the same one."""
-    return Assignment.objects.exclude(status=Assignment.Status.REPLACED).filter(
-        superseded_at__isnull=True
-    )
+    return Assignment.objects.filter(Assignment.current())
 
 
 def cells(cube: type[models.Model], scope: Scope, filters: Filters) -> QuerySet[Any]:

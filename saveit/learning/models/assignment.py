@@ -159,6 +159,13 @@ class Assignment(models.Model):
         return self.status in self.OPEN_STATUSES
 
     @classmethod
+    def current(cls) -> Q:
+        """The one definition of a current assignment: neither replaced by a newer version nor
+        superseded by a new cycle of the same one (what the learner, the dashboards and the
+        deployment page count)."""
+        return ~Q(status=cls.Status.REPLACED) & Q(superseded_at__isnull=True)
+
+    @classmethod
     def overdue(cls, today: date) -> Q:
         """The one definition of an overdue assignment: not completed and past its due date.
 

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from saveit.learning.models import Assignment, RecertificationCampaign
+from saveit.learning.selectors import my_assignments, version_progress
 from saveit.learning.services.assignments import assign_again
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +60,21 @@ def test_the_migration_gives_expiry_campaigns_their_kind(assigned):
     RecertificationCampaign.objects.filter(pk=other.pk).update(reason="expiry")
     migration.expiry_campaigns_get_their_kind(apps, None)
     assert RecertificationCampaign.objects.get(pk=other.pk).kind == "expiry"
+
+
+def test_a_new_cycle_is_counted_once_on_the_deployment_page(assigned):
+    first = Assignment.objects.order_by("pk").first()
+    Assignment.objects.filter(pk=first.pk).update(status=Assignment.Status.PASSED)
+    created = assign_again(
+        engagement=first.engagement,
+        version=first.module_version,
+        learner_ids=[first.learner_id],
+        due_on=timezone.localdate() + timedelta(days=30),
+        campaign_id=None,
+    )
+    assert len(created) == 1 and Assignment.objects.count() == 4
+    (row,) = version_progress(first.engagement)
+    # Three learners, each once: the passed first cycle is history, the new one is to do.
+    assert (row["total"], row["passed"], row["not_started"]) == (3, 0, 3)
+    mine = my_assignments(first.learner.user_id or 0, first.organization_id)
+    assert first.pk not in {a.pk for a in mine}
