@@ -141,10 +141,11 @@ def test_reopening_for_scope_or_price_needs_an_unused_signed_amendment(signed, p
     assert engagement.phase == 5 and not PhaseChange.objects.filter(kind="reopen").exists()
     # An issued but unsigned amendment does not do.
     pending = amendments.issue_amendment(amendment=draft(engagement, pm), by=pm)
-    with pytest.raises(Refusal):
+    with pytest.raises(Refusal) as refused:
         workflow.reopen_phase(
             engagement=engagement, by=pm, to_phase=3, reason="Ajout de Grenoble", changes_scope=True
         )
+    assert refused.value.code == "amendment_required"
     sign(pending, owner)
     workflow.reopen_phase(
         engagement=engagement, by=pm, to_phase=3, reason="Ajout de Grenoble", changes_scope=True
@@ -156,7 +157,7 @@ def test_reopening_for_scope_or_price_needs_an_unused_signed_amendment(signed, p
     # The same amendment cannot justify a second reopening.
     Engagement.objects.filter(pk=engagement.pk).update(phase=5)
     engagement.refresh_from_db()
-    with pytest.raises(Refusal):
+    with pytest.raises(Refusal) as refused:
         workflow.reopen_phase(
             engagement=engagement,
             by=pm,
@@ -164,6 +165,7 @@ def test_reopening_for_scope_or_price_needs_an_unused_signed_amendment(signed, p
             reason="Encore un changement",
             changes_scope=True,
         )
+    assert refused.value.code == "amendment_required"
     # A reopening that changes neither scope nor price needs none.
     workflow.reopen_phase(
         engagement=engagement, by=pm, to_phase=4, reason="Correction d'une coquille"
@@ -175,10 +177,14 @@ def test_reopening_for_scope_or_price_needs_an_unused_signed_amendment(signed, p
 def test_another_tenants_amendment_does_not_count(signed, pm, owner, other_org):
     from saveit.accounts.roles import Role
 
-    signed_amendment(signed, pm, owner)
+    mine = signed_amendment(signed, pm, owner)
     make_member(other_org, Role.CLIENT_OWNER)
     other = _in_deployment(make_engagement(other_org, pm, title="Transport"))
-    with pytest.raises(Refusal):
+    with pytest.raises(Refusal) as refused:
         workflow.reopen_phase(
             engagement=other, by=pm, to_phase=3, reason="Ajout de Grenoble", changes_scope=True
         )
+    # Refused for want of an amendment of its own, and the other client's stays unused.
+    assert refused.value.code == "amendment_required"
+    mine.refresh_from_db()
+    assert mine.reopening is None

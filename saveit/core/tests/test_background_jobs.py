@@ -108,6 +108,18 @@ def test_asking_again_for_the_same_work_under_way_returns_that_job(owner):
         params={"rows": 4},
     )
     assert again.pk == first.pk and other.pk != first.pk
+    # Never someone else's job, nor the same person's for another organisation.
+    colleague = make_member(owner.organization, Role.CLIENT_MANAGER)
+    elsewhere = make_member(make_organization("Beta"), Role.CLIENT_OWNER, owner.user.email)
+    for member in (colleague, elsewhere):
+        theirs = jobs.start_job(
+            kind="core.test_export",
+            organization_id=member.organization_id,
+            requested_by=member.user,
+            params={"rows": 3},
+        )
+        assert theirs.pk != first.pk and theirs.requested_by_id == member.user_id
+    assert elsewhere.user_id == owner.user_id  # the same person, for another organisation
     # Once the first is done, or lost by its worker, asking again starts a new one.
     BackgroundJob.objects.filter(pk=first.pk).update(status=BackgroundJob.Status.DONE)
     assert (
