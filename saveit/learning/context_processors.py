@@ -20,7 +20,7 @@ def learner_name(request: HttpRequest) -> dict[str, object]:
 
     def record_name() -> str:
         records = own_learner_records(member)  # the one rule of whose records a learner reads
-        return f"{records[0].first_name} {records[0].last_name}".strip() if records else ""
+        return records[0].full_name if records else ""
 
     return {"header_name": SimpleLazyObject(record_name)}
 
@@ -29,4 +29,4 @@ def header_of(learner: Learner) -> dict[str, object]:
     """The same name, for a view that already holds the learner's own record (an assignment
     reached by access_own_assignment): a view's context wins over the processor's, whose query
     is then never run."""
-    return {"header_name": f"{learner.first_name} {learner.last_name}".strip()}
+    return {"header_name": learner.full_name}

@@ -140,6 +140,7 @@ def _insert_rows(engagement: Engagement, version: ModuleVersion,
     )  # fmt: skip
 
 
+@transaction.atomic
 def assign_again(
     *,
     engagement: Engagement,
@@ -153,7 +154,7 @@ def assign_again(
     cycle starts from zero. Learners whose current assignment is still open are left alone."""
     current = Assignment.objects.filter(
         module_version=version, learner_id__in=sorted(set(learner_ids)), superseded_at__isnull=True
-    ).exclude(status__in=(Assignment.Status.ASSIGNED, Assignment.Status.IN_PROGRESS))
+    ).exclude(status__in=Assignment.OPEN_STATUSES)
     rows = list(current.select_for_update().values_list("pk", "learner_id", "cycle"))
     if not rows:
         return []
