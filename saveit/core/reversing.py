@@ -58,8 +58,3 @@ def cached_reverse(
             settings.ROOT_URLCONF,
         )
     return reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
-
-
-def forget() -> None:
-    """Reverse everything again (the URL configuration changed: tests)."""
-    _reverse.cache_clear()

@@ -47,8 +47,6 @@ from saveit.support.clocks import running_clock
 from saveit.support.models import Status as TicketStatus
 from saveit.support.permissions import is_support_client, is_support_staff, tickets_for
 
-YOU = "you"
-
 # Each signed artefact and the check of the gate table its signature satisfies.
 SIGNATURE_CHECKS = {
     "scoping_note": "scoping_note_signed",
@@ -82,8 +80,6 @@ class Item:
     url: str
     action: str
     engagement: Engagement | None = None
-    who: str = YOU  # YOU, CLIENT or PROVIDER: who must act
-    who_names: str = ""
     due: dt.date | dt.datetime | None = None
     late: bool = False
 
