@@ -4,7 +4,7 @@ the home's figures and the public result indicators of an offer."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -16,6 +16,7 @@ from saveit.accounts.models import Organization
 from .applicability import Applicability, applicability
 from .models import (
     Assessment,
+    Audit,
     Complaint,
     Criterion,
     Evidence,
@@ -129,6 +130,21 @@ def open_complaints_of(provider: Organization) -> Any:
     return Complaint.objects.filter(organization=provider, status__in=OPEN_COMPLAINT_STATUSES)
 
 
+def open_actions_of(provider: Organization) -> Any:
+    """Improvement actions still to carry out: planned or under way."""
+    return ImprovementAction.objects.filter(
+        organization=provider,
+        status__in=(ImprovementAction.Status.PLANNED, ImprovementAction.Status.IN_PROGRESS),
+    )
+
+
+def audits_ahead_of(provider: Organization, today: date, ahead: timedelta) -> Any:
+    """The provider's audits from today to `ahead` days on, soonest first."""
+    return Audit.objects.filter(
+        organization=provider, held_on__gte=today, held_on__lte=today + ahead
+    ).order_by("held_on")
+
+
 @dataclass(frozen=True)
 class HomeFigures:
     open_complaints: int
@@ -153,10 +169,7 @@ def home_figures(provider: Organization, today: date | None = None) -> HomeFigur
         Q(answered_at__isnull=True, answer_by__lt=today)
         | Q(acknowledged_at__isnull=True, acknowledge_by__lt=today)
     )
-    actions = ImprovementAction.objects.filter(
-        organization=provider,
-        status__in=(ImprovementAction.Status.PLANNED, ImprovementAction.Status.IN_PROGRESS),
-    )
+    actions = open_actions_of(provider)
     surveys = SurveyRequest.objects.filter(organization=provider).aggregate(
         asked=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False))
     )

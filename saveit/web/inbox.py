@@ -38,9 +38,9 @@ from saveit.engagements.permissions import engagements_visible_to
 from saveit.orchestration.gates import CLIENT, GATES, PROVIDER, Check, awaited_people, gate_status
 from saveit.privacy.models import DataSubjectRequest
 from saveit.privacy.permissions import can_use_privacy, requests_visible_to
-from saveit.quality.models import Audit, Complaint, ImprovementAction
+from saveit.quality.models import Complaint
 from saveit.quality.permissions import can_manage_quality
-from saveit.quality.selectors import open_complaints_of
+from saveit.quality.selectors import audits_ahead_of, open_actions_of, open_complaints_of
 from saveit.reporting.permissions import followed_engagements, follows_learners
 from saveit.reporting.selectors import Filters, overdue_by_engagement
 from saveit.support.clocks import running_clock
@@ -331,10 +331,7 @@ def _complaint_items(member: Membership) -> list[Item]:
 
 
 def _open_actions(member: Membership) -> Any:
-    return ImprovementAction.objects.filter(
-        organization=member.organization,
-        status__in=(ImprovementAction.Status.PLANNED, ImprovementAction.Status.IN_PROGRESS),
-    )
+    return open_actions_of(member.organization)
 
 
 def _action_items(member: Membership) -> list[Item]:
@@ -359,9 +356,7 @@ AUDIT_AHEAD = dt.timedelta(days=90)
 
 def _audit_items(member: Membership) -> list[Item]:
     today = timezone.localdate()
-    audits = Audit.objects.filter(
-        organization=member.organization, held_on__gte=today, held_on__lte=today + AUDIT_AHEAD
-    ).order_by("held_on")
+    audits = audits_ahead_of(member.organization, today, AUDIT_AHEAD)
     return [
         Item(
             kind="review",

@@ -277,3 +277,38 @@ def test_the_badges_cost_a_few_queries_once_per_request(client_org, pm, owner, r
     with CaptureQueriesContext(connection) as again:
         assert request_counts(request) is first
     assert len(again) == 0
+
+
+def test_the_quality_manager_sees_open_actions_and_the_audits_ahead(provider, quality_manager):
+    from saveit.quality import audits
+    from saveit.quality.models import Framework, ImprovementAction
+
+    today = timezone.localdate()
+
+    def action(title, due_on, status=None):
+        made = complaints.open_action(
+            provider=provider, title=title, cause="other", owner=quality_manager,
+            due_on=due_on, by=quality_manager,
+        )  # fmt: skip
+        if status:
+            ImprovementAction.objects.filter(pk=made.pk).update(status=status)
+        return made
+
+    late = action("Relire les supports", today - dt.timedelta(days=2))
+    action("Former les formateurs", today + dt.timedelta(days=20))
+    action("Déjà fait", today + dt.timedelta(days=5), ImprovementAction.Status.DONE)
+    qualiopi = Framework.objects.get(code="qualiopi")
+    for days in (30, 200, -10):  # within 90 days, too far, past
+        audits.record_audit(
+            provider=provider, framework=qualiopi, kind="surveillance", body="AFNOR",
+            held_on=today + dt.timedelta(days=days), decision_on=None, by=quality_manager,
+        )  # fmt: skip
+    response = signed_in(quality_manager).get(reverse("web:home"))
+    actions = _items(response, "actions")
+    assert [a.title.split(" · ")[1] for a in actions] == [
+        "Relire les supports",
+        "Former les formateurs",
+    ]
+    assert actions[0].late and not actions[1].late and actions[0].title.startswith(late.number)
+    (ahead,) = _items(response, "audits")
+    assert ahead.due == today + dt.timedelta(days=30)
