@@ -17,6 +17,7 @@ about 2.5 ms of CPU a request. `--profile PAGE` (a page's number, from 1) prints
 from __future__ import annotations
 
 import argparse
+import collections
 import cProfile
 import io
 import pstats
@@ -84,14 +85,49 @@ def reference_work() -> float:
     return (time.process_time() - started) * 1000
 
 
+def time_templates() -> collections.Counter[str]:
+    """Wraps Template._render and BlockNode.render: the own time of each template and each
+    {% block %} (without what it includes, extends into or its inner blocks), summed by name."""
+    from django.template import base, loader_tags
+
+    own: collections.Counter[str] = collections.Counter()
+    stack: list[float] = []
+
+    def timing(render, name_of):  # type: ignore[no-untyped-def]
+        def timed(self, context):  # type: ignore[no-untyped-def]
+            started = time.perf_counter()
+            stack.append(0.0)
+            try:
+                return render(self, context)
+            finally:
+                spent = time.perf_counter() - started
+                own[name_of(self)] += spent - stack.pop()
+                if stack:
+                    stack[-1] += spent
+
+        return timed
+
+    base.Template._render = timing(  # type: ignore[method-assign]
+        base.Template._render, lambda t: getattr(t.origin, "template_name", None) or "?"
+    )
+    loader_tags.BlockNode.render = timing(  # type: ignore[method-assign]
+        loader_tags.BlockNode.render, lambda b: f"{{% block {b.name} %}}"
+    )
+    return own
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=300, help="per page")
     parser.add_argument("--profile", type=int, default=0, help="a page's number (from 1)")
     parser.add_argument("--top", type=int, default=40, help="profile lines")
     parser.add_argument("--queries", action="store_true", help="print each page's SQL")
+    parser.add_argument(
+        "--templates", action="store_true", help="print each template's own render time"
+    )
     args = parser.parse_args()
     pages, cookie = learner_pages.install()
+    own_time = time_templates() if args.templates else None
     print(
         f"learner pages in process on {connection.vendor}, {args.requests} requests per page,"
         " full WSGI handler and middleware, DEBUG off"
@@ -127,6 +163,12 @@ def main() -> None:
             f"{cpu[int(0.9 * len(cpu))]:5.2f} ms p90, min {cpu[0]:5.2f} ms   "
             f"= {units:4.1f} reference units   wall {wall:5.2f} ms   {len(queries):2d} queries"
         )
+        if own_time is not None:
+            own_time.clear()
+            for _ in range(args.requests):
+                request(page.path, cookie)
+            for name, seconds in own_time.most_common(8):
+                print(f"       {seconds * 1000 / args.requests:6.3f} ms  {name}")
         if args.queries:
             for sql in queries:
                 print("      ", sql[:160])

@@ -88,3 +88,32 @@ def test_another_kind_of_zip_is_not_a_workbook():
         archive.writestr("word/document.xml", "<document/>")
     with pytest.raises(xlsx.NotAWorkbook):
         list(xlsx.sheet_rows(buffer.getvalue(), max_columns=10))
+
+
+@pytest.mark.parametrize("dates", [True, False])
+def test_the_compiled_reader_and_expat_read_the_same_cells(monkeypatch, dates):
+    rows = [*PEOPLE, [], [None, "décalée", True, -3.25, 10**16]]
+    content = _workbook(("Équipe", rows), ("Sites", [[None, None, "Lyon"]]))
+    compiled = list(xlsx.sheet_rows(content, max_columns=100, dates=dates))
+    opened: list[object] = []
+    monkeypatch.setattr(xlsx, "_compiled_reader", lambda *args: opened.append(args))
+    by_expat = list(xlsx.sheet_rows(content, max_columns=100, dates=dates))
+    assert opened  # the second read did go through expat
+    if not dates:  # calamine hands 08:30 as a datetime: its serial is rebuilt to 1e-9 day
+        assert float(compiled[2][2][4]) == pytest.approx(float(by_expat[2][2][4]), abs=1e-9)
+        compiled[2][2][4] = by_expat[2][2][4]  # type: ignore[index]
+    assert compiled == by_expat
+    assert compiled[-2][2] == ["", "décalée", "1", "-3.25", "1e+16"]
+
+
+def test_a_part_that_inflates_beyond_its_declared_size_is_refused_before_calamine():
+    content = bytearray(_workbook(("Équipe", PEOPLE)))
+    with zipfile.ZipFile(io.BytesIO(bytes(content))) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    # The central directory's uncompressed size of the sheet, made smaller than the truth.
+    name = content.rfind(b"xl/worksheets/sheet1.xml")  # its central directory entry
+    directory = content.rfind(b"PK\x01\x02", 0, name)
+    assert directory > 0
+    content[directory + 24 : directory + 28] = (info.file_size // 2).to_bytes(4, "little")
+    with pytest.raises(xlsx.DamagedWorkbook):
+        list(xlsx.sheet_rows(bytes(content), max_columns=10))
