@@ -25,13 +25,40 @@ def _current_memberships_query(user_id: int, now: dt.datetime) -> QuerySet[Membe
 
 # Read on every signed-in request: compiled once per process (issue 22).
 _CURRENT_MEMBERSHIPS = Prepared(_current_memberships_query, user_id=int, now=dt.datetime)
+_CURRENT_MEMBERSHIPS_WITH_USER = Prepared(
+    lambda user_id, now: _current_memberships_query(user_id, now).select_related("user"),
+    user_id=int,
+    now=dt.datetime,
+)
+# Where signed_in_user leaves the memberships it read with the user, for this request only.
+_READ_WITH_USER = "_current_memberships_read_with_user"
+
+
+def signed_in_user(user_id: int) -> User | None:
+    """The user of a session and their current memberships, in one query when they have any
+    (issue 22: one round trip fewer on every signed-in request); the memberships are handed to
+    the first current_memberships(user) of the request, the one ActiveMembershipMiddleware
+    makes. A user without a current membership is read on its own."""
+    memberships = _CURRENT_MEMBERSHIPS_WITH_USER.all(user_id=user_id, now=timezone.now())
+    if not memberships:
+        return User.objects.filter(pk=user_id).first()
+    user = memberships[0].user
+    for membership in memberships:
+        membership.user = user
+    setattr(user, _READ_WITH_USER, memberships)
+    return user
 
 
 def current_memberships(user: User) -> list[Membership]:
     """Read on every request (ActiveMembershipMiddleware): `user` is the row just read, so its
     is_active is current and it serves as each membership's user (no join back to it)."""
+    read_with_user = getattr(user, _READ_WITH_USER, None)  # through request.user's proxy
+    if read_with_user is not None:
+        delattr(user, _READ_WITH_USER)
     if not user.is_active:
         return []
+    if read_with_user is not None:
+        return read_with_user
     memberships = _CURRENT_MEMBERSHIPS.all(user_id=user.pk, now=timezone.now())
     for membership in memberships:
         membership.user = user

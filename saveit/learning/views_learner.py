@@ -13,7 +13,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +26,7 @@ from saveit.accounts.permissions import acting_member
 from saveit.catalog.models import Block
 from saveit.catalog.snapshot import snapshot_of
 from saveit.core.errors import Refusal
+from saveit.core.fragments import Fragments
 from saveit.core.request_context import current_origin
 
 from . import selectors
@@ -277,13 +281,44 @@ def _questions(attempt, snapshot, posted, unanswered=None) -> list[dict[str, obj
     return questions
 
 
+# The question list of an attempt shown with nothing posted depends only on the version's frozen
+# content, the questions drawn and the language: rendered once per process (issue 22).
+_QUESTION_LISTS = Fragments(size=512)
+
+
+def _question_list(
+    version, attempt, snapshot, posted, unanswered
+) -> tuple[SafeString, list[dict[str, object]]]:
+    """The rendered questions, and the questions themselves when something was posted."""
+
+    def render(questions: list[dict[str, object]]) -> str:
+        return render_to_string(
+            "learning/_questions.html", {"questions": questions, "posted": posted is not None}
+        )
+
+    if posted is None and version.content_sha256:
+        key = (
+            version.pk,
+            version.content_sha256,
+            get_language(),
+            tuple((key, tuple(order)) for key, order in attempt.drawn),
+        )
+        html = _QUESTION_LISTS.render(key, lambda: render(_questions(attempt, snapshot, None)))
+        return html, []
+    questions = _questions(attempt, snapshot, posted, unanswered)
+    return mark_safe(render(questions)), questions  # noqa: S308 - a rendered template
+
+
 def _attempt_context(assignment, attempt, posted=None, unanswered=None) -> dict[str, object]:
     snapshot = snapshot_of(assignment.module_version)
-    questions = _questions(attempt, snapshot, posted, unanswered)
+    question_list, questions = _question_list(
+        assignment.module_version, attempt, snapshot, posted, unanswered
+    )
     return {
         "assignment": assignment,
         "attempt": attempt,
-        "questions": questions,
+        "question_list": question_list,
+        "questions": questions,  # the summary page lists them (something was posted)
         "unanswered": [q for q in questions if not q["answered"]],
         "posted": posted is not None,
         # what was posted, carried through the summary page as hidden fields

@@ -151,3 +151,35 @@ def test_an_answer_of_blanks_is_unanswered_as_the_scoring_reads_it(started):
     assert 'data-unanswered="1"' in summary.content.decode()
     attempt.refresh_from_db()
     assert attempt.status == Attempt.Status.OPEN
+
+
+def test_the_question_list_is_kept_per_drawing_and_language_never_with_answers(started):
+    """The list shown with nothing posted is rendered once per process (issue 22): the page
+    is the same byte for byte, another language gets its own, a page shown with answers is
+    never taken from nor put into what is kept."""
+    from .. import views_learner
+
+    assignment, attempt = started
+    browser = _browser(assignment)
+    page_url = f"/mes-formations/{assignment.pk}/evaluation/"
+    views_learner._QUESTION_LISTS.clear()
+    first = browser.get(page_url).content.decode()
+    assert len(views_learner._QUESTION_LISTS._kept) == 1
+    kept = browser.get(page_url).content.decode()
+    views_learner._QUESTION_LISTS.clear()
+    fresh = browser.get(page_url).content.decode()
+    questions = re.compile(
+        r'class="assessment">.*?<input[^>]*csrfmiddlewaretoken[^>]*>(.*?)</form>', re.S
+    )
+    assert questions.search(first)[1] == questions.search(kept)[1] == questions.search(fresh)[1]
+    assert "fieldset" in questions.search(kept)[1] and " checked" not in questions.search(kept)[1]
+    with translation.override("en"):
+        browser.cookies["django_language"] = "en"
+        english = browser.get(page_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert len(views_learner._QUESTION_LISTS._kept) == 2
+    assert questions.search(english)[1] != questions.search(first)[1]
+    form = answers_for(attempt, right=True)
+    form[f"item-{attempt.drawn[0][0]}"] = []
+    back = browser.post(_submit_url(assignment, attempt), {**form, "action": "back"})
+    assert " checked" in back.content.decode() or "selected" in back.content.decode()
+    assert len(views_learner._QUESTION_LISTS._kept) == 2
