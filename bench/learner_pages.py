@@ -1,14 +1,16 @@
 """Learner pages under load through gunicorn, next to a bare Django view served the same way.
 
     .venv/bin/python bench/learner_pages.py [--seconds 10] [--connections 16] [--workers 2]
-        [--threads 4] [--worker-class auto|sync|gthread] [--runs 1] [--client auto|wrk|asyncio]
+        [--threads 4] [--worker-class sync|gthread|auto] [--runs 1] [--client auto|wrk|asyncio]
 
 Set-up (not measured): a fresh installation under a temporary SAVEIT_VAR_DIR — `migrate`,
 `collectstatic`, `demo` — on SQLite, or in a throw-away database created on the DATABASE_URL
 server (dropped afterwards). The demo learner apprenant@helios.demo gets a signed-in session.
 The server is gunicorn on 127.0.0.1 with `--workers` processes and the e2e settings (DEBUG off,
-static files by whitenoise: production-like), quiet. With `--worker-class auto` both sync and
-gthread workers are probed for a few seconds on "Mes formations" and the better one is kept.
+static files by whitenoise: production-like), quiet, with sync workers as docs/operations.md
+runs them. With `--worker-class auto` both sync and gthread workers are probed for a few
+seconds on "Mes formations" and the one with more requests/s is kept (a short probe can prefer
+gthread, whose p99 is then much worse on the full run).
 The load is wrk (installed with apt-get when missing; else a small asyncio HTTP/1.1 keep-alive
 client of this file) on loopback: `--connections` connections, 2 threads, `--seconds` per page
 after a 2 s warm-up. Pages: "Mes formations", the training overview, a lesson (whose GET
@@ -583,7 +585,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
-    parser.add_argument("--worker-class", choices=["auto", "sync", "gthread"], default="auto")
+    parser.add_argument(  # sync: what docs/operations.md runs in production
+        "--worker-class", choices=["auto", "sync", "gthread"], default="sync"
+    )
     parser.add_argument("--runs", type=int, default=1, help="measurements per page (median)")
     parser.add_argument("--client", choices=["auto", "wrk", "asyncio"], default="auto")
     args = parser.parse_args()
