@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 
 from saveit.accounts.permissions import acting_member
-from saveit.core.api_support import COMMON_ERRORS, ErrorOut
+from saveit.core.api_support import COMMON_ERRORS, ErrorOut, Id
 from saveit.engagements.permissions import access_engagement
 
 from . import pdf, selectors, services
@@ -62,7 +62,7 @@ class SlotIn(Schema):
 
 
 class ParticipantsIn(Schema):
-    learner_ids: list[int] = Field(..., max_length=1000)
+    learner_ids: list[Id] = Field(..., max_length=1000)
 
 
 class CountOut(Schema):

@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 from pydantic import model_validator
 
 from saveit.accounts.permissions import acting_member
-from saveit.core.api_support import COMMON_ERRORS, ErrorOut
+from saveit.core.api_support import COMMON_ERRORS, ErrorOut, Id
 from saveit.engagements.permissions import access_engagement
 
 from . import selectors, services
@@ -55,7 +55,7 @@ class ModuleOut(Schema):
 
 class ModuleIn(Schema):
     title: str = Field("", max_length=200)
-    source_version_ids: list[int] = Field(..., min_length=1, max_length=20)
+    source_version_ids: list[Id] = Field(..., min_length=1, max_length=20)
     propose: bool = True
 
 

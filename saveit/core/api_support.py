@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from saveit.core.errors import Refusal
@@ -31,6 +31,10 @@ class ValidationItem(Schema):
 class ValidationErrorOut(Schema):
     detail: list[ValidationItem]
 
+
+# A row id in a list of ids sent to the API: within the databases' 64-bit integers. One out of
+# that range fails `pk__in` lookups with an OverflowError (a single `pk=` lookup finds nothing).
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 # The largest `offset` a paged list accepts: past it the database cannot slice (SQLite's integers
 # stop at 2**63 - 1, and offset + limit must fit too); no list is anywhere near this long.

@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 
 from saveit.accounts.permissions import acting_member
 from saveit.catalog.models import ModuleVersion
-from saveit.core.api_support import COMMON_ERRORS, OFFSET_MAX, ErrorOut
+from saveit.core.api_support import COMMON_ERRORS, OFFSET_MAX, ErrorOut, Id
 from saveit.core.uploads import read_upload
 from saveit.engagements.permissions import access_engagement
 
@@ -108,7 +108,7 @@ class CampaignOut(Schema):
 class AssignIn(Schema):
     version_id: int
     population_id: int | None = None
-    learner_ids: list[int] = Field(default_factory=list, max_length=100_000)
+    learner_ids: list[Id] = Field(default_factory=list, max_length=100_000)
     due_on: date | None = None
 
 

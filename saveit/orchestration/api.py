@@ -15,7 +15,7 @@ from ninja.files import UploadedFile
 from saveit.accounts.models import Membership, Organization
 from saveit.accounts.permissions import acting_member
 from saveit.audit.models import AuditEvent
-from saveit.core.api_support import COMMON_ERRORS, ErrorOut
+from saveit.core.api_support import COMMON_ERRORS, ErrorOut, Id
 from saveit.core.refusals import get_in_scope
 from saveit.engagements import selectors, services
 from saveit.engagements.artefacts import artefact_kinds
@@ -128,7 +128,7 @@ class LineIn(Schema):
 class DeliverableIn(Schema):
     title: str = Field(..., min_length=1, max_length=200)
     description: str = Field("", max_length=5000)
-    source_ids: list[int] = Field(default_factory=list, max_length=50)
+    source_ids: list[Id] = Field(default_factory=list, max_length=50)
 
 
 class ProposalIn(Schema):

@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema
 
 from saveit.accounts.models import Organization
 from saveit.accounts.permissions import acting_member
-from saveit.core.api_support import COMMON_ERRORS, ErrorOut
+from saveit.core.api_support import COMMON_ERRORS, ErrorOut, Id
 from saveit.core.refusals import get_in_scope
 
 from . import breaches as breach_services
@@ -190,7 +190,7 @@ class BreachIn(Schema):
     measures: str = Field(..., min_length=1, max_length=4000)
     risk: Literal["none", "risk", "high"]
     provider_is_controller: bool = False
-    organization_ids: list[int] = Field(default_factory=list)
+    organization_ids: list[Id] = Field(default_factory=list)
     corrects_id: int | None = None
 
 

@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema
 
 from saveit.accounts.permissions import acting_member
 from saveit.core.api_jobs import JobAcceptedOut, job_accepted
-from saveit.core.api_support import COMMON_ERRORS, ErrorOut
+from saveit.core.api_support import COMMON_ERRORS, ErrorOut, Id
 from saveit.core.errors import Refusal
 from saveit.core.refusals import get_in_scope
 
@@ -364,7 +364,7 @@ class OutageIn(Schema):
     started_at: datetime
     ended_at: datetime | None = None
     cause: str = Field(..., min_length=1, max_length=300)
-    services: list[int] = Field(default_factory=list)
+    services: list[Id] = Field(default_factory=list)
 
 
 class OutageOut(Schema):

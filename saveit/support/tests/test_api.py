@@ -202,3 +202,21 @@ def test_an_outage_naming_a_service_of_another_contract_is_refused_and_not_recor
     )
     assert response.status_code == 409 and response.json()["code"] == "unknown_service"
     assert not contract.outages.exists()
+
+
+def test_an_outage_naming_an_id_beyond_the_database_integers_is_refused_and_not_recorded():
+    """Found by the API fuzzing: an id past 2**63 - 1 made the lookup overflow (500)."""
+    contract = make_contract()
+    headers = bearer(make_agent())
+    response = _post(
+        headers,
+        f"/api/v1/support/contracts/{contract.pk}/outages",
+        {
+            "started_at": "2026-11-02T10:00:00+01:00",
+            "cause": "Panne du frontal",
+            "services": [contract.services.first().pk, 20261866006859055366144],
+        },
+    )
+    assert response.status_code == 422
+    assert [str(part) for part in response.json()["detail"][0]["loc"][-2:]] == ["services", "1"]
+    assert not contract.outages.exists()
