@@ -26,7 +26,7 @@ import zlib
 from collections.abc import Callable, Generator, Iterator, Sequence
 from xml.parsers import expat
 
-from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
+from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, SheetTypeEnum
 
 from . import uploads
 
@@ -376,10 +376,7 @@ def _number_text(text: str) -> str:
     """Excel stores every number as a float: an employee id typed 1234 comes back "1234"."""
     if text.isdigit() or not text:
         return text
-    number = float(text)
-    if number.is_integer() and abs(number) < 1e15:
-        return str(int(number))
-    return str(number)
+    return _float_text(float(text))
 
 
 def _compiled_reader(archive: zipfile.ZipFile, content: bytes) -> CalamineWorkbook | None:
@@ -409,15 +406,15 @@ def _compiled_rows(
 
 
 def _compiled_lines(
-    sheet: object, max_columns: int, dates: bool, epoch: datetime.datetime
+    sheet: CalamineSheet, max_columns: int, dates: bool, epoch: datetime.datetime
 ) -> Iterator[Numbered]:
     """The sheet's non-blank rows. calamine gives rows from the first one of the sheet, their
     cells from the first column used: the columns before it are put back."""
-    start = sheet.start  # type: ignore[attr-defined]
+    start = sheet.start
     if start is None:  # an empty sheet
         return
     lead = [""] * start[1]
-    for index, values in enumerate(sheet.iter_rows()):  # type: ignore[attr-defined]
+    for index, values in enumerate(sheet.iter_rows()):
         cells = [*lead, *(_cell_text(v, dates, epoch) for v in values)][:max_columns]
         while cells and not cells[-1]:
             cells.pop()
@@ -458,6 +455,7 @@ def _moment(value: object, epoch: datetime.datetime) -> datetime.datetime | None
 
 
 def _float_text(number: float) -> str:
+    """A number as Excel shows it: no useless ".0" below 10**15."""
     if number.is_integer() and abs(number) < 1e15:
         return str(int(number))
     return str(number)

@@ -186,20 +186,23 @@ def test_the_support_routes_are_in_the_openapi_schema():
         assert path in paths, path
 
 
-def test_an_outage_naming_a_service_of_another_contract_is_refused_and_not_recorded():
-    contract = make_contract()
-    foreign = make_contract().services.first()
-    headers = bearer(make_agent())
-    response = _post(
-        headers,
+def _post_outage(contract, services: list[int]):  # type: ignore[no-untyped-def]
+    return _post(
+        bearer(make_agent()),
         f"/api/v1/support/contracts/{contract.pk}/outages",
         {
             "started_at": "2026-11-02T10:00:00+01:00",
             "ended_at": "2026-11-02T11:00:00+01:00",
             "cause": "Panne du frontal",
-            "services": [foreign.pk],
+            "services": services,
         },
     )
+
+
+def test_an_outage_naming_a_service_of_another_contract_is_refused_and_not_recorded():
+    contract = make_contract()
+    foreign = make_contract().services.first()
+    response = _post_outage(contract, [foreign.pk])
     assert response.status_code == 409 and response.json()["code"] == "unknown_service"
     assert not contract.outages.exists()
 
@@ -207,16 +210,7 @@ def test_an_outage_naming_a_service_of_another_contract_is_refused_and_not_recor
 def test_an_outage_naming_an_id_beyond_the_database_integers_is_refused_and_not_recorded():
     """Found by the API fuzzing: an id past 2**63 - 1 made the lookup overflow (500)."""
     contract = make_contract()
-    headers = bearer(make_agent())
-    response = _post(
-        headers,
-        f"/api/v1/support/contracts/{contract.pk}/outages",
-        {
-            "started_at": "2026-11-02T10:00:00+01:00",
-            "cause": "Panne du frontal",
-            "services": [contract.services.first().pk, 20261866006859055366144],
-        },
-    )
+    response = _post_outage(contract, [contract.services.first().pk, 20261866006859055366144])
     assert response.status_code == 422
     assert [str(part) for part in response.json()["detail"][0]["loc"][-2:]] == ["services", "1"]
     assert not contract.outages.exists()
