@@ -129,23 +129,39 @@ TEMPLATES = [
     }
 ]
 
+
+def database(url: str) -> dict[str, Any]:
+    """The database settings for a DATABASE_URL (also used by bench/ and the e2e settings)."""
+    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets readers work while one writer commits; IMMEDIATE takes the write lock at the
+        # start of each transaction so two writers never both read a chain head and then collide.
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            ),
+        }
+        # One connection per process (thread), kept between requests for ten minutes: opening
+        # one and running the pragmas above cost about as much as a learner page's queries
+        # (issue 22). SQLite has no server to drop it, so the health check costs nothing.
+        config["CONN_MAX_AGE"] = 600
+        config["CONN_HEALTH_CHECKS"] = True
+    elif config["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+        "DATABASE_PREPARED_STATEMENTS", True
+    ):
+        # The queries every signed-in page runs (saveit.core.prepared: the session, the
+        # memberships, the learner's assignments) are kept prepared by the server after a few
+        # uses, so PostgreSQL stops planning them on each request (issue 22: planning cost more
+        # than running them). The ORM's other queries are not prepared. Set
+        # DATABASE_PREPARED_STATEMENTS=off behind a transaction pooler that cannot keep them.
+        config.setdefault("OPTIONS", {})["prepare_threshold"] = 5
+    return config
+
+
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'saveit.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers work while one writer commits; IMMEDIATE takes the write lock at the
-    # start of each transaction so two writers never both read a chain head and then collide.
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-        ),
-    }
-    # One connection per process (thread), kept between requests for ten minutes: opening one
-    # and running the pragmas above cost about as much as a learner page's queries (issue 22).
-    # SQLite has no server to drop it, so the health check (a no-op here) costs nothing.
-    DATABASES["default"]["CONN_MAX_AGE"] = 600
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES = {"default": database(DATABASE_URL)}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

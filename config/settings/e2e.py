@@ -13,24 +13,10 @@ if not os.environ.get("SAVEIT_VAR_DIR"):
     os.environ["SAVEIT_VAR_DIR"] = tempfile.mkdtemp(prefix="saveit-e2e-")
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR
+from .base import VAR_DIR, database
 
 DEBUG = False
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": str(VAR_DIR / "e2e.sqlite3"),
-        "OPTIONS": {
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-            "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-            ),
-        },
-        "CONN_MAX_AGE": 600,  # as in base: a connection per process, kept between requests
-        "CONN_HEALTH_CHECKS": True,
-    }
-}
+DATABASES = {"default": database(f"sqlite:///{VAR_DIR / 'e2e.sqlite3'}")}
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"

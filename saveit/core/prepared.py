@@ -151,7 +151,7 @@ class _Compiled:
         for position, name, wrapper in self.slots:
             value = adapters[name](values[name])
             params[position] = value if wrapper is None else wrapper(value)
-        with self.connection.cursor() as cursor:
+        with statement_cursor(self.connection) as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
         if not rows:
@@ -171,6 +171,24 @@ class _Compiled:
                 setattr(obj, attr_name, row[position])
             objects.append(obj)
         return objects
+
+
+def statement_cursor(connection: Any) -> Any:
+    """A cursor for the same few statements run on every request: on PostgreSQL, one that
+    sends its values apart from the SQL, so that psycopg has the server keep each statement
+    prepared after `prepare_threshold` uses (config/settings/base.py; off when None) and the
+    server stops planning it again. Elsewhere, or on a connection that prepares nothing, the
+    usual cursor (Django's PostgreSQL cursors bind client-side and are never prepared). The
+    cursor is wrapped as Django wraps its own: query counting and execute wrappers see it."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        return connection.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    return connection._prepare_cursor(ServerBindingCursor(raw))  # type: ignore[call-arg]
 
 
 class Prepared(Generic[M]):

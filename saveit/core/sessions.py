@@ -13,6 +13,8 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
 from django.db import connections, router
 from django.utils import timezone
 
+from saveit.core.prepared import statement_cursor
+
 
 class SessionStore(DatabaseStore):
     def _get_session_from_db(self) -> Any:
@@ -23,7 +25,7 @@ class SessionStore(DatabaseStore):
         connection = connections[router.db_for_read(model)]
         table = connection.ops.quote_name(model._meta.db_table)
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
+        with statement_cursor(connection) as cursor:
             cursor.execute(
                 # the table name is the model's own, quoted; the values are parameters
                 f"SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s",  # noqa: S608

@@ -136,3 +136,40 @@ def test_small_integer_fields_keep_the_backends_own_integer_type():
         _same(prepared.all(contract_id=contract.pk, every=every), plain)
     wrapped = [wrapper for _position, _name, wrapper in prepared._for(None).slots if wrapper]
     assert bool(wrapped) == (connection.vendor == "postgresql")  # Int2 there, int on SQLite
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side prepared statements")
+def test_postgresql_keeps_the_statement_prepared_and_answers_the_same():
+    """After `prepare_threshold` uses on a connection the server plans the statement once: it
+    shows in pg_prepared_statements, and each later answer still follows the values given."""
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    from saveit.core.prepared import statement_cursor
+
+    organization = make_organization("Delta")
+    member = make_member(organization, Role.LEARNER, email="lea@example.test")
+    other = make_member(organization, Role.LEARNER, email="noe@example.test")
+    compiled_sql = MEMBERSHIPS._for(None).sql
+    threshold = connection.connection.prepare_threshold
+    assert threshold is not None  # config/settings/base.py turns it on for PostgreSQL
+    for round_ in range(threshold + 3):
+        user = member if round_ % 2 else other
+        now = timezone.now()
+        _same(MEMBERSHIPS.all(user_id=user.user_id, now=now), list(_memberships(user.user_id, now)))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    placeholders = compiled_sql.count("%s")
+    assert any(
+        text.startswith('SELECT "accounts_membership"') and text.count("$") == placeholders
+        for text in prepared
+    ), prepared
+    # a connection told not to prepare (DATABASE_PREPARED_STATEMENTS=off) gets Django's cursor
+    with statement_cursor(connection) as cursor:
+        assert isinstance(cursor.cursor, ServerBindingCursor)
+    connection.connection.prepare_threshold = None
+    try:
+        with statement_cursor(connection) as cursor:
+            assert not isinstance(cursor.cursor, ServerBindingCursor)
+    finally:
+        connection.connection.prepare_threshold = threshold

@@ -61,3 +61,15 @@ def test_make_run_links_point_at_the_port_it_serves(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "runserver SITE_URL=http://127.0.0.1:8765" in done.stdout
     assert "demo SITE_URL=http://127.0.0.1:8765" in done.stdout
+
+
+def test_postgresql_keeps_the_per_request_statements_prepared_unless_told_not_to():
+    url = "postgres://saveit@db.example.test/saveit"
+    options = "settings.DATABASES['default'].get('OPTIONS', {}).get('prepare_threshold')"
+    assert _settings_with({"DATABASE_URL": url}, options) == "5"
+    # behind a transaction pooler that cannot keep prepared statements
+    off = {"DATABASE_URL": url, "DATABASE_PREPARED_STATEMENTS": "off"}
+    assert _settings_with(off, options) == "None"
+    # SQLite: its pragmas, nothing to prepare on a server
+    sqlite = _settings_with({"DATABASE_URL": "sqlite:////tmp/x.sqlite3"}, "settings.DATABASES")
+    assert "journal_mode=WAL" in sqlite and "prepare_threshold" not in sqlite
