@@ -56,16 +56,11 @@ sys.path.insert(0, str(VAR_DIR))  # the settings and the floor's WSGI module wri
 SETTINGS = '''"""Written by bench/learner_pages.py: the e2e settings, quiet, on its database."""
 import os
 
-import dj_database_url
-
+from config.settings.base import database
 from config.settings.e2e import *  # noqa: F403
 
 if os.environ.get("SAVEIT_BENCH_DATABASE_URL"):
-    DATABASES = {
-        "default": dj_database_url.parse(
-            os.environ["SAVEIT_BENCH_DATABASE_URL"], conn_max_age=60
-        )
-    }
+    DATABASES = {"default": database(os.environ["SAVEIT_BENCH_DATABASE_URL"])}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # The demo's documents are parsed at set-up: on a loaded machine the request limits may not do.
@@ -174,7 +169,7 @@ class Sample:
 
 
 def install() -> tuple[list[Page], str]:
-    """Fresh installation with the demo; the learner's pages and session cookie."""
+    """Fresh installation with the demo; the learner's pages and cookies (session, CSRF)."""
     static = subprocess.Popen(  # in parallel with the migrations: it needs no database
         [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v", "0"],
         cwd=ROOT,
@@ -220,8 +215,11 @@ def install() -> tuple[list[Page], str]:
         assert response.status_code == 200, (page.path, response.status_code)
         page.queries = len(queries)
     connection.close()  # the servers are the only users of the database from now on
-    cookie = browser.cookies[settings.SESSION_COOKIE_NAME].value
-    return pages, f"{settings.SESSION_COOKIE_NAME}={cookie}"
+    # What a browser sends back: the session, and the CSRF cookie the first page set (without
+    # it, every request would draw a new CSRF secret and set the cookie again).
+    names = (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+    assert all(name in browser.cookies for name in names), browser.cookies
+    return pages, "; ".join(f"{name}={browser.cookies[name].value}" for name in names)
 
 
 def attempts_to_show(assignment: Assignment) -> tuple[Attempt, Attempt]:

@@ -252,7 +252,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "saveit.core.static_storage.StaticFilesStorage"},
 }
 
 UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(25 * 1024 * 1024)))
