@@ -173,3 +173,16 @@ def test_postgresql_keeps_the_statement_prepared_and_answers_the_same():
             assert not isinstance(cursor.cursor, ServerBindingCursor)
     finally:
         connection.connection.prepare_threshold = threshold
+
+
+def test_a_frozen_clock_compiles_and_runs_the_query_the_same():
+    """freezegun swaps datetime for a subclass: a query first compiled under it still works."""
+    from freezegun import freeze_time
+
+    member = make_member(make_organization("Echo"), Role.LEARNER, email="gel@example.test")
+    prepared = Prepared(_memberships, user_id=int, now=dt.datetime)  # not compiled yet
+    with freeze_time("2026-11-03 10:15:00"):
+        now = timezone.now()
+        _same(
+            prepared.all(user_id=member.user_id, now=now), list(_memberships(member.user_id, now))
+        )
