@@ -37,11 +37,16 @@ from django.db.models.query import ModelIterable, get_related_populators
 
 M = TypeVar("M", bound=Model)
 
-# The classes as imported, kept in a tuple: a test that freezes the clock (freezegun) swaps
-# dt.datetime and dt.date, and any module attribute holding them, for subclasses; the kinds
-# declared before must still be recognised.
 SUPPORTED = (int, str, dt.datetime, dt.date)
-_DATETIME, _DATE = 2, 3  # their places in SUPPORTED
+
+
+class _Real:
+    """datetime and date as imported. A test that freezes the clock (freezegun) swaps
+    dt.datetime and dt.date, and every module attribute holding them, for subclasses, but not a
+    class attribute: the kinds declared before the clock was frozen are still recognised."""
+
+    datetime = dt.datetime
+    date = dt.date
 
 
 def _placeholder(kind: type, index: int, round_: int = 0) -> Any:
@@ -52,10 +57,10 @@ def _placeholder(kind: type, index: int, round_: int = 0) -> Any:
         return 30_001 + 500 * round_ + index
     if kind is str:
         return f"\x1fprepared-placeholder-{round_}-{index}\x1f"
-    if kind is SUPPORTED[_DATETIME]:
+    if kind is _Real.datetime:
         tz = dt.UTC if settings.USE_TZ else None
         return dt.datetime(1901 + round_, 2, 3, 4, 5, 6, 100_000 + index, tzinfo=tz)
-    if kind is SUPPORTED[_DATE]:
+    if kind is _Real.date:
         return dt.date(1901 + round_, 3, 1) + dt.timedelta(days=index)
     raise TypeError(f"prepared queries take int, str, datetime or date values, not {kind}")
 
@@ -66,9 +71,9 @@ def _placeholders(kinds: dict[str, type], round_: int) -> dict[str, Any]:
 
 def _adapter(kind: type, connection: Any) -> Callable[[Any], Any]:
     """How the backend sends a value of this kind (what the ORM's fields do to it)."""
-    if kind is SUPPORTED[_DATETIME]:
+    if kind is _Real.datetime:
         return connection.ops.adapt_datetimefield_value
-    if kind is SUPPORTED[_DATE]:
+    if kind is _Real.date:
         return connection.ops.adapt_datefield_value
     return _identity
 
@@ -234,7 +239,7 @@ class Prepared(Generic[M]):
             if (
                 not isinstance(value, kind)
                 or (kind is int and isinstance(value, bool))
-                or (kind is SUPPORTED[_DATE] and isinstance(value, SUPPORTED[_DATETIME]))
+                or (kind is _Real.date and isinstance(value, _Real.datetime))
             ):
                 raise TypeError(f"prepared query value {name!r}: {kind.__name__} expected")
         alias = using or self._default_alias()

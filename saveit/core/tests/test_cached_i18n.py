@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from django.template import Context, Template
-from django.templatetags import i18n as django_i18n
 from django.utils import translation
 
 from saveit.core.templatetags.cached_i18n import CachedTranslateNode
@@ -48,4 +47,9 @@ def test_only_constant_messages_are_kept_and_per_language():
         english = template.render(Context({"word": ""}))
     assert "[Se déconnecter]" in french and "[Sign out]" in english
     assert "[Sign out]" in french  # noop: marked for translation, not translated
-    assert isinstance(nodes[0], django_i18n.TranslateNode)
+    # kept per language: a kept value is served as it is, never rendered again
+    assert set(nodes[0].rendered) == {("fr", True), ("en", True)}
+    nodes[0].rendered[("fr", True)] = "kept"
+    with translation.override("fr"):
+        assert template.render(Context({"word": ""})).startswith("[kept]")
+    assert nodes[2].rendered == {}  # "as p": rendered each time

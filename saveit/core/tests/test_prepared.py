@@ -164,9 +164,9 @@ def test_postgresql_keeps_the_statement_prepared_and_answers_the_same():
         text.startswith('SELECT "accounts_membership"') and text.count("$") == placeholders
         for text in prepared
     ), prepared
-    # a connection told not to prepare (DATABASE_PREPARED_STATEMENTS=off) gets Django's cursor
     with statement_cursor(connection) as cursor:
         assert isinstance(cursor.cursor, ServerBindingCursor)
+    # a connection told not to prepare (DATABASE_PREPARED_STATEMENTS=off) gets Django's cursor
     connection.connection.prepare_threshold = None
     try:
         with statement_cursor(connection) as cursor:

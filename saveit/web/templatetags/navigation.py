@@ -84,7 +84,7 @@ def topbar(context: template.Context) -> SafeString:
     request = context.get("request")
     name = ""
     if user is not None and authenticated:
-        name = context.get("header_name") or user.full_name or user.email
+        name = context.get("header_name") or str(user)
     return mark_safe(  # noqa: S308 - the fragment is escaped by its template, the values here
         html.replace(_NEXT, escape(request.get_full_path() if request is not None else "")).replace(
             _NAME, escape(name)
