@@ -109,8 +109,18 @@ def _insert_from_query(engagement: Engagement, version: ModuleVersion, learner_i
         f" ORDER BY picked.learner_id"
     )
     params: list[Any] = [v for c, v in zip(_COLUMNS, values, strict=True) if c != "learner_id"]
-    with connection.cursor() as cursor:
+    # No nested loop for this one statement. A population filled and a version published
+    # minutes ago are not in the planner's statistics yet (autovacuum analyses later), so it
+    # expects one learner and no assignment, and may probe the version's assignments once per
+    # learner. The rows this statement inserts are in that index already: each probe walks
+    # past all of them, and 100 000 learners took over four minutes. A merge or hash anti-join
+    # reads the version's assignments once, before the first insert, whatever the statistics.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('enable_nestloop')")
+        (previous,) = cursor.fetchone()
+        cursor.execute("SET LOCAL enable_nestloop = off")
         cursor.execute(sql, [*params, *source_params, version.pk])
+        cursor.execute("SELECT set_config('enable_nestloop', %s, true)", [previous])
 
 
 def _insert_from_ids(engagement: Engagement, version: ModuleVersion, learner_ids: Iterable[int],

@@ -71,3 +71,33 @@ def test_the_postgresql_path_writes_the_rows_of_the_sqlite_path(deployed, popula
     # Again: nobody twice.
     _insert_from_query(engagement, version, members, due, owner, population, None, now)
     assert len(rows(version.pk)) == members.count()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the INSERT … SELECT path")
+def test_the_postgresql_insert_runs_without_nested_loops_and_restores_the_setting(
+    deployed, population, owner
+):
+    """Fresh populations and versions are not in the planner's statistics: a nested loop would
+    probe the version's assignments once per learner, past the rows being inserted (minutes
+    for 100 000). The insert alone runs with nested loops off; the rest of the transaction
+    keeps the server's setting."""
+    from django.test.utils import CaptureQueriesContext
+
+    engagement, version = deployed
+    members = PopulationMember.objects.filter(population=population).values_list(
+        "learner_id", flat=True
+    )
+    with CaptureQueriesContext(connection) as queries:
+        _insert_from_query(
+            engagement, version, members, None, owner, population, None, timezone.now()
+        )
+    sent = [query["sql"] for query in queries.captured_queries]
+    insert = next(
+        i for i, sql in enumerate(sent) if sql.startswith('INSERT INTO "learning_assignment"')
+    )
+    assert sent[insert - 1] == "SET LOCAL enable_nestloop = off"
+    assert "set_config('enable_nestloop'" in sent[insert + 1]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('enable_nestloop')")
+        assert cursor.fetchone() == ("on",)
+    assert len(rows(version.pk)) == members.count()
