@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -10,6 +11,7 @@ from saveit.accounts.models import Membership, Organization
 from saveit.accounts.roles import Role
 from saveit.accounts.selectors import members_of
 from saveit.audit.models import AuditEvent, Document
+from saveit.core.prepared import Prepared
 
 from .models import (
     ContractTerms,
@@ -173,11 +175,24 @@ def documents_to_sign(member: Membership) -> list[Document]:
     artefact of an open engagement, not signed by a content owner over these bytes, nor by the
     member, and (proposals) still within their validity date. The one case it cannot see is an
     artefact altered after issue (a content hash, checked by `awaiting_signature`)."""
+    from django.utils import timezone
+
+    documents = _DOCUMENTS_TO_SIGN.all(
+        organization_id=member.organization_id,
+        membership_id=member.pk,
+        today=timezone.localdate(),
+    )
+    # JSON "contains" is not portable to SQLite: the role is checked here, on a handful of rows.
+    return [d for d in documents if member.role in d.signer_roles]
+
+
+def _documents_to_sign_query(
+    organization_id: int, membership_id: int, today: dt.date
+) -> QuerySet[Document]:
     import operator
     from functools import reduce
 
     from django.db.models import Exists, OuterRef
-    from django.utils import timezone
 
     from saveit.audit.models import Signature
 
@@ -193,7 +208,6 @@ def documents_to_sign(member: Membership) -> list[Document]:
             document=OuterRef("pk"), engagement__closed_at__isnull=True
         ).exclude(Exists(later))
         if kind.model is Proposal:
-            today = timezone.localdate()
             artefacts = artefacts.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
         current.append(Exists(artefacts))
     owner_signed = Signature.objects.filter(
@@ -204,13 +218,17 @@ def documents_to_sign(member: Membership) -> list[Document]:
         membership__role=Role.CLIENT_OWNER,
         document_sha256=OuterRef("sha256"),
     )
-    mine = Signature.objects.filter(document=OuterRef("pk"), membership=member)
-    documents = (
-        Document.objects.filter(organization_id=member.organization_id)
+    mine = Signature.objects.filter(document=OuterRef("pk"), membership_id=membership_id)
+    return (
+        Document.objects.filter(organization_id=organization_id)
         .filter(reduce(operator.or_, current))
         .exclude(Exists(owner_signed))
         .exclude(Exists(mine))
         .only("pk", "signer_roles", "created_at")
     )
-    # JSON "contains" is not portable to SQLite: the role is checked here, on a handful of rows.
-    return [d for d in documents if member.role in d.signer_roles]
+
+
+# Built once per connection: its many subqueries cost more to compile than to run, on every page.
+_DOCUMENTS_TO_SIGN = Prepared(
+    _documents_to_sign_query, organization_id=int, membership_id=int, today=dt.date
+)

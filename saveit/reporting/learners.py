@@ -22,10 +22,14 @@ from django.db.models import F
 from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
 
+from saveit.catalog.models import ModuleVersion
 from saveit.core.dates import PARIS
 from saveit.learning.models import Assignment, Learner
 
 from .selectors import Filters, Scope, current_assignments
+
+# What the list never shows of a module version: its content, frozen or described.
+VERSION_UNUSED = ("snapshot", "summary", "objectives", "prerequisites", "outdated_changes")
 
 
 @dataclass(frozen=True)
@@ -152,15 +156,23 @@ def learner_page(scope: Scope, filters: Filters, *, after: str = "", size: int =
     ids = _learner_ids(scope, filters, after, size + 1)
     more, ids = len(ids) > size, ids[:size]
     learners = {learner.pk: learner for learner in Learner.objects.filter(pk__in=ids)}
-    rows = (
+    # The attestation's number only, not the attestation (its frozen facts are a large JSON),
+    # and each module version read once for the page, not once per row (with its snapshot).
+    rows = list(
         _in_scope(scope, filters, learner_ids=ids)
-        .select_related("module_version__module", "population", "attestation")
+        .annotate(attestation_number=F("attestation__number"))
         .order_by("module_version__module__code", "module_version_id")
     )
+    versions = ModuleVersion.objects.select_related("module").defer(*VERSION_UNUSED)
+    by_pk = {
+        version.pk: version
+        for version in versions.filter(pk__in={r.module_version_id for r in rows})
+    }
     by_learner: dict[int, list[Assignment]] = defaultdict(list)
     for row in rows:
         # the learner read above: what reads row.learner (the reminder buttons) needs no query
         row.learner = learners[row.learner_id]
+        row.module_version = by_pk[row.module_version_id]
         by_learner[row.learner_id].append(row)
     page = [learners[pk] for pk in ids]
     for learner in page:

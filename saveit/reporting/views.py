@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
@@ -176,6 +177,7 @@ def _learners(request: HttpRequest, place: Place) -> HttpResponse:
             "board_url": place.url("board", filters=filters),
             "exports": _export_urls(place, "learners", filters),
             "query": request.GET.urlencode(),
+            "today": timezone.localdate(),
         },
     )
 
