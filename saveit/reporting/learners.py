@@ -28,9 +28,6 @@ from saveit.learning.models import Assignment, Learner
 
 from .selectors import Filters, Scope, current_assignments
 
-# What the list never shows of a module version: its content, frozen or described.
-VERSION_UNUSED = ("snapshot", "summary", "objectives", "prerequisites", "outdated_changes")
-
 
 @dataclass(frozen=True)
 class LearnerPage:
@@ -163,10 +160,10 @@ def learner_page(scope: Scope, filters: Filters, *, after: str = "", size: int =
         .annotate(attestation_number=F("attestation__number"))
         .order_by("module_version__module__code", "module_version_id")
     )
-    versions = ModuleVersion.objects.select_related("module").defer(*VERSION_UNUSED)
+    # What the list shows of a version ("HAB-01 v2.1"), not its content.
+    versions = ModuleVersion.objects.filter(pk__in={r.module_version_id for r in rows})
     by_pk = {
-        version.pk: version
-        for version in versions.filter(pk__in={r.module_version_id for r in rows})
+        v.pk: v for v in versions.select_related("module").only("major", "minor", "module__code")
     }
     by_learner: dict[int, list[Assignment]] = defaultdict(list)
     for row in rows:

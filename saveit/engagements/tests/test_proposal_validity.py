@@ -73,8 +73,12 @@ def test_a_signature_on_the_validity_date_itself_counts(issued, pm, owner):
 
 def test_an_expired_proposal_is_no_longer_offered_for_signature(issued, owner):
     assert [i.label for i in selectors.awaiting_signature(owner, engagements_visible_to(owner))]
+    assert [d.pk for d in selectors.documents_to_sign(owner)] == [issued.document_id]
+    with _at(issued.valid_until, 23):  # the last day still counts, in Paris time
+        assert [d.pk for d in selectors.documents_to_sign(owner)] == [issued.document_id]
     with _at(issued.valid_until + timedelta(days=1), 9):
         assert selectors.awaiting_signature(owner, engagements_visible_to(owner)) == []
+        assert selectors.documents_to_sign(owner) == []  # the side menu's count agrees
         status = gate_status(issued.engagement)
     assert "proposal_valid" in [c.name for c in status.unmet]
     assert status.waiting_for == PROVIDER

@@ -27,8 +27,12 @@ def _issued_note(engagement, pm):
 
 
 def _to_sign(member) -> list[int]:
+    """What awaits the member's signature; the side menu's cheap count (a prepared query) must
+    see the same documents."""
     items = selectors.awaiting_signature(member, engagements_visible_to(member))
-    return [item.document.pk for item in items]
+    found = [item.document.pk for item in items]
+    assert sorted(d.pk for d in selectors.documents_to_sign(member)) == sorted(found)
+    return found
 
 
 def test_an_issued_note_awaits_the_owners_signature(engagement, pm, owner):
@@ -51,7 +55,16 @@ def test_a_note_signed_by_another_owner_no_longer_awaits_a_signature(
 def test_an_artefact_altered_after_issue_is_not_offered_for_signature(engagement, pm, owner):
     note = _issued_note(engagement, pm)
     ScopingNote.objects.filter(pk=note.pk).update(objectives="Autre chose")
-    assert _to_sign(owner) == []
+    assert selectors.awaiting_signature(owner, engagements_visible_to(owner)) == []
+    # the one case the cheap count cannot see (a content hash): it still counts the document
+    assert [d.pk for d in selectors.documents_to_sign(owner)] == [note.document_id]
+
+
+def test_what_the_member_signed_is_no_longer_counted(engagement, pm, owner, client_org):
+    note = _issued_note(engagement, pm)
+    manager = make_member(client_org, Role.CLIENT_MANAGER)
+    sign(note, owner)
+    assert _to_sign(owner) == [] and _to_sign(manager) == []
 
 
 def test_nothing_of_a_closed_engagement_awaits_a_signature(engagement, pm, owner):

@@ -199,3 +199,7 @@ def test_the_learner_list_reads_each_learner_once(attended, manager):
     assert page.status_code == 200
     one_learner = 'FROM "learning_learner" WHERE "learning_learner"."id" = '
     assert [q["sql"] for q in queries if one_learner in q["sql"]] == []
+    # nor each row's version again: a field the page shows but the read left out would do that
+    one_version = 'FROM "catalog_moduleversion" WHERE "catalog_moduleversion"."id" = '
+    assert [q["sql"] for q in queries if one_version in q["sql"]] == []
+    assert "v1.0" in page.content.decode()

@@ -12,10 +12,11 @@ from saveit.learning.models import Assignment
 from saveit.reporting.templatetags.reporting_format import assignment_cells
 
 
-def row(**fields: object) -> Assignment:
+def row(attestation_number: str | None = None, **fields: object) -> Assignment:
+    """An assignment as learner_page gives it: its version and module, its attestation's number."""
     version = ModuleVersion(module=Module(code="<b>HAB-01</b>"), major=2, minor=1)
     assignment = Assignment(module_version=version, **fields)
-    assignment.attestation_number = fields.get("attestation_number")  # type: ignore[attr-defined]
+    assignment.attestation_number = attestation_number  # type: ignore[attr-defined]
     return assignment
 
 
@@ -25,8 +26,8 @@ def test_a_passed_assignment_shows_its_score_date_and_attestation_in_french():
         best_score=85,
         completed_at=datetime(2026, 3, 31, 22, 30, tzinfo=UTC),  # 1 April in Paris
         seconds_spent=4_000,
+        attestation_number="ATT-2026-000042",
     )
-    passed.attestation_number = "ATT-2026-000042"  # type: ignore[attr-defined]
     with translation.override("fr"):
         html = assignment_cells(passed, date(2026, 6, 1))
     assert html == (
