@@ -120,7 +120,10 @@ def throwaway_postgres(url: str) -> str:
     return url.rsplit("/", 1)[0] + "/" + name + (("?" + url.split("?", 1)[1]) if "?" in url else "")
 
 
-if os.environ.get("DATABASE_URL"):
+# Only the bench itself makes the database: the demo's parsing runs in spawned processes that
+# import this module again (as __mp_main__) with the parent's environment, and must use its
+# database rather than make (and leave behind) one each.
+if os.environ.get("DATABASE_URL") and not os.environ.get("SAVEIT_BENCH_DATABASE_URL"):
     os.environ["SAVEIT_BENCH_DATABASE_URL"] = throwaway_postgres(os.environ["DATABASE_URL"])
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench_learner_settings"
 os.environ["LOG_LEVEL"] = "WARNING"
