@@ -123,8 +123,12 @@ TEMPLATES = [
                 "saveit.support.context_processors.maintenance_banner",
                 "saveit.billing.middleware.suspension_notice",
             ],
-            # {% url %} remembering what it reversed (issue 22): same syntax, same output
-            "builtins": ["saveit.core.templatetags.cached_url"],
+            # {% url %} remembering what it reversed and |choice_label, get_FOO_display()
+            # without its dict of every choice on each call (issue 22)
+            "builtins": [
+                "saveit.core.templatetags.cached_url",
+                "saveit.core.templatetags.choices",
+            ],
         },
     }
 ]

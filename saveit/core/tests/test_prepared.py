@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
@@ -186,3 +187,78 @@ def test_a_frozen_clock_compiles_and_runs_the_query_the_same():
         _same(
             prepared.all(user_id=member.user_id, now=now), list(_memberships(member.user_id, now))
         )
+
+
+def _row(model, pk: int) -> dict[str, object]:
+    fields = _fields(model.objects.get(pk=pk))
+    fields.pop("id")
+    return fields
+
+
+def test_a_prepared_insert_writes_the_row_the_orm_writes():
+    from saveit.accounts.models import PasswordResetRequest
+    from saveit.core.prepared import PreparedInsert
+
+    insert = PreparedInsert(PasswordResetRequest)
+    when = timezone.now()
+    values = {"email_digest": "d" * 64, "ip": "2001:db8::7", "requested_at": when}
+    with CaptureQueriesContext(connection) as queries:
+        prepared = insert.create(**values)
+    assert len(queries) == 1 and queries[0]["sql"].startswith("INSERT INTO")
+    plain = PasswordResetRequest.objects.create(**values)
+    assert prepared.pk is not None and prepared.pk != plain.pk
+    assert _row(PasswordResetRequest, prepared.pk) == _row(PasswordResetRequest, plain.pk)
+    assert _row(PasswordResetRequest, prepared.pk)["ip"] == "2001:db8::7"
+    # the instance is the saved row: saving it again updates it, it adds no other
+    assert not prepared._state.adding and prepared._state.db == "default"
+    prepared.ip = "192.0.2.1"
+    prepared.save()
+    assert PasswordResetRequest.objects.count() == 2
+    assert PasswordResetRequest.objects.get(pk=prepared.pk).ip == "192.0.2.1"
+    # the statement is built once per database vendor, then sent again
+    sql = insert.sql(connection)
+    insert.create(**values)
+    assert insert.sql(connection) is sql
+
+
+def test_a_prepared_insert_fills_the_models_defaults():
+    from saveit.accounts.models import SecurityEvent
+    from saveit.core.prepared import PreparedInsert
+
+    member = make_member(make_organization("Foxtrot"), Role.LEARNER)
+    before = timezone.now()
+    event = PreparedInsert(SecurityEvent).create(
+        member=member, kind=SecurityEvent.Kind.FORBIDDEN, method="POST", route="/x/"
+    )
+    stored = SecurityEvent.objects.get(pk=event.pk)
+    assert stored.occurred_at == event.occurred_at and stored.occurred_at >= before
+    assert stored.object_type == "" and stored.member_id == member.pk
+
+
+def test_a_model_with_save_receivers_is_saved_by_the_orm_so_none_is_skipped():
+    from django.db.models.signals import post_save
+
+    from saveit.accounts.models import PasswordResetRequest
+    from saveit.core.prepared import PreparedInsert
+
+    heard: list[tuple[int, bool]] = []
+
+    def receiver(sender, instance, created, **kwargs):
+        heard.append((instance.pk, created))
+
+    post_save.connect(receiver, sender=PasswordResetRequest, dispatch_uid="test-prepared-insert")
+    try:
+        row = PreparedInsert(PasswordResetRequest).create(
+            email_digest="e" * 64, ip=None, requested_at=timezone.now()
+        )
+    finally:
+        post_save.disconnect(sender=PasswordResetRequest, dispatch_uid="test-prepared-insert")
+    assert heard == [(row.pk, True)]
+    assert PasswordResetRequest.objects.filter(pk=row.pk).exists()
+
+
+def test_a_model_whose_key_the_database_does_not_assign_is_refused():
+    from saveit.core.prepared import PreparedInsert
+
+    with pytest.raises(ValueError, match="primary key"):
+        PreparedInsert(Session)

@@ -98,6 +98,51 @@ def test_the_banner_tells_client_users_of_an_upcoming_window():
     assert "Mise à niveau du serveur" in page
 
 
+def test_the_banner_follows_what_it_shows_language_title_and_dates():
+    """The banner's HTML is kept per process by what it shows: a window renamed or moved and
+    the other language each get their own."""
+    from zoneinfo import ZoneInfo
+
+    from saveit.support.models import MaintenanceWindow
+
+    contract = make_contract()
+    agent = make_agent()
+    start = timezone.now().replace(hour=8, minute=30, second=0, microsecond=0)
+    start += dt.timedelta(days=5)
+    window = services.plan_maintenance(
+        contract=contract,
+        by=agent,
+        title="Bascule du stockage",
+        kind="corrective",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+    )
+    learner = signed_in(make_member(contract.client, Role.LEARNER))
+
+    def banner(**headers: str) -> str:
+        page = learner.get(reverse("web:home"), follow=True, **headers).content.decode()
+        assert page.count('class="alert alert-info"') == 1
+        return page.split('class="alert alert-info"', 1)[1].split("</div>", 1)[0]
+
+    paris = timezone.localtime(start, ZoneInfo("Europe/Paris"))
+    first = banner()
+    assert "Bascule du stockage" in first and f"{paris:%H:%M}" in first
+    assert "Maintenances planifiées" in first and banner() == first  # kept: the same HTML
+    # renamed and moved an hour later (as an erasure or an admin edit would, behind the cache)
+    later = start + dt.timedelta(hours=1)
+    MaintenanceWindow.objects.filter(pk=window.pk).update(
+        title="Bascule <du> stockage", starts_at=later, ends_at=later + dt.timedelta(hours=2)
+    )
+    from saveit.support.banner import windows_changed
+
+    windows_changed()
+    moved = banner()
+    assert "Bascule &lt;du&gt; stockage" in moved
+    assert f"{timezone.localtime(later, ZoneInfo('Europe/Paris')):%H:%M}" in moved
+    learner.cookies.load({"django_language": "en"})
+    assert "Planned maintenance" in banner(HTTP_ACCEPT_LANGUAGE="en")
+
+
 def test_a_short_notice_is_refused_in_the_page_with_a_french_error():
     contract = make_contract()
     agent = signed_in(make_agent())

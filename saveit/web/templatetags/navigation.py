@@ -20,6 +20,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from saveit.accounts.roles import Role
 from saveit.core.fragments import Fragments
 
 register = template.Library()
@@ -44,7 +45,8 @@ def navigation_menu(context: template.Context) -> SafeString:
 
 
 def _shown(membership: Any) -> tuple[str, str]:
-    return (membership.organization.name, str(membership.get_role_display()))
+    # the role's label from its choices: get_role_display() builds a dict of all of them
+    return (membership.organization.name, str(Role(membership.role).label))
 
 
 @register.simple_tag(takes_context=True)
