@@ -274,13 +274,7 @@ def suspend_client(request: HttpRequest, payload: SuspensionIn) -> tuple[int, di
     409 when none is overdue or the client is already suspended)."""
     member = acting_member(request)
     client = get_in_scope(clients_open_to(member), payload.client_id)
-    overdue = [
-        invoice
-        for invoice in invoices_visible_to(member).filter(client=client, state="issued")
-        if not invoice.is_credit_note
-        and selectors.outstanding(invoice) > 0
-        and selectors.days_late(invoice) > 0
-    ]
+    overdue = selectors.overdue_invoices(invoices_visible_to(member), client.pk)
     suspension = collection.suspend_client(
         client=client, by=member, reason=payload.reason, invoices=overdue
     )

@@ -217,7 +217,7 @@ def suspend_client(
         raise Forbidden(_("Only the provider's administrators suspend a client."))
     if not (reason or "").strip():
         raise Refusal(_("Give the reason of the suspension."), code="reason")
-    if not any(selectors.outstanding(i) > 0 and selectors.days_late(i) > 0 for i in invoices):
+    if not any(selectors.is_in_default(i) for i in invoices):
         raise Refusal(
             _("A suspension needs at least one overdue unpaid invoice of this client."),
             code="no_default",

@@ -192,11 +192,7 @@ def suspend(request: HttpRequest, invoice_id: int) -> HttpResponse:
     back = reverse("billing:invoice", args=[invoice.pk])
     if not form.is_valid():
         return _invalid(request, form, back)
-    overdue = [
-        item
-        for item in invoices_visible_to(member).filter(client=invoice.client, state="issued")
-        if selectors.outstanding(item) > 0 and selectors.days_late(item) > 0
-    ]
+    overdue = selectors.overdue_invoices(invoices_visible_to(member), invoice.client_id)
     return act(
         request,
         lambda: collection.suspend_client(

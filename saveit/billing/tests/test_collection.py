@@ -136,3 +136,31 @@ def test_the_project_manager_is_warned_once_before_the_balance_deadline(signed, 
     later = now + timedelta(days=16)
     assert collection.warn_balance_deadlines(later) == 1
     assert collection.warn_balance_deadlines(later) == 0
+
+
+def test_the_invoices_a_suspension_cites_are_those_in_default(billable, pm):
+    """selectors.overdue_invoices, used by the page and the API: issued, past due, something
+    left to pay; never a credit note, a paid or not yet due invoice, another client's."""
+    from saveit.billing import selectors
+
+    late_day = timezone.localdate() - timedelta(days=40)
+    late, paid, not_due, credited = (_issued(billable, pm) for _ in range(4))
+    Invoice.objects.filter(pk__in=[late.pk, paid.pk, credited.pk]).update(due_on=late_day)
+    services.record_payment(
+        client=billable,
+        by=pm,
+        amount=paid.total_incl,
+        method="transfer",
+        received_on=timezone.localdate(),
+        allocations=[(paid, paid.total_incl)],
+    )
+    note = services.issue_invoice(
+        invoice=services.create_credit_note(invoice=credited, by=pm, reason="Erreur"), by=pm
+    )
+    Invoice.objects.filter(pk=note.pk).update(due_on=late_day)
+    assert [i.pk for i in selectors.overdue_invoices(Invoice.objects.all(), billable.pk)] == [
+        late.pk
+    ]
+    assert selectors.overdue_invoices(Invoice.objects.all(), billable.pk + 10_000) == []
+    late.refresh_from_db()
+    assert not selectors.is_in_default(not_due) and selectors.is_in_default(late)
