@@ -96,7 +96,8 @@ def _own_assignment_query(
     return first_row(
         Assignment.objects.select_related(*related)
         .filter(pk=assignment_id, learner__user_id=user_id, organization_id=organization_id)
-        .exclude(status=Assignment.Status.REPLACED)
+        # the current cycle only (Assignment.current: "Mes formations" lists no other)
+        .filter(Assignment.current())
         # the snapshot is read once per process (catalog.snapshot.snapshot_of)
         .defer("module_version__snapshot")
     )

@@ -78,3 +78,38 @@ def test_a_new_cycle_is_counted_once_on_the_deployment_page(assigned):
     assert (row["total"], row["passed"], row["not_started"]) == (3, 0, 3)
     mine = my_assignments(first.learner.user_id or 0, first.organization_id)
     assert first.pk not in {a.pk for a in mine}
+
+
+def test_the_learner_opens_the_new_cycle_and_no_longer_the_superseded_one(assigned):
+    """Lesson views and attempts go to the current cycle: the one before it, kept as history
+    (status, results, attestation), answers 404 on every learner page, as "Mes formations",
+    which no longer lists it."""
+    from saveit.accounts.roles import Role
+    from saveit.learning.models import Activity
+    from saveit.learning.services.progress import lesson_keys
+    from saveit.testing.factories import make_member, signed_in
+
+    first = Assignment.objects.select_related("learner").order_by("pk").first()
+    member = make_member(first.organization, Role.LEARNER, email=first.learner.email)
+    first.learner.user = member.user
+    first.learner.save(update_fields=["user"])
+    Assignment.objects.filter(pk=first.pk).update(status=Assignment.Status.PASSED)
+    (new_id,) = assign_again(
+        engagement=first.engagement,
+        version=first.module_version,
+        learner_ids=[first.learner_id],
+        due_on=timezone.localdate() + timedelta(days=30),
+        campaign_id=None,
+    )
+    key = lesson_keys(first)[0]
+    browser = signed_in(member)
+    for url in (
+        f"/mes-formations/{first.pk}/",
+        f"/mes-formations/{first.pk}/lecons/{key}/",
+        f"/mes-formations/{first.pk}/evaluation/",
+    ):
+        assert browser.get(url).status_code == 404, url
+    assert not Activity.objects.filter(assignment_id=first.pk).exists()
+    assert browser.get(f"/mes-formations/{new_id}/").status_code == 200
+    assert browser.get(f"/mes-formations/{new_id}/lecons/{key}/").status_code == 200
+    assert Activity.objects.filter(assignment_id=new_id, lesson_key=key).count() == 1
