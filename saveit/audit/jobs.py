@@ -6,19 +6,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from saveit.accounts.models import Membership, Organization
 from saveit.accounts.selectors import job_member
 from saveit.core.jobs import (
-    JobError,
     JobResult,
     Progress,
     file_result,
     register_job_kind,
     start_job,
+    still_allowed,
 )
 from saveit.core.models import BackgroundJob
 from saveit.core.scheduler import job
@@ -60,10 +58,8 @@ def request_trail_export(
 @register_job_kind(TRAIL_EXPORT_JOB)
 def write_trail_export(job: BackgroundJob, progress: Progress) -> JobResult:
     params = job.params
-    try:
+    with still_allowed(_("You can no longer read this audit trail.")):
         organization = access_trail(job_member(job), params["organization"])
-    except (Http404, PermissionDenied) as refusal:
-        raise JobError(_("You can no longer read this audit trail.")) from refusal
     filters = TrailFilters.from_query(params["filters"])
     return file_result(
         export_chunks(organization, filters, params["fmt"], progress),

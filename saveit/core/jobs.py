@@ -29,16 +29,19 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
@@ -57,6 +60,16 @@ PROGRESS_EVERY = 0.5
 
 class JobError(Exception):
     """A reason the job cannot finish that the user can read and act on (in French)."""
+
+
+@contextmanager
+def still_allowed(message: str) -> Iterator[None]:
+    """A job re-checks, when it runs, that the member who asked may still read what it works
+    on (an access helper inside this block): a refusal (404 or 403) ends it with `message`."""
+    try:
+        yield
+    except (Http404, PermissionDenied) as refusal:
+        raise JobError(message) from refusal
 
 
 @dataclass(frozen=True)

@@ -3,19 +3,17 @@ dashboard exports, written by the worker with the same function as an immediate 
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from saveit.accounts.models import Membership
 from saveit.accounts.selectors import job_member
 from saveit.core.jobs import (
-    JobError,
     JobResult,
     Progress,
     file_result,
     register_job_kind,
     start_job,
+    still_allowed,
 )
 from saveit.core.models import BackgroundJob
 
@@ -51,12 +49,10 @@ def request_export(*, export: Export, by: Membership, title: str) -> BackgroundJ
 
 def _scope(params: dict, member: Membership | None) -> Scope:
     """The export's scope, reached again through the access helpers for the member who asked."""
-    try:
+    with still_allowed(_("You can no longer read this dashboard.")):
         if params["engagement"] is not None:
             return engagement_scope(member, params["engagement"])
         return client_scope(member, params["organization"])[0]
-    except (Http404, PermissionDenied) as refusal:
-        raise JobError(_("You can no longer read this dashboard.")) from refusal
 
 
 @register_job_kind(EXPORT_JOB)

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from saveit.accounts.models import Membership
 from saveit.accounts.selectors import job_member
 from saveit.core.jobs import (
-    JobError,
     JobResult,
     Progress,
     file_result,
     register_job_kind,
     start_job,
+    still_allowed,
 )
 from saveit.core.models import BackgroundJob
 from saveit.core.scheduler import job
@@ -73,10 +72,8 @@ def request_report_file(*, report: SlaReport, fmt: str, by: Membership) -> Backg
 
 @register_job_kind(REPORT_FILE_JOB)
 def render_report_file(job: BackgroundJob, progress: Progress) -> JobResult:
-    try:
+    with still_allowed(_("You can no longer read this report.")):
         report = access_report(job_member(job), job.params["report"])
-    except Http404 as refusal:
-        raise JobError(_("You can no longer read this report.")) from refusal
     fmt = job.params["fmt"]
     progress(0, 1, step=_("Rendering the report"))
     content = report_file(report, fmt)

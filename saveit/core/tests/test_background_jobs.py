@@ -264,3 +264,19 @@ def test_results_are_removed_after_their_retention(owner, django_capture_on_comm
     assert job.result_name == "" and not default_storage.exists(name)
     page = signed_in(owner).get(f"/taches/{job.pk}/").content.decode()
     assert "/telecharger/" not in page
+
+
+@pytest.mark.parametrize("refusal", ["404", "403"])
+def test_an_access_refused_when_the_job_runs_ends_it_with_the_jobs_message(refusal):
+    """still_allowed: the access helpers answer 404 for what is out of reach and 403 for what
+    the role may not do; either way the job fails with the message its kind gives."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    message = "Vous ne pouvez plus lire ce rapport."
+    with pytest.raises(jobs.JobError) as failed, jobs.still_allowed(message):
+        raise (Http404() if refusal == "404" else PermissionDenied())
+    assert str(failed.value) == message
+    with jobs.still_allowed("sans effet"):
+        allowed = True
+    assert allowed
