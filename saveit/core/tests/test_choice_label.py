@@ -34,3 +34,12 @@ def test_a_value_outside_the_choices_shows_as_itself_and_nothing_shows_as_nothin
         "&lt;hors liste&gt;"
     )
     assert _render('{{ missing|choice_label:"status" }}') == ""
+
+
+def test_the_python_helper_the_tags_call_gives_get_display():
+    """saveit.core.choices.choice_label, which the filter and the learner list's cells call."""
+    from saveit.core.choices import choice_label
+
+    failed = Assignment(status=Assignment.Status.FAILED)
+    with translation.override("fr"):
+        assert choice_label(failed, "status") == str(failed.get_status_display()) == "échoué"

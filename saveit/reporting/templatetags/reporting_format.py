@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from saveit.core.choices import choice_label
 from saveit.core.money import NBSP, format_number
 
 register = template.Library()
@@ -94,9 +95,7 @@ def assignment_cells(row: Any, today: date) -> str:
         version.module.code,
         version.label,
         STATUS_BADGES.get(row.status, ""),
-        # The status's label straight from its choices: get_status_display() rebuilds a dict of
-        # every choice at each call (a quarter of this tag's time).
-        type(row).Status(row.status).label,
+        choice_label(row, "status"),
         format_html(' <span class="badge badge-err">{}</span>', _("overdue")) if overdue else "",
         fr_percent(row.best_score),
         # In the current time zone, as the template's date filter shows it.

@@ -20,7 +20,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from saveit.accounts.roles import Role
+from saveit.accounts.roles import role_label
 from saveit.core.fragments import Fragments
 
 register = template.Library()
@@ -45,8 +45,7 @@ def navigation_menu(context: template.Context) -> SafeString:
 
 
 def _shown(membership: Any) -> tuple[str, str]:
-    # the role's label from its choices: get_role_display() builds a dict of all of them
-    return (membership.organization.name, str(Role(membership.role).label))
+    return (membership.organization.name, role_label(membership.role))
 
 
 @register.simple_tag(takes_context=True)
