@@ -47,15 +47,17 @@ def days_late(invoice: Invoice, today: date | None = None) -> int:
     return max(0, (today - invoice.due_on).days)
 
 
-def is_in_default(invoice: Invoice, today: date | None = None) -> bool:
-    """Past due with something left to pay: what a suspension for payment default cites."""
-    return outstanding(invoice) > 0 and days_late(invoice, today) > 0
+def is_in_default(invoice: Invoice, *, due: Decimal | None = None) -> bool:
+    """Past due with something left to pay (never a credit note or a draft): what a suspension
+    for payment default cites. `due`: its outstanding amount, when the caller has it."""
+    due = outstanding(invoice) if due is None else due
+    return due > 0 and days_late(invoice) > 0
 
 
 def overdue_invoices(invoices: QuerySet[Invoice], client_id: int) -> list[Invoice]:
     """The client's issued invoices in default, among those the asker may see."""
     issued = invoices.filter(client_id=client_id, state=Invoice.State.ISSUED)
-    return [i for i in issued.exclude(kind=Invoice.Kind.CREDIT_NOTE) if is_in_default(i)]
+    return [invoice for invoice in issued if is_in_default(invoice)]
 
 
 @dataclass

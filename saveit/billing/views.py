@@ -100,7 +100,7 @@ def _invoice_page(
             "allocations": item.allocations.select_related("payment"),
             "can_manage": manage,
             "is_admin": is_provider_admin(member),
-            "late": item.is_issued and due > 0 and selectors.days_late(item) > 0,
+            "late": selectors.is_in_default(item, due=due),
             "suspension": open_suspension(item.client_id) if manage else None,
             "credit_form": (
                 bound.get("credit_form") or CreditNoteForm() if manage and item.is_issued else None
