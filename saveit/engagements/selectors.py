@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from saveit.accounts.models import Membership, Organization
 from saveit.accounts.roles import Role
 from saveit.accounts.selectors import members_of
-from saveit.audit.models import AuditEvent, Document
+from saveit.audit.models import AuditEvent, Document, Signature
 from saveit.core.prepared import Prepared
 
 from .models import (
@@ -175,8 +178,6 @@ def documents_to_sign(member: Membership) -> list[Document]:
     artefact of an open engagement, not signed by a content owner over these bytes, nor by the
     member, and (proposals) still within their validity date. The one case it cannot see is an
     artefact altered after issue (a content hash, checked by `awaiting_signature`)."""
-    from django.utils import timezone
-
     documents = _DOCUMENTS_TO_SIGN.all(
         organization_id=member.organization_id,
         membership_id=member.pk,
@@ -189,13 +190,6 @@ def documents_to_sign(member: Membership) -> list[Document]:
 def _documents_to_sign_query(
     organization_id: int, membership_id: int, today: dt.date
 ) -> QuerySet[Document]:
-    import operator
-    from functools import reduce
-
-    from django.db.models import Exists, OuterRef
-
-    from saveit.audit.models import Signature
-
     from .artefacts import artefact_kinds
 
     current: list[Exists] = []
