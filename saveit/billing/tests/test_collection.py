@@ -164,3 +164,11 @@ def test_the_invoices_a_suspension_cites_are_those_in_default(billable, pm):
     assert selectors.overdue_invoices(Invoice.objects.all(), billable.pk + 10_000) == []
     late.refresh_from_db()
     assert not selectors.is_in_default(not_due) and selectors.is_in_default(late)
+    # a draft with a past date is not in default: nothing is owed until it is issued
+    unissued = draft(billable, pm)
+    Invoice.objects.filter(pk=unissued.pk).update(due_on=late_day)
+    unissued.refresh_from_db()
+    assert unissued.total_incl > 0 and not selectors.is_in_default(unissued)
+    assert unissued.pk not in {
+        i.pk for i in selectors.overdue_invoices(Invoice.objects.all(), billable.pk)
+    }

@@ -277,6 +277,6 @@ def test_an_access_refused_when_the_job_runs_ends_it_with_the_jobs_message(refus
     with pytest.raises(jobs.JobError) as failed, jobs.still_allowed(message):
         raise (Http404() if refusal == "404" else PermissionDenied())
     assert str(failed.value) == message
-    with jobs.still_allowed("sans effet"):
-        allowed = True
-    assert allowed
+    # anything else is not a refusal: it goes through as it is, to fail the job as unexpected
+    with pytest.raises(KeyError), jobs.still_allowed(message):
+        raise KeyError("report")
